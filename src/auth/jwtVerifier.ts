@@ -1,0 +1,43 @@
+// Verifies the end user's JWT that the router forwards (jose): JWKS or an HS256 secret, with issuer, audience
+// and algorithms pinned. Scopes come from `scope` (space-separated) or `scp` (array); the subject from `sub`.
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
+import type { AuthConfig } from "../config/config.js";
+import type { Caller } from "./caller.js";
+
+export class InvalidTokenError extends Error {
+  constructor(readonly reason: "expired" | "invalid") {
+    super(reason === "expired" ? "The bearer token has expired." : "The bearer token is invalid.");
+    this.name = "InvalidTokenError";
+  }
+}
+
+export type JwtVerifier = (token: string) => Promise<Caller>;
+
+function scopesOf(payload: JWTPayload): Set<string> {
+  const scopes = new Set<string>();
+  if (typeof payload.scope === "string") payload.scope.split(" ").filter(Boolean).forEach((s) => scopes.add(s));
+  const scp = payload.scp;
+  if (Array.isArray(scp)) scp.filter((s): s is string => typeof s === "string").forEach((s) => scopes.add(s));
+  else if (typeof scp === "string") scp.split(" ").filter(Boolean).forEach((s) => scopes.add(s));
+  return scopes;
+}
+
+export function createJwtVerifier(auth: AuthConfig): JwtVerifier {
+  // The JWKS is fetched lazily, cached, and refetched on an unknown `kid` (rate-limited by jose).
+  const key = auth.jwksUrl
+    ? createRemoteJWKSet(new URL(auth.jwksUrl))
+    : new TextEncoder().encode(auth.jwtSecret ?? "");
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+        issuer: auth.issuer,
+        audience: auth.audience,
+        algorithms: auth.algorithms,
+        requiredClaims: ["sub", "exp"],
+      });
+      return { subject: payload.sub ?? null, scopes: scopesOf(payload), authenticated: true };
+    } catch (error) {
+      throw new InvalidTokenError(error instanceof errors.JWTExpired ? "expired" : "invalid");
+    }
+  };
+}

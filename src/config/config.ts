@@ -1,0 +1,148 @@
+// The service's configuration: the validated environment shaped into sections, plus the cross-variable rules
+// (what production requires, what development may default).
+import { ConfigError, parseEnv, type RawEnv } from "./env.js";
+
+export interface PlumConfig {
+  /** undefined: use the built-in simulator (never in production). */
+  apiUrl: string | undefined;
+  tokenUrl: string | undefined;
+  accessToken: string | undefined;
+  refreshToken: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxConnections: number;
+  refreshBeforeExpiryMs: number;
+  webhookKey: string | undefined;
+}
+
+export interface AuthConfig {
+  routerSecret: string | undefined;
+  jwksUrl: string | undefined;
+  jwtSecret: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+  algorithms: string[];
+  /** false: no JWT configured (development only); every caller is treated as an admin. */
+  enabled: boolean;
+}
+
+export interface Config {
+  env: RawEnv["NODE_ENV"];
+  production: boolean;
+  port: number;
+  host: string;
+  logLevel: RawEnv["LOG_LEVEL"];
+  plum: PlumConfig;
+  simulatorPort: number;
+  database: { url: string | undefined; poolMax: number };
+  reconcile: { settleMs: number; intervalMs: number; maxBackoffMs: number; maxSendAttempts: number };
+  auth: AuthConfig;
+  graphql: {
+    introspection: boolean;
+    sandbox: boolean;
+    maxBodyBytes: number;
+    maxDepth: number;
+    maxComplexity: number;
+    maxEntityRepresentations: number;
+  };
+  shutdownGraceMs: number;
+}
+
+/** The token endpoint sits beside the API endpoint: …/chef/v1/oauth/api → …/chef/v1/oauth/token/user. */
+export function deriveTokenUrl(apiUrl: string): string {
+  return apiUrl.replace(/\/api\/?$/, "/token/user");
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = parseEnv(env);
+  const production = raw.NODE_ENV === "production";
+  const authEnabled = raw.AUTH_JWKS_URL !== undefined || raw.AUTH_JWT_SECRET !== undefined;
+  const algorithms = raw.AUTH_ALGORITHMS?.split(",").map((a) => a.trim()).filter(Boolean) ??
+    (raw.AUTH_JWKS_URL ? ["RS256", "ES256"] : ["HS256"]);
+
+  const problems: string[] = [];
+  const missing = (name: string, why: string) => problems.push(`${name}: required ${why}`);
+  if (raw.XOXODAY_API_URL && !raw.XOXODAY_ACCESS_TOKEN && !raw.XOXODAY_REFRESH_TOKEN) {
+    missing("XOXODAY_ACCESS_TOKEN", "when XOXODAY_API_URL is set (or XOXODAY_REFRESH_TOKEN with client credentials)");
+  }
+  if (raw.XOXODAY_REFRESH_TOKEN && (!raw.XOXODAY_CLIENT_ID || !raw.XOXODAY_CLIENT_SECRET)) {
+    missing("XOXODAY_CLIENT_ID and XOXODAY_CLIENT_SECRET", "when XOXODAY_REFRESH_TOKEN is set");
+  }
+  if (raw.AUTH_JWKS_URL && raw.AUTH_JWT_SECRET) {
+    problems.push("AUTH_JWKS_URL, AUTH_JWT_SECRET: set one, not both");
+  }
+  if (authEnabled && !raw.AUTH_ISSUER) missing("AUTH_ISSUER", "when JWT verification is on");
+  if (authEnabled && !raw.AUTH_AUDIENCE) missing("AUTH_AUDIENCE", "when JWT verification is on");
+  const budget = raw.XOXODAY_CONNECT_TIMEOUT_MS + raw.XOXODAY_HEADERS_TIMEOUT_MS + raw.XOXODAY_BODY_TIMEOUT_MS;
+  if (budget >= 30_000) {
+    problems.push(
+      `XOXODAY_*_TIMEOUT_MS: connect + headers + body is ${budget} ms; keep it under the router's 30000 ms subgraph timeout`,
+    );
+  }
+  if (production) {
+    const inProduction = "in production";
+    if (!raw.XOXODAY_API_URL) missing("XOXODAY_API_URL", `${inProduction} (the simulator is never used there)`);
+    if (!raw.XOXODAY_ACCESS_TOKEN) missing("XOXODAY_ACCESS_TOKEN", inProduction);
+    if (!raw.XOXODAY_REFRESH_TOKEN) missing("XOXODAY_REFRESH_TOKEN", `${inProduction} (tokens expire after 15 days)`);
+    if (!raw.XOXODAY_CLIENT_ID) missing("XOXODAY_CLIENT_ID", inProduction);
+    if (!raw.XOXODAY_CLIENT_SECRET) missing("XOXODAY_CLIENT_SECRET", inProduction);
+    if (!raw.XOXODAY_WEBHOOK_KEY) missing("XOXODAY_WEBHOOK_KEY", `${inProduction} (authenticates Plum's callbacks)`);
+    if (!authEnabled) missing("AUTH_JWKS_URL or AUTH_JWT_SECRET", `${inProduction} (callers must be authenticated)`);
+    if (!raw.ROUTER_SECRET) missing("ROUTER_SECRET", `${inProduction} (only the router may call the subgraph)`);
+    if (!raw.DATABASE_URL || !/^postgres(ql)?:\/\//.test(raw.DATABASE_URL)) {
+      missing("DATABASE_URL", `${inProduction} as a postgres:// URL (replicas share one ledger)`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: raw.NODE_ENV,
+    production,
+    port: raw.PORT,
+    host: raw.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
+    logLevel: raw.LOG_LEVEL,
+    plum: {
+      apiUrl: raw.XOXODAY_API_URL,
+      tokenUrl: raw.XOXODAY_TOKEN_URL ?? (raw.XOXODAY_API_URL ? deriveTokenUrl(raw.XOXODAY_API_URL) : undefined),
+      accessToken: raw.XOXODAY_ACCESS_TOKEN,
+      refreshToken: raw.XOXODAY_REFRESH_TOKEN,
+      clientId: raw.XOXODAY_CLIENT_ID,
+      clientSecret: raw.XOXODAY_CLIENT_SECRET,
+      connectTimeoutMs: raw.XOXODAY_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: raw.XOXODAY_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: raw.XOXODAY_BODY_TIMEOUT_MS,
+      maxConnections: raw.XOXODAY_MAX_CONNECTIONS,
+      refreshBeforeExpiryMs: raw.XOXODAY_REFRESH_BEFORE_EXPIRY_MS,
+      webhookKey: raw.XOXODAY_WEBHOOK_KEY,
+    },
+    simulatorPort: raw.SIMULATOR_PORT,
+    database: { url: raw.DATABASE_URL, poolMax: raw.DATABASE_POOL_MAX },
+    reconcile: {
+      settleMs: raw.RECONCILE_SETTLE_MS,
+      intervalMs: raw.RECONCILE_INTERVAL_MS,
+      maxBackoffMs: raw.RECONCILE_MAX_BACKOFF_MS,
+      maxSendAttempts: raw.MAX_SEND_ATTEMPTS,
+    },
+    auth: {
+      routerSecret: raw.ROUTER_SECRET,
+      jwksUrl: raw.AUTH_JWKS_URL,
+      jwtSecret: raw.AUTH_JWT_SECRET,
+      issuer: raw.AUTH_ISSUER,
+      audience: raw.AUTH_AUDIENCE,
+      algorithms,
+      enabled: authEnabled,
+    },
+    graphql: {
+      introspection: raw.ENABLE_INTROSPECTION ?? !production,
+      sandbox: raw.ENABLE_SANDBOX ?? !production,
+      maxBodyBytes: raw.MAX_BODY_BYTES,
+      maxDepth: raw.MAX_QUERY_DEPTH,
+      maxComplexity: raw.MAX_QUERY_COMPLEXITY,
+      maxEntityRepresentations: raw.MAX_ENTITY_REPRESENTATIONS,
+    },
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+  };
+}

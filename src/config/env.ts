@@ -1,0 +1,83 @@
+// Configuration from the environment, validated once at start-up with zod. Each bad variable gets its own line in
+// the error so an operator can fix them all in one go.
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const plumUrl = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), "must be an http(s) URL")
+  // The playground shows `/api/placeOrder`; the real endpoint is `/api` (plum-api.md §1).
+  .refine((v) => !/\/placeOrder\/?$/.test(v), "must be the endpoint itself (…/chef/v1/oauth/api), without /placeOrder");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+  HOST: optionalString,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  XOXODAY_API_URL: optionalString.pipe(plumUrl.optional()),
+  XOXODAY_TOKEN_URL: optionalString.pipe(plumUrl.optional()),
+  XOXODAY_ACCESS_TOKEN: optionalString,
+  XOXODAY_REFRESH_TOKEN: optionalString,
+  XOXODAY_CLIENT_ID: optionalString,
+  XOXODAY_CLIENT_SECRET: optionalString,
+  XOXODAY_WEBHOOK_KEY: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9]{13,60}$/, "must be 13-60 alphanumeric characters (Plum's x-api-key format)").optional(),
+  ),
+  // Budget: connect + headers + body stays under the router's 30 s subgraph timeout.
+  XOXODAY_CONNECT_TIMEOUT_MS: ms(3_000),
+  XOXODAY_HEADERS_TIMEOUT_MS: ms(20_000),
+  XOXODAY_BODY_TIMEOUT_MS: ms(5_000),
+  XOXODAY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(16),
+  XOXODAY_REFRESH_BEFORE_EXPIRY_MS: ms(24 * 3_600_000),
+
+  SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+
+  RECONCILE_SETTLE_MS: ms(30_000),
+  RECONCILE_INTERVAL_MS: ms(5_000),
+  RECONCILE_MAX_BACKOFF_MS: ms(600_000),
+  MAX_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+
+  ROUTER_SECRET: optionalString,
+  AUTH_JWKS_URL: optionalString.pipe(z.string().url().optional()),
+  AUTH_JWT_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  AUTH_ISSUER: optionalString,
+  AUTH_AUDIENCE: optionalString,
+  AUTH_ALGORITHMS: optionalString,
+
+  ENABLE_INTROSPECTION: bool.optional(),
+  ENABLE_SANDBOX: bool.optional(),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(262_144),
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(10),
+  MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(1_000),
+  MAX_ENTITY_REPRESENTATIONS: z.coerce.number().int().min(1).default(100),
+  SHUTDOWN_GRACE_MS: ms(30_000),
+});
+
+export type RawEnv = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseEnv(env: NodeJS.ProcessEnv): RawEnv {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  // Never echo values: a bad variable may be a secret.
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+}

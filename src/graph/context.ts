@@ -1,0 +1,23 @@
+// What every resolver receives: the caller, the services, and per-request loaders.
+import type DataLoader from "dataloader";
+import type { Logger } from "pino";
+import type { Caller } from "../auth/caller.js";
+import type { OrderReader } from "../orders/OrderReader.js";
+import type { PlacementService } from "../orders/PlacementService.js";
+import type { OrderRecord } from "../storage/ledger.js";
+
+export interface OrderServices {
+  placement: PlacementService;
+  reader: OrderReader;
+}
+
+export interface GraphContext {
+  requestId: string;
+  log: Logger;
+  caller: Caller;
+  /** Whether JWT verification is on: decides between UNAUTHENTICATED and FORBIDDEN. */
+  authEnabled: boolean;
+  services: OrderServices;
+  /** Batches `Order` look-ups by orderId within one request (entities, `order`). */
+  ordersById: DataLoader<string, OrderRecord | null>;
+}

@@ -1,0 +1,72 @@
+// Validation rules shared by both placement inputs. Messages name the rule, never the submitted value.
+import { validatePhoneNumberLength } from "libphonenumber-js/max";
+import {
+  IsEmail,
+  IsInt,
+  IsNumber,
+  IsPositive,
+  Matches,
+  MaxLength,
+  Min,
+  registerDecorator,
+  type ValidationArguments,
+} from "class-validator";
+
+/** 1-100 characters of letters, digits and `. _ : / -`, starting with a letter or digit. */
+export const PO_NUMBER = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
+/** Digits with an optional leading +, and spaces, dashes or brackets between them (e.g. +1-4705000000). */
+export const CONTACT = /^\+?[0-9][0-9 ()-]{5,22}[0-9]$/;
+/** Printable text without control characters (tags end up in reports and e-mails). */
+export const PRINTABLE = /^[^\p{Cc}]*$/u;
+export const LOYALTY_MEMBER_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
+export const PHONE_CODE = /^\+[0-9]{1,4}$/;
+export const PHONE_DIGITS = /^[0-9]{4,15}$/;
+
+export const ProductIdRule = () => [
+  IsInt({ message: "productId must be an integer" }),
+  IsPositive({ message: "productId must be positive" }),
+];
+export const QuantityRule = () => [IsInt({ message: "quantity must be an integer" }), Min(1, { message: "quantity must be at least 1" })];
+export const DenominationRule = () => [
+  IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: "denomination must be a finite number with at most 2 decimals" }),
+  IsPositive({ message: "denomination must be positive" }),
+];
+export const EmailRule = () => [
+  IsEmail({}, { message: "email must be a valid e-mail address" }),
+  MaxLength(254, { message: "email must be at most 254 characters" }),
+];
+export const PoNumberRule = () => [
+  Matches(PO_NUMBER, { message: "poNumber must be 1-100 characters: letters, digits and . _ : / - (starting with a letter or digit)" }),
+];
+export const TagRule = () => [
+  MaxLength(100, { message: "tag must be at most 100 characters" }),
+  Matches(PRINTABLE, { message: "tag must not contain control characters" }),
+];
+
+/** Applies a list of property decorators (the rule helpers above) to one property. */
+export function Rules(...rules: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => rules.forEach((rule) => rule(target, key));
+}
+
+/**
+ * The national number must have a plausible length for the country code next to it (libphonenumber's metadata),
+ * e.g. 10 digits for +91.
+ */
+export function PlausibleForCountryCode(codeProperty: string): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: "plausibleForCountryCode",
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: "topupPhoneNumber must have a plausible length for topupPhoneCode" },
+      validator: {
+        validate(value: unknown, args: ValidationArguments): boolean {
+          const code = (args.object as Record<string, unknown>)[codeProperty];
+          if (typeof value !== "string" || typeof code !== "string" || !PHONE_CODE.test(code) || !PHONE_DIGITS.test(value)) {
+            return true; // the format rules report these
+          }
+          return validatePhoneNumberLength(`${code}${value}`) === undefined;
+        },
+      },
+    });
+}

@@ -1,0 +1,27 @@
+// The orders subgraph schema, built code-first.
+import { printSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLSchema } from "graphql";
+import { authChecker } from "./authChecker.js";
+import { buildFederatedSchema } from "./federation/buildFederatedSchema.js";
+import { OrderMutationResolver } from "./resolvers/OrderMutationResolver.js";
+import { OrderQueryResolver } from "./resolvers/OrderQueryResolver.js";
+import { resolveOrderReference } from "./resolvers/orderReference.js";
+import { Order } from "./types/Order.js";
+
+export function buildOrdersSchema(): Promise<GraphQLSchema> {
+  return buildFederatedSchema(
+    {
+      resolvers: [OrderMutationResolver, OrderQueryResolver],
+      orphanedTypes: [Order],
+      authChecker,
+      // Validation runs in the resolvers so failures become payload errors, not GraphQL errors.
+      validate: false,
+    },
+    { Order: { __resolveReference: resolveOrderReference } },
+  );
+}
+
+/** The subgraph SDL as committed in schema/ and checked by rover (with @link and @key). */
+export async function printOrdersSubgraphSdl(): Promise<string> {
+  return `${printSubgraphSchema(await buildOrdersSchema()).trim()}\n`;
+}

@@ -1,0 +1,78 @@
+// Reads orders: the ledger first, Plum's getOrderDetails for what the ledger does not know (and the ledger then
+// remembers it). Entity batches cost one ledger query plus bounded-concurrency look-ups for the misses only.
+import DataLoader from "dataloader";
+import type { PlumCallResult } from "../plum/result.js";
+import type { PlumOrderWire } from "../plum/wire.js";
+import type { Ledger, OrderRecord } from "../storage/ledger.js";
+import { mapWithConcurrency } from "./concurrency.js";
+import { parsePlumDate } from "./orderView.js";
+import type { PlacementService, PlumGateway } from "./PlacementService.js";
+import { toId } from "../plum/lenient.js";
+
+/** Plum could not answer a read; the caller gets an error rather than a misleading null. */
+export class UpstreamUnavailableError extends Error {
+  constructor() {
+    super("Plum is unavailable; try again later");
+    this.name = "UpstreamUnavailableError";
+  }
+}
+
+export interface OrderReaderOptions {
+  ledger: Ledger;
+  plum: PlumGateway;
+  placement: PlacementService;
+  /** Parallel Plum look-ups per entity batch (Plum allows 200 getOrderDetails a minute). */
+  lookupConcurrency: number;
+}
+
+export class OrderReader {
+  constructor(private readonly options: OrderReaderOptions) {}
+
+  /** The order placed under `poNumber`, or null when none exists (yet). */
+  async byPoNumber(poNumber: string): Promise<OrderRecord | null> {
+    const known = await this.options.ledger.findByPoNumber(poNumber);
+    if (known !== null) {
+      const current = known.state === "PENDING" ? await this.options.placement.refresh(known) : known;
+      return current.state === "PLACED" ? current : null;
+    }
+    return this.learn(await this.options.plum.getOrderDetails({ poNumber }));
+  }
+
+  /** A loader for one request: `load(orderId)` batches into one ledger query. */
+  createLoader(): DataLoader<string, OrderRecord | null> {
+    return new DataLoader((ids) => this.byOrderIds(ids), { maxBatchSize: 500 });
+  }
+
+  async byOrderIds(orderIds: readonly string[]): Promise<(OrderRecord | null)[]> {
+    const canonical = orderIds.map((id) => toId(id));
+    const wanted = [...new Set(canonical.filter((id): id is string => id !== null))];
+    const found = new Map((await this.options.ledger.findByOrderIds(wanted)).map((r) => [r.orderId, r]));
+    const misses = wanted.filter((id) => !found.has(id));
+    const learned = await mapWithConcurrency(misses, this.options.lookupConcurrency, async (orderId) =>
+      this.learn(await this.options.plum.getOrderDetails({ orderId })),
+    );
+    const learnedById = new Map(misses.map((id, i) => [id, learned[i] ?? null]));
+    return canonical.map((id) => (id === null ? null : (found.get(id) ?? learnedById.get(id) ?? null)));
+  }
+
+  private async learn(result: PlumCallResult): Promise<OrderRecord | null> {
+    if (result.kind === "notFound" || result.kind === "rejected") return null;
+    if (result.kind !== "ok") throw new UpstreamUnavailableError();
+    const orderId = toId(result.order.orderId);
+    const poNumber = result.order.poNumber;
+    if (orderId === null) return null;
+    const placedAt = parsePlumDate(result.order.orderDate);
+    // The ledger is keyed by poNumber: an order placed without one is served, not cached.
+    if (typeof poNumber !== "string" || poNumber === "") return transientRecord(orderId, result.order, placedAt);
+    return this.options.ledger.remember({ poNumber, orderId, order: result.order, placedAt });
+  }
+}
+
+function transientRecord(orderId: string, order: PlumOrderWire, placedAt: Date | null): OrderRecord {
+  const now = new Date();
+  return {
+    poNumber: "", kind: null, fingerprint: null, subject: null, source: "LOOKUP", state: "PLACED", request: null,
+    orderId, order, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 0, lastSentAt: null,
+    nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: now, updatedAt: now, placedAt,
+  };
+}

@@ -1,0 +1,268 @@
+// Exactly one paid Plum order per poNumber. The ledger row is claimed before anything is sent; an unknown outcome
+// is reconciled through getOrderDetails, never re-sent blindly (reliability-notes.md A5, plum-api.md §6.3).
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { toId } from "../plum/lenient.js";
+import type { PlumCallResult } from "../plum/result.js";
+import type { OrderLookup } from "../plum/PlumClient.js";
+import type { PlaceOrderData, PlumOrderWire } from "../plum/wire.js";
+import type { Lease, Ledger, OrderRecord, RecordPatch } from "../storage/ledger.js";
+import { PlaceOrderOutcome, type OrderFailure, type OrderKind } from "./errorCodes.js";
+import {
+  conflictFailure,
+  exhaustedFailure,
+  inProgressFailure,
+  NOT_PLACED_SERVER_ERROR_IDS,
+  NOT_SENT_CODES,
+  outcomeUnknownFailure,
+  rateLimitedFailure,
+  rejectionFailure,
+  unavailableFailure,
+} from "./failures.js";
+import { fingerprint } from "./fingerprint.js";
+import { parsePlumDate } from "./orderView.js";
+import { toPlaceOrderData, type OrderRequest } from "./toPlaceOrderData.js";
+
+/** The slice of the Plum client this service needs (tests may pass their own). */
+export interface PlumGateway {
+  placeOrder(data: PlaceOrderData): Promise<PlumCallResult>;
+  getOrderDetails(lookup: OrderLookup): Promise<PlumCallResult>;
+}
+
+export interface PlacementOptions {
+  ledger: Ledger;
+  plum: PlumGateway;
+  log: Logger;
+  /** Identifies this replica in lease owners. */
+  replicaId: string;
+  /** How long a not-found answer must trail the last send before it is trusted. */
+  settleMs: number;
+  maxBackoffMs: number;
+  maxSendAttempts: number;
+  /** Longer than one upstream call can take (timeouts + one token renewal), so a live holder never loses it. */
+  leaseMs: number;
+  clock?: () => Date;
+  onOutcome?: (kind: OrderKind | null, outcome: PlaceOrderOutcome, code: string | null) => void;
+}
+
+export interface PlacementResult {
+  outcome: PlaceOrderOutcome;
+  /** The ledger row when the order exists upstream (PLACED/REPLAYED), else null. */
+  record: OrderRecord | null;
+  errors: OrderFailure[];
+}
+
+/** Who drives a settle: a caller's mutation (answers the caller), a read (never sends), or the reconciler. */
+type Driver = "mutation" | "read" | "reconciler";
+
+export class PlacementService {
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: PlacementOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async place(request: OrderRequest, subject: string | null): Promise<PlacementResult> {
+    const data = toPlaceOrderData(request);
+    const print = fingerprint(request.kind, data);
+    const lease = this.newLease();
+    const claim = await this.options.ledger.claim(
+      { poNumber: data.poNumber, kind: request.kind, fingerprint: print, subject, request: data },
+      lease,
+    );
+    const result = claim.claimed
+      ? await this.send(claim.record, lease.owner, "mutation")
+      : await this.resume(claim.record, print, subject, lease);
+    this.options.onOutcome?.(request.kind, result.outcome, result.errors[0]?.code ?? null);
+    return result;
+  }
+
+  /** A read found a PENDING row: ask Plum (never send) so the caller sees a placed order as soon as it exists. */
+  async refresh(record: OrderRecord): Promise<OrderRecord> {
+    if (record.state !== "PENDING" || !this.leaseIsFree(record)) return record;
+    const lease = this.newLease();
+    const held = await this.options.ledger.acquireLease(record.poNumber, lease);
+    if (held === null) return record;
+    await this.settle(held, lease.owner, "read");
+    return (await this.options.ledger.findByPoNumber(record.poNumber)) ?? record;
+  }
+
+  /** One pass of the background reconciler over due PENDING rows. Returns how many rows it settled. */
+  async reconcileDue(limit: number): Promise<number> {
+    const due = await this.options.ledger.duePending(this.clock(), limit);
+    let settled = 0;
+    for (const row of due) {
+      const lease = this.newLease();
+      const held = await this.options.ledger.acquireLease(row.poNumber, lease);
+      if (held === null) continue; // another replica took it
+      await this.settle(held, lease.owner, "reconciler");
+      settled += 1;
+    }
+    return settled;
+  }
+
+  private async resume(existing: OrderRecord, print: string, subject: string | null, lease: Lease): Promise<PlacementResult> {
+    // A different order under a used poNumber (or someone else's poNumber) is refused without touching Plum.
+    if (existing.fingerprint !== print || existing.subject !== subject) return rejected([conflictFailure()]);
+    if (existing.state === "PLACED") return { outcome: PlaceOrderOutcome.REPLAYED, record: existing, errors: [] };
+    if (existing.state === "REJECTED") return rejected(existing.errors);
+    const held = await this.options.ledger.acquireLease(existing.poNumber, lease);
+    if (held === null) return pending([inProgressFailure()]);
+    return this.settle(held, lease.owner, "mutation");
+  }
+
+  /** We hold the lease on a PENDING row: find out what Plum has, then finish, wait, or send. */
+  private async settle(record: OrderRecord, owner: string, driver: Driver): Promise<PlacementResult> {
+    const lastError = record.errors[0];
+    const provablyUnsent = record.sendAttempts === 0 && lastError !== undefined && NOT_SENT_CODES.has(lastError.code);
+    if (provablyUnsent) {
+      if (driver === "read") return this.release(record, owner, {}, pendingFor(record));
+      return this.send(record, owner, driver);
+    }
+    const lookup = await this.options.plum.getOrderDetails({ poNumber: record.poNumber });
+    if (lookup.kind === "ok") return this.markPlaced(record, owner, lookup.order, {});
+    const now = this.clock();
+    if (lookup.kind !== "notFound") {
+      return this.release(record, owner, { nextCheckAt: this.backoff(record, now, lookup) }, pendingFor(record));
+    }
+    const lastSent = record.lastSentAt ?? record.createdAt;
+    const settleAt = new Date(lastSent.getTime() + this.options.settleMs);
+    if (now < settleAt) {
+      // Too early to trust "not found": Plum may still be writing the order.
+      return this.release(record, owner, { nextCheckAt: settleAt }, pendingFor(record));
+    }
+    // Plum has no such order: the last attempt created nothing.
+    const serverErrorId = lastError?.upstreamErrorId ?? null;
+    if (serverErrorId !== null && NOT_PLACED_SERVER_ERROR_IDS.has(serverErrorId)) {
+      return this.reject(record, owner, rejectionFailure(serverErrorId, false), {});
+    }
+    if (record.sendAttempts >= this.options.maxSendAttempts) {
+      return this.reject(record, owner, exhaustedFailure(record.sendAttempts), {});
+    }
+    if (driver === "read") return this.release(record, owner, { nextCheckAt: now }, pendingFor(record));
+    return this.send(record, owner, driver);
+  }
+
+  private async send(record: OrderRecord, owner: string, driver: Driver): Promise<PlacementResult> {
+    if (record.request === null) throw new Error(`ledger row ${record.poNumber} has no request to send`);
+    const sentAt = this.clock();
+    const result = await this.options.plum.placeOrder(record.request);
+    const sent: RecordPatch = { sendAttempts: record.sendAttempts + 1, lastSentAt: sentAt };
+    switch (result.kind) {
+      case "ok":
+        return this.markPlaced(record, owner, result.order, sent);
+      case "duplicatePoNumber": {
+        // Plum already has an order under this poNumber (an earlier attempt of ours): return that order.
+        const lookup = await this.options.plum.getOrderDetails({ poNumber: record.poNumber });
+        if (lookup.kind === "ok") return this.markPlaced(record, owner, lookup.order, sent);
+        return this.unknown(record, owner, sent, sentAt, null);
+      }
+      case "rejected":
+        return this.reject(record, owner, rejectionFailure(result.errorId, result.operatorValidation), sent);
+      case "rateLimited":
+        return this.notSent(record, owner, driver, rateLimitedFailure(result.penaltySeconds), result.penaltySeconds);
+      case "unauthorized":
+      case "notSent":
+        return this.notSent(record, owner, driver, unavailableFailure(), 0);
+      case "unknown":
+        return this.unknown(record, owner, sent, sentAt, result.errorId);
+      case "notFound":
+        return this.unknown(record, owner, sent, sentAt, null);
+    }
+  }
+
+  private unknown(record: OrderRecord, owner: string, sent: RecordPatch, sentAt: Date, errorId: string | null) {
+    const failure = outcomeUnknownFailure(errorId);
+    this.options.log.warn({ poNumber: record.poNumber, upstreamErrorId: errorId }, "order outcome unknown; will reconcile");
+    const nextCheckAt = new Date(sentAt.getTime() + this.options.settleMs);
+    return this.release(record, owner, { ...sent, errors: [failure], nextCheckAt }, pending([failure]));
+  }
+
+  /**
+   * Nothing reached Plum. A caller is told so (REJECTED, retryable with the same poNumber) and the row waits for
+   * that retry; when the reconciler was sending (the caller was already told PENDING) it keeps trying.
+   */
+  private notSent(record: OrderRecord, owner: string, driver: Driver, failure: OrderFailure, penaltySeconds: number) {
+    const now = this.clock();
+    const nextCheckAt =
+      driver === "reconciler"
+        ? new Date(Math.max(this.backoff(record, now, null).getTime(), now.getTime() + penaltySeconds * 1000))
+        : null;
+    // Only a row that never reached Plum may record a not-sent failure (settle() skips the lookup for those).
+    const errors = record.sendAttempts === 0 ? [failure] : record.errors;
+    const outcome = driver === "reconciler" ? pending(errors) : rejected([failure]);
+    return this.release(record, owner, { errors, nextCheckAt }, outcome);
+  }
+
+  private async markPlaced(record: OrderRecord, owner: string, order: PlumOrderWire, patch: RecordPatch) {
+    const orderId = toId(order.orderId);
+    if (orderId === null) return this.unknown(record, owner, patch, this.clock(), null);
+    const placed = await this.options.ledger.update(
+      record.poNumber,
+      owner,
+      {
+        ...patch,
+        state: "PLACED",
+        orderId,
+        order,
+        errors: [],
+        nextCheckAt: null,
+        placedAt: parsePlumDate(order.orderDate) ?? this.clock(),
+      },
+      true,
+    );
+    this.options.log.info({ poNumber: record.poNumber, orderId }, "order placed");
+    return placed === null
+      ? this.afterLostLease(record.poNumber)
+      : { outcome: PlaceOrderOutcome.PLACED, record: placed, errors: [] };
+  }
+
+  private async reject(record: OrderRecord, owner: string, failure: OrderFailure, patch: RecordPatch) {
+    this.options.log.info({ poNumber: record.poNumber, code: failure.code, upstreamErrorId: failure.upstreamErrorId }, "order rejected");
+    return this.release(record, owner, { ...patch, state: "REJECTED", errors: [failure], nextCheckAt: null }, rejected([failure]));
+  }
+
+  private async release(record: OrderRecord, owner: string, patch: RecordPatch, result: PlacementResult) {
+    const updated = await this.options.ledger.update(record.poNumber, owner, patch, true);
+    return updated === null ? this.afterLostLease(record.poNumber) : result;
+  }
+
+  /** Our lease was taken over (we outlived it): report what the ledger says now. */
+  private async afterLostLease(poNumber: string): Promise<PlacementResult> {
+    const now = await this.options.ledger.findByPoNumber(poNumber);
+    if (now?.state === "PLACED") return { outcome: PlaceOrderOutcome.PLACED, record: now, errors: [] };
+    if (now?.state === "REJECTED") return rejected(now.errors);
+    return pending([inProgressFailure()]);
+  }
+
+  /** Exponential in the time since the last send, at least the settle window and the upstream's penalty. */
+  private backoff(record: OrderRecord, now: Date, result: PlumCallResult | null): Date {
+    const since = now.getTime() - (record.lastSentAt ?? record.createdAt).getTime();
+    const penaltyMs = result?.kind === "rateLimited" ? result.penaltySeconds * 1000 : 0;
+    const delay = Math.min(Math.max(this.options.settleMs, since, penaltyMs), this.options.maxBackoffMs);
+    return new Date(now.getTime() + delay);
+  }
+
+  private leaseIsFree(record: OrderRecord): boolean {
+    return record.leaseOwner === null || record.leaseUntil === null || record.leaseUntil <= this.clock();
+  }
+
+  private newLease(): Lease {
+    const now = this.clock();
+    // One owner per operation, not per replica: two requests in one process must not share a lease.
+    return { owner: `${this.options.replicaId}:${randomUUID()}`, now, until: new Date(now.getTime() + this.options.leaseMs) };
+  }
+}
+
+function rejected(errors: OrderFailure[]): PlacementResult {
+  return { outcome: PlaceOrderOutcome.REJECTED, record: null, errors };
+}
+
+function pending(errors: OrderFailure[]): PlacementResult {
+  return { outcome: PlaceOrderOutcome.PENDING, record: null, errors };
+}
+
+/** A PENDING answer always carries a reason; a row recovered after a crash has none recorded yet. */
+function pendingFor(record: OrderRecord): PlacementResult {
+  return pending(record.errors.length > 0 ? record.errors : [outcomeUnknownFailure(null)]);
+}

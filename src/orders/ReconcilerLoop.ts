@@ -1,0 +1,47 @@
+// The background reconciler: every interval, settle the PENDING rows that are due (lease-protected, so any
+// replica may run it and a crashed replica's rows are picked up once their lease expires).
+import type { Logger } from "pino";
+import type { PlacementService } from "./PlacementService.js";
+
+const BATCH = 50;
+
+export class ReconcilerLoop {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly placement: PlacementService,
+    private readonly intervalMs: number,
+    private readonly log: Logger,
+    private readonly onSettled: (count: number) => void = () => {},
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** One pass; concurrent calls share the pass in progress. */
+  runOnce(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        let settled: number;
+        do {
+          settled = await this.placement.reconcileDue(BATCH);
+          this.onSettled(settled);
+        } while (settled === BATCH && this.timer !== null);
+      } catch (error) {
+        this.log.error({ err: error }, "reconciler pass failed; will retry");
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

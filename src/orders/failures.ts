@@ -1,0 +1,129 @@
+// The typed failures a frontend sees. Messages are ours, never Plum's text: upstream bodies may carry personal
+// data or internal detail. Each says what happened to the money and what to do next.
+import { PlumErrorId } from "../plum/wire.js";
+import { OrderErrorCode, type OrderFailure } from "./errorCodes.js";
+
+const NEW_PO = "Nothing was placed; fix it and place the order again with a new poNumber.";
+
+/** Business errorIds with a specific meaning (plum-api.md §2.2). Anything else is UPSTREAM_REJECTED. */
+const BY_ERROR_ID: Record<string, Omit<OrderFailure, "upstreamErrorId">> = {
+  [PlumErrorId.invalidDenomination]: {
+    code: OrderErrorCode.INVALID_DENOMINATION,
+    message: `This product does not accept that denomination. ${NEW_PO}`,
+    field: ["input", "denomination"],
+    retryable: false,
+  },
+  [PlumErrorId.quantityLimit]: {
+    code: OrderErrorCode.QUANTITY_LIMIT,
+    message: `The quantity is above this product's limit per order. ${NEW_PO}`,
+    field: ["input", "quantity"],
+    retryable: false,
+  },
+  [PlumErrorId.insufficientBalance]: {
+    code: OrderErrorCode.INSUFFICIENT_BALANCE,
+    message: "The company's Plum wallet balance is too low for this order. Nothing was charged; place it again with a new poNumber once the wallet has been topped up.",
+    retryable: false,
+  },
+  [PlumErrorId.outOfStock]: {
+    code: OrderErrorCode.OUT_OF_STOCK,
+    message: "The product is out of stock. Nothing was placed; try again later with a new poNumber.",
+    field: ["input", "productId"],
+    retryable: true,
+  },
+  [PlumErrorId.processFailed]: {
+    code: OrderErrorCode.OUT_OF_STOCK,
+    message: "The product could not be fulfilled (no vouchers available). Nothing was placed; try again later with a new poNumber.",
+    field: ["input", "productId"],
+    retryable: true,
+  },
+};
+const PRODUCT_UNAVAILABLE_IDS = ["PLE10014", "PLE10015", "PLE10017", "PLE10019", PlumErrorId.productNotActivated];
+for (const id of PRODUCT_UNAVAILABLE_IDS) {
+  BY_ERROR_ID[id] = {
+    code: OrderErrorCode.PRODUCT_UNAVAILABLE,
+    message: `This product is not available to this account. ${NEW_PO}`,
+    field: ["input", "productId"],
+    retryable: false,
+  };
+}
+
+/** 5xx errorIds that say this attempt created nothing; once a lookup confirms it, the order is rejected. */
+export const NOT_PLACED_SERVER_ERROR_IDS: ReadonlySet<string> = new Set([PlumErrorId.outOfStock, PlumErrorId.processFailed]);
+
+export function rejectionFailure(errorId: string | null, operatorValidation: boolean): OrderFailure {
+  if (operatorValidation) {
+    return {
+      code: OrderErrorCode.OPERATOR_VALIDATION_FAILED,
+      message: `The phone number does not belong to this product's mobile operator. ${NEW_PO}`,
+      field: ["input", "userMeta", "topupPhoneNumber"],
+      upstreamErrorId: errorId,
+      retryable: false,
+    };
+  }
+  const known = errorId === null ? undefined : BY_ERROR_ID[errorId];
+  if (known) return { ...known, upstreamErrorId: errorId };
+  return {
+    code: OrderErrorCode.UPSTREAM_REJECTED,
+    message: `Plum rejected the order${errorId ? ` (${errorId})` : ""}. ${NEW_PO}`,
+    upstreamErrorId: errorId,
+    retryable: false,
+  };
+}
+
+export function rateLimitedFailure(penaltySeconds: number): OrderFailure {
+  return {
+    code: OrderErrorCode.RATE_LIMITED,
+    message: `Plum's rate limit was reached. Nothing was placed; retry with the same poNumber in ${penaltySeconds} seconds.`,
+    retryable: true,
+    retryAfterSeconds: penaltySeconds,
+  };
+}
+
+export function unavailableFailure(): OrderFailure {
+  return {
+    code: OrderErrorCode.UPSTREAM_UNAVAILABLE,
+    message: "Plum could not be reached or refused our credentials. Nothing was placed; retry with the same poNumber.",
+    retryable: true,
+  };
+}
+
+export function outcomeUnknownFailure(upstreamErrorId: string | null): OrderFailure {
+  return {
+    code: OrderErrorCode.OUTCOME_UNKNOWN,
+    message:
+      "Plum did not confirm the order, so it may or may not exist. Do not place it again with a new poNumber: retry with the same poNumber or read orderByPoNumber; the subgraph reconciles it with Plum.",
+    upstreamErrorId,
+    retryable: true,
+  };
+}
+
+export function conflictFailure(): OrderFailure {
+  return {
+    code: OrderErrorCode.PO_NUMBER_CONFLICT,
+    message: "This poNumber was already used for a different order. Nothing was placed; use a new poNumber.",
+    field: ["input", "poNumber"],
+    retryable: false,
+  };
+}
+
+export function inProgressFailure(): OrderFailure {
+  return {
+    code: OrderErrorCode.ORDER_IN_PROGRESS,
+    message: "An order with this poNumber is being placed right now. Retry with the same poNumber in a moment.",
+    retryable: true,
+  };
+}
+
+export function exhaustedFailure(attempts: number): OrderFailure {
+  return {
+    code: OrderErrorCode.UPSTREAM_UNAVAILABLE,
+    message: `Plum did not accept the order after ${attempts} attempts and has no record of it. Nothing was placed; place it again with a new poNumber.`,
+    retryable: false,
+  };
+}
+
+/** Codes recorded on a PENDING row only when the request provably never reached Plum. */
+export const NOT_SENT_CODES: ReadonlySet<OrderErrorCode> = new Set([
+  OrderErrorCode.RATE_LIMITED,
+  OrderErrorCode.UPSTREAM_UNAVAILABLE,
+]);

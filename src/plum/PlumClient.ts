@@ -1,0 +1,132 @@
+// The one way this service talks to Plum: a dedicated undici Pool (keep-alive, capped connections, explicit
+// timeouts), every request and response handed to the recorder, one renew-and-retry on an expired token.
+import { Pool } from "undici";
+import type { AttemptEntry } from "../storage/ledger.js";
+import { classifyResponse, classifyTransportError } from "./classify.js";
+import type { PlumCallResult } from "./result.js";
+import type { AccessTokenSource } from "./tokens.js";
+import {
+  PLUM_TAG,
+  PlumOperation,
+  type GetOrderDetailsData,
+  type PlaceOrderData,
+  type PlumOperationName,
+  type PlumRequestBody,
+} from "./wire.js";
+
+export interface PlumClientOptions {
+  apiUrl: string;
+  tokens: AccessTokenSource;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxConnections: number;
+  /** Persists every exchange (Plum asks clients to store each placeOrder request and response). */
+  record: (entry: AttemptEntry) => Promise<void>;
+  /** Called once per HTTP exchange, for metrics. */
+  observe?: (operation: PlumOperationName, outcome: PlumCallResult["kind"], seconds: number) => void;
+}
+
+const MAX_RESPONSE_BYTES = 1_048_576;
+/** Keep audit rows bounded; a longer body is an upstream anomaly, and the head is what matters. */
+const MAX_RECORDED_BODY_CHARS = 65_536;
+
+export type OrderLookup = { orderId: string } | { poNumber: string };
+
+export class PlumClient {
+  private readonly pool: Pool;
+  private readonly path: string;
+
+  constructor(private readonly options: PlumClientOptions) {
+    const url = new URL(options.apiUrl);
+    this.path = `${url.pathname}${url.search}`;
+    this.pool = new Pool(url.origin, {
+      connections: options.maxConnections,
+      connectTimeout: options.connectTimeoutMs,
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+      keepAliveTimeout: 10_000,
+      maxResponseSize: MAX_RESPONSE_BYTES,
+      // Plum speaks HTTP/1.1; keep one request per socket so a failure maps to exactly one order.
+      allowH2: false,
+      pipelining: 1,
+    });
+  }
+
+  placeOrder(data: PlaceOrderData): Promise<PlumCallResult> {
+    return this.call("placeOrder", data, data.poNumber);
+  }
+
+  /** By orderId (poNumber sent as "") or by poNumber (orderId sent as null), per getOrderDetails' conventions. */
+  getOrderDetails(lookup: OrderLookup): Promise<PlumCallResult> {
+    const data: GetOrderDetailsData =
+      "orderId" in lookup
+        ? { orderId: lookup.orderId, poNumber: "", sendMailToReceiver: 0 }
+        : { orderId: null, poNumber: lookup.poNumber, sendMailToReceiver: 0 };
+    return this.call("getOrderDetails", data, "poNumber" in lookup ? lookup.poNumber : null);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async call(operation: PlumOperationName, data: object, poNumber: string | null): Promise<PlumCallResult> {
+    const body = JSON.stringify({
+      query: PlumOperation[operation],
+      tag: PLUM_TAG,
+      variables: { data },
+    } satisfies PlumRequestBody<object>);
+    const token = await this.options.tokens.current();
+    const first = await this.exchange(operation, body, poNumber, token);
+    // An expired or rotated token is rejected before the order is processed, so one retry is safe.
+    if (first.kind === "unauthorized" && first.renewable) {
+      const renewed = await this.options.tokens.renew(token);
+      if (renewed !== null && renewed !== token) return this.exchange(operation, body, poNumber, renewed);
+    }
+    return first;
+  }
+
+  private async exchange(
+    operation: PlumOperationName,
+    body: string,
+    poNumber: string | null,
+    token: string,
+  ): Promise<PlumCallResult> {
+    // The request is on record before it leaves: a crash after sending still leaves a trace to reconcile from.
+    await this.options.record({
+      poNumber, operation, phase: "request", body, httpStatus: null, errorCode: null, durationMs: null, at: new Date(),
+    });
+    const started = performance.now();
+    let result: PlumCallResult;
+    let httpStatus: number | null = null;
+    let responseText: string | null = null;
+    let errorCode: string | null = null;
+    try {
+      const response = await this.pool.request({
+        path: this.path,
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}` },
+        body,
+      });
+      httpStatus = response.statusCode;
+      responseText = await response.body.text();
+      result = classifyResponse(operation, httpStatus, responseText);
+    } catch (error) {
+      result = classifyTransportError(error);
+      errorCode = result.kind === "notSent" || result.kind === "unknown" ? (result.errorCode ?? null) : null;
+    }
+    const durationMs = performance.now() - started;
+    this.options.observe?.(operation, result.kind, durationMs / 1000);
+    await this.options.record({
+      poNumber,
+      operation,
+      phase: "response",
+      body: responseText === null ? null : responseText.slice(0, MAX_RECORDED_BODY_CHARS),
+      httpStatus,
+      errorCode,
+      durationMs: Math.round(durationMs),
+      at: new Date(),
+    });
+    return result;
+  }
+}

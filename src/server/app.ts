@@ -1,0 +1,202 @@
+// The composition root: builds every part from the configuration, starts listening, and knows how to stop in
+// order (stop taking requests, finish in-flight orders, then close upstream and ledger).
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { AddressInfo } from "node:net";
+import type { DestinationStream, Logger } from "pino";
+import { GraphQLError } from "graphql";
+import { ANONYMOUS_CALLER, UNRESTRICTED_CALLER, type Caller } from "../auth/caller.js";
+import { createJwtVerifier, InvalidTokenError } from "../auth/jwtVerifier.js";
+import type { Config } from "../config/config.js";
+import type { GraphContext } from "../graph/context.js";
+import { buildOrdersSchema } from "../graph/schema.js";
+import { OrderReader } from "../orders/OrderReader.js";
+import { PlacementService } from "../orders/PlacementService.js";
+import { ReconcilerLoop } from "../orders/ReconcilerLoop.js";
+import { PlumClient } from "../plum/PlumClient.js";
+import { createPlumSimulator, type PlumSimulator } from "../simulator/index.js";
+import type { Ledger } from "../storage/ledger.js";
+import { openLedger } from "../storage/openLedger.js";
+import { createWebhookHandler } from "../webhooks/webhookHandler.js";
+import { createApolloServer } from "./apolloServer.js";
+import { createCredentials, type PlumCredentials } from "./credentials.js";
+import { createGraphqlHandler } from "./graphqlHandler.js";
+import { createHttpServer, requestScope } from "./httpServer.js";
+import { createLogger } from "./logger.js";
+import { createMetrics, type Metrics } from "./metrics.js";
+import { createReadiness } from "./readiness.js";
+import { sendJson } from "./respond.js";
+
+export interface AppOptions {
+  /** Where logs go (tests capture them); stdout by default. */
+  logStream?: DestinationStream;
+  replicaId?: string;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  log: Logger;
+  ledger: Ledger;
+  metrics: Metrics;
+  /** The built-in simulator when no XOXODAY_API_URL is configured (never in production). */
+  simulator: PlumSimulator | null;
+  reconciler: ReconcilerLoop;
+  credentials: PlumCredentials;
+  /** Graceful stop: no new requests, in-flight ones finish (bounded), then upstream and ledger close. */
+  close(): Promise<void>;
+}
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
+  const log = createLogger(config.logLevel, options.logStream);
+  const replicaId = options.replicaId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const ledger = await openLedger(config.database.url);
+  log.info({ engine: ledger.engine }, "ledger ready");
+
+  let simulator: PlumSimulator | null = null;
+  let apiUrl = config.plum.apiUrl;
+  if (apiUrl === undefined) {
+    if (config.production) throw new Error("the Plum simulator is never used in production");
+    simulator = await createPlumSimulator({ port: config.simulatorPort, recordCalls: false });
+    apiUrl = simulator.apiUrl;
+    log.warn(
+      { simulator: simulator.baseUrl },
+      "XOXODAY_API_URL is not set: orders go to the BUILT-IN PLUM SIMULATOR. No real order is placed and no money is spent.",
+    );
+  }
+
+  const credentials = await createCredentials({ config, ledger, simulator, log });
+  let metrics: Metrics | null = null;
+  const plum = new PlumClient({
+    apiUrl,
+    tokens: credentials,
+    connectTimeoutMs: config.plum.connectTimeoutMs,
+    headersTimeoutMs: config.plum.headersTimeoutMs,
+    bodyTimeoutMs: config.plum.bodyTimeoutMs,
+    maxConnections: config.plum.maxConnections,
+    record: (entry) => ledger.appendAttempt(entry),
+    observe: (operation, outcome, seconds) => metrics?.plumDuration.observe({ operation, outcome }, seconds),
+  });
+  metrics = createMetrics({ pendingReconciliation: () => ledger.countPending(), tokenExpiresAt: () => credentials.expiresAt() });
+  const boundMetrics = metrics;
+
+  const upstreamBudgetMs = config.plum.connectTimeoutMs + config.plum.headersTimeoutMs + config.plum.bodyTimeoutMs;
+  const placement = new PlacementService({
+    ledger,
+    plum,
+    log,
+    replicaId,
+    settleMs: config.reconcile.settleMs,
+    maxBackoffMs: config.reconcile.maxBackoffMs,
+    maxSendAttempts: config.reconcile.maxSendAttempts,
+    // An operation may make three upstream calls (send, renew token and resend, look up after a duplicate).
+    leaseMs: 3 * upstreamBudgetMs + 5_000,
+    onOutcome: (kind, outcome, code) => boundMetrics.orders.inc({ kind: kind ?? "unknown", outcome, code: code ?? "none" }),
+  });
+  const reader = new OrderReader({ ledger, plum, placement, lookupConcurrency: 4 });
+  const reconciler = new ReconcilerLoop(placement, config.reconcile.intervalMs, log, (n) => boundMetrics.reconciled.inc(n));
+
+  const apollo = createApolloServer(await buildOrdersSchema(), config, log);
+  await apollo.start();
+
+  const verify = config.auth.enabled ? createJwtVerifier(config.auth) : null;
+  const callerOf = async (authorization: string | undefined): Promise<Caller> => {
+    if (verify === null) return UNRESTRICTED_CALLER;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+    if (!match?.[1]) return ANONYMOUS_CALLER;
+    try {
+      return await verify(match[1]);
+    } catch (error) {
+      const message = error instanceof InvalidTokenError ? error.message : "The bearer token is invalid.";
+      throw new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+    }
+  };
+  const services = { placement, reader };
+  const graphql = createGraphqlHandler(apollo, {
+    maxBodyBytes: config.graphql.maxBodyBytes,
+    context: async (req): Promise<GraphContext> => {
+      const { requestId, log: requestLog } = requestScope(req);
+      return {
+        requestId,
+        log: requestLog,
+        caller: await callerOf(req.headers.authorization),
+        authEnabled: config.auth.enabled,
+        services,
+        ordersById: reader.createLoader(),
+      };
+    },
+  });
+
+  let shuttingDown = false;
+  const server = createHttpServer({
+    log,
+    metrics,
+    routerSecret: config.auth.routerSecret,
+    routes: {
+      graphql,
+      webhook: createWebhookHandler({
+        ledger,
+        apiKey: config.plum.webhookKey,
+        log,
+        onResult: (result) => boundMetrics.webhooks.inc({ result }),
+      }),
+      health: (res) => sendJson(res, 200, { status: "ok" }),
+      ready: createReadiness({ ledger, credentials: () => credentials.state(), shuttingDown: () => shuttingDown }),
+      metrics: async (res) => {
+        const text = await boundMetrics.registry.metrics();
+        res.writeHead(200, { "content-type": boundMetrics.registry.contentType });
+        res.end(text);
+      },
+    },
+  });
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  server.on("request", (_req, res) => {
+    inFlight += 1;
+    res.on("close", () => {
+      inFlight -= 1;
+      if (inFlight === 0) drained?.();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/graphql`;
+  simulator?.setWebhook({ url: `http://127.0.0.1:${port}/webhooks/xoxoday`, apiKey: config.plum.webhookKey });
+  reconciler.start();
+  credentials.start();
+  if (!config.auth.enabled) log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
+  if (!config.auth.routerSecret) log.warn("No ROUTER_SECRET: any client that can reach this port may call the subgraph.");
+  if (!config.plum.webhookKey) log.warn("No XOXODAY_WEBHOOK_KEY: delivery callbacks are accepted without a key.");
+  log.info({ url, replicaId }, "orders subgraph listening");
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      shuttingDown = true;
+      log.info({ inFlight }, "shutting down: no new requests, finishing in-flight ones");
+      await reconciler.stop();
+      credentials.stop();
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        // In-flight orders finish within the upstream budget; the grace period bounds the wait regardless.
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await stopped;
+      await apollo.stop();
+      await plum.close();
+      await ledger.close();
+      await simulator?.close();
+      log.info("stopped");
+    })());
+
+  return { url, port, log, ledger, metrics, simulator, reconciler, credentials, close };
+}

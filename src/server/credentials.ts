@@ -1,0 +1,74 @@
+// Chooses how the service authenticates to Plum: managed tokens (refresh credentials configured, or the
+// simulator's), or a static access token when no refresh credentials are given (development only).
+import type { Logger } from "pino";
+import { deriveTokenUrl, type Config } from "../config/config.js";
+import { TokenManager, type CredentialsState } from "../plum/tokenManager.js";
+import { StaticTokenSource, type AccessTokenSource } from "../plum/tokens.js";
+import { PLUM_TOKEN_REFRESH_PATH, PLUM_TOKEN_VALIDATE_PATH } from "../plum/wire.js";
+import type { PlumSimulator } from "../simulator/index.js";
+import type { Ledger } from "../storage/ledger.js";
+
+export interface PlumCredentials extends AccessTokenSource {
+  state(): CredentialsState;
+  expiresAt(): Date | null;
+  start(): void;
+  stop(): void;
+}
+
+const SIMULATOR_CLIENT = { clientId: "sim-client-id", clientSecret: "sim-client-secret" };
+
+export async function createCredentials(deps: {
+  config: Config;
+  ledger: Ledger;
+  simulator: PlumSimulator | null;
+  log: Logger;
+}): Promise<PlumCredentials> {
+  const { config, ledger, simulator, log } = deps;
+  const plum = config.plum;
+  const timeoutMs = plum.connectTimeoutMs + plum.headersTimeoutMs;
+  const record = (entry: Parameters<Ledger["appendAttempt"]>[0]) => ledger.appendAttempt(entry);
+
+  if (simulator !== null) {
+    const manager = new TokenManager({
+      ledger, log, record, timeoutMs,
+      refreshUrl: `${simulator.baseUrl}${PLUM_TOKEN_REFRESH_PATH}`,
+      validateUrl: `${simulator.baseUrl}${PLUM_TOKEN_VALIDATE_PATH}`,
+      ...SIMULATOR_CLIENT,
+      // A fresh simulator issues fresh tokens: whatever an earlier run stored is void.
+      seed: simulator.tokens,
+      refreshBeforeExpiryMs: plum.refreshBeforeExpiryMs,
+    });
+    await ledger.withTokenLock(async () => ({
+      store: { ...simulator.tokens, accessTokenExpiresAt: null, refreshTokenExpiresAt: null, updatedAt: new Date() },
+      result: undefined,
+    }));
+    await manager.init();
+    return manager;
+  }
+
+  if (plum.refreshToken && plum.clientId && plum.clientSecret && plum.apiUrl) {
+    const refreshUrl = plum.tokenUrl ?? deriveTokenUrl(plum.apiUrl);
+    const manager = new TokenManager({
+      ledger, log, record, timeoutMs,
+      refreshUrl,
+      validateUrl: refreshUrl.replace(/\/user\/?$/, ""),
+      clientId: plum.clientId,
+      clientSecret: plum.clientSecret,
+      seed: { accessToken: plum.accessToken ?? "", refreshToken: plum.refreshToken },
+      refreshBeforeExpiryMs: plum.refreshBeforeExpiryMs,
+    });
+    await manager.init();
+    return manager;
+  }
+
+  log.warn("No XOXODAY_REFRESH_TOKEN/CLIENT_ID/CLIENT_SECRET: the access token is used as is and will not be refreshed.");
+  const source = new StaticTokenSource(plum.accessToken ?? "");
+  return {
+    current: () => source.current(),
+    renew: () => source.renew(),
+    state: () => "unknown",
+    expiresAt: () => null,
+    start: () => {},
+    stop: () => {},
+  };
+}

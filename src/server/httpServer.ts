@@ -1,0 +1,83 @@
+// The one listener: /graphql (router only), /webhooks/xoxoday (Plum), /health, /ready and /metrics (probes and
+// scrapers, exempt from the router secret). Every request gets a request id, echoed in x-request-id.
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { secretMatches } from "../auth/routerSecret.js";
+import type { Metrics, Route } from "./metrics.js";
+import { sendJson } from "./respond.js";
+
+export interface RequestScope {
+  requestId: string;
+  log: Logger;
+}
+
+export interface HttpRoutes {
+  graphql: (req: IncomingMessage, res: ServerResponse, search: string) => Promise<void>;
+  webhook: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  health: (res: ServerResponse) => void;
+  ready: (res: ServerResponse) => Promise<void>;
+  metrics: (res: ServerResponse) => Promise<void>;
+}
+
+const REQUEST_SCOPE = Symbol("requestScope");
+type ScopedRequest = IncomingMessage & { [REQUEST_SCOPE]?: RequestScope };
+
+/** The request id and child logger of a request (set by the server before any route runs). */
+export function requestScope(req: IncomingMessage): RequestScope {
+  const scope = (req as ScopedRequest)[REQUEST_SCOPE];
+  if (!scope) throw new Error("request scope missing");
+  return scope;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createHttpServer(options: { routes: HttpRoutes; routerSecret: string | undefined; log: Logger; metrics: Metrics }): Server {
+  const { routes, log, metrics } = options;
+  return createServer((req, res) => {
+    const incoming = req.headers["x-request-id"];
+    const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const traceparent = typeof req.headers.traceparent === "string" ? req.headers.traceparent.slice(0, 100) : undefined;
+    const scope: RequestScope = { requestId, log: log.child({ requestId, ...(traceparent ? { traceparent } : {}) }) };
+    (req as ScopedRequest)[REQUEST_SCOPE] = scope;
+    res.setHeader("x-request-id", requestId);
+
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route: Route =
+      url.pathname === "/graphql" ? "graphql"
+      : url.pathname === "/webhooks/xoxoday" ? "webhook"
+      : url.pathname === "/health" ? "health"
+      : url.pathname === "/ready" ? "ready"
+      : url.pathname === "/metrics" ? "metrics"
+      : "other";
+    res.on("finish", () => metrics.httpRequests.inc({ route, status: String(res.statusCode) }));
+
+    const handle = async (): Promise<void> => {
+      switch (route) {
+        case "graphql":
+          // Refused before any GraphQL work: parsing, context, execution.
+          if (options.routerSecret !== undefined && !secretMatches(req.headers["router-authorization"], options.routerSecret)) {
+            sendJson(res, 401, { errors: [{ message: "Missing or invalid Router-Authorization.", extensions: { code: "UNAUTHENTICATED" } }] });
+            return;
+          }
+          return routes.graphql(req, res, url.search);
+        case "webhook":
+          if (req.method !== "POST") return sendJson(res, 405, { error: "POST only" }, { allow: "POST" });
+          return routes.webhook(req, res);
+        case "health":
+          return routes.health(res);
+        case "ready":
+          return routes.ready(res);
+        case "metrics":
+          return routes.metrics(res);
+        default:
+          return sendJson(res, 404, { error: "not found" });
+      }
+    };
+    handle().catch((error: unknown) => {
+      scope.log.error({ err: error, route }, "request failed");
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+      else res.destroy();
+    });
+  });
+}

@@ -1,0 +1,70 @@
+// Prometheus metrics (prom-client). Labels are bounded enums only: never poNumbers, ids, e-mails or phones.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+export type Route = "graphql" | "health" | "ready" | "metrics" | "webhook" | "other";
+
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<"route" | "status">;
+  orders: Counter<"kind" | "outcome" | "code">;
+  plumDuration: Histogram<"operation" | "outcome">;
+  webhooks: Counter<"result">;
+  reconciled: Counter;
+}
+
+export function createMetrics(sources: { pendingReconciliation: () => Promise<number>; tokenExpiresAt: () => Date | null }): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics: Metrics = {
+    registry,
+    httpRequests: new Counter({
+      name: "orders_http_requests_total",
+      help: "HTTP requests by route and status code.",
+      labelNames: ["route", "status"],
+      registers: [registry],
+    }),
+    orders: new Counter({
+      name: "orders_placements_total",
+      help: "Placement calls by order kind, outcome and first error code (\"none\" when there is none).",
+      labelNames: ["kind", "outcome", "code"],
+      registers: [registry],
+    }),
+    plumDuration: new Histogram({
+      name: "orders_plum_request_duration_seconds",
+      help: "Latency of calls to Plum by operation and result class.",
+      labelNames: ["operation", "outcome"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30],
+      registers: [registry],
+    }),
+    webhooks: new Counter({
+      name: "orders_webhooks_total",
+      help: "Delivery-status callbacks by result.",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
+    reconciled: new Counter({
+      name: "orders_reconciler_settled_total",
+      help: "Pending orders the background reconciler worked on.",
+      registers: [registry],
+    }),
+  };
+  new Gauge({
+    name: "orders_pending_reconciliation",
+    help: "Orders whose outcome at Plum is not known yet.",
+    registers: [registry],
+    async collect() {
+      this.set(await sources.pendingReconciliation());
+    },
+  });
+  new Gauge({
+    name: "orders_plum_access_token_expiry_seconds",
+    help: "Seconds until the Plum access token expires (negative: expired; absent: unknown).",
+    registers: [registry],
+    collect() {
+      const expiresAt = sources.tokenExpiresAt();
+      if (expiresAt === null) this.reset();
+      else this.set(Math.round((expiresAt.getTime() - Date.now()) / 1000));
+    },
+  });
+  return metrics;
+}

@@ -1,0 +1,19 @@
+// GET /ready: ready to take orders = ledger reachable, Plum credentials usable, not shutting down.
+import type { ServerResponse } from "node:http";
+import type { Ledger } from "../storage/ledger.js";
+import { sendJson } from "./respond.js";
+
+export type CredentialsState = "valid" | "expired" | "unknown";
+
+export function createReadiness(options: { ledger: Ledger; credentials: () => CredentialsState; shuttingDown: () => boolean }) {
+  return async (res: ServerResponse): Promise<void> => {
+    const database = await options.ledger.ping().then(
+      () => "ok" as const,
+      () => "unreachable" as const,
+    );
+    const credentials = options.credentials();
+    const shuttingDown = options.shuttingDown();
+    const ready = database === "ok" && credentials !== "expired" && !shuttingDown;
+    sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "unready", checks: { database, credentials, shuttingDown } });
+  };
+}

@@ -1,0 +1,79 @@
+// HTTP control endpoints under /__simulator, for the embedded simulator and multi-process tests. No auth.
+import { DeliverError, type SimulatorCore } from "./core.js";
+import { parseFaultSpec } from "./faults.js";
+import { parseJson } from "./http.js";
+import { isRecord, looseNumber } from "./loose.js";
+import { jsonReply, type SimReply } from "./responses.js";
+
+export const ADMIN_PREFIX = "/__simulator";
+
+const DELIVER_PATH = /^\/orders\/(\d+)\/deliver$/;
+
+function badRequest(error: string): SimReply {
+  return jsonReply(400, { error });
+}
+
+function jsonBody(raw: string): { ok: true; value: unknown } | { ok: false } {
+  if (raw.trim() === "") return { ok: true, value: {} };
+  const parsed = parseJson(raw);
+  return parsed.ok ? parsed : { ok: false };
+}
+
+export function simulatorState(core: SimulatorCore): Record<string, unknown> {
+  return {
+    orders: core.book.all(),
+    counts: core.calls.counts(),
+    balance: core.book.balanceUsd,
+    tokens: core.tokens.pair,
+    faults: core.faults.pending(),
+    webhookDisabled: core.webhooks.disabled,
+    webhookDeliveries: core.webhooks.deliveries(),
+  };
+}
+
+async function deliver(core: SimulatorCore, orderId: number, raw: string): Promise<SimReply> {
+  const body = jsonBody(raw);
+  if (!body.ok) return badRequest("body must be JSON");
+  const status = isRecord(body.value) ? (body.value["status"] ?? "delivered") : "delivered";
+  if (status !== "delivered" && status !== "canceled") return badRequest('status must be "delivered" or "canceled"');
+  try {
+    return jsonReply(200, { order: await core.deliver(orderId, status) });
+  } catch (error) {
+    if (error instanceof DeliverError) return jsonReply(error.reason === "not_found" ? 404 : 409, { error: error.message });
+    throw error;
+  }
+}
+
+export async function handleAdmin(core: SimulatorCore, method: string, path: string, raw: string): Promise<SimReply> {
+  const route = path.slice(ADMIN_PREFIX.length);
+  if (method === "GET" && route === "/state") return jsonReply(200, simulatorState(core));
+  if (method === "POST" && route === "/faults") {
+    const body = jsonBody(raw);
+    const parsed = body.ok ? parseFaultSpec(body.value) : { ok: false as const, error: "body must be JSON" };
+    if (!parsed.ok) return badRequest(parsed.error);
+    core.faults.push(parsed.spec);
+    return jsonReply(201, { faults: core.faults.pending() });
+  }
+  if (method === "DELETE" && route === "/faults") {
+    core.faults.clear();
+    return jsonReply(200, { faults: [] });
+  }
+  if (method === "POST" && route === "/reset") {
+    core.reset();
+    return jsonReply(200, { reset: true });
+  }
+  if (method === "POST" && route === "/expire-token") {
+    core.tokens.expireAccessToken();
+    return jsonReply(200, { expired: true });
+  }
+  if (method === "POST" && route === "/balance") {
+    const body = jsonBody(raw);
+    const usd = body.ok && isRecord(body.value) ? looseNumber(body.value["usd"]) : undefined;
+    if (usd === undefined) return badRequest('body must be {"usd": <number>}');
+    core.book.setBalance(usd);
+    return jsonReply(200, { balance: usd });
+  }
+  const deliverMatch = DELIVER_PATH.exec(route);
+  if (method === "POST" && deliverMatch?.[1] !== undefined) return deliver(core, Number(deliverMatch[1]), raw);
+  return jsonReply(404, { error: `no simulator endpoint ${method} ${path}` });
+}

@@ -1,0 +1,133 @@
+// The simulator's state and operations, shared by the HTTP routes, the admin endpoints and the
+// programmatic PlumSimulator handle.
+import { setTimeout as sleep } from "node:timers/promises";
+import { CallLog } from "./callLog.js";
+import { FaultQueue } from "./faults.js";
+import { getOrderDetails } from "./getOrderDetails.js";
+import { OrderBook, type SimOrder } from "./orderBook.js";
+import { placeOrderWire } from "./orderWire.js";
+import { placeOrder } from "./placeOrder.js";
+import { RateLimiter } from "./rateLimiter.js";
+import { successReply, type SimReply } from "./responses.js";
+import { TokenStore } from "./tokens.js";
+import type { RateLimits, WebhookConfig } from "./types.js";
+import { WebhookEmitter, type FinalStatus } from "./webhooks.js";
+
+export interface CoreOptions {
+  accessToken: string;
+  refreshToken: string;
+  clientId: string;
+  clientSecret: string;
+  balance: number;
+  webhook: WebhookConfig | undefined;
+  autoDeliverMs: number | null;
+  recordCalls: boolean;
+  rateLimits: RateLimits | null;
+  invalidateOldAccessTokenOnRefresh: boolean;
+  accessTokenTtlSeconds: number;
+  firstOrderId: number;
+}
+
+export class DeliverError extends Error {
+  constructor(
+    message: string,
+    readonly reason: "not_found" | "not_pending",
+  ) {
+    super(message);
+    this.name = "DeliverError";
+  }
+}
+
+export class SimulatorCore {
+  private readonly shutdown = new AbortController();
+  private readonly autoDeliveries = new Map<number, NodeJS.Timeout>();
+  readonly book: OrderBook;
+  readonly tokens: TokenStore;
+  readonly faults = new FaultQueue();
+  readonly calls: CallLog;
+  readonly rateLimiter: RateLimiter;
+  readonly webhooks: WebhookEmitter;
+
+  constructor(private readonly options: CoreOptions) {
+    this.book = new OrderBook(options.balance, options.firstOrderId);
+    this.tokens = new TokenStore(options);
+    this.calls = new CallLog(options.recordCalls);
+    this.rateLimiter = new RateLimiter(options.rateLimits);
+    this.webhooks = new WebhookEmitter(options.webhook, this.shutdown.signal);
+  }
+
+  get closed(): boolean {
+    return this.shutdown.signal.aborted;
+  }
+
+  placeOrder(data: unknown): SimReply {
+    const outcome = placeOrder(data, this.book, new Date());
+    if (!outcome.ok) return outcome.reply;
+    if (outcome.order.deliveryStatus === "pending") this.scheduleAutoDelivery(outcome.order.orderId);
+    return successReply("placeOrder", placeOrderWire(outcome.order));
+  }
+
+  getOrderDetails(data: unknown): SimReply {
+    return getOrderDetails(data, this.book);
+  }
+
+  /** Completes a pending order and awaits its webhook attempts. */
+  async deliver(orderId: number, status: FinalStatus = "delivered"): Promise<SimOrder> {
+    const order = this.book.get(orderId);
+    if (order === undefined) throw new DeliverError(`order ${orderId} does not exist`, "not_found");
+    if (order.deliveryStatus !== "pending") {
+      throw new DeliverError(`order ${orderId} is already ${order.deliveryStatus}`, "not_pending");
+    }
+    this.cancelAutoDelivery(orderId);
+    order.deliveryStatus = status;
+    order.deliveryDate = new Date();
+    if (status === "canceled") this.book.refund(order);
+    await this.webhooks.emit(order, status);
+    return order;
+  }
+
+  /** Waits `ms` unless the simulator closes first; false when it closed. */
+  async pause(ms: number): Promise<boolean> {
+    try {
+      await sleep(ms, undefined, { signal: this.shutdown.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  reset(): void {
+    this.book.reset();
+    this.calls.reset();
+    this.faults.clear();
+    this.rateLimiter.reset();
+    this.webhooks.reset();
+    for (const timer of this.autoDeliveries.values()) clearTimeout(timer);
+    this.autoDeliveries.clear();
+  }
+
+  async close(): Promise<void> {
+    this.shutdown.abort();
+    for (const timer of this.autoDeliveries.values()) clearTimeout(timer);
+    this.autoDeliveries.clear();
+    await this.webhooks.close();
+  }
+
+  private scheduleAutoDelivery(orderId: number): void {
+    const delay = this.options.autoDeliverMs;
+    if (delay === null || this.closed) return;
+    const timer = setTimeout(() => {
+      this.autoDeliveries.delete(orderId);
+      // The order may have been delivered by hand or removed by reset() meanwhile.
+      this.deliver(orderId).catch(() => undefined);
+    }, delay);
+    this.autoDeliveries.set(orderId, timer);
+  }
+
+  private cancelAutoDelivery(orderId: number): void {
+    const timer = this.autoDeliveries.get(orderId);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.autoDeliveries.delete(orderId);
+  }
+}

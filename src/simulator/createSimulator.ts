@@ -1,0 +1,88 @@
+// Starts a simulator on a real socket and wraps it in the programmatic PlumSimulator handle.
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { PLUM_API_PATH } from "../plum/wire.js";
+import { SimulatorCore, type CoreOptions } from "./core.js";
+import type { FaultSpec } from "./faults.js";
+import type { SimOrder } from "./orderBook.js";
+import { createSimulatorServer } from "./server.js";
+import type { PlumSimulator, RecordedCall, SimOperation, SimulatorOptions, WebhookConfig, WebhookDelivery } from "./types.js";
+
+const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 1_296_000;
+const DEFAULT_FIRST_ORDER_ID = 98_765_432;
+
+function coreOptions(options: SimulatorOptions): CoreOptions {
+  return {
+    accessToken: options.accessToken ?? "sim-access-token",
+    refreshToken: options.refreshToken ?? "sim-refresh-token",
+    clientId: options.clientId ?? "sim-client-id",
+    clientSecret: options.clientSecret ?? "sim-client-secret",
+    balance: options.balance ?? 1_000_000,
+    webhook: options.webhook,
+    autoDeliverMs: options.autoDeliverMs ?? null,
+    recordCalls: options.recordCalls ?? true,
+    rateLimits: options.rateLimits ?? null,
+    invalidateOldAccessTokenOnRefresh: options.invalidateOldAccessTokenOnRefresh ?? false,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+    firstOrderId: options.firstOrderId ?? DEFAULT_FIRST_ORDER_ID,
+  };
+}
+
+function urlHost(address: AddressInfo): string {
+  // A wildcard bind is reachable on loopback; IPv6 literals need brackets in URLs.
+  if (address.address === "0.0.0.0") return "127.0.0.1";
+  if (address.address === "::") return "[::1]";
+  return address.family === "IPv6" ? `[${address.address}]` : address.address;
+}
+
+/** Copies, so callers cannot mutate the simulator's orders. */
+function snapshot(order: SimOrder): SimOrder {
+  return { ...order };
+}
+
+export async function createPlumSimulator(options: SimulatorOptions = {}): Promise<PlumSimulator> {
+  const core = new SimulatorCore(coreOptions(options));
+  const server = createSimulatorServer(core);
+  server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+  await once(server, "listening");
+  const baseUrl = `http://${urlHost(server.address() as AddressInfo)}:${(server.address() as AddressInfo).port}`;
+  let closing: Promise<void> | undefined;
+
+  return {
+    baseUrl,
+    apiUrl: `${baseUrl}${PLUM_API_PATH}`,
+    close(): Promise<void> {
+      closing ??= (async () => {
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Hanging requests (timeout faults) and keep-alive sockets would otherwise hold close() open.
+        server.closeAllConnections();
+        await core.close();
+        await serverClosed;
+      })();
+      return closing;
+    },
+    inject: (fault: FaultSpec) => core.faults.push(fault),
+    clearFaults: () => core.faults.clear(),
+    calls: (operation?: SimOperation): RecordedCall[] => core.calls.list(operation),
+    count: (operation: SimOperation) => core.calls.count(operation),
+    orders: () => core.book.all().map(snapshot),
+    findOrder(by: { orderId?: number; poNumber?: string }): SimOrder | undefined {
+      const order =
+        by.orderId !== undefined ? core.book.get(by.orderId) : by.poNumber !== undefined ? core.book.getByPoNumber(by.poNumber) : undefined;
+      return order === undefined ? undefined : snapshot(order);
+    },
+    async deliver(orderId: number, status?: "delivered" | "canceled"): Promise<void> {
+      await core.deliver(orderId, status);
+    },
+    webhookDeliveries: (): WebhookDelivery[] => core.webhooks.deliveries(),
+    webhookDisabled: () => core.webhooks.disabled,
+    setWebhook: (config: WebhookConfig | undefined) => core.webhooks.configure(config),
+    setBalance: (usd: number) => core.book.setBalance(usd),
+    balance: () => core.book.balanceUsd,
+    expireAccessToken: () => core.tokens.expireAccessToken(),
+    get tokens() {
+      return core.tokens.pair;
+    },
+    reset: () => core.reset(),
+  };
+}

@@ -1,0 +1,17 @@
+// The built-in Plum Pro simulator: a local implementation of the upstream HTTP API (../../shared/docs/plum-api.md).
+export { createPlumSimulator } from "./createSimulator.js";
+export type { PlumSimulator, RateLimits, RecordedCall, SimOperation, SimulatorOptions, WebhookConfig, WebhookDelivery } from "./types.js";
+export type { FaultKindSpec, FaultOperation, FaultSpec } from "./faults.js";
+export type { SimDeliveryStatus, SimOrder } from "./orderBook.js";
+export {
+  AIRTEL_TOPUP_PRODUCT_ID,
+  EMIRATES_SKYWARDS_PRODUCT_ID,
+  ETIHAD_GUEST_PRODUCT_ID,
+  JIO_TOPUP_PRODUCT_ID,
+  KRISFLYER_PRODUCT_ID,
+  QATAR_AVIOS_PRODUCT_ID,
+  SIMULATOR_PRODUCTS,
+  findProduct,
+} from "./catalogue.js";
+export type { DeliveryType, DenominationRule, ProductCategory, SimProduct, TopupOperator } from "./catalogue.js";
+export { ADMIN_PREFIX } from "./admin.js";

@@ -1,0 +1,95 @@
+import type { DeliveryType, ProductCategory } from "./catalogue.js";
+
+export type SimDeliveryStatus = "delivered" | "pending" | "canceled";
+
+export interface SimOrder {
+  readonly orderId: number;
+  /** "" when the client sent none. */
+  readonly poNumber: string;
+  readonly productId: number;
+  readonly productName: string;
+  readonly category: ProductCategory;
+  readonly deliveryType: DeliveryType;
+  readonly currencyCode: string;
+  readonly currencyValue: number;
+  readonly denomination: number;
+  readonly quantity: number;
+  /** In the product currency. */
+  readonly orderTotal: number;
+  readonly rawOrderTotal: number;
+  readonly orderDiscount: number;
+  readonly rawOrderDiscount: number;
+  readonly discountPercent: number;
+  readonly amountCharged: number;
+  /** What the USD wallet was debited. */
+  readonly amountChargedUsd: number;
+  readonly tag: string;
+  readonly email: string;
+  readonly contact: string | null;
+  readonly userMeta: Readonly<Record<string, string>>;
+  readonly orderDate: Date;
+  deliveryStatus: SimDeliveryStatus;
+  deliveryDate: Date | null;
+}
+
+export type NewOrder = Omit<SimOrder, "orderId">;
+
+/** Orders by id plus an O(1) poNumber index, and the USD wallet they are paid from. */
+export class OrderBook {
+  private readonly byId = new Map<number, SimOrder>();
+  private readonly byPoNumber = new Map<string, SimOrder>();
+  private nextOrderId: number;
+  private balance: number;
+
+  constructor(
+    private readonly initialBalanceUsd: number,
+    firstOrderId: number,
+  ) {
+    this.balance = initialBalanceUsd;
+    this.nextOrderId = firstOrderId;
+  }
+
+  get balanceUsd(): number {
+    return this.balance;
+  }
+
+  setBalance(usd: number): void {
+    this.balance = usd;
+  }
+
+  /** Debits the wallet and stores the order. Callers check balance and poNumber first. */
+  create(order: NewOrder): SimOrder {
+    const created: SimOrder = { orderId: this.nextOrderId++, ...order };
+    this.balance = Math.round((this.balance - created.amountChargedUsd) * 100) / 100;
+    this.byId.set(created.orderId, created);
+    if (created.poNumber !== "") this.byPoNumber.set(created.poNumber, created);
+    return created;
+  }
+
+  refund(order: SimOrder): void {
+    this.balance = Math.round((this.balance + order.amountChargedUsd) * 100) / 100;
+  }
+
+  get(orderId: number): SimOrder | undefined {
+    return this.byId.get(orderId);
+  }
+
+  getByPoNumber(poNumber: string): SimOrder | undefined {
+    return this.byPoNumber.get(poNumber);
+  }
+
+  hasPoNumber(poNumber: string): boolean {
+    return this.byPoNumber.has(poNumber);
+  }
+
+  all(): SimOrder[] {
+    return [...this.byId.values()];
+  }
+
+  /** Order ids keep increasing across resets, as Plum's ids are never reused. */
+  reset(): void {
+    this.byId.clear();
+    this.byPoNumber.clear();
+    this.balance = this.initialBalanceUsd;
+  }
+}

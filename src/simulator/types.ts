@@ -1,0 +1,81 @@
+// Public types of the Plum simulator.
+import type { PlumWebhookBody } from "../plum/wire.js";
+import type { FaultSpec } from "./faults.js";
+import type { SimOrder } from "./orderBook.js";
+
+export type SimOperation = "placeOrder" | "getOrderDetails" | "tokenRefresh" | "tokenValidate" | "unknown";
+
+export interface RecordedCall {
+  readonly operation: SimOperation;
+  /** Parsed JSON, or the raw text when the body was not JSON (null when empty). */
+  readonly body: unknown;
+  readonly authorization: string | null;
+  readonly at: Date;
+}
+
+export interface WebhookConfig {
+  url: string;
+  apiKey?: string;
+  /** "lower" (default) sends delivered/canceled, "capitalized" Delivered/Canceled (the docs disagree). */
+  statusCase?: "lower" | "capitalized";
+}
+
+export interface WebhookDelivery {
+  readonly id: number;
+  /** HTTP status, or null when the connection failed. */
+  readonly status: number | null;
+  /** 1-based attempt number for this event. */
+  readonly attempt: number;
+  readonly body: PlumWebhookBody;
+}
+
+export interface RateLimits {
+  placeOrder: number;
+  getOrderDetails: number;
+}
+
+export interface SimulatorOptions {
+  host?: string;
+  port?: number;
+  accessToken?: string;
+  refreshToken?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Wallet balance in USD. */
+  balance?: number;
+  webhook?: WebhookConfig;
+  /** Delayed orders become delivered after this many ms; null (default) = pending until deliver(). */
+  autoDeliverMs?: number | null;
+  recordCalls?: boolean;
+  /** Requests per minute per operation; null (default) = no limit. */
+  rateLimits?: RateLimits | null;
+  /** false (default): the previous access token keeps working until its own expiry (TOKMGMT). */
+  invalidateOldAccessTokenOnRefresh?: boolean;
+  accessTokenTtlSeconds?: number;
+  /** First orderId handed out (default 98765432). */
+  firstOrderId?: number;
+}
+
+export interface PlumSimulator {
+  readonly baseUrl: string;
+  /** baseUrl + PLUM_API_PATH. */
+  readonly apiUrl: string;
+  close(): Promise<void>;
+  inject(fault: FaultSpec): void;
+  clearFaults(): void;
+  calls(operation?: SimOperation): RecordedCall[];
+  count(operation: SimOperation): number;
+  orders(): SimOrder[];
+  findOrder(by: { orderId?: number; poNumber?: string }): SimOrder | undefined;
+  deliver(orderId: number, status?: "delivered" | "canceled"): Promise<void>;
+  webhookDeliveries(): WebhookDelivery[];
+  webhookDisabled(): boolean;
+  /** Sets (or clears) where delivery callbacks go. */
+  setWebhook(config: WebhookConfig | undefined): void;
+  setBalance(usd: number): void;
+  /** Current wallet balance in USD. */
+  balance(): number;
+  expireAccessToken(): void;
+  readonly tokens: { accessToken: string; refreshToken: string };
+  reset(): void;
+}

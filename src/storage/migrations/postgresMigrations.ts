@@ -1,0 +1,84 @@
+// PostgreSQL schema history. Append new versions; never edit an applied one. Each runs in its own transaction.
+import type { Migration } from "./migration.js";
+
+export const postgresMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "orders",
+    sql: `
+      CREATE TABLE orders (
+        po_number text PRIMARY KEY,
+        kind text,
+        fingerprint text,
+        subject text,
+        source text NOT NULL CHECK (source IN ('PLACEMENT', 'LOOKUP')),
+        state text NOT NULL CHECK (state IN ('PENDING', 'PLACED', 'REJECTED')),
+        request jsonb,
+        order_id text UNIQUE,
+        order_data jsonb,
+        errors jsonb NOT NULL DEFAULT '[]'::jsonb,
+        delivery_status text,
+        delivery_status_at timestamptz,
+        send_attempts integer NOT NULL DEFAULT 0,
+        last_sent_at timestamptz,
+        next_check_at timestamptz,
+        lease_owner text,
+        lease_until timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        placed_at timestamptz
+      );
+      CREATE INDEX orders_state_next_check_idx ON orders (state, next_check_at);
+    `,
+  },
+  {
+    version: 2,
+    name: "order_attempts",
+    sql: `
+      CREATE TABLE order_attempts (
+        id bigserial PRIMARY KEY,
+        po_number text,
+        operation text NOT NULL,
+        phase text NOT NULL,
+        body text,
+        http_status integer,
+        error_code text,
+        duration_ms integer,
+        at timestamptz NOT NULL
+      );
+      CREATE INDEX order_attempts_po_number_idx ON order_attempts (po_number, id);
+    `,
+  },
+  {
+    version: 3,
+    name: "webhook_events",
+    sql: `
+      CREATE TABLE webhook_events (
+        id text PRIMARY KEY,
+        order_id text NOT NULL,
+        po_number text NOT NULL,
+        delivery_status text NOT NULL,
+        order_date text,
+        created_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL,
+        applied_at timestamptz
+      );
+      CREATE INDEX webhook_events_order_id_idx ON webhook_events (order_id);
+      CREATE INDEX webhook_events_po_number_idx ON webhook_events (po_number);
+    `,
+  },
+  {
+    version: 4,
+    name: "plum_tokens",
+    sql: `
+      CREATE TABLE plum_tokens (
+        id integer PRIMARY KEY CHECK (id = 1),
+        access_token text NOT NULL,
+        refresh_token text,
+        access_token_expires_at timestamptz,
+        refresh_token_expires_at timestamptz,
+        updated_at timestamptz NOT NULL
+      );
+    `,
+  },
+];

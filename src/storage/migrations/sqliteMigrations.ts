@@ -1,0 +1,85 @@
+// SQLite schema history. Append new versions; never edit an applied one. Instants are integer epoch ms,
+// JSON is TEXT. STRICT tables reject values of the wrong type instead of silently storing them.
+import type { Migration } from "./migration.js";
+
+export const sqliteMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "orders",
+    sql: `
+      CREATE TABLE orders (
+        po_number TEXT PRIMARY KEY,
+        kind TEXT,
+        fingerprint TEXT,
+        subject TEXT,
+        source TEXT NOT NULL CHECK (source IN ('PLACEMENT', 'LOOKUP')),
+        state TEXT NOT NULL CHECK (state IN ('PENDING', 'PLACED', 'REJECTED')),
+        request TEXT,
+        order_id TEXT UNIQUE,
+        order_data TEXT,
+        errors TEXT NOT NULL DEFAULT '[]',
+        delivery_status TEXT,
+        delivery_status_at INTEGER,
+        send_attempts INTEGER NOT NULL DEFAULT 0,
+        last_sent_at INTEGER,
+        next_check_at INTEGER,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        placed_at INTEGER
+      ) STRICT;
+      CREATE INDEX orders_state_next_check_idx ON orders (state, next_check_at);
+    `,
+  },
+  {
+    version: 2,
+    name: "order_attempts",
+    sql: `
+      CREATE TABLE order_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        po_number TEXT,
+        operation TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        body TEXT,
+        http_status INTEGER,
+        error_code TEXT,
+        duration_ms INTEGER,
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX order_attempts_po_number_idx ON order_attempts (po_number, id);
+    `,
+  },
+  {
+    version: 3,
+    name: "webhook_events",
+    sql: `
+      CREATE TABLE webhook_events (
+        id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL,
+        po_number TEXT NOT NULL,
+        delivery_status TEXT NOT NULL,
+        order_date TEXT,
+        created_at INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        applied_at INTEGER
+      ) STRICT;
+      CREATE INDEX webhook_events_order_id_idx ON webhook_events (order_id);
+      CREATE INDEX webhook_events_po_number_idx ON webhook_events (po_number);
+    `,
+  },
+  {
+    version: 4,
+    name: "plum_tokens",
+    sql: `
+      CREATE TABLE plum_tokens (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        access_token TEXT NOT NULL,
+        refresh_token TEXT,
+        access_token_expires_at INTEGER,
+        refresh_token_expires_at INTEGER,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+];

@@ -1,0 +1,25 @@
+// Opens and migrates the ledger that DATABASE_URL names.
+import { parseDatabaseUrl } from "./databaseUrl.js";
+import type { Ledger } from "./ledger.js";
+import { PostgresLedger } from "./postgres/PostgresLedger.js";
+import { SqliteLedger } from "./sqlite/SqliteLedger.js";
+
+export interface OpenLedgerOptions {
+  /** Where SQLite lives when DATABASE_URL is unset or empty; default ./data/orders.sqlite. */
+  sqliteDefaultPath?: string;
+}
+
+export async function openLedger(databaseUrl: string | undefined, options: OpenLedgerOptions = {}): Promise<Ledger> {
+  const target = parseDatabaseUrl(databaseUrl, options.sqliteDefaultPath);
+  const ledger: Ledger =
+    target.engine === "sqlite"
+      ? new SqliteLedger(target.path)
+      : new PostgresLedger({ connectionString: target.connectionString });
+  try {
+    await ledger.migrate();
+  } catch (error) {
+    await ledger.close();
+    throw error;
+  }
+  return ledger;
+}

@@ -1,0 +1,259 @@
+// The replicated ledger: several subgraph replicas share one PostgreSQL database. Every state change is a single
+// conditional statement or a short transaction, so replicas can race freely without double-placing an order.
+import { Pool } from "pg";
+import type { PlumOrderWire } from "../../plum/wire.js";
+import type {
+  AttemptEntry,
+  ClaimResult,
+  Lease,
+  Ledger,
+  NewPlacement,
+  OrderRecord,
+  RecordPatch,
+  StoredTokens,
+  WebhookEvent,
+} from "../ledger.js";
+import { postgresMigrations } from "../migrations/postgresMigrations.js";
+import { patchAssignments } from "../recordPatch.js";
+import { webhookInstant } from "../webhookInstant.js";
+import { TOKEN_LOCK_KEY } from "./advisoryLocks.js";
+import { postgresParam } from "./encodePatch.js";
+import { migratePostgres } from "./postgresMigrator.js";
+import { toAttemptEntry, toOrderRecord, type AttemptRow, type OrderRow } from "./postgresRows.js";
+import { readTokens, storeTokens } from "./postgresTokens.js";
+import { applyStoredEvents, lockOrderEvents } from "./postgresWebhooks.js";
+import { inTransaction, type Queryable } from "./transaction.js";
+
+export interface PostgresLedgerOptions {
+  connectionString: string;
+  /** Pool size; default 10. withTokenLock holds one connection while its callback runs. */
+  max?: number;
+  /** Errors of idle pooled connections (server restart, terminated backend). The pool replaces the connection. */
+  onIdleClientError?: (error: Error) => void;
+}
+
+export class PostgresLedger implements Ledger {
+  readonly engine = "postgres" as const;
+  private readonly pool: Pool;
+  private closed = false;
+
+  constructor(options: PostgresLedgerOptions) {
+    this.pool = new Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+    // Without a listener an idle connection's error would be an unhandled 'error' event and crash the process.
+    this.pool.on("error", (error) => options.onIdleClientError?.(error));
+  }
+
+  async migrate(): Promise<void> {
+    await migratePostgres(this.pool, postgresMigrations);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query("SELECT 1");
+  }
+
+  async claim(placement: NewPlacement, lease: Lease): Promise<ClaimResult> {
+    // The check is scheduled at lease expiry so a placement whose replica dies is picked up by the reconciler.
+    const inserted = await this.pool.query<OrderRow>(
+      `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
+         next_check_at, lease_owner, lease_until, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, 'PLACEMENT', 'PENDING', $5::jsonb, '[]'::jsonb, 0, $6, $7, $6, $8, $8)
+       ON CONFLICT (po_number) DO NOTHING
+       RETURNING *`,
+      [
+        placement.poNumber,
+        placement.kind,
+        placement.fingerprint,
+        placement.subject,
+        JSON.stringify(placement.request),
+        lease.until,
+        lease.owner,
+        lease.now,
+      ],
+    );
+    const claimed = inserted.rows[0];
+    if (claimed !== undefined) return { claimed: true, record: toOrderRecord(claimed) };
+    const existing = await this.findByPoNumber(placement.poNumber);
+    if (existing === null) throw new Error("claim conflicted with a row that does not exist");
+    return { claimed: false, record: existing };
+  }
+
+  async acquireLease(poNumber: string, lease: Lease): Promise<OrderRecord | null> {
+    // One conditional UPDATE: a concurrent acquirer re-checks the condition after the winner commits and loses.
+    const { rows } = await this.pool.query<OrderRow>(
+      `UPDATE orders SET lease_owner = $2, lease_until = $3, updated_at = $4
+       WHERE po_number = $1 AND state = 'PENDING'
+         AND (lease_owner IS NULL OR lease_until < $4 OR lease_owner = $2)
+       RETURNING *`,
+      [poNumber, lease.owner, lease.until, lease.now],
+    );
+    const row = rows[0];
+    return row === undefined ? null : toOrderRecord(row);
+  }
+
+  async update(poNumber: string, owner: string, patch: RecordPatch, release: boolean): Promise<OrderRecord | null> {
+    const now = new Date();
+    const values: unknown[] = [poNumber, owner];
+    const sets: string[] = [];
+    for (const assignment of patchAssignments(patch)) {
+      const { value, cast } = postgresParam(assignment);
+      values.push(value);
+      sets.push(`${assignment.column} = $${values.length}${cast}`);
+    }
+    values.push(now);
+    sets.push(`updated_at = $${values.length}`);
+    if (release) sets.push("lease_owner = NULL", "lease_until = NULL");
+    // Holding the lease is the only condition: an expired lease nobody has taken over is still the owner's.
+    const statement = `UPDATE orders SET ${sets.join(", ")} WHERE po_number = $1 AND lease_owner = $2 RETURNING *`;
+
+    const linkedOrderId = patch.orderId;
+    if (!linkedOrderId) {
+      const { rows } = await this.pool.query<OrderRow>(statement, values);
+      const row = rows[0];
+      return row === undefined ? null : toOrderRecord(row);
+    }
+    return inTransaction(this.pool, async (client) => {
+      await lockOrderEvents(client, linkedOrderId);
+      const { rows } = await client.query<OrderRow>(statement, values);
+      const row = rows[0];
+      return row === undefined ? null : applyStoredEvents(client, toOrderRecord(row), now);
+    });
+  }
+
+  async appendAttempt(entry: AttemptEntry): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO order_attempts (po_number, operation, phase, body, http_status, error_code, duration_ms, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        entry.poNumber,
+        entry.operation,
+        entry.phase,
+        entry.body,
+        entry.httpStatus,
+        entry.errorCode,
+        entry.durationMs === null ? null : Math.round(entry.durationMs),
+        entry.at,
+      ],
+    );
+  }
+
+  async listAttempts(poNumber: string): Promise<AttemptEntry[]> {
+    const { rows } = await this.pool.query<AttemptRow>(
+      "SELECT * FROM order_attempts WHERE po_number = $1 ORDER BY id",
+      [poNumber],
+    );
+    return rows.map(toAttemptEntry);
+  }
+
+  async findByPoNumber(poNumber: string): Promise<OrderRecord | null> {
+    const { rows } = await this.pool.query<OrderRow>("SELECT * FROM orders WHERE po_number = $1", [poNumber]);
+    const row = rows[0];
+    return row === undefined ? null : toOrderRecord(row);
+  }
+
+  async findByOrderIds(orderIds: readonly string[]): Promise<OrderRecord[]> {
+    if (orderIds.length === 0) return [];
+    const { rows } = await this.pool.query<OrderRow>("SELECT * FROM orders WHERE order_id = ANY($1::text[])", [
+      [...orderIds],
+    ]);
+    return rows.map(toOrderRecord);
+  }
+
+  async remember(order: {
+    poNumber: string;
+    orderId: string;
+    order: PlumOrderWire;
+    placedAt: Date | null;
+  }): Promise<OrderRecord> {
+    const now = new Date();
+    return inTransaction(this.pool, async (client) => {
+      await lockOrderEvents(client, order.orderId);
+      // No conflict target: a known poNumber or a known orderId both leave the existing row alone.
+      const inserted = await client.query<OrderRow>(
+        `INSERT INTO orders (po_number, source, state, order_id, order_data, errors, send_attempts, created_at,
+           updated_at, placed_at)
+         VALUES ($1, 'LOOKUP', 'PLACED', $2, $3::jsonb, '[]'::jsonb, 0, $4, $4, $5)
+         ON CONFLICT DO NOTHING
+         RETURNING *`,
+        [order.poNumber, order.orderId, JSON.stringify(order.order), now, order.placedAt],
+      );
+      const row = inserted.rows[0];
+      if (row !== undefined) return applyStoredEvents(client, toOrderRecord(row), now);
+      const existing = await client.query<OrderRow>(
+        "SELECT * FROM orders WHERE po_number = $1 OR order_id = $2 ORDER BY po_number = $1 DESC LIMIT 1",
+        [order.poNumber, order.orderId],
+      );
+      const found = existing.rows[0];
+      if (found === undefined) throw new Error("remember conflicted with a row that does not exist");
+      return toOrderRecord(found);
+    });
+  }
+
+  async duePending(now: Date, limit: number): Promise<OrderRecord[]> {
+    const { rows } = await this.pool.query<OrderRow>(
+      `SELECT * FROM orders
+       WHERE state = 'PENDING' AND next_check_at <= $1 AND (lease_owner IS NULL OR lease_until < $1)
+       ORDER BY next_check_at, po_number LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map(toOrderRecord);
+  }
+
+  async countPending(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM orders WHERE state = 'PENDING'",
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async recordWebhookEvent(event: WebhookEvent): Promise<"recorded" | "duplicate"> {
+    const createdAt = webhookInstant(event.createdAt);
+    const now = new Date();
+    return inTransaction(this.pool, async (client) => {
+      await lockOrderEvents(client, event.orderId);
+      const inserted = await client.query(
+        `INSERT INTO webhook_events (id, order_id, po_number, delivery_status, order_date, created_at, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id`,
+        [event.id, event.orderId, event.poNumber, event.deliveryStatus, event.orderDate, createdAt, event.receivedAt],
+      );
+      if (inserted.rowCount === 0) return "duplicate";
+      const order = await this.findMatchingOrder(client, event);
+      if (order !== null) await applyStoredEvents(client, order, now);
+      return "recorded";
+    });
+  }
+
+  async getTokens(): Promise<StoredTokens | null> {
+    return readTokens(this.pool);
+  }
+
+  async withTokenLock<T>(
+    fn: (current: StoredTokens | null) => Promise<{ store: StoredTokens | null; result: T }>,
+  ): Promise<T> {
+    // The transaction-scoped advisory lock is released by COMMIT, which also publishes the stored pair, so the
+    // next holder always reads what the previous one stored.
+    return inTransaction(this.pool, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock($1)", [TOKEN_LOCK_KEY]);
+      const { store, result } = await fn(await readTokens(client));
+      if (store !== null) await storeTokens(client, store);
+      return result;
+    });
+  }
+
+  private async findMatchingOrder(db: Queryable, event: WebhookEvent): Promise<OrderRecord | null> {
+    const byOrderId = await db.query<OrderRow>("SELECT * FROM orders WHERE order_id = $1", [event.orderId]);
+    const row =
+      byOrderId.rows[0] ??
+      (event.poNumber === ""
+        ? undefined
+        : (await db.query<OrderRow>("SELECT * FROM orders WHERE po_number = $1", [event.poNumber])).rows[0]);
+    return row === undefined ? null : toOrderRecord(row);
+  }
+}

@@ -1,0 +1,50 @@
+// Applies stored delivery-status callbacks to an order. The order's status is that of the latest matching event
+// (createdAt, then higher id), whatever order they arrived in. Runs inside the caller's transaction, which holds
+// the orderId's advisory lock.
+import type { OrderRecord } from "../ledger.js";
+import { ORDER_EVENTS_LOCK_CLASS } from "./advisoryLocks.js";
+import { toOrderRecord, type OrderRow } from "./postgresRows.js";
+import type { Queryable } from "./transaction.js";
+
+// Events match the order by orderId, or by poNumber when the event carries one. Numeric ids compare by length
+// first, so "10" beats "9"; the C collation keeps the order the same as SQLite's.
+const MATCHES = "(order_id = $1 OR (po_number = $2 AND po_number <> ''))";
+
+interface LatestEventRow {
+  delivery_status: string;
+  created_at: Date;
+  applied_at: Date | null;
+}
+
+/** Serialises writers of one orderId (see ORDER_EVENTS_LOCK_CLASS); take it before touching the order row. */
+export async function lockOrderEvents(db: Queryable, orderId: string): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [ORDER_EVENTS_LOCK_CLASS, orderId]);
+}
+
+export async function applyStoredEvents(db: Queryable, order: OrderRecord, now: Date): Promise<OrderRecord> {
+  const match = [order.orderId, order.poNumber];
+  const { rows } = await db.query<LatestEventRow>(
+    `SELECT delivery_status, created_at, applied_at FROM webhook_events WHERE ${MATCHES}
+     ORDER BY created_at DESC, length(id) DESC, id COLLATE "C" DESC LIMIT 1`,
+    match,
+  );
+  const latest = rows[0];
+  if (latest === undefined) return order;
+
+  let result = order;
+  // Only an event not yet applied can change the status, and never to something older than what is shown.
+  const isNewLatest =
+    latest.applied_at === null &&
+    (order.deliveryStatusAt === null || latest.created_at.getTime() >= Date.parse(order.deliveryStatusAt));
+  if (isNewLatest) {
+    const updated = await db.query<OrderRow>(
+      `UPDATE orders SET delivery_status = $2, delivery_status_at = $3, updated_at = $4
+       WHERE po_number = $1 RETURNING *`,
+      [order.poNumber, latest.delivery_status, latest.created_at, now],
+    );
+    const row = updated.rows[0];
+    if (row !== undefined) result = toOrderRecord(row);
+  }
+  await db.query(`UPDATE webhook_events SET applied_at = $3 WHERE applied_at IS NULL AND ${MATCHES}`, [...match, now]);
+  return result;
+}

@@ -1,0 +1,28 @@
+// Pool access helpers: one interface for "a pool or a client", and transactions on a dedicated client.
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from "pg";
+
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+}
+
+/** Runs `fn` on one client inside BEGIN/COMMIT; rolls back and rethrows on failure. */
+export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    try {
+      await client.query("ROLLBACK");
+    } catch (rollbackError) {
+      // A client that cannot roll back is discarded rather than returned to the pool mid-transaction.
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    }
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,32 @@
+// The RecordPatch fields as columns, shared by both engines so a new patch field is added in one place.
+import type { RecordPatch } from "./ledger.js";
+
+export type ColumnKind = "text" | "int" | "date" | "json";
+
+const PATCH_COLUMNS: readonly { key: keyof RecordPatch; column: string; kind: ColumnKind }[] = [
+  { key: "state", column: "state", kind: "text" },
+  { key: "orderId", column: "order_id", kind: "text" },
+  { key: "order", column: "order_data", kind: "json" },
+  { key: "errors", column: "errors", kind: "json" },
+  { key: "deliveryStatus", column: "delivery_status", kind: "text" },
+  { key: "sendAttempts", column: "send_attempts", kind: "int" },
+  { key: "lastSentAt", column: "last_sent_at", kind: "date" },
+  { key: "nextCheckAt", column: "next_check_at", kind: "date" },
+  { key: "placedAt", column: "placed_at", kind: "date" },
+];
+
+export interface PatchAssignment {
+  column: string;
+  kind: ColumnKind;
+  value: RecordPatch[keyof RecordPatch];
+}
+
+/** The columns a patch sets (fields left undefined are omitted; null clears). */
+export function patchAssignments(patch: RecordPatch): PatchAssignment[] {
+  const assignments: PatchAssignment[] = [];
+  for (const { key, column, kind } of PATCH_COLUMNS) {
+    const value = patch[key];
+    if (value !== undefined) assignments.push({ column, kind, value });
+  }
+  return assignments;
+}

@@ -1,0 +1,251 @@
+// The embedded ledger: one SQLite file serving one process. Every method runs synchronously against the
+// connection, so each transaction completes before the next caller runs.
+import type { DatabaseSync } from "node:sqlite";
+import type { PlumOrderWire } from "../../plum/wire.js";
+import type {
+  AttemptEntry,
+  ClaimResult,
+  Lease,
+  Ledger,
+  NewPlacement,
+  OrderRecord,
+  RecordPatch,
+  StoredTokens,
+  WebhookEvent,
+} from "../ledger.js";
+import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
+import { patchAssignments } from "../recordPatch.js";
+import { webhookInstant } from "../webhookInstant.js";
+import type { AsyncMutex } from "./asyncMutex.js";
+import { epochMs, int } from "./columns.js";
+import { sqliteValue } from "./encodePatch.js";
+import { openSqliteDatabase } from "./openDatabase.js";
+import { migrateSqlite } from "./sqliteMigrator.js";
+import { toAttemptEntry, toOrderRecord, toStoredTokens } from "./sqliteRows.js";
+import { applyStoredEvents } from "./sqliteWebhooks.js";
+import { StatementCache } from "./statements.js";
+import { tokenMutexFor } from "./tokenMutexes.js";
+import { immediateTransaction } from "./transaction.js";
+
+export class SqliteLedger implements Ledger {
+  readonly engine = "sqlite" as const;
+  private readonly db: DatabaseSync;
+  private readonly statements: StatementCache;
+  private readonly tokenMutex: AsyncMutex;
+
+  /** `path` is a file (its directory is created) or ":memory:". */
+  constructor(readonly path: string) {
+    this.db = openSqliteDatabase(path);
+    this.statements = new StatementCache(this.db);
+    this.tokenMutex = tokenMutexFor(path);
+  }
+
+  async migrate(): Promise<void> {
+    migrateSqlite(this.db, sqliteMigrations, new Date());
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.isOpen) return;
+    this.statements.clear();
+    this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+  }
+
+  async claim(placement: NewPlacement, lease: Lease): Promise<ClaimResult> {
+    return immediateTransaction(this.db, (): ClaimResult => {
+      // The check is scheduled at lease expiry so a placement whose process dies is picked up by the reconciler.
+      const inserted = this.sql(
+        `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
+           next_check_at, lease_owner, lease_until, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, '[]', 0, ?, ?, ?, ?, ?)
+         ON CONFLICT(po_number) DO NOTHING`,
+      ).run(
+        placement.poNumber,
+        placement.kind,
+        placement.fingerprint,
+        placement.subject,
+        JSON.stringify(placement.request),
+        lease.until.getTime(),
+        lease.owner,
+        lease.until.getTime(),
+        lease.now.getTime(),
+        lease.now.getTime(),
+      );
+      const record = this.requireByPoNumber(placement.poNumber);
+      return Number(inserted.changes) === 1 ? { claimed: true, record } : { claimed: false, record };
+    });
+  }
+
+  async acquireLease(poNumber: string, lease: Lease): Promise<OrderRecord | null> {
+    const row = this.sql(
+      `UPDATE orders SET lease_owner = :owner, lease_until = :until, updated_at = :now
+       WHERE po_number = :poNumber AND state = 'PENDING'
+         AND (lease_owner IS NULL OR lease_until < :now OR lease_owner = :owner)
+       RETURNING *`,
+    ).get({ poNumber, owner: lease.owner, until: lease.until.getTime(), now: lease.now.getTime() });
+    return row === undefined ? null : toOrderRecord(row);
+  }
+
+  async update(poNumber: string, owner: string, patch: RecordPatch, release: boolean): Promise<OrderRecord | null> {
+    const now = new Date();
+    const assignments = patchAssignments(patch);
+    const sets = assignments.map(({ column }) => `${column} = ?`);
+    sets.push("updated_at = ?");
+    if (release) sets.push("lease_owner = NULL", "lease_until = NULL");
+    return immediateTransaction(this.db, () => {
+      // Holding the lease is the only condition: an expired lease nobody has taken over is still the owner's.
+      const row = this.sql(`UPDATE orders SET ${sets.join(", ")} WHERE po_number = ? AND lease_owner = ? RETURNING *`).get(
+        ...assignments.map(sqliteValue),
+        now.getTime(),
+        poNumber,
+        owner,
+      );
+      if (row === undefined) return null;
+      const record = toOrderRecord(row);
+      return patch.orderId ? applyStoredEvents(this.statements, record, now) : record;
+    });
+  }
+
+  async appendAttempt(entry: AttemptEntry): Promise<void> {
+    this.sql(
+      `INSERT INTO order_attempts (po_number, operation, phase, body, http_status, error_code, duration_ms, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      entry.poNumber,
+      entry.operation,
+      entry.phase,
+      entry.body,
+      entry.httpStatus,
+      entry.errorCode,
+      entry.durationMs === null ? null : Math.round(entry.durationMs),
+      entry.at.getTime(),
+    );
+  }
+
+  async listAttempts(poNumber: string): Promise<AttemptEntry[]> {
+    return this.sql("SELECT * FROM order_attempts WHERE po_number = ? ORDER BY id").all(poNumber).map(toAttemptEntry);
+  }
+
+  async findByPoNumber(poNumber: string): Promise<OrderRecord | null> {
+    const row = this.sql("SELECT * FROM orders WHERE po_number = ?").get(poNumber);
+    return row === undefined ? null : toOrderRecord(row);
+  }
+
+  async findByOrderIds(orderIds: readonly string[]): Promise<OrderRecord[]> {
+    if (orderIds.length === 0) return [];
+    // One statement for any batch size: the ids travel as one JSON array.
+    return this.sql("SELECT * FROM orders WHERE order_id IN (SELECT value FROM json_each(?))")
+      .all(JSON.stringify(orderIds))
+      .map(toOrderRecord);
+  }
+
+  async remember(order: {
+    poNumber: string;
+    orderId: string;
+    order: PlumOrderWire;
+    placedAt: Date | null;
+  }): Promise<OrderRecord> {
+    const now = new Date();
+    return immediateTransaction(this.db, () => {
+      const existing = this.sql(
+        "SELECT * FROM orders WHERE po_number = ? OR order_id = ? ORDER BY po_number = ? DESC LIMIT 1",
+      ).get(order.poNumber, order.orderId, order.poNumber);
+      if (existing !== undefined) return toOrderRecord(existing);
+      const row = this.sql(
+        `INSERT INTO orders (po_number, source, state, order_id, order_data, errors, send_attempts, created_at,
+           updated_at, placed_at)
+         VALUES (?, 'LOOKUP', 'PLACED', ?, ?, '[]', 0, ?, ?, ?)
+         RETURNING *`,
+      ).get(order.poNumber, order.orderId, JSON.stringify(order.order), now.getTime(), now.getTime(), epochMs(order.placedAt));
+      if (row === undefined) throw new Error("insert returned no row");
+      return applyStoredEvents(this.statements, toOrderRecord(row), now);
+    });
+  }
+
+  async duePending(now: Date, limit: number): Promise<OrderRecord[]> {
+    return this.sql(
+      `SELECT * FROM orders
+       WHERE state = 'PENDING' AND next_check_at <= :now AND (lease_owner IS NULL OR lease_until < :now)
+       ORDER BY next_check_at, po_number LIMIT :limit`,
+    )
+      .all({ now: now.getTime(), limit })
+      .map(toOrderRecord);
+  }
+
+  async countPending(): Promise<number> {
+    const row = this.sql("SELECT count(*) AS n FROM orders WHERE state = 'PENDING'").get();
+    return row === undefined ? 0 : int(row, "n");
+  }
+
+  async recordWebhookEvent(event: WebhookEvent): Promise<"recorded" | "duplicate"> {
+    const createdAt = webhookInstant(event.createdAt);
+    const now = new Date();
+    return immediateTransaction(this.db, () => {
+      const inserted = this.sql(
+        `INSERT INTO webhook_events (id, order_id, po_number, delivery_status, order_date, created_at, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO NOTHING`,
+      ).run(
+        event.id,
+        event.orderId,
+        event.poNumber,
+        event.deliveryStatus,
+        event.orderDate,
+        createdAt.getTime(),
+        event.receivedAt.getTime(),
+      );
+      if (Number(inserted.changes) === 0) return "duplicate";
+      const row =
+        this.sql("SELECT * FROM orders WHERE order_id = ?").get(event.orderId) ??
+        (event.poNumber === "" ? undefined : this.sql("SELECT * FROM orders WHERE po_number = ?").get(event.poNumber));
+      if (row !== undefined) applyStoredEvents(this.statements, toOrderRecord(row), now);
+      return "recorded";
+    });
+  }
+
+  async getTokens(): Promise<StoredTokens | null> {
+    const row = this.sql("SELECT * FROM plum_tokens WHERE id = 1").get();
+    return row === undefined ? null : toStoredTokens(row);
+  }
+
+  async withTokenLock<T>(
+    fn: (current: StoredTokens | null) => Promise<{ store: StoredTokens | null; result: T }>,
+  ): Promise<T> {
+    // No transaction spans the await: the mutex alone serialises refreshes (one process owns this file).
+    return this.tokenMutex.run(async () => {
+      const { store, result } = await fn(await this.getTokens());
+      if (store !== null) this.storeTokens(store);
+      return result;
+    });
+  }
+
+  private storeTokens(tokens: StoredTokens): void {
+    this.sql(
+      `INSERT INTO plum_tokens (id, access_token, refresh_token, access_token_expires_at, refresh_token_expires_at,
+         updated_at)
+       VALUES (1, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
+         access_token_expires_at = excluded.access_token_expires_at,
+         refresh_token_expires_at = excluded.refresh_token_expires_at, updated_at = excluded.updated_at`,
+    ).run(
+      tokens.accessToken,
+      tokens.refreshToken,
+      epochMs(tokens.accessTokenExpiresAt),
+      epochMs(tokens.refreshTokenExpiresAt),
+      tokens.updatedAt.getTime(),
+    );
+  }
+
+  private requireByPoNumber(poNumber: string): OrderRecord {
+    const row = this.sql("SELECT * FROM orders WHERE po_number = ?").get(poNumber);
+    if (row === undefined) throw new Error("order row vanished inside its transaction");
+    return toOrderRecord(row);
+  }
+
+  private sql(text: string): ReturnType<StatementCache["get"]> {
+    return this.statements.get(text);
+  }
+}

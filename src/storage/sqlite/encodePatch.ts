@@ -1,0 +1,12 @@
+// RecordPatch values as SQLite parameters (instants as epoch ms, JSON as text).
+import type { SQLInputValue } from "node:sqlite";
+import type { PatchAssignment } from "../recordPatch.js";
+
+export function sqliteValue({ column, kind, value }: PatchAssignment): SQLInputValue {
+  if (value === null || value === undefined) return null;
+  if (kind === "json") return JSON.stringify(value);
+  if (kind === "date" && value instanceof Date) return value.getTime();
+  if (kind === "int" && typeof value === "number") return value;
+  if (kind === "text" && typeof value === "string") return value;
+  throw new TypeError(`patch value for ${column} is not ${kind}`);
+}

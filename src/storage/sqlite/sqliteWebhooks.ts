@@ -1,0 +1,44 @@
+// Applies stored delivery-status callbacks to an order. The order's status is that of the latest matching event
+// (createdAt, then higher id), whatever order they arrived in. Runs inside the caller's transaction.
+import type { OrderRecord } from "../ledger.js";
+import { int, text, type SqliteRow } from "./columns.js";
+import { toOrderRecord } from "./sqliteRows.js";
+import type { StatementCache } from "./statements.js";
+
+// Events match the order by orderId, or by poNumber when the event carries one. Numeric ids compare by length
+// first, so "10" beats "9".
+const MATCHES = "(order_id = :orderId OR (po_number = :poNumber AND po_number <> ''))";
+
+export function applyStoredEvents(statements: StatementCache, order: OrderRecord, now: Date): OrderRecord {
+  const match = { orderId: order.orderId, poNumber: order.poNumber };
+  const latest = statements
+    .get(
+      `SELECT delivery_status, created_at, applied_at FROM webhook_events WHERE ${MATCHES}
+       ORDER BY created_at DESC, length(id) DESC, id DESC LIMIT 1`,
+    )
+    .get(match);
+  if (latest === undefined) return order;
+
+  let result = order;
+  if (isNewLatest(latest, order)) {
+    const row = statements
+      .get(
+        `UPDATE orders SET delivery_status = ?, delivery_status_at = ?, updated_at = ?
+         WHERE po_number = ? RETURNING *`,
+      )
+      .get(text(latest, "delivery_status"), int(latest, "created_at"), now.getTime(), order.poNumber);
+    if (row !== undefined) result = toOrderRecord(row);
+  }
+  statements.get(`UPDATE webhook_events SET applied_at = :now WHERE applied_at IS NULL AND ${MATCHES}`).run({
+    ...match,
+    now: now.getTime(),
+  });
+  return result;
+}
+
+/** Only an event not yet applied can change the status, and never to something older than what is shown. */
+function isNewLatest(latest: SqliteRow, order: OrderRecord): boolean {
+  if (latest["applied_at"] !== null) return false;
+  if (order.deliveryStatusAt === null) return true;
+  return int(latest, "created_at") >= Date.parse(order.deliveryStatusAt);
+}

@@ -1,0 +1,44 @@
+// Validates Plum's delivery-status callback ({id, data:{orderId, poNumber, orderDate, deliveryStatus}, createdAt},
+// plum-api.md §5) and normalises it: statuses compared case-insensitively, both spellings of cancelled merged.
+import { z } from "zod";
+import { toId } from "../plum/lenient.js";
+import { parsePlumDate } from "../orders/orderView.js";
+import type { WebhookEvent } from "../storage/ledger.js";
+
+const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]);
+
+const webhookBody = z.object({
+  id: idLike,
+  data: z.object({
+    orderId: idLike,
+    poNumber: z.string().max(100).default(""),
+    orderDate: z.string().max(40).nullable().optional(),
+    deliveryStatus: z.string().min(1).max(40),
+  }),
+  createdAt: z.string().min(1).max(40),
+});
+
+export function normaliseDeliveryStatus(status: string): string {
+  const lower = status.trim().toLowerCase();
+  return lower === "canceled" ? "cancelled" : lower;
+}
+
+/** The event, or null when the body is not a valid callback. */
+export function parseWebhook(body: unknown, receivedAt: Date): WebhookEvent | null {
+  const parsed = webhookBody.safeParse(body);
+  if (!parsed.success) return null;
+  const { id, data, createdAt } = parsed.data;
+  const created = parsePlumDate(createdAt);
+  const orderId = toId(data.orderId);
+  const eventId = toId(id);
+  if (created === null || orderId === null || eventId === null) return null;
+  return {
+    id: eventId,
+    orderId,
+    poNumber: data.poNumber,
+    deliveryStatus: normaliseDeliveryStatus(data.deliveryStatus),
+    orderDate: data.orderDate ?? null,
+    createdAt: created.toISOString(),
+    receivedAt,
+  };
+}

@@ -1,0 +1,117 @@
+// Builders for ledger tests. Every poNumber and orderId is unique, so tests can share one database.
+import { randomInt, randomUUID } from "node:crypto";
+import { OrderErrorCode, OrderKind, type OrderFailure } from "../../src/orders/errorCodes.js";
+import type { PlumOrderWire } from "../../src/plum/wire.js";
+import type { AttemptEntry, Lease, NewPlacement, StoredTokens, WebhookEvent } from "../../src/storage/ledger.js";
+
+export function uniquePo(label: string): string {
+  return `PO-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+export function uniqueOrderId(): string {
+  return String(randomInt(1_000_000_000, 2 ** 47));
+}
+
+export function lease(owner: string, now: Date, ttlMs = 30_000): Lease {
+  return { owner, now, until: new Date(now.getTime() + ttlMs) };
+}
+
+export function at(base: Date, offsetMs: number): Date {
+  return new Date(base.getTime() + offsetMs);
+}
+
+/** A minute ago: lets `updatedAt` visibly move when update stamps the current time. */
+export function aMinuteAgo(): Date {
+  return new Date(Date.now() - 60_000);
+}
+
+export function placement(poNumber: string, overrides: Partial<NewPlacement> = {}): NewPlacement {
+  return {
+    poNumber,
+    kind: OrderKind.TOPUP,
+    fingerprint: "a".repeat(64),
+    subject: "user-42",
+    request: {
+      productId: 20301,
+      quantity: 1,
+      denomination: 50,
+      email: "buyer@example.com",
+      contact: "+971500000000",
+      poNumber,
+      notifyReceiverEmail: 0,
+      notifyAdminEmail: 1,
+      performOperatorValidation: 1,
+      userMeta: { topupPhoneCode: "+971", topupPhoneNumber: "500000000" },
+    },
+    ...overrides,
+  };
+}
+
+export function plumOrder(orderId: string, poNumber: string): PlumOrderWire {
+  return {
+    orderId: Number(orderId),
+    poNumber,
+    orderTotal: "50.00",
+    orderDiscount: "",
+    currencyCode: "AED",
+    amountCharged: 50,
+    orderStatus: "complete",
+    deliveryStatus: "pending",
+    quantity: 1,
+    orderDate: "2024-05-01 10:00:00",
+    vouchers: [],
+    voucherDetails: [{ orderId: Number(orderId), productName: "Top-up", denomination: 50, cancelledQuantity: 0 }],
+    orderMeta: { nested: { list: [1, "two", null], flag: true } },
+  };
+}
+
+export function failure(): OrderFailure {
+  return {
+    code: OrderErrorCode.OUTCOME_UNKNOWN,
+    message: "The upstream did not answer in time",
+    field: ["input", "poNumber"],
+    upstreamErrorId: null,
+    retryable: true,
+    retryAfterSeconds: 30,
+  };
+}
+
+export function webhook(overrides: Partial<WebhookEvent> & Pick<WebhookEvent, "orderId">): WebhookEvent {
+  return {
+    id: String(randomInt(1, 2 ** 47)),
+    poNumber: "",
+    deliveryStatus: "delivered",
+    orderDate: "2024-05-01 10:00:00",
+    createdAt: "2024-05-01T10:05:00.000Z",
+    receivedAt: new Date(),
+    ...overrides,
+  };
+}
+
+export function tokens(accessToken: string): StoredTokens {
+  return {
+    accessToken,
+    refreshToken: `refresh-${accessToken}`,
+    accessTokenExpiresAt: new Date("2030-01-16T00:00:00.000Z"),
+    refreshTokenExpiresAt: null,
+    updatedAt: new Date("2030-01-01T00:00:00.000Z"),
+  };
+}
+
+export function attempt(poNumber: string | null, overrides: Partial<AttemptEntry> = {}): AttemptEntry {
+  return {
+    poNumber,
+    operation: "placeOrder",
+    phase: "request",
+    body: '{"query":"plumProAPI.mutation.placeOrder"}',
+    httpStatus: null,
+    errorCode: null,
+    durationMs: null,
+    at: new Date("2024-05-01T10:00:00.000Z"),
+    ...overrides,
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
