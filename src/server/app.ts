@@ -50,7 +50,7 @@ export interface RunningApp {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const log = createLogger(config.logLevel, options.logStream);
   const replicaId = options.replicaId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const ledger = await openLedger(config.database.url);
+  const ledger = await openLedger(config.database.url, { poolMax: config.database.poolMax });
   log.info({ engine: ledger.engine }, "ledger ready");
 
   let simulator: PlumSimulator | null = null;

@@ -7,6 +7,8 @@ import { SqliteLedger } from "./sqlite/SqliteLedger.js";
 export interface OpenLedgerOptions {
   /** Where SQLite lives when DATABASE_URL is unset or empty; default ./data/orders.sqlite. */
   sqliteDefaultPath?: string;
+  /** PostgreSQL pool size per replica. */
+  poolMax?: number;
 }
 
 export async function openLedger(databaseUrl: string | undefined, options: OpenLedgerOptions = {}): Promise<Ledger> {
@@ -14,7 +16,7 @@ export async function openLedger(databaseUrl: string | undefined, options: OpenL
   const ledger: Ledger =
     target.engine === "sqlite"
       ? new SqliteLedger(target.path)
-      : new PostgresLedger({ connectionString: target.connectionString });
+      : new PostgresLedger({ connectionString: target.connectionString, max: options.poolMax });
   try {
     await ledger.migrate();
   } catch (error) {
