@@ -2,7 +2,7 @@
 // is reconciled through getOrderDetails, never re-sent blindly (reliability-notes.md A5, plum-api.md §6.3).
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { toId } from "../plum/lenient.js";
+import { toId, toInt, toNumber } from "../plum/lenient.js";
 import type { PlumCallResult } from "../plum/result.js";
 import type { OrderLookup } from "../plum/PlumClient.js";
 import type { PlaceOrderData, PlumOrderWire } from "../plum/wire.js";
@@ -77,6 +77,13 @@ export class PlacementService {
     return result;
   }
 
+  /** Refused before anything was claimed or sent (input validation); reported like any other outcome. */
+  refuse(kind: OrderKind, errors: OrderFailure[]): PlacementResult {
+    const result = rejected(errors);
+    this.options.onOutcome?.(kind, result.outcome, errors[0]?.code ?? null);
+    return result;
+  }
+
   /** A read found a PENDING row: ask Plum (never send) so the caller sees a placed order as soon as it exists. */
   async refresh(record: OrderRecord): Promise<OrderRecord> {
     if (record.state !== "PENDING" || !this.leaseIsFree(record)) return record;
@@ -120,7 +127,7 @@ export class PlacementService {
       return this.send(record, owner, driver);
     }
     const lookup = await this.options.plum.getOrderDetails({ poNumber: record.poNumber });
-    if (lookup.kind === "ok") return this.markPlaced(record, owner, lookup.order, {});
+    if (lookup.kind === "ok") return this.adopt(record, owner, lookup.order, {});
     const now = this.clock();
     if (lookup.kind !== "notFound") {
       return this.release(record, owner, { nextCheckAt: this.backoff(record, now, lookup) }, pendingFor(record));
@@ -139,22 +146,28 @@ export class PlacementService {
     if (record.sendAttempts >= this.options.maxSendAttempts) {
       return this.reject(record, owner, exhaustedFailure(record.sendAttempts), {});
     }
-    if (driver === "read") return this.release(record, owner, { nextCheckAt: now }, pendingFor(record));
+    // A read never sends; it hands the row to the reconciler, unless the row waits for its caller's retry (no
+    // check scheduled: the caller was told REJECTED, nothing sent) and must not be placed behind the caller's back.
+    if (driver === "read") {
+      return this.release(record, owner, { nextCheckAt: record.nextCheckAt === null ? null : now }, pendingFor(record));
+    }
     return this.send(record, owner, driver);
   }
 
   private async send(record: OrderRecord, owner: string, driver: Driver): Promise<PlacementResult> {
     if (record.request === null) throw new Error(`ledger row ${record.poNumber} has no request to send`);
-    const sentAt = this.clock();
     const result = await this.options.plum.placeOrder(record.request);
+    // Plum may go on processing a request after we stop waiting for it (a timeout, a reset), so the settle window
+    // runs from the end of the attempt, not its start: lastSentAt is the last instant the request was in flight.
+    const sentAt = this.clock();
     const sent: RecordPatch = { sendAttempts: record.sendAttempts + 1, lastSentAt: sentAt };
     switch (result.kind) {
       case "ok":
         return this.markPlaced(record, owner, result.order, sent);
       case "duplicatePoNumber": {
-        // Plum already has an order under this poNumber (an earlier attempt of ours): return that order.
+        // Plum already has an order under this poNumber: an earlier attempt of ours, or another client's order.
         const lookup = await this.options.plum.getOrderDetails({ poNumber: record.poNumber });
-        if (lookup.kind === "ok") return this.markPlaced(record, owner, lookup.order, sent);
+        if (lookup.kind === "ok") return this.adopt(record, owner, lookup.order, sent);
         return this.unknown(record, owner, sent, sentAt, null);
       }
       case "rejected":
@@ -192,6 +205,19 @@ export class PlacementService {
     const errors = record.sendAttempts === 0 ? [failure] : record.errors;
     const outcome = driver === "reconciler" ? pending(errors) : rejected([failure]);
     return this.release(record, owner, { errors, nextCheckAt }, outcome);
+  }
+
+  /**
+   * Plum holds an order under our poNumber that no answer to our own send confirmed: it is ours unless it provably
+   * is a different order (another Plum client used the poNumber). Plum keeps one order per poNumber, so then none of
+   * our attempts placed anything, and handing the caller someone else's order would be wrong.
+   */
+  private async adopt(record: OrderRecord, owner: string, order: PlumOrderWire, patch: RecordPatch) {
+    if (record.request !== null && isAnotherOrder(record.request, order)) {
+      this.options.log.warn({ poNumber: record.poNumber }, "poNumber is taken at Plum by a different order");
+      return this.reject(record, owner, conflictFailure(), patch);
+    }
+    return this.markPlaced(record, owner, order, patch);
   }
 
   private async markPlaced(record: OrderRecord, owner: string, order: PlumOrderWire, patch: RecordPatch) {
@@ -260,6 +286,20 @@ function rejected(errors: OrderFailure[]): PlacementResult {
 
 function pending(errors: OrderFailure[]): PlacementResult {
   return { outcome: PlaceOrderOutcome.PENDING, record: null, errors };
+}
+
+/**
+ * True only when Plum's order differs from what we sent in product, denomination or quantity. A field Plum left out
+ * proves nothing: wrongly calling our own order someone else's would tell the caller nothing was placed.
+ */
+function isAnotherOrder(sent: PlaceOrderData, order: PlumOrderWire): boolean {
+  const differs = (theirs: number | null, ours: number) => theirs !== null && theirs !== ours;
+  const item = order.voucherDetails?.[0];
+  return (
+    differs(toInt(item?.productId), sent.productId) ||
+    differs(toNumber(item?.denomination), sent.denomination) ||
+    differs(toInt(order.quantity), sent.quantity)
+  );
 }
 
 /** A PENDING answer always carries a reason; a row recovered after a crash has none recorded yet. */

@@ -28,13 +28,15 @@ const BY_ERROR_ID: Record<string, Omit<OrderFailure, "upstreamErrorId">> = {
     code: OrderErrorCode.OUT_OF_STOCK,
     message: "The product is out of stock. Nothing was placed; try again later with a new poNumber.",
     field: ["input", "productId"],
-    retryable: true,
+    // The rejection is recorded under this poNumber, so retrying it only replays it: `retryable` is about the
+    // same poNumber, and only a new one can succeed once stock is back.
+    retryable: false,
   },
   [PlumErrorId.processFailed]: {
     code: OrderErrorCode.OUT_OF_STOCK,
     message: "The product could not be fulfilled (no vouchers available). Nothing was placed; try again later with a new poNumber.",
     field: ["input", "productId"],
-    retryable: true,
+    retryable: false,
   },
 };
 const PRODUCT_UNAVAILABLE_IDS = ["PLE10014", "PLE10015", "PLE10017", "PLE10019", PlumErrorId.productNotActivated];

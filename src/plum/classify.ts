@@ -81,7 +81,9 @@ export function classifyResponse(operation: string, httpStatus: number, text: st
   if (errorId?.startsWith("PIPE")) return { kind: "unauthorized", httpStatus, renewable: false };
   if (httpStatus >= 500 || httpStatus === 408) return { kind: "unknown", httpStatus, errorId, errorCode: null };
   if (errorId === PlumErrorId.duplicatePoNumber) return { kind: "duplicatePoNumber", httpStatus };
-  if (httpStatus === 401 || httpStatus === 403) return { kind: "unauthorized", httpStatus, renewable: false };
+  // A PLE errorId on 401/403 is the application's business answer (PLE10019 international orders, PLE10015 KYC),
+  // not the auth layer's: it is a rejection with its own meaning.
+  if ((httpStatus === 401 || httpStatus === 403) && errorId === null) return { kind: "unauthorized", httpStatus, renewable: false };
   return {
     kind: "rejected",
     httpStatus,

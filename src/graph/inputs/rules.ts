@@ -1,5 +1,5 @@
 // Validation rules shared by both placement inputs. Messages name the rule, never the submitted value.
-import { validatePhoneNumberLength } from "libphonenumber-js/max";
+import { Metadata, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from "libphonenumber-js/max";
 import {
   IsEmail,
   IsInt,
@@ -14,8 +14,8 @@ import {
 
 /** 1-100 characters of letters, digits and `. _ : / -`, starting with a letter or digit. */
 export const PO_NUMBER = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
-/** Digits with an optional leading +, and spaces, dashes or brackets between them (e.g. +1-4705000000). */
-export const CONTACT = /^\+?[0-9][0-9 ()-]{5,22}[0-9]$/;
+/** Digits with an optional leading + or bracket, and spaces, dashes or brackets between them (+1-4705000000, (470) 500-0000). */
+export const CONTACT = /^(?:\+?[0-9]|\()[0-9 ()-]{5,22}[0-9]$/;
 /** Printable text without control characters (tags end up in reports and e-mails). */
 export const PRINTABLE = /^[^\p{Cc}]*$/u;
 export const LOYALTY_MEMBER_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/;
@@ -48,9 +48,34 @@ export function Rules(...rules: PropertyDecorator[]): PropertyDecorator {
   return (target, key) => rules.forEach((rule) => rule(target, key));
 }
 
+/** What the mobile-length check reads of a numbering plan: `type()` exists at runtime but not in libphonenumber-js's typings. */
+interface NumberingPlanWithTypes {
+  possibleLengths(): number[];
+  type?(name: "MOBILE"): { possibleLengths(): number[] | undefined } | undefined;
+}
+
+/**
+ * A top-up recharges a mobile phone, so the length must be one a mobile number can have: the country's general
+ * lengths also admit landlines (+91 allows 8-13 digits, its mobiles only 10).
+ */
+function hasMobileLength(e164: string): boolean {
+  const phone = parsePhoneNumberFromString(e164);
+  if (phone === undefined) return false;
+  const metadata = new Metadata();
+  try {
+    // A country when the number identifies one (+1 264 is Anguilla), else the calling code's main plan.
+    metadata.selectNumberingPlan(phone.country ?? (phone.countryCallingCode as CountryCode));
+  } catch {
+    return true; // no plan to check against: the general length check has already passed
+  }
+  const plan = metadata.numberingPlan as NumberingPlanWithTypes | undefined;
+  const lengths = plan?.type?.("MOBILE")?.possibleLengths() ?? plan?.possibleLengths();
+  return lengths === undefined || lengths.includes(phone.nationalNumber.length);
+}
+
 /**
  * The national number must have a plausible length for the country code next to it (libphonenumber's metadata),
- * e.g. 10 digits for +91.
+ * as a mobile number: e.g. exactly 10 digits for +91.
  */
 export function PlausibleForCountryCode(codeProperty: string): PropertyDecorator {
   return (target, propertyName) =>
@@ -65,7 +90,8 @@ export function PlausibleForCountryCode(codeProperty: string): PropertyDecorator
           if (typeof value !== "string" || typeof code !== "string" || !PHONE_CODE.test(code) || !PHONE_DIGITS.test(value)) {
             return true; // the format rules report these
           }
-          return validatePhoneNumberLength(`${code}${value}`) === undefined;
+          const e164 = `${code}${value}`;
+          return validatePhoneNumberLength(e164) === undefined && hasMobileLength(e164);
         },
       },
     });

@@ -1,11 +1,11 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
 import { Scope } from "../../auth/caller.js";
-import { OrderKind, PlaceOrderOutcome } from "../../orders/errorCodes.js";
+import { OrderKind } from "../../orders/errorCodes.js";
 import type { OrderRequest } from "../../orders/toPlaceOrderData.js";
 import type { GraphContext } from "../context.js";
 import { PlaceAirmilesOrderInput } from "../inputs/PlaceAirmilesOrderInput.js";
 import { PlaceTopupOrderInput } from "../inputs/PlaceTopupOrderInput.js";
-import { toOrderError, toPayload } from "../toGraph.js";
+import { toPayload } from "../toGraph.js";
 import { PlaceOrderPayload } from "../types/PlaceOrderPayload.js";
 import { validateInput } from "../validation.js";
 
@@ -35,9 +35,7 @@ export class OrderMutationResolver {
 
 async function place(input: object, request: OrderRequest, context: GraphContext): Promise<PlaceOrderPayload> {
   const invalid = await validateInput(input);
-  if (invalid.length > 0) {
-    return { order: null, outcome: PlaceOrderOutcome.REJECTED, errors: invalid.map(toOrderError) };
-  }
+  if (invalid.length > 0) return toPayload(context.services.placement.refuse(request.kind, invalid));
   const result = await context.services.placement.place(request, context.caller.subject);
   return toPayload(result);
 }

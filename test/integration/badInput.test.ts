@@ -1,0 +1,154 @@
+// Bad inputs over HTTP. Values the schema types accept but the rules refuse come back as a REJECTED payload with
+// every INVALID_INPUT at once and nothing sent upstream; values the schema types refuse stay GraphQL errors.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { gql } from "../support/graphqlClient.js";
+import { startTestApp, type TestApp } from "../support/harness.js";
+import { airmiles, expectNothingVerbatim, placeAirmiles, placeTopup, topup } from "./helpers.js";
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+beforeEach(() => {
+  t.sim.reset();
+});
+
+// Distinctive fragments of the submitted values: none may come back in a message.
+const SECRET = "zq7xsecret";
+
+function fieldPaths(errors: { code: string; field: string[] | null }[]): string[] {
+  return errors.map((e) => {
+    expect(e.code).toBe("INVALID_INPUT");
+    return (e.field ?? []).join(".");
+  });
+}
+
+describe("rule violations", () => {
+  it("reports every invalid airmiles field at once and calls nothing upstream", async () => {
+    const { response, payload } = await placeAirmiles(
+      t.url,
+      airmiles({
+        productId: -5,
+        quantity: 0,
+        denomination: 10.555,
+        email: `${SECRET}@`,
+        contact: `${SECRET}-call-me`,
+        tag: `${SECRET}\u0007`,
+        poNumber: `${SECRET} po;1`,
+        userMeta: { loyaltyMemberId: `${SECRET} member` },
+      }),
+    );
+    expect(payload.outcome).toBe("REJECTED");
+    expect(payload.order).toBeNull();
+    expect(new Set(fieldPaths(payload.errors))).toEqual(
+      new Set([
+        "input.productId",
+        "input.quantity",
+        "input.denomination",
+        "input.email",
+        "input.contact",
+        "input.tag",
+        "input.poNumber",
+        "input.userMeta.loyaltyMemberId",
+      ]),
+    );
+    for (const error of payload.errors) expect(error).toMatchObject({ retryable: false, upstreamErrorId: null, retryAfterSeconds: null });
+    expect(JSON.stringify(response)).not.toContain(SECRET);
+    expect(JSON.stringify(response)).not.toContain("10.555");
+    expectNothingVerbatim(response);
+    expect(t.sim.count("placeOrder")).toBe(0);
+    expect(t.sim.count("getOrderDetails")).toBe(0);
+  });
+
+  it("reports every invalid top-up field at once, with nested paths", async () => {
+    const { response, payload } = await placeTopup(
+      t.url,
+      topup({
+        productId: 0,
+        denomination: -1,
+        email: SECRET,
+        tag: "x".repeat(101),
+        poNumber: "",
+        userMeta: { topupPhoneCode: `91${SECRET}`, topupPhoneNumber: `${SECRET}` },
+      }),
+    );
+    expect(payload.outcome).toBe("REJECTED");
+    expect(new Set(fieldPaths(payload.errors))).toEqual(
+      new Set([
+        "input.productId",
+        "input.denomination",
+        "input.email",
+        "input.tag",
+        "input.poNumber",
+        "input.userMeta.topupPhoneCode",
+        "input.userMeta.topupPhoneNumber",
+      ]),
+    );
+    expect(payload.errors.find((e) => e.field?.at(-1) === "topupPhoneNumber")?.field).toEqual(["input", "userMeta", "topupPhoneNumber"]);
+    expect(JSON.stringify(response)).not.toContain(SECRET);
+    expect(t.sim.count("placeOrder")).toBe(0);
+  });
+
+  it("rejects a +91 number of the wrong length, echoing no digits", async () => {
+    for (const topupPhoneNumber of ["981234567", "98123456789"]) {
+      const { response, payload } = await placeTopup(t.url, topup({ userMeta: { topupPhoneCode: "+91", topupPhoneNumber } }));
+      expect(payload.outcome).toBe("REJECTED");
+      expect(payload.errors.map((e) => e.field)).toEqual([["input", "userMeta", "topupPhoneNumber"]]);
+      expect(JSON.stringify(response)).not.toContain(topupPhoneNumber);
+    }
+    expect(t.sim.count("placeOrder")).toBe(0);
+  });
+
+  it("does not record anything for an invalid input: the poNumber stays free", async () => {
+    const input = airmiles({ denomination: 0 });
+    expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("REJECTED");
+    expect(await t.app.ledger.findByPoNumber(input.poNumber)).toBeNull();
+    expect((await placeAirmiles(t.url, { ...input, denomination: 50 })).payload.outcome).toBe("PLACED");
+  });
+});
+
+describe("schema type errors stay GraphQL errors", () => {
+  const PLACE = `mutation ($input: PlaceAirmilesOrderInput!) { placeAirmilesOrder(input: $input) { outcome } }`;
+
+  async function expectTypeError(query: string, variables?: Record<string, unknown>): Promise<void> {
+    const response = await gql(t.url, query, variables);
+    expect(response.status).toBe(400);
+    expect(response.data ?? null).toBeNull();
+    expect(response.errors?.length).toBeGreaterThan(0);
+    expectNothingVerbatim(response);
+    expect(t.sim.count("placeOrder")).toBe(0);
+  }
+
+  it("for a string where an Int belongs (variables)", async () => {
+    await expectTypeError(PLACE, { input: { ...airmiles(), productId: "abc" } });
+  });
+
+  it("for a string where an Int belongs (inline literal)", async () => {
+    await expectTypeError(
+      `mutation { placeAirmilesOrder(input: { productId: "abc", denomination: 50, email: "a@example.com", poNumber: "PO-1", userMeta: { loyaltyMemberId: "1" } }) { outcome } }`,
+    );
+  });
+
+  it("for a missing required field", async () => {
+    const { poNumber: _poNumber, ...withoutPoNumber } = airmiles();
+    await expectTypeError(PLACE, { input: withoutPoNumber });
+  });
+
+  it("for a missing userMeta field and an unknown input field", async () => {
+    await expectTypeError(PLACE, { input: { ...airmiles(), userMeta: {} } });
+    await expectTypeError(PLACE, { input: { ...airmiles(), surprise: 1 } });
+  });
+
+  it("for a top-up sent to the airmiles mutation", async () => {
+    await expectTypeError(PLACE, { input: topup() });
+  });
+
+  it("for a non-finite or oversized number", async () => {
+    await expectTypeError(PLACE, { input: { ...airmiles(), quantity: 2 ** 40 } });
+    await expectTypeError(PLACE, { input: { ...airmiles(), denomination: "NaN" } });
+  });
+});

@@ -1,0 +1,178 @@
+// Every path where Plum's answer cannot say whether an order was placed: the client is told PENDING with
+// OUTCOME_UNKNOWN (never REJECTED, never an order), and reconciliation through getOrderDetails ends with exactly
+// one order at Plum, whether or not the first attempt created it. Counts are per poNumber: the reconciler settles
+// every due row, including ones an earlier test left PENDING.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { FaultSpec } from "../../src/simulator/index.js";
+import { startTestApp, type TestApp } from "../support/harness.js";
+import {
+  airmiles,
+  expectNothingVerbatim,
+  orderByPoNumber,
+  pastSettleWindow,
+  placeAirmiles,
+  placeCallsFor,
+  placeTopup,
+  simOrdersFor,
+  topup,
+  type Payload,
+} from "./helpers.js";
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+beforeEach(() => {
+  t.sim.reset();
+});
+
+function expectPendingUnknown(payload: Payload, upstreamErrorId: string | null): void {
+  expect(payload).toEqual({
+    outcome: "PENDING",
+    order: null,
+    errors: [
+      {
+        code: "OUTCOME_UNKNOWN",
+        message: expect.any(String),
+        field: null,
+        upstreamErrorId,
+        retryable: true,
+        retryAfterSeconds: null,
+      },
+    ],
+  });
+}
+
+type Reconcile = "retry" | "orderByPoNumber" | "reconciler";
+
+/** Settles a PENDING placement the given way; returns the orderId the service then reports. */
+async function reconcile(how: Reconcile, place: () => Promise<{ payload: Payload }>, poNumber: string): Promise<string | undefined> {
+  await pastSettleWindow();
+  if (how === "retry") {
+    const { payload } = await place();
+    expect(payload.outcome).toBe("PLACED");
+    expect(payload.errors).toEqual([]);
+    return payload.order?.orderId;
+  }
+  if (how === "reconciler") await t.app.reconciler.runOnce();
+  const order = await orderByPoNumber(t.url, poNumber);
+  expect(order).not.toBeNull();
+  return order?.orderId;
+}
+
+describe("the order was created, the answer lost", () => {
+  const cases: [string, FaultSpec, string | null, Reconcile][] = [
+    ["a 503 after processing", { kind: "status", status: 503 }, "PLE10025", "retry"],
+    ["createdThen502", { kind: "createdThen502" }, "PLE10025", "orderByPoNumber"],
+    ["statusCheckFailed (PLE10035)", { kind: "statusCheckFailed" }, "PLE10035", "reconciler"],
+    ["resetAfterProcessing", { kind: "resetAfterProcessing" }, null, "retry"],
+    ["a timeout after processing", { kind: "timeout", processed: true }, null, "reconciler"],
+    ["a non-JSON gateway page after processing", { kind: "nonJson", status: 502, processed: true }, null, "orderByPoNumber"],
+    ["an HTML 200 after processing", { kind: "nonJson", status: 200, processed: true }, null, "retry"],
+  ];
+
+  it.each(cases)("%s: PENDING, then reconciled to one order", async (_label, fault, upstreamErrorId, how) => {
+    const input = airmiles();
+    const place = () => placeAirmiles(t.url, input);
+    // The 503 fault answers without processing: place the order first so that it exists, as the case says.
+    const processes = fault.kind !== "status";
+    t.sim.inject(fault);
+    const first = await place();
+    expectPendingUnknown(first.payload, upstreamErrorId);
+    expectNothingVerbatim(first.response);
+    if (processes) expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
+
+    const orderId = await reconcile(how, place, input.poNumber);
+    const orders = simOrdersFor(t.sim, input.poNumber);
+    expect(orders).toHaveLength(1);
+    expect(orderId).toBe(String(orders[0]?.orderId));
+    // Created on the first attempt: never sent again. The 503 created nothing, so exactly one resend placed it.
+    expect(placeCallsFor(t.sim, input.poNumber)).toBe(processes ? 1 : 2);
+
+    // Settled for good: a further retry replays it.
+    const replay = await place();
+    expect(replay.payload.outcome).toBe("REPLAYED");
+    expect(replay.payload.order?.orderId).toBe(orderId);
+    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
+  });
+
+  it("works the same for a top-up", async () => {
+    const input = topup();
+    t.sim.inject({ kind: "createdThen502" });
+    const first = await placeTopup(t.url, input);
+    expectPendingUnknown(first.payload, "PLE10025");
+    await pastSettleWindow();
+    const retry = await placeTopup(t.url, input);
+    expect(retry.payload.outcome).toBe("PLACED");
+    expect(retry.payload.order).toMatchObject({ kind: "TOPUP", poNumber: input.poNumber });
+    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
+    expect(placeCallsFor(t.sim, input.poNumber)).toBe(1);
+  });
+
+  it("does not re-send before the settle window has passed, however often the client retries", async () => {
+    const input = airmiles();
+    t.sim.inject({ kind: "status", status: 503 });
+    expectPendingUnknown((await placeAirmiles(t.url, input)).payload, "PLE10025");
+    // Immediately: Plum's "not found" cannot be trusted yet, so the retry only looks.
+    const early = await placeAirmiles(t.url, input);
+    expect(early.payload.outcome).toBe("PENDING");
+    expect(placeCallsFor(t.sim, input.poNumber)).toBe(1);
+    expect(await orderByPoNumber(t.url, input.poNumber)).toBeNull();
+    expect(placeCallsFor(t.sim, input.poNumber)).toBe(1);
+    // Past the window the retry may send again, and does so exactly once.
+    await pastSettleWindow();
+    expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("PLACED");
+    expect(placeCallsFor(t.sim, input.poNumber)).toBe(2);
+    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
+  });
+});
+
+describe("the request never got processed", () => {
+  const cases: [string, FaultSpec, Reconcile][] = [
+    ["resetBeforeProcessing", { kind: "resetBeforeProcessing" }, "retry"],
+    ["a timeout without processing", { kind: "timeout", processed: false }, "retry"],
+    ["a non-JSON 502 without processing", { kind: "nonJson", status: 502, processed: false }, "reconciler"],
+  ];
+
+  it.each(cases)("%s: PENDING, then sent again once Plum confirms there is no order", async (_label, fault, how) => {
+    const input = airmiles();
+    t.sim.inject(fault);
+    const first = await placeAirmiles(t.url, input);
+    expectPendingUnknown(first.payload, null);
+    expectNothingVerbatim(first.response);
+    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(0);
+
+    if (how === "retry") {
+      await pastSettleWindow();
+      const retry = await placeAirmiles(t.url, input);
+      expect(retry.payload.outcome).toBe("PLACED");
+    } else {
+      await pastSettleWindow();
+      await t.app.reconciler.runOnce();
+      expect(await orderByPoNumber(t.url, input.poNumber)).not.toBeNull();
+    }
+    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
+    expect(placeCallsFor(t.sim, input.poNumber)).toBe(2);
+    expect(t.sim.count("getOrderDetails")).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("a read while the outcome is unknown", () => {
+  it("never sends: orderByPoNumber only looks the order up", async () => {
+    const input = airmiles();
+    t.sim.inject({ kind: "resetBeforeProcessing" });
+    expectPendingUnknown((await placeAirmiles(t.url, input)).payload, null);
+    await pastSettleWindow();
+    expect(await orderByPoNumber(t.url, input.poNumber)).toBeNull();
+    expect(await orderByPoNumber(t.url, input.poNumber)).toBeNull();
+    expect(placeCallsFor(t.sim, input.poNumber)).toBe(1);
+    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(0);
+    // The caller's retry is what sends again.
+    expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("PLACED");
+    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
+  });
+});
