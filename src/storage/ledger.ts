@@ -33,6 +33,7 @@ export interface OrderRecord {
   /** createdAt of the webhook that set deliveryStatus (ISO); orders webhook events. */
   deliveryStatusAt: string | null;
   sendAttempts: number;
+  /** When the last placeOrder attempt ended (its request may be in flight until then); settle windows run from it. */
   lastSentAt: Date | null;
   /** PENDING rows: when the reconciler should look next. */
   nextCheckAt: Date | null;

@@ -1,0 +1,123 @@
+// Every way the simulator can leave a placement's outcome unknown: the caller is told PENDING, and a retry of
+// the mutation or a reconciler pass (after the settle window) ends with exactly one upstream order, PLACED in the
+// ledger, with every request and response on record and no credential in any stored body.
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FaultSpec } from "../../src/simulator/index.js";
+import { startTestApp, TEST_ENV, type TestApp } from "../support/harness.js";
+import {
+  airmilesInput,
+  expectCompleteAttemptLog,
+  newPoNumber,
+  placeAirmiles,
+  upstreamOrders,
+  waitFor,
+  type PlacePayload,
+} from "./helpers.js";
+
+const SETTLE_MS = Number(TEST_ENV["RECONCILE_SETTLE_MS"]);
+
+interface FaultCase {
+  name: string;
+  fault: FaultSpec;
+  /** Whether the faulted attempt created the order upstream. */
+  created: boolean;
+}
+
+const CASES: FaultCase[] = [
+  { name: "503 PLE10025 without creation", fault: { kind: "status", status: 503 }, created: false },
+  { name: "502 PLE10025 without creation", fault: { kind: "status", status: 502 }, created: false },
+  { name: "created, then 502 PLE10025", fault: { kind: "createdThen502" }, created: true },
+  { name: "created, then 502 PLE10035 (status check failed)", fault: { kind: "statusCheckFailed" }, created: true },
+  { name: "created, then the connection reset", fault: { kind: "resetAfterProcessing" }, created: true },
+  { name: "created, then no answer (timeout)", fault: { kind: "timeout", processed: true }, created: true },
+  { name: "not created, no answer (timeout)", fault: { kind: "timeout", processed: false }, created: false },
+  { name: "created, then a non-JSON gateway page", fault: { kind: "nonJson", processed: true }, created: true },
+  { name: "not created, a non-JSON gateway page", fault: { kind: "nonJson", processed: false }, created: false },
+];
+
+function expectUnknown(payload: PlacePayload): void {
+  expect(payload.outcome).toBe("PENDING");
+  expect(payload.order).toBeNull();
+  expect(payload.errors).toMatchObject([{ code: "OUTCOME_UNKNOWN", retryable: true }]);
+}
+
+describe("unknown upstream outcomes are reconciled to exactly one order", () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  for (const { name, fault, created } of CASES) {
+    describe(name, () => {
+      it("retries of the mutation place it once, re-sending only after the settle window", async () => {
+        const input = airmilesInput(newPoNumber());
+        t.sim.inject({ ...fault, operation: "placeOrder", times: 1 });
+
+        expectUnknown(await placeAirmiles(t.url, input));
+        expect(upstreamOrders(t.sim, input.poNumber)).toHaveLength(created ? 1 : 0);
+        const pending = await t.app.ledger.findByPoNumber(input.poNumber);
+        expect(pending).toMatchObject({ state: "PENDING", sendAttempts: 1, leaseOwner: null });
+
+        // An immediate retry looks the order up but, inside the settle window, never re-sends.
+        const sends = t.sim.count("placeOrder");
+        const early = await placeAirmiles(t.url, input);
+        if (created) expect(early.outcome).toBe("PLACED");
+        else expect(early.outcome).toBe("PENDING");
+        expect(t.sim.count("placeOrder")).toBe(sends);
+
+        await sleep(SETTLE_MS + 100);
+        const retry = await placeAirmiles(t.url, input);
+        // The order was already found by the early retry when it had been created.
+        expect(retry.outcome).toBe(created ? "REPLAYED" : "PLACED");
+        const upstream = upstreamOrders(t.sim, input.poNumber);
+        expect(upstream).toHaveLength(1);
+        expect(retry.order?.orderId).toBe(String(upstream[0]?.orderId));
+
+        await expectPlacedOnce(t, input.poNumber, created ? 1 : 2);
+      });
+
+      it("the reconciler places it once without any retry", async () => {
+        const input = airmilesInput(newPoNumber());
+        t.sim.inject({ ...fault, operation: "placeOrder", times: 1 });
+
+        expectUnknown(await placeAirmiles(t.url, input));
+        // Bounded: a pass before the settle window leaves the row PENDING, a later one settles it.
+        await waitFor("the reconciler to settle the order", async () => {
+          await t.app.reconciler.runOnce();
+          const row = await t.app.ledger.findByPoNumber(input.poNumber);
+          return row?.state === "PLACED" ? row : undefined;
+        }, { timeoutMs: 15_000, intervalMs: SETTLE_MS / 2 });
+
+        expect(upstreamOrders(t.sim, input.poNumber)).toHaveLength(1);
+        await expectPlacedOnce(t, input.poNumber, created ? 1 : 2);
+      });
+    });
+  }
+});
+
+/** Ledger PLACED with Plum's order, `sends` placeOrder attempts, and a complete attempt log. */
+async function expectPlacedOnce(t: TestApp, poNumber: string, sends: number): Promise<void> {
+  const upstream = upstreamOrders(t.sim, poNumber);
+  expect(upstream).toHaveLength(1);
+  const row = await t.app.ledger.findByPoNumber(poNumber);
+  expect(row).toMatchObject({
+    state: "PLACED",
+    orderId: String(upstream[0]?.orderId),
+    sendAttempts: sends,
+    errors: [],
+    nextCheckAt: null,
+    leaseOwner: null,
+  });
+  const attempts = await t.app.ledger.listAttempts(poNumber);
+  const placeRequests = attempts.filter((a) => a.operation === "placeOrder" && a.phase === "request");
+  expect(placeRequests).toHaveLength(sends);
+  // The faulted attempt's response entry is there too, whatever form the failure took.
+  const firstResponse = attempts.find((a) => a.operation === "placeOrder" && a.phase === "response");
+  expect(firstResponse).toBeDefined();
+  expectCompleteAttemptLog(attempts, t.sim.tokens.accessToken);
+}
