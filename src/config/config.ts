@@ -90,7 +90,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!raw.XOXODAY_CLIENT_ID) missing("XOXODAY_CLIENT_ID", inProduction);
     if (!raw.XOXODAY_CLIENT_SECRET) missing("XOXODAY_CLIENT_SECRET", inProduction);
     if (!raw.XOXODAY_WEBHOOK_KEY) missing("XOXODAY_WEBHOOK_KEY", `${inProduction} (authenticates Plum's callbacks)`);
-    if (!authEnabled) missing("AUTH_JWKS_URL or AUTH_JWT_SECRET", `${inProduction} (callers must be authenticated)`);
+    if (!authEnabled) {
+      missing("AUTH_JWKS_URL or AUTH_JWT_SECRET", `${inProduction} (callers must be authenticated)`);
+      // Listed now rather than on the next attempt, so every auth variable is fixed in one go.
+      if (!raw.AUTH_ISSUER) missing("AUTH_ISSUER", inProduction);
+      if (!raw.AUTH_AUDIENCE) missing("AUTH_AUDIENCE", inProduction);
+    }
     if (!raw.ROUTER_SECRET) missing("ROUTER_SECRET", `${inProduction} (only the router may call the subgraph)`);
     if (!raw.DATABASE_URL || !/^postgres(ql)?:\/\//.test(raw.DATABASE_URL)) {
       missing("DATABASE_URL", `${inProduction} as a postgres:// URL (replicas share one ledger)`);

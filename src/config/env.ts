@@ -79,5 +79,11 @@ export function parseEnv(env: NodeJS.ProcessEnv): RawEnv {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   // Never echo values: a bad variable may be a secret.
-  throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  throw new ConfigError(
+    result.error.issues.map((i) => {
+      // zod's "expected number, received NaN" puzzles an operator who wrote PORT=abc.
+      const message = i.code === "invalid_type" && i.expected === "number" ? "must be a number" : i.message;
+      return `${i.path.join(".")}: ${message}`;
+    }),
+  );
 }

@@ -7,10 +7,10 @@ import {
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { GraphQLSchema } from "graphql";
-import depthLimit from "graphql-depth-limit";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import type { GraphContext } from "../graph/context.js";
+import { safeDepthLimit } from "./plugins/depthLimit.js";
 import { formatError, requestIdPlugin } from "./plugins/errorMasking.js";
 import { operationLimitsPlugin } from "./plugins/operationLimits.js";
 
@@ -23,7 +23,7 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, log: L
     includeStacktraceInErrorResponses: false,
     persistedQueries: false,
     formatError,
-    validationRules: [depthLimit(limits.maxDepth)],
+    validationRules: [safeDepthLimit(limits.maxDepth)],
     // We stop the server ourselves, after the HTTP listener has drained (see app.ts).
     stopOnTerminationSignals: false,
     logger: {

@@ -2,6 +2,7 @@
 // order (stop taking requests, finish in-flight orders, then close upstream and ledger).
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import type { ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DestinationStream, Logger } from "pino";
 import { GraphQLError } from "graphql";
@@ -57,7 +58,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let apiUrl = config.plum.apiUrl;
   if (apiUrl === undefined) {
     if (config.production) throw new Error("the Plum simulator is never used in production");
-    simulator = await createPlumSimulator({ port: config.simulatorPort, recordCalls: false });
+    // Call bodies (with personal data and bearer tokens) are kept only under test, where assertions read them;
+    // counters are kept always.
+    simulator = await createPlumSimulator({ port: config.simulatorPort, recordCalls: config.env === "test" });
     apiUrl = simulator.apiUrl;
     log.warn(
       { simulator: simulator.baseUrl },
@@ -132,6 +135,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
     metrics,
     routerSecret: config.auth.routerSecret,
+    shuttingDown: () => shuttingDown,
     routes: {
       graphql,
       webhook: createWebhookHandler({
@@ -151,10 +155,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   let inFlight = 0;
   let drained: (() => void) | null = null;
+  const responses = new Set<ServerResponse>();
   server.on("request", (_req, res) => {
     inFlight += 1;
+    responses.add(res);
     res.on("close", () => {
       inFlight -= 1;
+      responses.delete(res);
       if (inFlight === 0) drained?.();
     });
   });
@@ -177,6 +184,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const close = () =>
     (closing ??= (async () => {
       shuttingDown = true;
+      // In-flight requests finish, but their connections close after the response (new ones do in httpServer).
+      for (const res of responses) if (!res.headersSent) res.shouldKeepAlive = false;
       log.info({ inFlight }, "shutting down: no new requests, finishing in-flight ones");
       await reconciler.stop();
       credentials.stop();

@@ -32,7 +32,14 @@ export function requestScope(req: IncomingMessage): RequestScope {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function createHttpServer(options: { routes: HttpRoutes; routerSecret: string | undefined; log: Logger; metrics: Metrics }): Server {
+export function createHttpServer(options: {
+  routes: HttpRoutes;
+  routerSecret: string | undefined;
+  log: Logger;
+  metrics: Metrics;
+  /** True once a graceful stop has begun (see app.ts). */
+  shuttingDown?: () => boolean;
+}): Server {
   const { routes, log, metrics } = options;
   return createServer((req, res) => {
     const incoming = req.headers["x-request-id"];
@@ -41,6 +48,10 @@ export function createHttpServer(options: { routes: HttpRoutes; routerSecret: st
     const scope: RequestScope = { requestId, log: log.child({ requestId, ...(traceparent ? { traceparent } : {}) }) };
     (req as ScopedRequest)[REQUEST_SCOPE] = scope;
     res.setHeader("x-request-id", requestId);
+    // A busy keep-alive connection outlives server.close(): while draining, every response closes its connection
+    // so no further request rides on it into a stopping process.
+    const draining = options.shuttingDown?.() ?? false;
+    if (draining) res.shouldKeepAlive = false;
 
     const url = new URL(req.url ?? "/", "http://localhost");
     const route: Route =
@@ -58,6 +69,16 @@ export function createHttpServer(options: { routes: HttpRoutes; routerSecret: st
           // Refused before any GraphQL work: parsing, context, execution.
           if (options.routerSecret !== undefined && !secretMatches(req.headers["router-authorization"], options.routerSecret)) {
             sendJson(res, 401, { errors: [{ message: "Missing or invalid Router-Authorization.", extensions: { code: "UNAUTHENTICATED" } }] });
+            return;
+          }
+          if (draining) {
+            // Refused before any work, so the router or client may safely send it to another replica.
+            sendJson(
+              res,
+              503,
+              { errors: [{ message: "The service is shutting down; retry on another replica.", extensions: { code: "SERVICE_UNAVAILABLE" } }] },
+              { "retry-after": "1" },
+            );
             return;
           }
           return routes.graphql(req, res, url.search);

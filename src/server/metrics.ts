@@ -50,10 +50,16 @@ export function createMetrics(sources: { pendingReconciliation: () => Promise<nu
   };
   new Gauge({
     name: "orders_pending_reconciliation",
-    help: "Orders whose outcome at Plum is not known yet.",
+    help: "Orders whose outcome at Plum is not known yet (absent while the ledger is unreachable).",
     registers: [registry],
     async collect() {
-      this.set(await sources.pendingReconciliation());
+      // A throwing collector fails the whole scrape: every other metric would vanish while the database is down,
+      // exactly when they matter. remove() without labels drops the sample (unlike reset(), which reports 0).
+      try {
+        this.set(await sources.pendingReconciliation());
+      } catch {
+        this.remove();
+      }
     },
   });
   new Gauge({
@@ -62,7 +68,8 @@ export function createMetrics(sources: { pendingReconciliation: () => Promise<nu
     registers: [registry],
     collect() {
       const expiresAt = sources.tokenExpiresAt();
-      if (expiresAt === null) this.reset();
+      // reset() would report 0 ("expires now") for an unlabeled gauge; remove() leaves the sample absent.
+      if (expiresAt === null) this.remove();
       else this.set(Math.round((expiresAt.getTime() - Date.now()) / 1000));
     },
   });

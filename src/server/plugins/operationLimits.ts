@@ -1,7 +1,16 @@
 // Refuses operations that are too complex, and `_entities` calls with too many representations, before any
 // resolver runs (depth is a validation rule, see apolloServer.ts).
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, Kind, type ValueNode, type GraphQLSchema } from "graphql";
+import {
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValueNode,
+} from "graphql";
 import { getComplexity, simpleEstimator } from "graphql-query-complexity";
 
 function listLength(value: ValueNode, variables: Record<string, unknown>): number {
@@ -13,23 +22,57 @@ function listLength(value: ValueNode, variables: Record<string, unknown>): numbe
   return 0;
 }
 
+/**
+ * Representations across every `_entities` field of the operation: aliases add up, and fields inside inline
+ * fragments and fragment spreads count too (otherwise `{ ... on Query { _entities(…) } }` would escape the cap).
+ */
+function countRepresentations(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  seen: Set<string> = new Set(),
+): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value !== "_entities") continue;
+      const representations = selection.arguments?.find((a) => a.name.value === "representations");
+      count += representations ? listLength(representations.value, variables) : 0;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      count += countRepresentations(selection.selectionSet, fragments, variables, seen);
+    } else {
+      const fragment = fragments.get(selection.name.value);
+      if (fragment === undefined || seen.has(fragment.name.value)) continue; // validation reports these
+      seen.add(fragment.name.value);
+      count += countRepresentations(fragment.selectionSet, fragments, variables, seen);
+    }
+  }
+  return count;
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  return fragments;
+}
+
 export function operationLimitsPlugin(options: { maxComplexity: number; maxEntityRepresentations: number }): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation, schema }) {
           const variables = request.variables ?? {};
-          for (const selection of operation?.selectionSet.selections ?? []) {
-            if (selection.kind !== Kind.FIELD || selection.name.value !== "_entities") continue;
-            const representations = selection.arguments?.find((a) => a.name.value === "representations");
-            const count = representations ? listLength(representations.value, variables) : 0;
-            if (count > options.maxEntityRepresentations) {
-              throw new GraphQLError(
-                `Too many entity representations: ${count} (at most ${options.maxEntityRepresentations} per request).`,
-                { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } },
-              );
-            }
+          const count = operation ? countRepresentations(operation.selectionSet, fragmentsOf(document), variables) : 0;
+          if (count > options.maxEntityRepresentations) {
+            throw new GraphQLError(
+              `Too many entity representations: ${count} (at most ${options.maxEntityRepresentations} per request).`,
+              { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } },
+            );
           }
+          // Variables that do not fit the operation make getComplexity throw, which Apollo would answer with a
+          // 500. Execution refuses them before any resolver runs, as a 400 BAD_USER_INPUT that says what is wrong.
+          const coerced = getVariableValues(schema as GraphQLSchema, operation?.variableDefinitions ?? [], variables);
+          if (coerced.errors !== undefined) return;
           const complexity = getComplexity({
             schema: schema as GraphQLSchema,
             query: document,
