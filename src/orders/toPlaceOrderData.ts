@@ -1,39 +1,42 @@
-// Builds placeOrder's `variables.data` exactly as the seeds show it: flags as 1/0, userMeta nested, optional
-// fields omitted when not given.
-import type { PlaceOrderData, PlumFlag } from "../plum/wire.js";
+// Builds placeOrder's `variables.data` exactly as the seeds show it (key order included): flags as 1/0, userMeta
+// nested, optional fields omitted when not given.
+import type { AirmilesUserMeta, PlaceOrderData, PlumFlag, TopupUserMeta } from "../plum/wire.js";
 import { OrderKind } from "./errorCodes.js";
-import type { AirmilesOrderInput, TopupOrderInput } from "./input.js";
+import type { AirmilesOrderInput, BaseOrderInput, TopupOrderInput } from "./input.js";
 
 const flag = (value: boolean): PlumFlag => (value ? 1 : 0);
 
-export function airmilesOrderData(input: AirmilesOrderInput): PlaceOrderData {
+interface KindSpecific {
+  contact?: string | null;
+  performOperatorValidation?: boolean;
+  userMeta: AirmilesUserMeta | TopupUserMeta;
+}
+
+function orderData(input: BaseOrderInput, specific: KindSpecific): PlaceOrderData {
   return {
     productId: input.productId,
     quantity: input.quantity,
     denomination: input.denomination,
     email: input.email,
-    ...(input.contact ? { contact: input.contact } : {}),
+    ...(specific.contact ? { contact: specific.contact } : {}),
     ...(input.tag ? { tag: input.tag } : {}),
     poNumber: input.poNumber,
     notifyReceiverEmail: flag(input.notifyReceiverEmail),
     notifyAdminEmail: flag(input.notifyAdminEmail),
-    userMeta: { loyaltyMemberId: input.userMeta.loyaltyMemberId },
+    ...(specific.performOperatorValidation !== undefined
+      ? { performOperatorValidation: flag(specific.performOperatorValidation) }
+      : {}),
+    userMeta: specific.userMeta,
   };
 }
 
+export function airmilesOrderData(input: AirmilesOrderInput): PlaceOrderData {
+  return orderData(input, { contact: input.contact, userMeta: { loyaltyMemberId: input.userMeta.loyaltyMemberId } });
+}
+
 export function topupOrderData(input: TopupOrderInput): PlaceOrderData {
-  return {
-    productId: input.productId,
-    quantity: input.quantity,
-    denomination: input.denomination,
-    email: input.email,
-    ...(input.tag ? { tag: input.tag } : {}),
-    poNumber: input.poNumber,
-    notifyReceiverEmail: flag(input.notifyReceiverEmail),
-    notifyAdminEmail: flag(input.notifyAdminEmail),
-    performOperatorValidation: flag(input.performOperatorValidation),
-    userMeta: { topupPhoneCode: input.userMeta.topupPhoneCode, topupPhoneNumber: input.userMeta.topupPhoneNumber },
-  };
+  const { topupPhoneCode, topupPhoneNumber } = input.userMeta;
+  return orderData(input, { performOperatorValidation: input.performOperatorValidation, userMeta: { topupPhoneCode, topupPhoneNumber } });
 }
 
 export type OrderRequest =

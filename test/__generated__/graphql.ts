@@ -50,19 +50,19 @@ export type OrderKind =
 export type PlaceAirmilesOrderInput = {
   /** Recipient's phone number, e.g. "+1-4705000000". Optional. */
   contact?: string | null | undefined;
-  /** Value to transfer, in the product's currency (e.g. 50 for USD 50 of miles). Positive, at most 2 decimals. */
+  /** Value in the product's currency (e.g. 50 for USD 50 of miles, 149 for an INR 149 top-up). Positive, at most 2 decimals. */
   denomination: number;
-  /** E-mail address of the recipient, for Plum's notifications. */
+  /** E-mail address of the person receiving the reward, for Plum's notifications. */
   email: string;
   /** Whether Plum e-mails the account's admins. */
   notifyAdminEmail?: boolean;
-  /** Whether Plum e-mails the recipient. */
+  /** Whether Plum e-mails the person receiving the reward. */
   notifyReceiverEmail?: boolean;
   /** Your unique reference for this order and its idempotency key: retrying with the same poNumber never orders twice. 1-100 characters of letters, digits and . _ : / - */
   poNumber: string;
-  /** Plum product id of the airmiles programme (from Plum's catalogue). */
+  /** Plum product id from Plum's catalogue (an airmiles programme or a top-up plan). */
   productId: number;
-  /** Number of items; airmiles products allow 1 per order. */
+  /** Number of items; airmiles and top-up products allow 1 per order. */
   quantity?: number;
   /** Free-text tag for reporting (at most 100 characters). Optional. */
   tag?: string | null | undefined;
@@ -83,21 +83,21 @@ export type PlaceOrderOutcome =
 
 /** A mobile top-up order, mirroring Plum's placeOrder fields for top-up products. */
 export type PlaceTopupOrderInput = {
-  /** Recharge amount in the product's currency (e.g. 149 for INR 149). Positive, at most 2 decimals. */
+  /** Value in the product's currency (e.g. 50 for USD 50 of miles, 149 for an INR 149 top-up). Positive, at most 2 decimals. */
   denomination: number;
-  /** E-mail address of the customer, for Plum's notifications. */
+  /** E-mail address of the person receiving the reward, for Plum's notifications. */
   email: string;
   /** Whether Plum e-mails the account's admins. */
   notifyAdminEmail?: boolean;
-  /** Whether Plum e-mails the customer. */
+  /** Whether Plum e-mails the person receiving the reward. */
   notifyReceiverEmail?: boolean;
   /** When true, Plum checks that the number belongs to the product's operator and rejects the order otherwise. */
   performOperatorValidation?: boolean;
   /** Your unique reference for this order and its idempotency key: retrying with the same poNumber never orders twice. 1-100 characters of letters, digits and . _ : / - */
   poNumber: string;
-  /** Plum product id of the operator's top-up plan (from Plum's catalogue). */
+  /** Plum product id from Plum's catalogue (an airmiles programme or a top-up plan). */
   productId: number;
-  /** Number of items; top-up products allow 1 per order. */
+  /** Number of items; airmiles and top-up products allow 1 per order. */
   quantity?: number;
   /** Free-text tag for reporting (at most 100 characters). Optional. */
   tag?: string | null | undefined;

@@ -40,7 +40,7 @@ describeLedgerConformance("SQLite :memory:", async () => {
   const ledger = new SqliteLedger(":memory:");
   await ledger.migrate();
   return { ledger, cleanup: () => ledger.close() };
-});
+}, { durable: false });
 
 describe("SqliteLedger", () => {
   it("creates the parent directory and opens in WAL mode with the expected pragmas", async () => {
