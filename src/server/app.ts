@@ -60,7 +60,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (config.production) throw new Error("the Plum simulator is never used in production");
     // Call bodies (with personal data and bearer tokens) are kept only under test, where assertions read them;
     // counters are kept always.
-    simulator = await createPlumSimulator({ port: config.simulatorPort, recordCalls: config.env === "test" });
+    simulator = await createPlumSimulator({
+      port: config.simulatorPort,
+      recordCalls: config.env === "test",
+      // A restarted simulator must not hand out ids the ledger already holds (order_id is unique there).
+      firstOrderId: Date.now(),
+    });
     apiUrl = simulator.apiUrl;
     log.warn(
       { simulator: simulator.baseUrl },

@@ -74,5 +74,11 @@ describe.each([
     expect(after.sim.count("placeOrder")).toBe(0);
     expect(after.sim.count("getOrderDetails")).toBe(0);
     expect(upstreamOrders(after.sim, realtime.poNumber)).toHaveLength(0);
+
+    // A new order after the restart gets an id of its own (the fresh simulator must not reuse the ledger's ids).
+    const fresh = await placeAirmiles(after.url, airmilesInput(newPoNumber("RST")));
+    expect(fresh.outcome).toBe("PLACED");
+    expect([placed.order?.orderId, placedDelayed.order?.orderId]).not.toContain(fresh.order?.orderId);
+    expect(await orderById(after.url, orderId)).toEqual(placed.order);
   });
 });
