@@ -16,6 +16,23 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await startApp(config);
+  if (app.simulator !== null) {
+    // A person must not miss this: stderr, plain text, beside the JSON logs on stdout.
+    process.stderr.write(
+      [
+        "",
+        "  ==============================================================================",
+        "   orders subgraph: DEVELOPMENT MODE against the BUILT-IN PLUM SIMULATOR",
+        "   No real Xoxoday order is placed and no money is spent.",
+        `   GraphQL and Apollo Sandbox: ${app.url}`,
+        `   Simulator state and fault injection: ${app.simulator.baseUrl}/__simulator/state`,
+        "   Set XOXODAY_API_URL and XOXODAY_ACCESS_TOKEN to talk to Plum.",
+        "  ==============================================================================",
+        "",
+        "",
+      ].join("\n"),
+    );
+  }
   const stop = (signal: string) => {
     app.log.info({ signal }, "stop requested");
     app.close().then(
