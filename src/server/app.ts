@@ -5,9 +5,7 @@ import { hostname } from "node:os";
 import type { ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DestinationStream, Logger } from "pino";
-import { GraphQLError } from "graphql";
-import { ANONYMOUS_CALLER, UNRESTRICTED_CALLER, type Caller } from "../auth/caller.js";
-import { createJwtVerifier, InvalidTokenError } from "../auth/jwtVerifier.js";
+import { createCallerResolver } from "../auth/callerResolver.js";
 import type { Config } from "../config/config.js";
 import type { GraphContext } from "../graph/context.js";
 import { buildOrdersSchema } from "../graph/schema.js";
@@ -107,18 +105,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const apollo = createApolloServer(await buildOrdersSchema(), config, log);
   await apollo.start();
 
-  const verify = config.auth.enabled ? createJwtVerifier(config.auth) : null;
-  const callerOf = async (authorization: string | undefined): Promise<Caller> => {
-    if (verify === null) return UNRESTRICTED_CALLER;
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
-    if (!match?.[1]) return ANONYMOUS_CALLER;
-    try {
-      return await verify(match[1]);
-    } catch (error) {
-      const message = error instanceof InvalidTokenError ? error.message : "The bearer token is invalid.";
-      throw new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
-    }
-  };
+  const callerOf = createCallerResolver(config.auth);
   const services = { placement, reader };
   const graphql = createGraphqlHandler(apollo, {
     maxBodyBytes: config.graphql.maxBodyBytes,

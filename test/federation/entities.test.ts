@@ -1,39 +1,29 @@
 // `_entities` over HTTP against the real app: the path the router takes to fetch Order fields for other subgraphs.
 // Proves the reference resolver is wired (federation-notes.md pitfall 3): known keys resolve, unknown keys are null,
 // and a batch resolves every representation in order.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   EntitiesDocument,
   OrderByIdDocument,
   OrderByPoNumberDocument,
-  PlaceAirmilesOrderDocument,
   PlaceTopupOrderDocument,
   type OrderFieldsFragment,
   type PlaceAirmilesOrderInput,
 } from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import { airmilesInput, topupInput } from "./orderInputs.js";
+import { useTestApp } from "../support/harness.js";
+import { airmilesInput, realtimeTopupInput } from "../support/orderInputs.js";
+import { placeAirmiles } from "../support/orderOperations.js";
 
 const UNKNOWN_ORDER_ID = "999999999";
 
-let t: TestApp;
+const t = useTestApp();
 
-beforeAll(async () => {
-  t = await startTestApp();
-});
-
-afterAll(async () => {
-  await t?.close();
-});
-
-async function placeAirmiles(input: PlaceAirmilesOrderInput = airmilesInput()): Promise<OrderFieldsFragment> {
-  const response = await gql(t.url, PlaceAirmilesOrderDocument, { input });
-  expect(response.errors).toBeUndefined();
-  const payload = response.data?.placeAirmilesOrder;
-  expect(payload?.errors).toEqual([]);
-  expect(payload?.outcome).toBe("PLACED");
-  if (!payload?.order) throw new Error("the placement returned no order");
+async function placedAirmiles(input: PlaceAirmilesOrderInput = airmilesInput()): Promise<OrderFieldsFragment> {
+  const { payload } = await placeAirmiles(t.url, input);
+  expect(payload.errors).toEqual([]);
+  expect(payload.outcome).toBe("PLACED");
+  if (!payload.order) throw new Error("the placement returned no order");
   return payload.order;
 }
 
@@ -41,7 +31,7 @@ const representation = (orderId: string) => ({ __typename: "Order", orderId });
 
 describe("_entities(representations:) for Order", () => {
   it("resolves a placed order by its key and returns null for an unknown one", async () => {
-    const placed = await placeAirmiles();
+    const placed = await placedAirmiles();
 
     const response = await gql(t.url, EntitiesDocument, {
       representations: [representation(placed.orderId), representation(UNKNOWN_ORDER_ID)],
@@ -63,7 +53,7 @@ describe("_entities(representations:) for Order", () => {
   });
 
   it("resolves a batch of 10 representations of the same and different orders, in order", async () => {
-    const orders = await Promise.all([placeAirmiles(), placeAirmiles(airmilesInput({ denomination: 75 })), placeAirmiles()]);
+    const orders = await Promise.all([placedAirmiles(), placedAirmiles(airmilesInput({ denomination: 75 })), placedAirmiles()]);
     const ids = Array.from({ length: 10 }, (_, i) => orders[i % orders.length]?.orderId ?? "");
 
     const response = await gql(t.url, EntitiesDocument, { representations: ids.map(representation) });
@@ -79,7 +69,7 @@ describe("_entities(representations:) for Order", () => {
   });
 
   it("resolves a top-up order to the same Order that order(orderId:) and orderByPoNumber(poNumber:) return", async () => {
-    const placed = await gql(t.url, PlaceTopupOrderDocument, { input: topupInput() });
+    const placed = await gql(t.url, PlaceTopupOrderDocument, { input: realtimeTopupInput() });
     expect(placed.data?.placeTopupOrder.outcome).toBe("PLACED");
     const order = placed.data?.placeTopupOrder.order;
     if (!order?.poNumber) throw new Error("the top-up returned no order");

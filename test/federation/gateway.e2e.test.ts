@@ -17,9 +17,9 @@ import {
 } from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
 import { startTestApp, type TestApp } from "../support/harness.js";
+import { airmilesInput, realtimeTopupInput } from "../support/orderInputs.js";
 import { startGateway, type RunningGateway } from "./gatewayServer.js";
 import { LOYALTY_SDL, LOYALTY_SUBGRAPH_NAME, loyaltyPointsFor, startLoyaltySubgraph, type LoyaltySubgraph } from "./loyaltySubgraph.js";
-import { airmilesInput, topupInput } from "./orderInputs.js";
 import { readRoverConfig, roverSubgraphs, type SubgraphSource } from "./supergraph.js";
 
 interface OrderWithPoints {
@@ -112,7 +112,7 @@ describe("through @apollo/gateway (orders + loyalty)", () => {
   });
 
   it("places a top-up through the gateway too", async () => {
-    const input = topupInput();
+    const input = realtimeTopupInput();
     const response = await gql(gateway.url, PlaceTopupWithPoints, { input });
 
     expect(response.errors).toBeUndefined();

@@ -1,21 +1,13 @@
 // Bad inputs over HTTP. Values the schema types accept but the rules refuse come back as a REJECTED payload with
 // every INVALID_INPUT at once and nothing sent upstream; values the schema types refuse stay GraphQL errors.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gql } from "../support/graphqlClient.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import { airmiles, expectNothingVerbatim, placeAirmiles, placeTopup, topup } from "./helpers.js";
+import { useTestApp } from "../support/harness.js";
+import { airmilesInput, topupInput } from "../support/orderInputs.js";
+import { placeAirmiles, placeTopup } from "../support/orderOperations.js";
+import { expectNothingVerbatim } from "./helpers.js";
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(() => {
-  t.sim.reset();
-});
+const t = useTestApp({ resetSimulator: true });
 
 // Distinctive fragments of the submitted values: none may come back in a message.
 const SECRET = "zq7xsecret";
@@ -31,7 +23,7 @@ describe("rule violations", () => {
   it("reports every invalid airmiles field at once and calls nothing upstream", async () => {
     const { response, payload } = await placeAirmiles(
       t.url,
-      airmiles({
+      airmilesInput({
         productId: -5,
         quantity: 0,
         denomination: 10.555,
@@ -67,7 +59,7 @@ describe("rule violations", () => {
   it("reports every invalid top-up field at once, with nested paths", async () => {
     const { response, payload } = await placeTopup(
       t.url,
-      topup({
+      topupInput({
         productId: 0,
         denomination: -1,
         email: SECRET,
@@ -95,7 +87,7 @@ describe("rule violations", () => {
 
   it("rejects a +91 number of the wrong length, echoing no digits", async () => {
     for (const topupPhoneNumber of ["981234567", "98123456789"]) {
-      const { response, payload } = await placeTopup(t.url, topup({ userMeta: { topupPhoneCode: "+91", topupPhoneNumber } }));
+      const { response, payload } = await placeTopup(t.url, topupInput({ userMeta: { topupPhoneCode: "+91", topupPhoneNumber } }));
       expect(payload.outcome).toBe("REJECTED");
       expect(payload.errors.map((e) => e.field)).toEqual([["input", "userMeta", "topupPhoneNumber"]]);
       expect(JSON.stringify(response)).not.toContain(topupPhoneNumber);
@@ -104,7 +96,7 @@ describe("rule violations", () => {
   });
 
   it("does not record anything for an invalid input: the poNumber stays free", async () => {
-    const input = airmiles({ denomination: 0 });
+    const input = airmilesInput({ denomination: 0 });
     expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("REJECTED");
     expect(await t.app.ledger.findByPoNumber(input.poNumber)).toBeNull();
     expect((await placeAirmiles(t.url, { ...input, denomination: 50 })).payload.outcome).toBe("PLACED");
@@ -124,7 +116,7 @@ describe("schema type errors stay GraphQL errors", () => {
   }
 
   it("for a string where an Int belongs (variables)", async () => {
-    await expectTypeError(PLACE, { input: { ...airmiles(), productId: "abc" } });
+    await expectTypeError(PLACE, { input: { ...airmilesInput(), productId: "abc" } });
   });
 
   it("for a string where an Int belongs (inline literal)", async () => {
@@ -134,21 +126,21 @@ describe("schema type errors stay GraphQL errors", () => {
   });
 
   it("for a missing required field", async () => {
-    const { poNumber: _poNumber, ...withoutPoNumber } = airmiles();
+    const { poNumber: _poNumber, ...withoutPoNumber } = airmilesInput();
     await expectTypeError(PLACE, { input: withoutPoNumber });
   });
 
   it("for a missing userMeta field and an unknown input field", async () => {
-    await expectTypeError(PLACE, { input: { ...airmiles(), userMeta: {} } });
-    await expectTypeError(PLACE, { input: { ...airmiles(), surprise: 1 } });
+    await expectTypeError(PLACE, { input: { ...airmilesInput(), userMeta: {} } });
+    await expectTypeError(PLACE, { input: { ...airmilesInput(), surprise: 1 } });
   });
 
   it("for a top-up sent to the airmiles mutation", async () => {
-    await expectTypeError(PLACE, { input: topup() });
+    await expectTypeError(PLACE, { input: topupInput() });
   });
 
   it("for a non-finite or oversized number", async () => {
-    await expectTypeError(PLACE, { input: { ...airmiles(), quantity: 2 ** 40 } });
-    await expectTypeError(PLACE, { input: { ...airmiles(), denomination: "NaN" } });
+    await expectTypeError(PLACE, { input: { ...airmilesInput(), quantity: 2 ** 40 } });
+    await expectTypeError(PLACE, { input: { ...airmilesInput(), denomination: "NaN" } });
   });
 });

@@ -1,34 +1,18 @@
 // Failures where the request provably did not reach Plum's order processing: the client is told REJECTED but
 // retryable, the poNumber stays usable, and a retry with it places exactly one order.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import {
-  airmiles,
-  closedPort,
-  expectNothingVerbatim,
-  orderByPoNumber,
-  placeAirmiles,
-  placeCallsFor,
-  placeTopup,
-  simOrdersFor,
-  topup,
-} from "./helpers.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closedPort } from "../support/closedPort.js";
+import { startTestApp, useTestApp, type TestApp } from "../support/harness.js";
+import { airmilesInput, topupInput } from "../support/orderInputs.js";
+import { orderByPoNumber, placeAirmiles, placeTopup } from "../support/orderOperations.js";
+import { placeCallsFor, simOrdersFor } from "../support/plumDirect.js";
+import { expectNothingVerbatim } from "./helpers.js";
 
 describe("against the simulator", () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-  beforeEach(() => {
-    t.sim.reset();
-  });
+  const t = useTestApp({ resetSimulator: true });
 
   it("RATE_LIMITED: retryable after Plum's penalty, and the same poNumber then places one order", async () => {
-    const input = airmiles();
+    const input = airmilesInput();
     t.sim.inject({ kind: "rateLimit" });
     const first = await placeAirmiles(t.url, input);
     expect(first.payload).toEqual({
@@ -58,7 +42,7 @@ describe("against the simulator", () => {
   });
 
   it("RATE_LIMITED carries the penalty Plum names, whatever the HTTP status", async () => {
-    const input = topup();
+    const input = topupInput();
     t.sim.inject({ kind: "rateLimit", status: 403, penaltySeconds: 17 });
     const { payload } = await placeTopup(t.url, input);
     expect(payload.outcome).toBe("REJECTED");
@@ -68,7 +52,7 @@ describe("against the simulator", () => {
   });
 
   it("UPSTREAM_UNAVAILABLE when Plum refuses the credentials outright (PIPE10017), then places on retry", async () => {
-    const input = airmiles();
+    const input = airmilesInput();
     t.sim.inject({
       kind: "status",
       status: 401,
@@ -88,7 +72,7 @@ describe("against the simulator", () => {
   });
 
   it("renews the token after a token-invalidation body (shape D) and places the order in the same call", async () => {
-    const input = airmiles();
+    const input = airmilesInput();
     t.sim.inject({ kind: "tokenError" });
     const { payload } = await placeAirmiles(t.url, input);
     expect(payload.outcome).toBe("PLACED");
@@ -111,7 +95,7 @@ describe("Plum unreachable", () => {
   });
 
   it("UPSTREAM_UNAVAILABLE: REJECTED, retryable, with the poNumber kept for the retry", async () => {
-    const input = airmiles();
+    const input = airmilesInput();
     const first = await placeAirmiles(t.url, input);
     expect(first.payload).toEqual({
       outcome: "REJECTED",
@@ -144,7 +128,7 @@ describe("Plum unreachable", () => {
   });
 
   it("does not let a different order take a poNumber whose placement never went out", async () => {
-    const input = airmiles();
+    const input = airmilesInput();
     await placeAirmiles(t.url, input);
     const { payload } = await placeAirmiles(t.url, { ...input, denomination: 75 });
     expect(payload.errors.map((e) => e.code)).toEqual(["PO_NUMBER_CONFLICT"]);

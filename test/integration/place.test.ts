@@ -1,32 +1,23 @@
 // Both mutations over HTTP against the embedded simulator: a placed order comes back with every documented field
 // mapped, and what went to Plum is exactly the seeds' request shape.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AIRTEL_TOPUP_PRODUCT_ID,
   EMIRATES_SKYWARDS_PRODUCT_ID,
   ETIHAD_GUEST_PRODUCT_ID,
   JIO_TOPUP_PRODUCT_ID,
 } from "../../src/simulator/index.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import { airmiles, placeAirmiles, placeTopup, topup } from "./helpers.js";
+import { useTestApp } from "../support/harness.js";
+import { airmilesInput, topupInput } from "../support/orderInputs.js";
+import { placeAirmiles, placeTopup } from "../support/orderOperations.js";
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(() => {
-  t.sim.reset();
-});
+const t = useTestApp({ resetSimulator: true });
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 describe("placeAirmilesOrder", () => {
   it("places a realtime order and returns every field, mapped", async () => {
-    const input = airmiles({ denomination: 50, tag: "Rewarding", contact: "+1-4705000000" });
+    const input = airmilesInput({ denomination: 50, tag: "Rewarding", contact: "+1-4705000000" });
     const { payload } = await placeAirmiles(t.url, input);
     expect(payload.outcome).toBe("PLACED");
     expect(payload.errors).toEqual([]);
@@ -69,7 +60,7 @@ describe("placeAirmilesOrder", () => {
   });
 
   it("maps a discounted, delayed order (Etihad: 3% off, pending)", async () => {
-    const input = airmiles({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 100 });
+    const input = airmilesInput({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 100 });
     const { payload } = await placeAirmiles(t.url, input);
     expect(payload.outcome).toBe("PLACED");
     expect(payload.order).toMatchObject({
@@ -89,7 +80,7 @@ describe("placeAirmilesOrder", () => {
   });
 
   it("replays the recorded order for a retry of the same order, without a second upstream call", async () => {
-    const input = airmiles();
+    const input = airmilesInput();
     const first = await placeAirmiles(t.url, input);
     const again = await placeAirmiles(t.url, input);
     expect(again.payload.outcome).toBe("REPLAYED");
@@ -102,7 +93,7 @@ describe("placeAirmilesOrder", () => {
 
 describe("placeTopupOrder", () => {
   it("places a delayed top-up whose numbers come back as numeric strings, and maps them to numbers", async () => {
-    const input = topup({ denomination: 200, tag: "Diwali" });
+    const input = topupInput({ denomination: 200, tag: "Diwali" });
     const { payload } = await placeTopup(t.url, input);
     expect(payload.outcome).toBe("PLACED");
     expect(payload.errors).toEqual([]);
@@ -140,7 +131,7 @@ describe("placeTopupOrder", () => {
   });
 
   it("places a realtime top-up with operator validation for a matching number", async () => {
-    const input = topup({
+    const input = topupInput({
       productId: JIO_TOPUP_PRODUCT_ID,
       denomination: 149,
       performOperatorValidation: true,
@@ -155,7 +146,7 @@ describe("placeTopupOrder", () => {
 
 describe("what is forwarded to Plum", () => {
   it("sends the airmiles seed shape: flags as 1/0, userMeta nested, the bearer token, the real endpoint", async () => {
-    const input = airmiles({
+    const input = airmilesInput({
       denomination: 50,
       email: "your.email@example.com",
       contact: "+1-4705000000",
@@ -191,7 +182,7 @@ describe("what is forwarded to Plum", () => {
   });
 
   it("sends the top-up seed shape and omits optional fields that were not given", async () => {
-    const input = topup({ denomination: 100, performOperatorValidation: false });
+    const input = topupInput({ denomination: 100, performOperatorValidation: false });
     expect((await placeTopup(t.url, input)).payload.outcome).toBe("PLACED");
     const body = t.sim.calls("placeOrder")[0]?.body;
     expect(body).toEqual({
@@ -215,7 +206,7 @@ describe("what is forwarded to Plum", () => {
   });
 
   it("omits an airmiles order's contact and tag when not given", async () => {
-    const input = airmiles({ contact: null, tag: null });
+    const input = airmilesInput({ contact: null, tag: null });
     expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("PLACED");
     const body = t.sim.calls("placeOrder")[0]?.body as { variables: { data: Record<string, unknown> } };
     expect(Object.keys(body.variables.data).sort()).toEqual(
@@ -224,7 +215,7 @@ describe("what is forwarded to Plum", () => {
   });
 
   it("keeps the exchange on record without the bearer token", async () => {
-    const input = airmiles();
+    const input = airmilesInput();
     await placeAirmiles(t.url, input);
     const attempts = await t.app.ledger.listAttempts(input.poNumber);
     expect(attempts.map((a) => `${a.operation}:${a.phase}`)).toEqual(["placeOrder:request", "placeOrder:response"]);
@@ -242,7 +233,7 @@ describe("an expired access token", () => {
   it("is renewed through the refresh endpoint and the placement retried once", async () => {
     const before = t.sim.tokens.accessToken;
     t.sim.expireAccessToken();
-    const input = airmiles();
+    const input = airmilesInput();
     const { payload } = await placeAirmiles(t.url, input);
     expect(payload.outcome).toBe("PLACED");
     expect(t.sim.count("tokenRefresh")).toBe(1);
@@ -252,7 +243,7 @@ describe("an expired access token", () => {
     expect(t.sim.tokens.accessToken).not.toBe(before);
     expect(t.sim.orders()).toHaveLength(1);
     // The next placement uses the new token straight away.
-    expect((await placeAirmiles(t.url, airmiles())).payload.outcome).toBe("PLACED");
+    expect((await placeAirmiles(t.url, airmilesInput())).payload.outcome).toBe("PLACED");
     expect(t.sim.count("tokenRefresh")).toBe(1);
     expect(t.sim.count("placeOrder")).toBe(3);
   });

@@ -1,50 +1,25 @@
 // Reading orders over HTTP: by orderId and by poNumber, from the ledger for orders placed here, and through
 // Plum's getOrderDetails (then remembered) for orders this service has not seen.
-import { request } from "undici";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PLUM_TAG, PlumOperation } from "../../src/plum/wire.js";
+import { describe, expect, it } from "vitest";
 import { EMIRATES_SKYWARDS_PRODUCT_ID } from "../../src/simulator/index.js";
 import { OrderByPoNumberDocument } from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import { airmiles, newPo, orderById, orderByPoNumber, placeAirmiles, placeTopup, topup } from "./helpers.js";
+import { useTestApp } from "../support/harness.js";
+import { airmilesInput, newPoNumber, topupInput } from "../support/orderInputs.js";
+import { orderById, orderByPoNumber, placeAirmiles, placeTopup } from "../support/orderOperations.js";
+import { placeAtPlum } from "../support/plumDirect.js";
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(() => {
-  t.sim.reset();
-});
+const t = useTestApp({ resetSimulator: true });
 
 /** Places an order at the simulator directly, as another Plum client would: this service never saw it. */
 async function placeAtSimulator(poNumber: string): Promise<number> {
-  const response = await request(t.sim.apiUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${t.sim.tokens.accessToken}` },
-    body: JSON.stringify({
-      query: PlumOperation.placeOrder,
-      tag: PLUM_TAG,
-      variables: {
-        data: {
-          productId: EMIRATES_SKYWARDS_PRODUCT_ID, quantity: 1, denomination: 75, email: "elsewhere@example.com", tag: "Outside",
-          poNumber, notifyReceiverEmail: 0, notifyAdminEmail: 0, userMeta: { loyaltyMemberId: "EK-999" },
-        },
-      },
-    }),
-  });
-  const body = (await response.body.json()) as { data: { placeOrder: { status: number; data: { orderId: number } } } };
-  expect(response.statusCode).toBe(200);
-  return body.data.placeOrder.data.orderId;
+  const input = airmilesInput({ denomination: 75, email: "elsewhere@example.com", tag: "Outside", poNumber, userMeta: { loyaltyMemberId: "EK-999" } });
+  return (await placeAtPlum(t.sim, input)).orderId;
 }
 
 describe("orders placed through this service", () => {
   it("are returned by orderId and by poNumber from the ledger, without asking Plum", async () => {
-    const input = airmiles({ tag: "Loyalty" });
+    const input = airmilesInput({ tag: "Loyalty" });
     const placed = (await placeAirmiles(t.url, input)).payload.order;
     expect(placed).not.toBeNull();
     const orderId = placed?.orderId ?? "";
@@ -58,7 +33,7 @@ describe("orders placed through this service", () => {
   });
 
   it("return a top-up with its kind", async () => {
-    const input = topup();
+    const input = topupInput();
     const placed = (await placeTopup(t.url, input)).payload.order;
     expect(await orderByPoNumber(t.url, input.poNumber)).toMatchObject({ orderId: placed?.orderId, kind: "TOPUP", deliveryStatus: "pending" });
   });
@@ -67,7 +42,7 @@ describe("orders placed through this service", () => {
 describe("unknown orders", () => {
   it("are null by orderId and by poNumber", async () => {
     expect(await orderById(t.url, "12345")).toBeNull();
-    expect(await orderByPoNumber(t.url, newPo("nobody"))).toBeNull();
+    expect(await orderByPoNumber(t.url, newPoNumber("nobody"))).toBeNull();
   });
 
   it("are null, without asking Plum, for ids and poNumbers that cannot exist", async () => {
@@ -80,7 +55,7 @@ describe("unknown orders", () => {
   });
 
   it("stay null on a second read (a miss is not cached as an order)", async () => {
-    const poNumber = newPo("later");
+    const poNumber = newPoNumber("later");
     expect(await orderByPoNumber(t.url, poNumber)).toBeNull();
     // Created at Plum after the first read: the next read finds it.
     await placeAtSimulator(poNumber);
@@ -90,7 +65,7 @@ describe("unknown orders", () => {
 
 describe("orders placed at Plum by someone else", () => {
   it("are found by poNumber through getOrderDetails, then served from the ledger", async () => {
-    const poNumber = newPo("direct");
+    const poNumber = newPoNumber("direct");
     const orderId = await placeAtSimulator(poNumber);
 
     const first = await orderByPoNumber(t.url, poNumber);
@@ -122,7 +97,7 @@ describe("orders placed at Plum by someone else", () => {
   });
 
   it("are found by orderId through getOrderDetails", async () => {
-    const orderId = await placeAtSimulator(newPo("direct-id"));
+    const orderId = await placeAtSimulator(newPoNumber("direct-id"));
     const order = await orderById(t.url, String(orderId));
     expect(order).toMatchObject({ orderId: String(orderId), kind: null, orderTotal: 75 });
     expect(t.sim.count("getOrderDetails")).toBe(1);
@@ -131,10 +106,10 @@ describe("orders placed at Plum by someone else", () => {
   });
 
   it("keep the poNumber they were placed under: placing another order under it is a conflict", async () => {
-    const poNumber = newPo("taken");
+    const poNumber = newPoNumber("taken");
     await placeAtSimulator(poNumber);
     expect(await orderByPoNumber(t.url, poNumber)).not.toBeNull();
-    const { payload } = await placeAirmiles(t.url, airmiles({ poNumber }));
+    const { payload } = await placeAirmiles(t.url, airmilesInput({ poNumber }));
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors.map((e) => e.code)).toEqual(["PO_NUMBER_CONFLICT"]);
     expect(t.sim.orders().filter((o) => o.poNumber === poNumber)).toHaveLength(1);
@@ -144,7 +119,7 @@ describe("orders placed at Plum by someone else", () => {
 describe("a read when Plum cannot answer", () => {
   it("is an UPSTREAM_UNAVAILABLE GraphQL error rather than a misleading null", async () => {
     t.sim.inject({ operation: "getOrderDetails", kind: "status", status: 503 });
-    const response = await gql(t.url, OrderByPoNumberDocument, { poNumber: newPo("down") });
+    const response = await gql(t.url, OrderByPoNumberDocument, { poNumber: newPoNumber("down") });
     expect(response.data?.orderByPoNumber ?? null).toBeNull();
     expect(response.errors?.map((e) => e.extensions?.["code"])).toEqual(["UPSTREAM_UNAVAILABLE"]);
     expect(JSON.stringify(response)).not.toContain("Injected fault");

@@ -1,30 +1,22 @@
 // Plum's definite rejections over HTTP: each maps to its typed error, nothing is placed, and nothing Plum said
 // reaches the client verbatim.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AIRTEL_TOPUP_PRODUCT_ID,
   EMIRATES_SKYWARDS_PRODUCT_ID,
   KRISFLYER_PRODUCT_ID,
   QATAR_AVIOS_PRODUCT_ID,
 } from "../../src/simulator/index.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import { airmiles, expectNothingVerbatim, pastSettleWindow, placeAirmiles, placeTopup, topup } from "./helpers.js";
+import { useTestApp } from "../support/harness.js";
+import { airmilesInput, topupInput } from "../support/orderInputs.js";
+import { placeAirmiles, placeTopup } from "../support/orderOperations.js";
+import { expectNothingVerbatim, pastSettleWindow } from "./helpers.js";
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(() => {
-  t.sim.reset();
-});
+const t = useTestApp({ resetSimulator: true });
 
 describe("business rejections", () => {
   it("INVALID_DENOMINATION for a value outside the product's range", async () => {
-    const { response, payload } = await placeAirmiles(t.url, airmiles({ productId: EMIRATES_SKYWARDS_PRODUCT_ID, denomination: 5 }));
+    const { response, payload } = await placeAirmiles(t.url, airmilesInput({ productId: EMIRATES_SKYWARDS_PRODUCT_ID, denomination: 5 }));
     expect(payload).toEqual({
       outcome: "REJECTED",
       order: null,
@@ -44,7 +36,7 @@ describe("business rejections", () => {
   });
 
   it("INVALID_DENOMINATION for a top-up amount that is not one of the operator's plans", async () => {
-    const { payload } = await placeTopup(t.url, topup({ productId: AIRTEL_TOPUP_PRODUCT_ID, denomination: 150 }));
+    const { payload } = await placeTopup(t.url, topupInput({ productId: AIRTEL_TOPUP_PRODUCT_ID, denomination: 150 }));
     expect(payload.errors.map((e) => e.code)).toEqual(["INVALID_DENOMINATION"]);
   });
 
@@ -52,7 +44,7 @@ describe("business rejections", () => {
     ["a product not activated for the account", KRISFLYER_PRODUCT_ID],
     ["an unknown product", 99_999],
   ])("PRODUCT_UNAVAILABLE for %s", async (_label, productId) => {
-    const { response, payload } = await placeAirmiles(t.url, airmiles({ productId }));
+    const { response, payload } = await placeAirmiles(t.url, airmilesInput({ productId }));
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([
       expect.objectContaining({ code: "PRODUCT_UNAVAILABLE", field: ["input", "productId"], upstreamErrorId: "PLE10042", retryable: false }),
@@ -62,7 +54,7 @@ describe("business rejections", () => {
   });
 
   it("QUANTITY_LIMIT for more than the product allows per order", async () => {
-    const { response, payload } = await placeAirmiles(t.url, airmiles({ quantity: 2 }));
+    const { response, payload } = await placeAirmiles(t.url, airmilesInput({ quantity: 2 }));
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([
       expect.objectContaining({ code: "QUANTITY_LIMIT", field: ["input", "quantity"], upstreamErrorId: "PLE10041", retryable: false }),
@@ -72,7 +64,7 @@ describe("business rejections", () => {
 
   it("INSUFFICIENT_BALANCE when the wallet cannot pay", async () => {
     t.sim.setBalance(1);
-    const { response, payload } = await placeAirmiles(t.url, airmiles({ denomination: 50 }));
+    const { response, payload } = await placeAirmiles(t.url, airmilesInput({ denomination: 50 }));
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([
       expect.objectContaining({ code: "INSUFFICIENT_BALANCE", field: null, upstreamErrorId: "PLE10010", retryable: false }),
@@ -83,7 +75,7 @@ describe("business rejections", () => {
 
   it("OPERATOR_VALIDATION_FAILED for a number of another operator, echoing no number", async () => {
     // 70… is a Jio prefix; product 20001 is Airtel.
-    const input = topup({ performOperatorValidation: true, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } });
+    const input = topupInput({ performOperatorValidation: true, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } });
     const { response, payload } = await placeTopup(t.url, input);
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([
@@ -99,7 +91,7 @@ describe("business rejections", () => {
   });
 
   it("places the same mismatching number when operator validation is off", async () => {
-    const input = topup({ performOperatorValidation: false, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } });
+    const input = topupInput({ performOperatorValidation: false, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } });
     expect((await placeTopup(t.url, input)).payload.outcome).toBe("PLACED");
   });
 
@@ -109,7 +101,7 @@ describe("business rejections", () => {
       status: 404,
       body: { code: 404, errorId: "PLE10036", errorInfo: "Delivery is canceled", error: "Delivery is canceled for member 324523423" },
     });
-    const { response, payload } = await placeAirmiles(t.url, airmiles({ userMeta: { loyaltyMemberId: "324523423" } }));
+    const { response, payload } = await placeAirmiles(t.url, airmilesInput({ userMeta: { loyaltyMemberId: "324523423" } }));
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([
       expect.objectContaining({ code: "UPSTREAM_REJECTED", field: null, upstreamErrorId: "PLE10036", retryable: false }),
@@ -120,13 +112,13 @@ describe("business rejections", () => {
 
   it("UPSTREAM_REJECTED for a 2xx whose status is not 1", async () => {
     t.sim.inject({ kind: "status", status: 200, body: { data: { placeOrder: { status: 0, data: null } } } });
-    const { payload } = await placeAirmiles(t.url, airmiles());
+    const { payload } = await placeAirmiles(t.url, airmilesInput());
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([expect.objectContaining({ code: "UPSTREAM_REJECTED", upstreamErrorId: null, retryable: false })]);
   });
 
   it("replays a recorded rejection to a retry without calling Plum again", async () => {
-    const input = airmiles({ quantity: 2 });
+    const input = airmilesInput({ quantity: 2 });
     const first = await placeAirmiles(t.url, input);
     const again = await placeAirmiles(t.url, input);
     expect(again.payload).toEqual(first.payload);
@@ -136,7 +128,7 @@ describe("business rejections", () => {
 
 describe("OUT_OF_STOCK", () => {
   it("is PENDING first (Plum answers 502), then REJECTED once reconciliation finds no order", async () => {
-    const input = airmiles({ productId: QATAR_AVIOS_PRODUCT_ID, denomination: 100 });
+    const input = airmilesInput({ productId: QATAR_AVIOS_PRODUCT_ID, denomination: 100 });
     const first = await placeAirmiles(t.url, input);
     // A 502 may hide an order: not a rejection until Plum confirms it has none.
     expect(first.payload).toEqual({
@@ -175,7 +167,7 @@ describe("OUT_OF_STOCK", () => {
 
 describe("PO_NUMBER_CONFLICT", () => {
   it("refuses a different order under a used poNumber without calling Plum", async () => {
-    const input = airmiles({ denomination: 50 });
+    const input = airmilesInput({ denomination: 50 });
     expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("PLACED");
     const { response, payload } = await placeAirmiles(t.url, { ...input, denomination: 60 });
     expect(payload).toEqual({
@@ -198,9 +190,9 @@ describe("PO_NUMBER_CONFLICT", () => {
   });
 
   it("refuses a top-up under an airmiles order's poNumber", async () => {
-    const input = airmiles();
+    const input = airmilesInput();
     await placeAirmiles(t.url, input);
-    const { payload } = await placeTopup(t.url, topup({ poNumber: input.poNumber }));
+    const { payload } = await placeTopup(t.url, topupInput({ poNumber: input.poNumber }));
     expect(payload.errors.map((e) => e.code)).toEqual(["PO_NUMBER_CONFLICT"]);
     expect(t.sim.count("placeOrder")).toBe(1);
   });

@@ -2,35 +2,18 @@
 // OUTCOME_UNKNOWN (never REJECTED, never an order), and reconciliation through getOrderDetails ends with exactly
 // one order at Plum, whether or not the first attempt created it. Counts are per poNumber: the reconciler settles
 // every due row, including ones an earlier test left PENDING.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FaultSpec } from "../../src/simulator/index.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import {
-  airmiles,
-  expectNothingVerbatim,
-  orderByPoNumber,
-  pastSettleWindow,
-  placeAirmiles,
-  placeCallsFor,
-  placeTopup,
-  simOrdersFor,
-  topup,
-  type Payload,
-} from "./helpers.js";
+import type { PlaceOrderPayloadFieldsFragment } from "../__generated__/graphql.js";
+import { useTestApp } from "../support/harness.js";
+import { airmilesInput, topupInput } from "../support/orderInputs.js";
+import { orderByPoNumber, placeAirmiles, placeTopup } from "../support/orderOperations.js";
+import { placeCallsFor, simOrdersFor } from "../support/plumDirect.js";
+import { expectNothingVerbatim, pastSettleWindow } from "./helpers.js";
 
-let t: TestApp;
+const t = useTestApp({ resetSimulator: true });
 
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
-beforeEach(() => {
-  t.sim.reset();
-});
-
-function expectPendingUnknown(payload: Payload, upstreamErrorId: string | null): void {
+function expectPendingUnknown(payload: PlaceOrderPayloadFieldsFragment, upstreamErrorId: string | null): void {
   expect(payload).toEqual({
     outcome: "PENDING",
     order: null,
@@ -50,7 +33,7 @@ function expectPendingUnknown(payload: Payload, upstreamErrorId: string | null):
 type Reconcile = "retry" | "orderByPoNumber" | "reconciler";
 
 /** Settles a PENDING placement the given way; returns the orderId the service then reports. */
-async function reconcile(how: Reconcile, place: () => Promise<{ payload: Payload }>, poNumber: string): Promise<string | undefined> {
+async function reconcile(how: Reconcile, place: () => Promise<{ payload: PlaceOrderPayloadFieldsFragment }>, poNumber: string): Promise<string | undefined> {
   await pastSettleWindow();
   if (how === "retry") {
     const { payload } = await place();
@@ -76,7 +59,7 @@ describe("the order was created, the answer lost", () => {
   ];
 
   it.each(cases)("%s: PENDING, then reconciled to one order", async (_label, fault, upstreamErrorId, how) => {
-    const input = airmiles();
+    const input = airmilesInput();
     const place = () => placeAirmiles(t.url, input);
     // The 503 fault answers without processing: place the order first so that it exists, as the case says.
     const processes = fault.kind !== "status";
@@ -101,7 +84,7 @@ describe("the order was created, the answer lost", () => {
   });
 
   it("works the same for a top-up", async () => {
-    const input = topup();
+    const input = topupInput();
     t.sim.inject({ kind: "createdThen502" });
     const first = await placeTopup(t.url, input);
     expectPendingUnknown(first.payload, "PLE10025");
@@ -114,7 +97,7 @@ describe("the order was created, the answer lost", () => {
   });
 
   it("does not re-send before the settle window has passed, however often the client retries", async () => {
-    const input = airmiles();
+    const input = airmilesInput();
     t.sim.inject({ kind: "status", status: 503 });
     expectPendingUnknown((await placeAirmiles(t.url, input)).payload, "PLE10025");
     // Immediately: Plum's "not found" cannot be trusted yet, so the retry only looks.
@@ -139,7 +122,7 @@ describe("the request never got processed", () => {
   ];
 
   it.each(cases)("%s: PENDING, then sent again once Plum confirms there is no order", async (_label, fault, how) => {
-    const input = airmiles();
+    const input = airmilesInput();
     t.sim.inject(fault);
     const first = await placeAirmiles(t.url, input);
     expectPendingUnknown(first.payload, null);
@@ -163,7 +146,7 @@ describe("the request never got processed", () => {
 
 describe("a read while the outcome is unknown", () => {
   it("never sends: orderByPoNumber only looks the order up", async () => {
-    const input = airmiles();
+    const input = airmilesInput();
     t.sim.inject({ kind: "resetBeforeProcessing" });
     expectPendingUnknown((await placeAirmiles(t.url, input)).payload, null);
     await pastSettleWindow();

@@ -4,24 +4,27 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createPlumSimulator, type PlumSimulator } from "../../src/simulator/index.js";
+import type { PlacementStatusFieldsFragment } from "../__generated__/graphql.js";
 import { startTestApp, TEST_ENV, type TestApp } from "../support/harness.js";
+import { airmilesInput, newPoNumber } from "../support/orderInputs.js";
+import { placeAirmilesStatus } from "../support/orderStatusOperations.js";
+import { simOrdersFor } from "../support/plumDirect.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { startService, stopAllServices } from "../support/processes.js";
-import { airmilesInput, newPoNumber, placeAirmiles, upstreamOrders, type PlacePayload } from "./helpers.js";
+import { startListeningService, stopAllServices } from "../support/serviceProcess.js";
 
 const CALLERS = 50;
 // Plum answering slowly keeps the first placement in flight while the others arrive: the race window is wide.
 const PLUM_LATENCY = { kind: "latency", ms: 300, operation: "placeOrder", times: Number.POSITIVE_INFINITY } as const;
 
 /** Sends `CALLERS` identical placements spread round-robin over `urls`, all at once. */
-async function race(urls: string[], poNumber: string): Promise<PlacePayload[]> {
-  const input = airmilesInput(poNumber);
-  return Promise.all(Array.from({ length: CALLERS }, (_, i) => placeAirmiles(urls[i % urls.length] as string, input)));
+async function race(urls: string[], poNumber: string): Promise<PlacementStatusFieldsFragment[]> {
+  const input = airmilesInput({ poNumber });
+  return Promise.all(Array.from({ length: CALLERS }, (_, i) => placeAirmilesStatus(urls[i % urls.length] as string, input)));
 }
 
-function expectOneOrder(sim: PlumSimulator, poNumber: string, payloads: PlacePayload[], sendsBefore: number): void {
+function expectOneOrder(sim: PlumSimulator, poNumber: string, payloads: PlacementStatusFieldsFragment[], sendsBefore: number): void {
   expect(sim.count("placeOrder") - sendsBefore, "placeOrder calls Plum received").toBe(1);
-  const upstream = upstreamOrders(sim, poNumber);
+  const upstream = simOrdersFor(sim, poNumber);
   expect(upstream).toHaveLength(1);
   const orderId = String(upstream[0]?.orderId);
 
@@ -64,7 +67,7 @@ describe.each([
     const row = await app.app.ledger.findByPoNumber(poNumber);
     expect(row).toMatchObject({ state: "PLACED", sendAttempts: 1, leaseOwner: null });
     // A caller told ORDER_IN_PROGRESS now gets the order by retrying.
-    expect((await placeAirmiles(app.url, airmilesInput(poNumber))).outcome).toBe("REPLAYED");
+    expect((await placeAirmilesStatus(app.url, airmilesInput({ poNumber }))).outcome).toBe("REPLAYED");
     expect(app.sim.count("placeOrder") - sendsBefore).toBe(1);
   });
 
@@ -73,7 +76,7 @@ describe.each([
     const poNumber = newPoNumber("RACE-RETRY");
     // The first attempt fails without creating anything: the row is PENDING with a free lease.
     app.sim.inject({ kind: "status", status: 503, operation: "placeOrder" });
-    expect((await placeAirmiles(app.url, airmilesInput(poNumber))).outcome).toBe("PENDING");
+    expect((await placeAirmilesStatus(app.url, airmilesInput({ poNumber }))).outcome).toBe("PENDING");
     await sleep(Number(TEST_ENV["RECONCILE_SETTLE_MS"]) + 100);
     app.sim.inject(PLUM_LATENCY);
     const sendsBefore = app.sim.count("placeOrder");
@@ -116,7 +119,7 @@ describe("PostgreSQL: two processes, 25 concurrent identical placements each", (
       LOG_LEVEL: "info",
     };
     // Both start (and migrate the empty database) at the same time, as replicas of one deployment do.
-    const [a, b] = await Promise.all([startService(env), startService(env)]);
+    const [a, b] = await Promise.all([startListeningService(env), startListeningService(env)]);
     const poNumber = newPoNumber("RACE2");
     plum.inject(PLUM_LATENCY);
     const sendsBefore = plum.count("placeOrder");
@@ -126,7 +129,7 @@ describe("PostgreSQL: two processes, 25 concurrent identical placements each", (
 
     expectOneOrder(plum, poNumber, payloads, sendsBefore);
     // Both replicas answer the retry from the shared ledger.
-    for (const url of [a.url, b.url]) expect((await placeAirmiles(url, airmilesInput(poNumber))).outcome).toBe("REPLAYED");
+    for (const url of [a.url, b.url]) expect((await placeAirmilesStatus(url, airmilesInput({ poNumber }))).outcome).toBe("REPLAYED");
     expect(plum.count("placeOrder") - sendsBefore).toBe(1);
     // Graceful stop: SIGTERM ends each replica with exit code 0.
     expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);

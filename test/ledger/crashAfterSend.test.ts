@@ -4,11 +4,15 @@
 // (The crash before the request leaves is covered by the ledger conformance suite.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPlumSimulator, type PlumSimulator } from "../../src/simulator/index.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
+import { PlaceAirmilesOrderStatusDocument } from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
+import { startTestApp, type TestApp } from "../support/harness.js";
+import { airmilesInput, newPoNumber } from "../support/orderInputs.js";
+import { placeAirmilesStatus } from "../support/orderStatusOperations.js";
+import { simOrdersFor } from "../support/plumDirect.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { startService, stopAllServices } from "../support/processes.js";
-import { airmilesInput, newPoNumber, PLACE_AIRMILES, placeAirmiles, upstreamOrders, waitFor } from "./helpers.js";
+import { startListeningService, stopAllServices } from "../support/serviceProcess.js";
+import { waitFor } from "./helpers.js";
 
 // Small upstream timeouts keep the dead replica's lease (3 × their sum + 5 s) short. The headers timeout must
 // still outlast the few ms between Plum creating the order and the kill, or the replica would record the outcome.
@@ -38,22 +42,22 @@ describe("a replica killed after sending", () => {
     const plum = sim as PlumSimulator;
     const plumEnv = { XOXODAY_API_URL: plum.apiUrl, XOXODAY_ACCESS_TOKEN: plum.tokens.accessToken };
     const databaseUrl = (db as TestDatabase).url;
-    const doomed = await startService({
+    const doomed = await startListeningService({
       DATABASE_URL: databaseUrl,
       ...plumEnv,
       ...CHILD_TIMEOUTS,
       // Its own reconciler must not interfere before the kill.
       RECONCILE_INTERVAL_MS: "3600000",
     });
-    const input = airmilesInput(newPoNumber("CRASH"));
+    const input = airmilesInput({ poNumber: newPoNumber("CRASH") });
     // Plum creates the order and never answers.
     plum.inject({ kind: "timeout", processed: true, operation: "placeOrder", times: 1 });
 
-    const mutation = gql(doomed.url, PLACE_AIRMILES, { input }).then(
+    const mutation = gql(doomed.url, PlaceAirmilesOrderStatusDocument, { input }).then(
       (response) => ({ answered: response }),
       (error: unknown) => ({ failed: error }),
     );
-    await waitFor("Plum to create the order", () => (upstreamOrders(plum, input.poNumber).length === 1 ? true : undefined), {
+    await waitFor("Plum to create the order", () => (simOrdersFor(plum, input.poNumber).length === 1 ? true : undefined), {
       intervalMs: 5,
       timeoutMs: 10_000,
     });
@@ -78,7 +82,7 @@ describe("a replica killed after sending", () => {
 
     // While the dead replica's lease lasts, nobody may act on the row: a retry is told it is in progress.
     if (Date.now() < leaseUntil.getTime() - 1_000) {
-      const early = await placeAirmiles(survivor.url, input);
+      const early = await placeAirmilesStatus(survivor.url, input);
       expect(early.outcome).toBe("PENDING");
       expect(early.errors.map((e) => e.code)).toEqual(["ORDER_IN_PROGRESS"]);
       await survivor.app.reconciler.runOnce();
@@ -96,7 +100,7 @@ describe("a replica killed after sending", () => {
       { intervalMs: 250, timeoutMs: Math.max(0, leaseUntil.getTime() - Date.now()) + 15_000 },
     );
 
-    const upstream = upstreamOrders(plum, input.poNumber);
+    const upstream = simOrdersFor(plum, input.poNumber);
     expect(upstream).toHaveLength(1);
     expect(placed).toMatchObject({ state: "PLACED", orderId: String(upstream[0]?.orderId), leaseOwner: null });
     // Found by poNumber, never re-sent.
@@ -106,7 +110,7 @@ describe("a replica killed after sending", () => {
     expect(attempts.some((a) => a.operation === "getOrderDetails" && a.phase === "response" && a.httpStatus === 200)).toBe(true);
 
     // The caller's retry now gets the order from the ledger.
-    const retry = await placeAirmiles(survivor.url, input);
+    const retry = await placeAirmilesStatus(survivor.url, input);
     expect(retry.outcome).toBe("REPLAYED");
     expect(retry.order?.orderId).toBe(String(upstream[0]?.orderId));
     expect(plum.count("placeOrder")).toBe(sendsBefore);

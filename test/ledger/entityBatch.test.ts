@@ -1,32 +1,21 @@
 // The router resolves Order references in batches (`_entities`): N representations cost one ledger query, not N,
 // and Plum is not asked about orders the ledger already knows.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Ledger } from "../../src/storage/ledger.js";
+import { OrderStatusEntitiesDocument, type OrderStatusFieldsFragment } from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import { airmilesInput, newPoNumber, placeAirmiles, type OrderFields } from "./helpers.js";
-
-const ENTITIES = /* GraphQL */ `
-  query Entities($representations: [_Any!]!) {
-    _entities(representations: $representations) { ... on Order { orderId poNumber deliveryStatus } }
-  }
-`;
+import { useTestApp } from "../support/harness.js";
+import { airmilesInput, newPoNumber } from "../support/orderInputs.js";
+import { placeAirmilesStatus } from "../support/orderStatusOperations.js";
 
 describe("_entities batches", () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   it("loads N orders with one ledger query", async () => {
-    const orders: OrderFields[] = [];
+    const orders: OrderStatusFieldsFragment[] = [];
     for (let i = 0; i < 5; i++) {
-      const placed = await placeAirmiles(t.url, airmilesInput(newPoNumber("ENT")));
-      orders.push(placed.order as OrderFields);
+      const placed = await placeAirmilesStatus(t.url, airmilesInput({ poNumber: newPoNumber("ENT") }));
+      orders.push(placed.order as OrderStatusFieldsFragment);
     }
     // Count queries on the very ledger instance the app's reader uses.
     const ledger: Ledger = t.app.ledger;
@@ -39,8 +28,8 @@ describe("_entities batches", () => {
     const lookups = t.sim.count("getOrderDetails");
     try {
       // Repeats are common in router batches; they cost nothing extra.
-      const representations = [...orders, orders[0] as OrderFields].map((o) => ({ __typename: "Order", orderId: o.orderId }));
-      const response = await gql<{ _entities: (OrderFields | null)[] }>(t.url, ENTITIES, { representations });
+      const representations = [...orders, orders[0] as OrderStatusFieldsFragment].map((o) => ({ __typename: "Order", orderId: o.orderId }));
+      const response = await gql(t.url, OrderStatusEntitiesDocument, { representations });
       expect(response.errors).toBeUndefined();
       expect(response.data?._entities).toEqual([...orders, orders[0]]);
     } finally {

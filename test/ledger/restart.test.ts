@@ -6,8 +6,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ETIHAD_GUEST_PRODUCT_ID } from "../../src/simulator/index.js";
 import { startTestApp, type TestApp } from "../support/harness.js";
+import { airmilesInput, newPoNumber } from "../support/orderInputs.js";
+import { orderStatusById, orderStatusByPoNumber, placeAirmilesStatus } from "../support/orderStatusOperations.js";
+import { simOrdersFor } from "../support/plumDirect.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
-import { airmilesInput, newPoNumber, orderById, orderByPoNumber, placeAirmiles, upstreamOrders } from "./helpers.js";
 
 describe.each([
   { engine: "SQLite file", postgres: false },
@@ -42,43 +44,43 @@ describe.each([
 
   it("serves orders placed before the restart from the ledger and replays their placement", async () => {
     const before = await start();
-    const realtime = airmilesInput(newPoNumber("RST"));
+    const realtime = airmilesInput({ poNumber: newPoNumber("RST") });
     // A delayed product: its delivery status was learned from a webhook before the restart.
-    const delayed = airmilesInput(newPoNumber("RST"), { productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 });
-    const rejected = airmilesInput(newPoNumber("RST"), { productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 30 });
-    const placed = await placeAirmiles(before.url, realtime);
-    const placedDelayed = await placeAirmiles(before.url, delayed);
+    const delayed = airmilesInput({ poNumber: newPoNumber("RST"), productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 });
+    const rejected = airmilesInput({ poNumber: newPoNumber("RST"), productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 30 });
+    const placed = await placeAirmilesStatus(before.url, realtime);
+    const placedDelayed = await placeAirmilesStatus(before.url, delayed);
     expect(placed.outcome).toBe("PLACED");
     expect(placedDelayed.outcome).toBe("PLACED");
-    expect((await placeAirmiles(before.url, rejected)).outcome).toBe("REJECTED");
+    expect((await placeAirmilesStatus(before.url, rejected)).outcome).toBe("REJECTED");
     await before.sim.deliver(Number(placedDelayed.order?.orderId), "delivered");
-    expect((await orderById(before.url, placedDelayed.order?.orderId as string))?.deliveryStatus).toBe("delivered");
+    expect((await orderStatusById(before.url, placedDelayed.order?.orderId as string))?.deliveryStatus).toBe("delivered");
     await before.close();
 
     const after = await start();
     expect(after.sim.orders()).toEqual([]);
     const orderId = placed.order?.orderId as string;
 
-    expect(await orderById(after.url, orderId)).toEqual(placed.order);
-    expect(await orderByPoNumber(after.url, realtime.poNumber)).toEqual(placed.order);
-    expect(await orderById(after.url, placedDelayed.order?.orderId as string)).toMatchObject({ deliveryStatus: "delivered" });
+    expect(await orderStatusById(after.url, orderId)).toEqual(placed.order);
+    expect(await orderStatusByPoNumber(after.url, realtime.poNumber)).toEqual(placed.order);
+    expect(await orderStatusById(after.url, placedDelayed.order?.orderId as string)).toMatchObject({ deliveryStatus: "delivered" });
 
-    const replayed = await placeAirmiles(after.url, realtime);
+    const replayed = await placeAirmilesStatus(after.url, realtime);
     expect(replayed.outcome).toBe("REPLAYED");
     expect(replayed.order).toEqual(placed.order);
-    const replayedRejection = await placeAirmiles(after.url, rejected);
+    const replayedRejection = await placeAirmilesStatus(after.url, rejected);
     expect(replayedRejection.outcome).toBe("REJECTED");
     expect(replayedRejection.errors.map((e) => e.code)).toEqual(["INVALID_DENOMINATION"]);
 
     // Nothing reached the new Plum: every answer came from the ledger.
     expect(after.sim.count("placeOrder")).toBe(0);
     expect(after.sim.count("getOrderDetails")).toBe(0);
-    expect(upstreamOrders(after.sim, realtime.poNumber)).toHaveLength(0);
+    expect(simOrdersFor(after.sim, realtime.poNumber)).toHaveLength(0);
 
     // A new order after the restart gets an id of its own (the fresh simulator must not reuse the ledger's ids).
-    const fresh = await placeAirmiles(after.url, airmilesInput(newPoNumber("RST")));
+    const fresh = await placeAirmilesStatus(after.url, airmilesInput({ poNumber: newPoNumber("RST") }));
     expect(fresh.outcome).toBe("PLACED");
     expect([placed.order?.orderId, placedDelayed.order?.orderId]).not.toContain(fresh.order?.orderId);
-    expect(await orderById(after.url, orderId)).toEqual(placed.order);
+    expect(await orderStatusById(after.url, orderId)).toEqual(placed.order);
   });
 });

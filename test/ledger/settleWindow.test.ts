@@ -2,9 +2,12 @@
 // only trusted once the window has passed since the last attempt ended, so a slow Plum is never sent the order a
 // second time while the first request may still be in progress. (Plum's poNumber de-duplication is undocumented,
 // so the service must not rely on it; reliability-notes.md A3, A5.4.)
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, TEST_ENV, type TestApp } from "../support/harness.js";
-import { airmilesInput, expectCompleteAttemptLog, newPoNumber, placeAirmiles, upstreamOrders, waitFor } from "./helpers.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { TEST_ENV, useTestApp } from "../support/harness.js";
+import { airmilesInput } from "../support/orderInputs.js";
+import { placeAirmilesStatus } from "../support/orderStatusOperations.js";
+import { simOrdersFor } from "../support/plumDirect.js";
+import { expectCompleteAttemptLog, waitFor } from "./helpers.js";
 
 // Plum answers after this long, but our headers timeout is much shorter: the order is created after we gave up.
 const PLUM_PROCESSING_MS = 4_000;
@@ -13,38 +16,33 @@ const PLUM_PROCESSING_MS = 4_000;
 const SETTLE_MS = 1_000;
 
 describe("settle window after a timed-out send", () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     expect(Number(TEST_ENV["XOXODAY_HEADERS_TIMEOUT_MS"])).toBeGreaterThan(SETTLE_MS);
-    t = await startTestApp({ RECONCILE_SETTLE_MS: String(SETTLE_MS) });
   });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp({ env: { RECONCILE_SETTLE_MS: String(SETTLE_MS) } });
 
   it("does not re-send while a slow Plum may still be processing the first request", async () => {
-    const input = airmilesInput(newPoNumber());
+    const input = airmilesInput();
     t.sim.inject({ kind: "latency", ms: PLUM_PROCESSING_MS, operation: "placeOrder", times: 1 });
     const sendsBefore = t.sim.count("placeOrder");
 
-    const first = await placeAirmiles(t.url, input);
+    const first = await placeAirmilesStatus(t.url, input);
     expect(first.outcome).toBe("PENDING");
     expect(first.errors.map((e) => e.code)).toEqual(["OUTCOME_UNKNOWN"]);
 
     // Retried at once: Plum has nothing yet, but our attempt only just ended, so the answer is "still pending".
-    const retry = await placeAirmiles(t.url, input);
+    const retry = await placeAirmilesStatus(t.url, input);
     expect(retry.outcome).toBe("PENDING");
     expect(t.sim.count("placeOrder") - sendsBefore).toBe(1);
 
     // The slow request completes at Plum; the next retry finds it.
-    await waitFor("Plum to finish the slow request", () => (upstreamOrders(t.sim, input.poNumber).length > 0 ? true : undefined), {
+    await waitFor("Plum to finish the slow request", () => (simOrdersFor(t.sim, input.poNumber).length > 0 ? true : undefined), {
       timeoutMs: PLUM_PROCESSING_MS + 5_000,
     });
-    const placed = await placeAirmiles(t.url, input);
+    const placed = await placeAirmilesStatus(t.url, input);
     expect(placed.outcome).toBe("PLACED");
     expect(t.sim.count("placeOrder") - sendsBefore).toBe(1);
-    const upstream = upstreamOrders(t.sim, input.poNumber);
+    const upstream = simOrdersFor(t.sim, input.poNumber);
     expect(upstream).toHaveLength(1);
     expect(await t.app.ledger.findByPoNumber(input.poNumber)).toMatchObject({
       state: "PLACED",

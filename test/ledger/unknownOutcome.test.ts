@@ -2,18 +2,14 @@
 // the mutation or a reconciler pass (after the settle window) ends with exactly one upstream order, PLACED in the
 // ledger, with every request and response on record and no credential in any stored body.
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FaultSpec } from "../../src/simulator/index.js";
-import { startTestApp, TEST_ENV, type TestApp } from "../support/harness.js";
-import {
-  airmilesInput,
-  expectCompleteAttemptLog,
-  newPoNumber,
-  placeAirmiles,
-  upstreamOrders,
-  waitFor,
-  type PlacePayload,
-} from "./helpers.js";
+import type { PlacementStatusFieldsFragment } from "../__generated__/graphql.js";
+import { TEST_ENV, useTestApp, type TestApp } from "../support/harness.js";
+import { airmilesInput } from "../support/orderInputs.js";
+import { placeAirmilesStatus } from "../support/orderStatusOperations.js";
+import { simOrdersFor } from "../support/plumDirect.js";
+import { expectCompleteAttemptLog, waitFor } from "./helpers.js";
 
 const SETTLE_MS = Number(TEST_ENV["RECONCILE_SETTLE_MS"]);
 
@@ -36,45 +32,38 @@ const CASES: FaultCase[] = [
   { name: "not created, a non-JSON gateway page", fault: { kind: "nonJson", processed: false }, created: false },
 ];
 
-function expectUnknown(payload: PlacePayload): void {
+function expectUnknown(payload: PlacementStatusFieldsFragment): void {
   expect(payload.outcome).toBe("PENDING");
   expect(payload.order).toBeNull();
   expect(payload.errors).toMatchObject([{ code: "OUTCOME_UNKNOWN", retryable: true }]);
 }
 
 describe("unknown upstream outcomes are reconciled to exactly one order", () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
+  const t = useTestApp();
 
   for (const { name, fault, created } of CASES) {
     describe(name, () => {
       it("retries of the mutation place it once, re-sending only after the settle window", async () => {
-        const input = airmilesInput(newPoNumber());
+        const input = airmilesInput();
         t.sim.inject({ ...fault, operation: "placeOrder", times: 1 });
 
-        expectUnknown(await placeAirmiles(t.url, input));
-        expect(upstreamOrders(t.sim, input.poNumber)).toHaveLength(created ? 1 : 0);
+        expectUnknown(await placeAirmilesStatus(t.url, input));
+        expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(created ? 1 : 0);
         const pending = await t.app.ledger.findByPoNumber(input.poNumber);
         expect(pending).toMatchObject({ state: "PENDING", sendAttempts: 1, leaseOwner: null });
 
         // An immediate retry looks the order up but, inside the settle window, never re-sends.
         const sends = t.sim.count("placeOrder");
-        const early = await placeAirmiles(t.url, input);
+        const early = await placeAirmilesStatus(t.url, input);
         if (created) expect(early.outcome).toBe("PLACED");
         else expect(early.outcome).toBe("PENDING");
         expect(t.sim.count("placeOrder")).toBe(sends);
 
         await sleep(SETTLE_MS + 100);
-        const retry = await placeAirmiles(t.url, input);
+        const retry = await placeAirmilesStatus(t.url, input);
         // The order was already found by the early retry when it had been created.
         expect(retry.outcome).toBe(created ? "REPLAYED" : "PLACED");
-        const upstream = upstreamOrders(t.sim, input.poNumber);
+        const upstream = simOrdersFor(t.sim, input.poNumber);
         expect(upstream).toHaveLength(1);
         expect(retry.order?.orderId).toBe(String(upstream[0]?.orderId));
 
@@ -82,10 +71,10 @@ describe("unknown upstream outcomes are reconciled to exactly one order", () => 
       });
 
       it("the reconciler places it once without any retry", async () => {
-        const input = airmilesInput(newPoNumber());
+        const input = airmilesInput();
         t.sim.inject({ ...fault, operation: "placeOrder", times: 1 });
 
-        expectUnknown(await placeAirmiles(t.url, input));
+        expectUnknown(await placeAirmilesStatus(t.url, input));
         // Bounded: a pass before the settle window leaves the row PENDING, a later one settles it.
         await waitFor("the reconciler to settle the order", async () => {
           await t.app.reconciler.runOnce();
@@ -93,7 +82,7 @@ describe("unknown upstream outcomes are reconciled to exactly one order", () => 
           return row?.state === "PLACED" ? row : undefined;
         }, { timeoutMs: 15_000, intervalMs: SETTLE_MS / 2 });
 
-        expect(upstreamOrders(t.sim, input.poNumber)).toHaveLength(1);
+        expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
         await expectPlacedOnce(t, input.poNumber, created ? 1 : 2);
       });
     });
@@ -102,7 +91,7 @@ describe("unknown upstream outcomes are reconciled to exactly one order", () => 
 
 /** Ledger PLACED with Plum's order, `sends` placeOrder attempts, and a complete attempt log. */
 async function expectPlacedOnce(t: TestApp, poNumber: string, sends: number): Promise<void> {
-  const upstream = upstreamOrders(t.sim, poNumber);
+  const upstream = simOrdersFor(t.sim, poNumber);
   expect(upstream).toHaveLength(1);
   const row = await t.app.ledger.findByPoNumber(poNumber);
   expect(row).toMatchObject({

@@ -2,20 +2,13 @@
 // the right x-api-key and a valid body, once per webhook id, latest createdAt wins whatever the arrival order,
 // either spelling and case of the statuses, and kept for orders the ledger learns of later.
 import { request } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ETIHAD_GUEST_PRODUCT_ID } from "../../src/simulator/index.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import {
-  airmilesInput,
-  newPoNumber,
-  orderById,
-  orderByPoNumber,
-  placeAirmiles,
-  placeAtPlum,
-  placeTopup,
-  topupInput,
-  type OrderFields,
-} from "./helpers.js";
+import type { OrderStatusFieldsFragment } from "../__generated__/graphql.js";
+import { useTestApp } from "../support/harness.js";
+import { airmilesInput, newPoNumber, topupInput } from "../support/orderInputs.js";
+import { orderStatusById, orderStatusByPoNumber, placeAirmilesStatus, placeTopupStatus } from "../support/orderStatusOperations.js";
+import { placeAtPlum } from "../support/plumDirect.js";
 
 const WEBHOOK_KEY = "LedgerWebhookKey2024";
 
@@ -28,15 +21,11 @@ interface WebhookReply {
 }
 
 describe("delivery-status webhooks", () => {
-  let t: TestApp;
+  const t = useTestApp({ env: { XOXODAY_WEBHOOK_KEY: WEBHOOK_KEY } });
   let webhookUrl: string;
 
-  beforeAll(async () => {
-    t = await startTestApp({ XOXODAY_WEBHOOK_KEY: WEBHOOK_KEY });
+  beforeAll(() => {
     webhookUrl = `http://127.0.0.1:${t.app.port}/webhooks/xoxoday`;
-  });
-  afterAll(async () => {
-    await t?.close();
   });
 
   async function postWebhook(body: string | object, key: string | null = WEBHOOK_KEY): Promise<WebhookReply> {
@@ -55,7 +44,7 @@ describe("delivery-status webhooks", () => {
     return { status: response.statusCode, json };
   }
 
-  function event(order: OrderFields, deliveryStatus: string, createdAt: string, id = nextWebhookId++) {
+  function event(order: OrderStatusFieldsFragment, deliveryStatus: string, createdAt: string, id = nextWebhookId++) {
     return {
       id,
       data: { orderId: Number(order.orderId), poNumber: order.poNumber ?? "", orderDate: "2030-01-01 09:00:00", deliveryStatus },
@@ -64,23 +53,23 @@ describe("delivery-status webhooks", () => {
   }
 
   /** A delayed airmiles order placed through the service: pending until a callback says otherwise. */
-  async function pendingOrder(): Promise<OrderFields> {
-    const placed = await placeAirmiles(t.url, airmilesInput(newPoNumber("WH"), { productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 }));
+  async function pendingOrder(): Promise<OrderStatusFieldsFragment> {
+    const placed = await placeAirmilesStatus(t.url, airmilesInput({ poNumber: newPoNumber("WH"), productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 }));
     expect(placed.outcome).toBe("PLACED");
     expect(placed.order?.deliveryStatus).toBe("pending");
-    return placed.order as OrderFields;
+    return placed.order as OrderStatusFieldsFragment;
   }
 
-  async function status(order: OrderFields): Promise<string | null | undefined> {
-    return (await orderById(t.url, order.orderId))?.deliveryStatus;
+  async function status(order: OrderStatusFieldsFragment): Promise<string | null | undefined> {
+    return (await orderStatusById(t.url, order.orderId))?.deliveryStatus;
   }
 
   it("keeps delayed products pending until Plum's callback, then shows the delivered status", async () => {
     const airmiles = await pendingOrder();
-    const topup = await placeTopup(t.url, topupInput(newPoNumber("WH")));
+    const topup = await placeTopupStatus(t.url, topupInput({ poNumber: newPoNumber("WH") }));
     expect(topup.outcome).toBe("PLACED");
     expect(topup.order?.deliveryStatus).toBe("pending");
-    const topupOrder = topup.order as OrderFields;
+    const topupOrder = topup.order as OrderStatusFieldsFragment;
     expect(await status(airmiles)).toBe("pending");
     expect(await status(topupOrder)).toBe("pending");
 
@@ -92,7 +81,7 @@ describe("delivery-status webhooks", () => {
 
     expect(await status(airmiles)).toBe("delivered");
     expect(await status(topupOrder)).toBe("cancelled");
-    expect((await orderByPoNumber(t.url, airmiles.poNumber as string))?.deliveryStatus).toBe("delivered");
+    expect((await orderStatusByPoNumber(t.url, airmiles.poNumber as string))?.deliveryStatus).toBe("delivered");
   });
 
   it("refuses a wrong or missing key with 401 and changes nothing", async () => {
@@ -175,18 +164,9 @@ describe("delivery-status webhooks", () => {
   it("keeps a callback for an order the ledger does not know and applies it when the order arrives", async () => {
     // Placed at Plum outside this service: Plum itself still says pending.
     const poNumber = newPoNumber("WH-EXT");
-    const upstream = await placeAtPlum(t.sim, {
-      productId: ETIHAD_GUEST_PRODUCT_ID,
-      quantity: 1,
-      denomination: 50,
-      email: "member@example.com",
-      poNumber,
-      notifyReceiverEmail: 0,
-      notifyAdminEmail: 0,
-      userMeta: { loyaltyMemberId: "EY123456" },
-    });
+    const upstream = await placeAtPlum(t.sim, airmilesInput({ productId: ETIHAD_GUEST_PRODUCT_ID, poNumber, userMeta: { loyaltyMemberId: "EY123456" } }));
     expect(upstream.deliveryStatus).toBe("pending");
-    const order: OrderFields = { orderId: String(upstream.orderId), poNumber, deliveryStatus: null };
+    const order: OrderStatusFieldsFragment = { orderId: String(upstream.orderId), poNumber, deliveryStatus: null };
 
     expect(await postWebhook(event(order, "canceled", "2030-01-01 10:00:00"))).toEqual({
       status: 200,
@@ -195,8 +175,8 @@ describe("delivery-status webhooks", () => {
     expect(await t.app.ledger.findByOrderIds([order.orderId])).toEqual([]);
 
     // Reading it through the service makes the ledger remember it; the kept callback applies on the way in.
-    expect(await orderById(t.url, order.orderId)).toEqual({ orderId: order.orderId, poNumber, deliveryStatus: "cancelled" });
+    expect(await orderStatusById(t.url, order.orderId)).toEqual({ orderId: order.orderId, poNumber, deliveryStatus: "cancelled" });
     expect(await t.app.ledger.findByPoNumber(poNumber)).toMatchObject({ source: "LOOKUP", deliveryStatus: "cancelled" });
-    expect((await orderByPoNumber(t.url, poNumber))?.deliveryStatus).toBe("cancelled");
+    expect((await orderStatusByPoNumber(t.url, poNumber))?.deliveryStatus).toBe("cancelled");
   });
 });

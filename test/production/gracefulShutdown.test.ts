@@ -4,14 +4,20 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPlumSimulator, type PlumSimulator } from "../../src/simulator/index.js";
 import { openLedger } from "../../src/storage/openLedger.js";
+import { PlaceAirmilesOrderDocument, type PlaceAirmilesOrderMutation } from "../__generated__/graphql.js";
 import { externalPlumEnv } from "../support/externalPlum.js";
 import { startTestApp } from "../support/harness.js";
-import { airmilesInput, PLACE_AIRMILES, placeAirmiles, type PlacePayload } from "../support/orderInputs.js";
+import { airmilesInput } from "../support/orderInputs.js";
+import { sendAirmiles } from "../support/orderOperations.js";
 import { openRawConnection, type RawConnection } from "../support/rawHttp.js";
 import { startService, type ServiceProcess } from "../support/serviceProcess.js";
+
+// Sent over raw connections, which take the query text.
+const PLACE_AIRMILES = print(PlaceAirmilesOrderDocument);
 
 let sim: PlumSimulator;
 let dir: string;
@@ -43,7 +49,7 @@ describe("SIGTERM during an in-flight order", () => {
 
     sim.inject({ kind: "latency", ms: 2_000 });
     const input = airmilesInput();
-    const response = placeAirmiles(url, input);
+    const response = sendAirmiles(url, input);
     await expect.poll(() => sim.count("placeOrder"), { timeout: 10_000, interval: 20 }).toBe(1);
     service.child.kill("SIGTERM");
 
@@ -95,7 +101,7 @@ describe("new work during the drain", () => {
 
       const placed = await firstResponse;
       expect(placed.status).toBe(200);
-      expect((JSON.parse(placed.body) as { data: { placeAirmilesOrder: PlacePayload } }).data.placeAirmilesOrder.outcome).toBe("PLACED");
+      expect((JSON.parse(placed.body) as { data: PlaceAirmilesOrderMutation }).data.placeAirmilesOrder.outcome).toBe("PLACED");
       // No further request can ride on this connection into a stopping process.
       expect(placed.headers["connection"]).toBe("close");
       await closing;

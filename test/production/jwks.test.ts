@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gql } from "../support/graphqlClient.js";
 import { startTestApp, type TestApp } from "../support/harness.js";
 import { bearer, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET, signToken } from "../support/jwtTokens.js";
-import { airmilesInput, placeAirmiles } from "../support/orderInputs.js";
+import { airmilesInput } from "../support/orderInputs.js";
+import { sendAirmiles } from "../support/orderOperations.js";
 
 const KID = "test-key-1";
 
@@ -44,7 +45,7 @@ describe("JWKS verification", () => {
   it("accepts an RS256 token signed with the published key, and records its subject", async () => {
     const token = await signToken({ claims: { sub: "jwks-user", scope: "orders:write orders:read" }, alg: "RS256", kid: KID, key: privateKey });
     const input = airmilesInput();
-    const res = await placeAirmiles(t.url, input, bearer(token));
+    const res = await sendAirmiles(t.url, input, bearer(token));
     expect(res.data?.placeAirmilesOrder.outcome).toBe("PLACED");
     expect((await t.app.ledger.findByPoNumber(input.poNumber))?.subject).toBe("jwks-user");
     expect(jwksFetches).toBeGreaterThanOrEqual(1);
@@ -65,7 +66,7 @@ describe("JWKS verification", () => {
     const forged = await signToken({ claims: { sub: "mallory", scope: "orders:write" }, alg: "RS256", kid: KID, key: other.privateKey });
     const hs256 = await signToken({ claims: { sub: "mallory", scope: "orders:write" }, alg: "HS256", key: new TextEncoder().encode(JWT_SECRET) });
     for (const [name, token] of Object.entries({ forged, hs256 })) {
-      const res = await placeAirmiles(t.url, airmilesInput(), bearer(token));
+      const res = await sendAirmiles(t.url, airmilesInput(), bearer(token));
       expect(res.status, name).toBe(401);
       expect(res.errors?.[0]?.extensions?.["code"], name).toBe("UNAUTHENTICATED");
     }

@@ -1,24 +1,15 @@
 // End-user JWTs (HS256 secret): who may call, with which scopes, and that one caller never sees another's
 // orders, whichever way they ask (order, orderByPoNumber, _entities) or reuse their poNumber.
 import { generateKeyPair } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { EntitiesDocument, OrderByIdDocument, OrderByPoNumberDocument, type OrderFieldsFragment } from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
+import { useTestApp } from "../support/harness.js";
 import { bearer, JWT_ENV, JWT_SECRET, signToken, tokenFor } from "../support/jwtTokens.js";
-import { airmilesInput, ORDER_FIELDS, placeAirmiles, topupInput, placeTopup, type PlacedOrder } from "../support/orderInputs.js";
+import { airmilesInput, topupInput } from "../support/orderInputs.js";
+import { sendAirmiles, sendTopup } from "../support/orderOperations.js";
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await startTestApp(JWT_ENV);
-});
-afterAll(async () => {
-  await t?.close();
-});
-
-const ORDER = `query Order($id: ID!) { order(orderId: $id) { ${ORDER_FIELDS} } }`;
-const BY_PO = `query ByPo($po: String!) { orderByPoNumber(poNumber: $po) { ${ORDER_FIELDS} } }`;
-const ENTITIES = `query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Order { ${ORDER_FIELDS} } } }`;
+const t = useTestApp({ env: JWT_ENV });
 
 function codeOf(res: { errors?: { extensions?: Record<string, unknown> }[] }): unknown {
   return res.errors?.[0]?.extensions?.["code"];
@@ -27,7 +18,7 @@ function codeOf(res: { errors?: { extensions?: Record<string, unknown> }[] }): u
 describe("authentication", () => {
   it("refuses a mutation without a token (UNAUTHENTICATED) and places nothing", async () => {
     const before = t.sim.count("placeOrder");
-    const res = await placeAirmiles(t.url, airmilesInput());
+    const res = await sendAirmiles(t.url, airmilesInput());
     expect(codeOf(res)).toBe("UNAUTHENTICATED");
     expect(res.data ?? null).toBeNull();
     expect(t.sim.count("placeOrder")).toBe(before);
@@ -35,7 +26,7 @@ describe("authentication", () => {
 
   it("refuses an expired token with 401", async () => {
     const expired = await signToken({ claims: { sub: "alice", scope: "orders:write" }, expiresAt: Math.floor(Date.now() / 1000) - 600 });
-    const res = await placeAirmiles(t.url, airmilesInput(), bearer(expired));
+    const res = await sendAirmiles(t.url, airmilesInput(), bearer(expired));
     expect(res.status).toBe(401);
     expect(codeOf(res)).toBe("UNAUTHENTICATED");
     expect(res.errors?.[0]?.message).toMatch(/expired/i);
@@ -50,7 +41,7 @@ describe("authentication", () => {
       garbage: "not.a.jwt",
     };
     for (const [name, token] of Object.entries(tokens)) {
-      const res = await placeAirmiles(t.url, airmilesInput(), bearer(token));
+      const res = await sendAirmiles(t.url, airmilesInput(), bearer(token));
       expect(res.status, name).toBe(401);
       expect(codeOf(res), name).toBe("UNAUTHENTICATED");
     }
@@ -65,7 +56,7 @@ describe("authentication", () => {
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
     const none = `${b64({ alg: "none" })}.${b64({ ...claims, iss: JWT_ENV["AUTH_ISSUER"], aud: JWT_ENV["AUTH_AUDIENCE"], exp: Math.floor(Date.now() / 1000) + 600 })}.`;
     for (const [name, token] of Object.entries({ hs384, rs256, none })) {
-      const res = await placeAirmiles(t.url, airmilesInput(), bearer(token));
+      const res = await sendAirmiles(t.url, airmilesInput(), bearer(token));
       expect(res.status, name).toBe(401);
       expect(codeOf(res), name).toBe("UNAUTHENTICATED");
     }
@@ -75,40 +66,40 @@ describe("authentication", () => {
 describe("scopes", () => {
   it("refuses a mutation to a caller with orders:read only (FORBIDDEN)", async () => {
     const before = t.sim.count("placeOrder");
-    const res = await placeAirmiles(t.url, airmilesInput(), bearer(await tokenFor("reader", "orders:read")));
+    const res = await sendAirmiles(t.url, airmilesInput(), bearer(await tokenFor("reader", "orders:read")));
     expect(codeOf(res)).toBe("FORBIDDEN");
     expect(t.sim.count("placeOrder")).toBe(before);
   });
 
   it("refuses a query to a caller with orders:write only (FORBIDDEN)", async () => {
-    const res = await gql(t.url, BY_PO, { po: "whatever-1" }, bearer(await tokenFor("writer", "orders:write")));
+    const res = await gql(t.url, OrderByPoNumberDocument, { poNumber: "whatever-1" }, bearer(await tokenFor("writer", "orders:write")));
     expect(codeOf(res)).toBe("FORBIDDEN");
   });
 
   it("reads scopes from a space-separated `scope` string", async () => {
-    const res = await placeTopup(t.url, topupInput(), bearer(await tokenFor("scope-string", "openid orders:write profile")));
+    const res = await sendTopup(t.url, topupInput(), bearer(await tokenFor("scope-string", "openid orders:write profile")));
     expect(res.data?.placeTopupOrder.outcome).toBe("PLACED");
   });
 
   it("reads scopes from an `scp` array", async () => {
     const token = await signToken({ claims: { sub: "scp-array", scp: ["orders:write", "orders:read"] } });
     const input = airmilesInput();
-    const res = await placeAirmiles(t.url, input, bearer(token));
+    const res = await sendAirmiles(t.url, input, bearer(token));
     expect(res.data?.placeAirmilesOrder.outcome).toBe("PLACED");
-    const read = await gql<{ orderByPoNumber: PlacedOrder | null }>(t.url, BY_PO, { po: input.poNumber }, bearer(token));
+    const read = await gql(t.url, OrderByPoNumberDocument, { poNumber: input.poNumber }, bearer(token));
     expect(read.data?.orderByPoNumber?.poNumber).toBe(input.poNumber);
   });
 
   it("records the token's subject on the order", async () => {
     const input = airmilesInput();
-    const res = await placeAirmiles(t.url, input, bearer(await tokenFor("subject-recorded", "orders:write")));
+    const res = await sendAirmiles(t.url, input, bearer(await tokenFor("subject-recorded", "orders:write")));
     expect(res.data?.placeAirmilesOrder.outcome).toBe("PLACED");
     expect((await t.app.ledger.findByPoNumber(input.poNumber))?.subject).toBe("subject-recorded");
   });
 });
 
 describe("someone else's order", () => {
-  let aliceOrder: PlacedOrder;
+  let aliceOrder: OrderFieldsFragment;
   let alicePo: string;
   let alice: Record<string, string>;
   let bob: Record<string, string>;
@@ -120,34 +111,34 @@ describe("someone else's order", () => {
     admin = bearer(await tokenFor("ops", "orders:read orders:admin"));
     const input = airmilesInput({ email: "alice.private@example.com" });
     alicePo = input.poNumber;
-    const res = await placeAirmiles(t.url, input, alice);
+    const res = await sendAirmiles(t.url, input, alice);
     const order = res.data?.placeAirmilesOrder.order;
     if (!order) throw new Error(`alice's order was not placed: ${JSON.stringify(res)}`);
     aliceOrder = order;
   });
 
   it("is visible to its owner", async () => {
-    const res = await gql<{ order: PlacedOrder | null }>(t.url, ORDER, { id: aliceOrder.orderId }, alice);
+    const res = await gql(t.url, OrderByIdDocument, { orderId: aliceOrder.orderId }, alice);
     expect(res.data?.order?.orderId).toBe(aliceOrder.orderId);
   });
 
   it("is null for another subject through order(orderId)", async () => {
-    const res = await gql<{ order: PlacedOrder | null }>(t.url, ORDER, { id: aliceOrder.orderId }, bob);
+    const res = await gql(t.url, OrderByIdDocument, { orderId: aliceOrder.orderId }, bob);
     expect(res.errors).toBeUndefined();
     expect(res.data?.order).toBeNull();
   });
 
   it("is null for another subject through orderByPoNumber", async () => {
-    const res = await gql<{ orderByPoNumber: PlacedOrder | null }>(t.url, BY_PO, { po: alicePo }, bob);
+    const res = await gql(t.url, OrderByPoNumberDocument, { poNumber: alicePo }, bob);
     expect(res.errors).toBeUndefined();
     expect(res.data?.orderByPoNumber).toBeNull();
   });
 
   it("is null for another subject through _entities, and its data never appears in the response", async () => {
-    const res = await gql<{ _entities: (PlacedOrder | null)[] }>(
+    const res = await gql(
       t.url,
-      ENTITIES,
-      { r: [{ __typename: "Order", orderId: aliceOrder.orderId }] },
+      EntitiesDocument,
+      { representations: [{ __typename: "Order", orderId: aliceOrder.orderId }] },
       bob,
     );
     expect(res.errors).toBeUndefined();
@@ -156,22 +147,22 @@ describe("someone else's order", () => {
   });
 
   it("needs orders:read through _entities as well", async () => {
-    const res = await gql(t.url, ENTITIES, { r: [{ __typename: "Order", orderId: aliceOrder.orderId }] }, bearer(await tokenFor("bob", "orders:write")));
+    const res = await gql(t.url, EntitiesDocument, { representations: [{ __typename: "Order", orderId: aliceOrder.orderId }] }, bearer(await tokenFor("bob", "orders:write")));
     expect(codeOf(res)).toBe("FORBIDDEN");
     expect(JSON.stringify(res)).not.toContain(alicePo);
-    const anonymous = await gql(t.url, ENTITIES, { r: [{ __typename: "Order", orderId: aliceOrder.orderId }] });
+    const anonymous = await gql(t.url, EntitiesDocument, { representations: [{ __typename: "Order", orderId: aliceOrder.orderId }] });
     expect(codeOf(anonymous)).toBe("UNAUTHENTICATED");
   });
 
   it("is visible to an orders:admin caller everywhere", async () => {
-    const byId = await gql<{ order: PlacedOrder | null }>(t.url, ORDER, { id: aliceOrder.orderId }, admin);
+    const byId = await gql(t.url, OrderByIdDocument, { orderId: aliceOrder.orderId }, admin);
     expect(byId.data?.order?.poNumber).toBe(alicePo);
-    const byPo = await gql<{ orderByPoNumber: PlacedOrder | null }>(t.url, BY_PO, { po: alicePo }, admin);
+    const byPo = await gql(t.url, OrderByPoNumberDocument, { poNumber: alicePo }, admin);
     expect(byPo.data?.orderByPoNumber?.orderId).toBe(aliceOrder.orderId);
-    const entities = await gql<{ _entities: (PlacedOrder | null)[] }>(
+    const entities = await gql(
       t.url,
-      ENTITIES,
-      { r: [{ __typename: "Order", orderId: aliceOrder.orderId }] },
+      EntitiesDocument,
+      { representations: [{ __typename: "Order", orderId: aliceOrder.orderId }] },
       admin,
     );
     expect(entities.data?._entities[0]?.poNumber).toBe(alicePo);
@@ -180,7 +171,7 @@ describe("someone else's order", () => {
   it("cannot be claimed by reusing its poNumber: PO_NUMBER_CONFLICT, never alice's order, nothing sent", async () => {
     const before = t.sim.count("placeOrder");
     // The very same order body alice sent, under bob's token.
-    const res = await placeAirmiles(t.url, airmilesInput({ email: "alice.private@example.com", poNumber: alicePo }), bob);
+    const res = await sendAirmiles(t.url, airmilesInput({ email: "alice.private@example.com", poNumber: alicePo }), bob);
     const payload = res.data?.placeAirmilesOrder;
     expect(payload?.outcome).toBe("REJECTED");
     expect(payload?.errors.map((e) => e.code)).toEqual(["PO_NUMBER_CONFLICT"]);

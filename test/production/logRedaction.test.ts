@@ -4,11 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
 import { createPlumSimulator, KRISFLYER_PRODUCT_ID, type PlumSimulator } from "../../src/simulator/index.js";
+import { PlaceAirmilesOrderDocument } from "../__generated__/graphql.js";
 import { externalPlumEnv } from "../support/externalPlum.js";
 import { gql } from "../support/graphqlClient.js";
 import { startTestApp, type TestApp } from "../support/harness.js";
 import { bearer, JWT_ENV, signToken, tokenFor } from "../support/jwtTokens.js";
-import { airmilesInput, PLACE_AIRMILES, placeAirmiles, placeTopup, topupInput } from "../support/orderInputs.js";
+import { airmilesInput, topupInput } from "../support/orderInputs.js";
+import { sendAirmiles, sendTopup } from "../support/orderOperations.js";
 
 const ROUTER_SECRET = "router-secret-canary-5e7a1c";
 const PHONE = "9876543210";
@@ -46,52 +48,53 @@ describe("log redaction", () => {
     const phone = { userMeta: { topupPhoneCode: "+91", topupPhoneNumber: PHONE } };
 
     // Placed.
-    expect((await placeAirmiles(t.url, airmilesInput({ email: email("air-ok"), ...contactful }), headers)).data?.placeAirmilesOrder.outcome).toBe("PLACED");
-    expect((await placeTopup(t.url, topupInput({ email: email("top-ok"), ...phone }), headers)).data?.placeTopupOrder.outcome).toBe("PLACED");
+    expect((await sendAirmiles(t.url, airmilesInput({ email: email("air-ok"), ...contactful }), headers)).data?.placeAirmilesOrder.outcome).toBe("PLACED");
+    expect((await sendTopup(t.url, topupInput({ email: email("top-ok"), ...phone }), headers)).data?.placeTopupOrder.outcome).toBe("PLACED");
 
     // Refused by our validation (INVALID_INPUT), each with the personal data alongside the bad field.
-    const invalidAir = await placeAirmiles(t.url, airmilesInput({ email: email("air-invalid"), denomination: -5, ...contactful }), headers);
+    const invalidAir = await sendAirmiles(t.url, airmilesInput({ email: email("air-invalid"), denomination: -5, ...contactful }), headers);
     expect(invalidAir.data?.placeAirmilesOrder.errors[0]?.code).toBe("INVALID_INPUT");
-    const invalidTop = await placeTopup(t.url, topupInput({ email: `${email("top-invalid")}@`, ...phone }), headers);
+    const invalidTop = await sendTopup(t.url, topupInput({ email: `${email("top-invalid")}@`, ...phone }), headers);
     expect(invalidTop.data?.placeTopupOrder.errors[0]?.code).toBe("INVALID_INPUT");
 
     // Refused by GraphQL itself (variable coercion), whose message quotes the whole input back.
-    const coercion = await gql(t.url, PLACE_AIRMILES, { input: { ...airmilesInput({ email: email("coercion"), ...contactful }), unknownField: LOYALTY } }, headers);
+    const withUnknownField = { ...airmilesInput({ email: email("coercion"), ...contactful }), unknownField: LOYALTY };
+    const coercion = await gql(t.url, PlaceAirmilesOrderDocument, { input: withUnknownField }, headers);
     expect(coercion.errors?.[0]?.extensions?.["code"]).toBe("BAD_USER_INPUT");
 
     // Rejected by Plum (product not activated).
-    const rejected = await placeAirmiles(t.url, airmilesInput({ productId: KRISFLYER_PRODUCT_ID, email: email("rejected"), ...contactful }), headers);
+    const rejected = await sendAirmiles(t.url, airmilesInput({ productId: KRISFLYER_PRODUCT_ID, email: email("rejected"), ...contactful }), headers);
     expect(rejected.data?.placeAirmilesOrder.outcome).toBe("REJECTED");
 
     // Outcome unknown (Plum created the order, then answered 502), for both kinds, then reconciled.
     sim.inject({ kind: "createdThen502", times: 2 });
-    const unknownAir = await placeAirmiles(t.url, airmilesInput({ email: email("air-unknown"), ...contactful }), headers);
+    const unknownAir = await sendAirmiles(t.url, airmilesInput({ email: email("air-unknown"), ...contactful }), headers);
     expect(unknownAir.data?.placeAirmilesOrder.errors[0]?.code).toBe("OUTCOME_UNKNOWN");
-    const unknownTop = await placeTopup(t.url, topupInput({ email: email("top-unknown"), ...phone }), headers);
+    const unknownTop = await sendTopup(t.url, topupInput({ email: email("top-unknown"), ...phone }), headers);
     expect(unknownTop.data?.placeTopupOrder.errors[0]?.code).toBe("OUTCOME_UNKNOWN");
     await new Promise((resolve) => setTimeout(resolve, 400)); // past RECONCILE_SETTLE_MS
     await t.app.reconciler.runOnce();
 
     // A token refresh: the rotated pair must not be logged either.
     sim.expireAccessToken();
-    expect((await placeTopup(t.url, topupInput({ email: email("after-refresh"), ...phone }), headers)).data?.placeTopupOrder.outcome).toBe("PLACED");
+    expect((await sendTopup(t.url, topupInput({ email: email("after-refresh"), ...phone }), headers)).data?.placeTopupOrder.outcome).toBe("PLACED");
     expect(sim.count("tokenRefresh")).toBe(1);
     secrets.push(sim.tokens.accessToken, sim.tokens.refreshToken);
 
     // Refused callers: an expired token, a wrong router secret (the presented values are secrets too).
     const expired = await signToken({ claims: { sub: "redaction-user", scope: "orders:write" }, expiresAt: Math.floor(Date.now() / 1000) - 60 });
     secrets.push(expired);
-    expect((await placeAirmiles(t.url, airmilesInput({ email: email("expired") }), { "router-authorization": ROUTER_SECRET, ...bearer(expired) })).status).toBe(401);
+    expect((await sendAirmiles(t.url, airmilesInput({ email: email("expired") }), { "router-authorization": ROUTER_SECRET, ...bearer(expired) })).status).toBe(401);
     const wrongSecret = "wrong-router-secret-canary-9f";
     secrets.push(wrongSecret);
-    expect((await placeAirmiles(t.url, airmilesInput({ email: email("wrong-secret") }), { "router-authorization": wrongSecret })).status).toBe(401);
+    expect((await sendAirmiles(t.url, airmilesInput({ email: email("wrong-secret") }), { "router-authorization": wrongSecret })).status).toBe(401);
 
     // Reads by poNumber go through the ledger and Plum as well.
     await gql(t.url, `{ orderByPoNumber(poNumber: "unknown-po-1") { orderId } }`, undefined, headers);
 
     // Last, an internal failure while placing (the ledger is gone): the error is logged, the input is not.
     await t.app.ledger.close();
-    const broken = await placeAirmiles(t.url, airmilesInput({ email: email("internal"), ...contactful }), headers);
+    const broken = await sendAirmiles(t.url, airmilesInput({ email: email("internal"), ...contactful }), headers);
     expect(broken.errors?.[0]?.extensions?.["code"]).toBe("INTERNAL_SERVER_ERROR");
   });
 

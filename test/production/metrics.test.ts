@@ -1,18 +1,19 @@
 // /metrics: Prometheus text with placements by kind and outcome, Plum latency by operation, the reconciliation
 // backlog and the token's remaining life; labels are bounded values only, never a poNumber, e-mail, phone or id.
 import { request } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createPlumSimulator } from "../../src/simulator/index.js";
 import { externalPlumEnv } from "../support/externalPlum.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import { airmilesInput, placeAirmiles, placeTopup, topupInput } from "../support/orderInputs.js";
+import { startTestApp, useTestApp, type TestApp } from "../support/harness.js";
+import { airmilesInput, topupInput } from "../support/orderInputs.js";
+import { sendAirmiles, sendTopup } from "../support/orderOperations.js";
 import { parsePrometheus, samplesOf, valueOf, type Sample } from "../support/prometheusText.js";
 
 const EMAIL = "metrics.person@example.com";
 const PHONE = "9811122233";
 const LOYALTY = "METRICS-LOYAL-42";
 
-let t: TestApp;
+const t = useTestApp();
 const poNumbers: string[] = [];
 const orderIds: string[] = [];
 
@@ -23,18 +24,17 @@ async function scrape(app: TestApp): Promise<{ status: number; contentType: stri
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
   const air = airmilesInput({ email: EMAIL, contact: "+1-470-555-0100", userMeta: { loyaltyMemberId: LOYALTY } });
   const top = topupInput({ email: EMAIL, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: PHONE } });
   const invalid = airmilesInput({ email: EMAIL, denomination: -1 });
   const unknown = airmilesInput({ email: EMAIL });
   poNumbers.push(air.poNumber, top.poNumber, invalid.poNumber, unknown.poNumber);
 
-  const placed = [await placeAirmiles(t.url, air), await placeTopup(t.url, top)];
-  expect((await placeAirmiles(t.url, invalid)).data?.placeAirmilesOrder.errors[0]?.code).toBe("INVALID_INPUT");
+  const placed = [await sendAirmiles(t.url, air), await sendTopup(t.url, top)];
+  expect((await sendAirmiles(t.url, invalid)).data?.placeAirmilesOrder.errors[0]?.code).toBe("INVALID_INPUT");
   t.sim.inject({ kind: "createdThen502" });
-  expect((await placeAirmiles(t.url, unknown)).data?.placeAirmilesOrder.outcome).toBe("PENDING");
-  expect((await placeAirmiles(t.url, air)).data?.placeAirmilesOrder.outcome).toBe("REPLAYED");
+  expect((await sendAirmiles(t.url, unknown)).data?.placeAirmilesOrder.outcome).toBe("PENDING");
+  expect((await sendAirmiles(t.url, air)).data?.placeAirmilesOrder.outcome).toBe("REPLAYED");
   for (const res of placed) {
     const order = res.data && ("placeAirmilesOrder" in res.data ? res.data.placeAirmilesOrder.order : res.data.placeTopupOrder.order);
     if (order) orderIds.push(order.orderId);
@@ -42,9 +42,6 @@ beforeAll(async () => {
   expect(orderIds).toHaveLength(2);
   const pendingOrderId = t.sim.findOrder({ poNumber: unknown.poNumber })?.orderId;
   if (pendingOrderId !== undefined) orderIds.push(String(pendingOrderId));
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 describe("/metrics", () => {

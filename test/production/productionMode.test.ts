@@ -7,7 +7,8 @@ import { createPlumSimulator, type PlumSimulator } from "../../src/simulator/ind
 import { externalPlumEnv } from "../support/externalPlum.js";
 import { gql } from "../support/graphqlClient.js";
 import { bearer, JWT_ENV, tokenFor } from "../support/jwtTokens.js";
-import { airmilesInput, placeAirmiles } from "../support/orderInputs.js";
+import { airmilesInput } from "../support/orderInputs.js";
+import { sendAirmiles } from "../support/orderOperations.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { startService, type ServiceProcess } from "../support/serviceProcess.js";
 
@@ -45,7 +46,7 @@ afterAll(async () => {
 
 describe("production mode", () => {
   it("starts with the complete configuration and places an order", async () => {
-    const res = await placeAirmiles(url, airmilesInput(), headers);
+    const res = await sendAirmiles(url, airmilesInput(), headers);
     expect(res.data?.placeAirmilesOrder.outcome).toBe("PLACED");
     // Production logs are JSON lines on stdout, with no development warnings about missing safeguards.
     expect(service.stdout()).not.toMatch(/JWT verification is OFF|No ROUTER_SECRET|BUILT-IN PLUM SIMULATOR/);

@@ -4,7 +4,8 @@
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/harness.js";
-import { airmilesInput, placeAirmiles } from "../support/orderInputs.js";
+import { airmilesInput } from "../support/orderInputs.js";
+import { sendAirmiles } from "../support/orderOperations.js";
 import { startPrivatePostgres, type PrivatePostgres } from "../support/privatePostgres.js";
 import { openRawConnection, type RawConnection } from "../support/rawHttp.js";
 
@@ -35,7 +36,7 @@ describe("/ready and the database", () => {
     const ready = await probe(t, "/ready");
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: "ready", checks: { database: "ok", credentials: "valid", shuttingDown: false } });
-    expect((await placeAirmiles(t.url, airmilesInput())).data?.placeAirmilesOrder.outcome).toBe("PLACED");
+    expect((await sendAirmiles(t.url, airmilesInput())).data?.placeAirmilesOrder.outcome).toBe("PLACED");
   });
 
   it("turns unready (503) when PostgreSQL stops, while /health stays 200", async () => {
@@ -50,7 +51,7 @@ describe("/ready and the database", () => {
   it("is ready again once PostgreSQL is back, and takes orders", async () => {
     await pg.start();
     await expect.poll(async () => (await probe(t, "/ready")).status, { timeout: 10_000, interval: 200 }).toBe(200);
-    expect((await placeAirmiles(t.url, airmilesInput())).data?.placeAirmilesOrder.outcome).toBe("PLACED");
+    expect((await sendAirmiles(t.url, airmilesInput())).data?.placeAirmilesOrder.outcome).toBe("PLACED");
   });
 });
 
@@ -60,7 +61,7 @@ describe("/ready while shutting down", () => {
     let probeConnection: RawConnection | undefined;
     try {
       t.sim.inject({ kind: "latency", ms: 1_500 });
-      const order = placeAirmiles(t.url, airmilesInput());
+      const order = sendAirmiles(t.url, airmilesInput());
       await expect.poll(() => t.sim.count("placeOrder"), { timeout: 5_000, interval: 20 }).toBe(1);
 
       // A probe connection that has started its request is not idle, so the draining server keeps it; the

@@ -2,22 +2,19 @@
 // header is refused with 401 before any GraphQL work (no parsing, no context, no Plum call). Probes and the
 // scraper stay reachable without it.
 import { request } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { gql } from "../support/graphqlClient.js";
-import { startTestApp, type TestApp } from "../support/harness.js";
-import { airmilesInput, placeAirmiles } from "../support/orderInputs.js";
+import { useTestApp } from "../support/harness.js";
+import { airmilesInput } from "../support/orderInputs.js";
+import { sendAirmiles } from "../support/orderOperations.js";
 
 const SECRET = "router-secret-for-tests-3f9c2a";
 
-let t: TestApp;
+const t = useTestApp({ env: { ROUTER_SECRET: SECRET } });
 let origin: string;
 
-beforeAll(async () => {
-  t = await startTestApp({ ROUTER_SECRET: SECRET });
+beforeAll(() => {
   origin = new URL(t.url).origin;
-});
-afterAll(async () => {
-  await t?.close();
 });
 
 async function post(body: string, headers: Record<string, string> = {}) {
@@ -28,7 +25,7 @@ async function post(body: string, headers: Record<string, string> = {}) {
 describe("Router-Authorization", () => {
   it("refuses a mutation without the header, and nothing reaches Plum", async () => {
     const before = t.sim.count("placeOrder");
-    const res = await placeAirmiles(t.url, airmilesInput());
+    const res = await sendAirmiles(t.url, airmilesInput());
     expect(res.status).toBe(401);
     expect(res.errors?.[0]?.extensions?.["code"]).toBe("UNAUTHENTICATED");
     expect(res.data).toBeUndefined();
@@ -44,13 +41,13 @@ describe("Router-Authorization", () => {
 
   it("refuses a wrong secret, including one that differs only in length or case", async () => {
     for (const wrong of ["nope", `${SECRET}x`, SECRET.toUpperCase(), ""]) {
-      const res = await placeAirmiles(t.url, airmilesInput(), { "router-authorization": wrong });
+      const res = await sendAirmiles(t.url, airmilesInput(), { "router-authorization": wrong });
       expect(res.status, `secret variant ${JSON.stringify(wrong)}`).toBe(401);
     }
   });
 
   it("serves a request with the right secret", async () => {
-    const res = await placeAirmiles(t.url, airmilesInput(), { "router-authorization": SECRET });
+    const res = await sendAirmiles(t.url, airmilesInput(), { "router-authorization": SECRET });
     expect(res.status).toBe(200);
     expect(res.data?.placeAirmilesOrder.outcome).toBe("PLACED");
     const query = await gql(t.url, "{ __typename }", undefined, { "router-authorization": SECRET });

@@ -1,18 +1,9 @@
 // The service refuses to start when its configuration is unsafe or wrong: in production everything that keeps
 // money and data safe must be set, and every problem is listed at once (one line per variable, never a value).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startService, type ServiceProcess } from "../support/serviceProcess.js";
+import { startService, stopAllServices, type ServiceProcess } from "../support/serviceProcess.js";
 
-const running: ServiceProcess[] = [];
-afterAll(async () => {
-  await Promise.all(running.splice(0).map((p) => p.kill()));
-});
-
-function run(env: Record<string, string>): ServiceProcess {
-  const service = startService(env);
-  running.push(service);
-  return service;
-}
+afterAll(stopAllServices);
 
 /** Variable names from the "  - NAME: …" lines of the refusal. */
 function listed(stderr: string): string[] {
@@ -51,8 +42,8 @@ describe("start-up refusal", () => {
 
   // Every child starts at once: each pays tsx's start-up, which dominates this file's time.
   beforeAll(() => {
-    nothing = run({ NODE_ENV: "production" });
-    partial = run({
+    nothing = startService({ NODE_ENV: "production" });
+    partial = startService({
       NODE_ENV: "production",
       XOXODAY_API_URL: "https://plum.example.test/chef/v1/oauth/api",
       XOXODAY_ACCESS_TOKEN: secrets.access,
@@ -62,7 +53,7 @@ describe("start-up refusal", () => {
       // The embedded SQLite ledger is not allowed in production (replicas share one ledger).
       DATABASE_URL: `sqlite://user:${secrets.dbPassword}@/tmp/orders.sqlite`,
     });
-    bad = run({
+    bad = startService({
       NODE_ENV: "development",
       PORT: "abc",
       XOXODAY_API_URL: "https://x/chef/v1/oauth/api/placeOrder",
@@ -70,7 +61,7 @@ describe("start-up refusal", () => {
       XOXODAY_WEBHOOK_KEY: "not alphanumeric!",
       MAX_BODY_BYTES: "12",
     });
-    typo = run({ NODE_ENV: "prod" });
+    typo = startService({ NODE_ENV: "prod" });
   });
 
   it("lists every missing requirement and exits 1; with a partial set, only what is still missing, and never a value", async () => {

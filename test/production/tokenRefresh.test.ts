@@ -6,7 +6,8 @@ import { TokenManager } from "../../src/plum/tokenManager.js";
 import { createPlumSimulator, type PlumSimulator } from "../../src/simulator/index.js";
 import { externalPlumEnv } from "../support/externalPlum.js";
 import { startTestApp, type TestApp } from "../support/harness.js";
-import { airmilesInput, placeAirmiles, placeTopup, topupInput } from "../support/orderInputs.js";
+import { airmilesInput, topupInput } from "../support/orderInputs.js";
+import { sendAirmiles, sendTopup } from "../support/orderOperations.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -51,7 +52,7 @@ describe("reactive refresh after Plum answers 401", () => {
 
     const expired = `Bearer ${sim.tokens.accessToken}`;
     sim.expireAccessToken();
-    const [ra, rb] = await Promise.all([placeAirmiles(a.url, airmilesInput()), placeTopup(b.url, topupInput())]);
+    const [ra, rb] = await Promise.all([sendAirmiles(a.url, airmilesInput()), sendTopup(b.url, topupInput())]);
 
     expect(ra.data?.placeAirmilesOrder.outcome).toBe("PLACED");
     expect(rb.data?.placeTopupOrder.outcome).toBe("PLACED");
@@ -66,7 +67,7 @@ describe("reactive refresh after Plum answers 401", () => {
     const lastTwo = sim.calls("placeOrder").slice(-2).map((c) => c.authorization);
     expect(lastTwo).toEqual([`Bearer ${sim.tokens.accessToken}`, `Bearer ${sim.tokens.accessToken}`]);
     // And keep working without another refresh.
-    const again = await Promise.all([placeAirmiles(a.url, airmilesInput()), placeAirmiles(b.url, airmilesInput())]);
+    const again = await Promise.all([sendAirmiles(a.url, airmilesInput()), sendAirmiles(b.url, airmilesInput())]);
     expect(again.map((r) => r.data?.placeAirmilesOrder.outcome)).toEqual(["PLACED", "PLACED"]);
     expect(sim.count("tokenRefresh")).toBe(1);
   });
@@ -88,7 +89,7 @@ describe("proactive refresh before expiry", () => {
     expect(await manager.current()).toBe(sim.tokens.accessToken);
     const stored = await t.app.ledger.getTokens();
     expect(stored?.refreshToken).toBe(sim.tokens.refreshToken);
-    const res = await placeAirmiles(t.url, airmilesInput());
+    const res = await sendAirmiles(t.url, airmilesInput());
     expect(res.data?.placeAirmilesOrder.outcome).toBe("PLACED");
     expect(sim.calls("placeOrder").at(-1)?.authorization).toBe(`Bearer ${sim.tokens.accessToken}`);
   });
@@ -118,7 +119,7 @@ describe("a failing refresh", () => {
 
     sim.expireAccessToken();
     sim.inject({ operation: "tokenRefresh", kind: "status", status: 500 });
-    const res = await placeAirmiles(t.url, airmilesInput());
+    const res = await sendAirmiles(t.url, airmilesInput());
 
     const payload = res.data?.placeAirmilesOrder;
     expect(payload?.outcome).toBe("REJECTED");
@@ -136,7 +137,7 @@ describe("a failing refresh", () => {
     expect(t.logs.text).not.toContain(pair.accessToken);
 
     // Once Plum's token endpoint recovers, the same poNumber goes through with a refreshed token.
-    const retry = await placeAirmiles(t.url, airmilesInput({ poNumber: (await firstPo(sim)) ?? "missing" }));
+    const retry = await sendAirmiles(t.url, airmilesInput({ poNumber: (await firstPo(sim)) ?? "missing" }));
     expect(retry.data?.placeAirmilesOrder.outcome).toBe("PLACED");
     expect(sim.count("tokenRefresh")).toBe(2);
   });

@@ -9,6 +9,7 @@ import {
   EMIRATES_SKYWARDS_PRODUCT_ID,
   type PlumSimulator,
 } from "../../src/simulator/index.js";
+import { closedPort } from "../support/closedPort.js";
 
 export const TOKEN = "sim-access-token";
 
@@ -143,12 +144,7 @@ export async function startReceiver(statuses: number[] = []): Promise<{
   };
 }
 
-/** A port nothing listens on. */
+/** A URL nothing listens on. */
 export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/hook`;
+  return `http://127.0.0.1:${await closedPort()}/hook`;
 }

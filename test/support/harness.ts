@@ -1,5 +1,6 @@
 // Starts the real service in-process on an ephemeral port (embedded simulator unless XOXODAY_API_URL is given),
 // with test-friendly timings and captured logs.
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { loadConfig } from "../../src/config/config.js";
 import { startApp, type RunningApp } from "../../src/server/app.js";
 import type { PlumSimulator } from "../../src/simulator/index.js";
@@ -42,5 +43,51 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
     },
     logs,
     close: () => app.close(),
+  };
+}
+
+export interface UseTestAppOptions {
+  /** Merged over TEST_ENV. */
+  env?: Record<string, string>;
+  /** Reset the embedded simulator (orders, calls, faults) before each test. */
+  resetSimulator?: boolean;
+}
+
+/**
+ * Registers the hooks that give the enclosing file or describe block one app: started before its tests, closed
+ * after them. The returned app reads through to the running one, so it can be used in tests and later hooks
+ * (not at collection time); it is closed by these hooks, not by the test.
+ */
+export function useTestApp({ env = {}, resetSimulator = false }: UseTestAppOptions = {}): TestApp {
+  let running: TestApp | undefined;
+  const current = (): TestApp => {
+    if (running === undefined) throw new Error("the test app is not running (useTestApp's beforeAll has not run)");
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startTestApp(env);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  if (resetSimulator) {
+    beforeEach(() => {
+      current().sim.reset();
+    });
+  }
+  return {
+    get app() {
+      return current().app;
+    },
+    get url() {
+      return current().url;
+    },
+    get sim() {
+      return current().sim;
+    },
+    get logs() {
+      return current().logs;
+    },
+    close: () => current().close(),
   };
 }

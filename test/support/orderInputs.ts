@@ -1,55 +1,19 @@
-// Canned placement inputs and the mutations that send them, for tests that need "an order" rather than a
-// particular one. Products are the simulator's (src/simulator/catalogue.ts); every poNumber is unique per call.
+// Valid placement inputs for the simulator's catalogue (src/simulator/catalogue.ts), typed by the generated
+// operation types, for tests that need "an order" rather than a particular one. Every poNumber is unique per call.
 import { randomUUID } from "node:crypto";
-import { AIRTEL_TOPUP_PRODUCT_ID, EMIRATES_SKYWARDS_PRODUCT_ID } from "../../src/simulator/index.js";
-import { gql, type GraphQLResponse } from "./graphqlClient.js";
+import { AIRTEL_TOPUP_PRODUCT_ID, EMIRATES_SKYWARDS_PRODUCT_ID, JIO_TOPUP_PRODUCT_ID } from "../../src/simulator/index.js";
+import type { PlaceAirmilesOrderInput, PlaceTopupOrderInput } from "../__generated__/graphql.js";
 
-export interface AirmilesInput {
-  productId: number;
-  denomination: number;
-  email: string;
-  contact?: string;
-  tag?: string;
-  poNumber: string;
-  userMeta: { loyaltyMemberId: string };
-}
-
-export interface TopupInput {
-  productId: number;
-  denomination: number;
-  email: string;
-  tag?: string;
-  poNumber: string;
-  performOperatorValidation?: boolean;
-  userMeta: { topupPhoneCode: string; topupPhoneNumber: string };
-}
-
-export interface PlacedOrder {
-  orderId: string;
-  poNumber: string | null;
-  kind: string | null;
-}
-
-export interface PlacePayload {
-  outcome: "PLACED" | "REPLAYED" | "PENDING" | "REJECTED";
-  errors: { code: string; message: string; field: string[] | null; retryable: boolean }[];
-  order: PlacedOrder | null;
-}
-
-export const ORDER_FIELDS = "orderId poNumber kind";
-const PAYLOAD = `outcome errors { code message field retryable } order { ${ORDER_FIELDS} }`;
-
-export const PLACE_AIRMILES = `mutation PlaceAirmiles($input: PlaceAirmilesOrderInput!) { placeAirmilesOrder(input: $input) { ${PAYLOAD} } }`;
-export const PLACE_TOPUP = `mutation PlaceTopup($input: PlaceTopupOrderInput!) { placeTopupOrder(input: $input) { ${PAYLOAD} } }`;
-
-export function newPoNumber(prefix = "po"): string {
+/** A poNumber no other test (or earlier run against the same database) uses. */
+export function newPoNumber(prefix = "PO"): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-/** A valid airmiles order (Emirates Skywards, realtime: PLACED at once). */
-export function airmilesInput(overrides: Partial<AirmilesInput> = {}): AirmilesInput {
+/** A realtime airmiles order (Emirates Skywards, open value): PLACED at once. */
+export function airmilesInput(overrides: Partial<PlaceAirmilesOrderInput> = {}): PlaceAirmilesOrderInput {
   return {
     productId: EMIRATES_SKYWARDS_PRODUCT_ID,
+    quantity: 1,
     denomination: 50,
     email: "member@example.com",
     poNumber: newPoNumber("air"),
@@ -58,10 +22,11 @@ export function airmilesInput(overrides: Partial<AirmilesInput> = {}): AirmilesI
   };
 }
 
-/** A valid top-up order (Airtel India, +91 and a number with an Airtel prefix). */
-export function topupInput(overrides: Partial<TopupInput> = {}): TopupInput {
+/** A delayed top-up (Airtel India, +91 and a number with an Airtel prefix): pending until Plum's delivery callback. */
+export function topupInput(overrides: Partial<PlaceTopupOrderInput> = {}): PlaceTopupOrderInput {
   return {
     productId: AIRTEL_TOPUP_PRODUCT_ID,
+    quantity: 1,
     denomination: 100,
     email: "customer@example.com",
     poNumber: newPoNumber("top"),
@@ -70,18 +35,12 @@ export function topupInput(overrides: Partial<TopupInput> = {}): TopupInput {
   };
 }
 
-export async function placeAirmiles(
-  url: string,
-  input: AirmilesInput,
-  headers: Record<string, string> = {},
-): Promise<GraphQLResponse<{ placeAirmilesOrder: PlacePayload }>> {
-  return gql<{ placeAirmilesOrder: PlacePayload }>(url, PLACE_AIRMILES, { input }, headers);
-}
-
-export async function placeTopup(
-  url: string,
-  input: TopupInput,
-  headers: Record<string, string> = {},
-): Promise<GraphQLResponse<{ placeTopupOrder: PlacePayload }>> {
-  return gql<{ placeTopupOrder: PlacePayload }>(url, PLACE_TOPUP, { input }, headers);
+/** A realtime top-up (Jio India; Jio numbers start with 70 or 89 in the simulator's operator table). */
+export function realtimeTopupInput(overrides: Partial<PlaceTopupOrderInput> = {}): PlaceTopupOrderInput {
+  return topupInput({
+    productId: JIO_TOPUP_PRODUCT_ID,
+    denomination: 149,
+    userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" },
+    ...overrides,
+  });
 }
