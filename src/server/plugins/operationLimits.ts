@@ -2,6 +2,7 @@
 // resolver runs (depth is a validation rule, see apolloServer.ts).
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
+  BREAK,
   getVariableValues,
   GraphQLError,
   Kind,
@@ -10,6 +11,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
   type ValueNode,
+  visit,
 } from "graphql";
 import { getComplexity, simpleEstimator } from "graphql-query-complexity";
 
@@ -50,6 +52,26 @@ function countRepresentations(
   return count;
 }
 
+/**
+ * With the simple estimator, complexity depends on variables only through `@skip`/`@include(if: $var)`. Documents
+ * without those are scored once: Apollo Server hands back the same parsed document for the same query text.
+ */
+function dependsOnVariables(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(node) {
+      if ((node.name.value === "skip" || node.name.value === "include") && node.arguments?.some((a) => a.value.kind === Kind.VARIABLE)) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+const complexityCache = new WeakMap<DocumentNode, Map<string, number>>();
+
 function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
@@ -69,17 +91,26 @@ export function operationLimitsPlugin(options: { maxComplexity: number; maxEntit
               { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } },
             );
           }
-          // Variables that do not fit the operation make getComplexity throw, which Apollo would answer with a
-          // 500. Execution refuses them before any resolver runs, as a 400 BAD_USER_INPUT that says what is wrong.
-          const coerced = getVariableValues(schema as GraphQLSchema, operation?.variableDefinitions ?? [], variables);
-          if (coerced.errors !== undefined) return;
-          const complexity = getComplexity({
-            schema: schema as GraphQLSchema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables,
-            estimators: [simpleEstimator({ defaultComplexity: 1 })],
-          });
+          const cacheKey = request.operationName ?? "";
+          let complexity = complexityCache.get(document)?.get(cacheKey);
+          if (complexity === undefined) {
+            // Variables that do not fit the operation make getComplexity throw, which Apollo would answer with a
+            // 500. Execution refuses them before any resolver runs, as a 400 BAD_USER_INPUT that says what is wrong.
+            const coerced = getVariableValues(schema as GraphQLSchema, operation?.variableDefinitions ?? [], variables);
+            if (coerced.errors !== undefined) return;
+            complexity = getComplexity({
+              schema: schema as GraphQLSchema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables,
+              estimators: [simpleEstimator({ defaultComplexity: 1 })],
+            });
+            if (!dependsOnVariables(document)) {
+              const perOperation = complexityCache.get(document) ?? new Map<string, number>();
+              perOperation.set(cacheKey, complexity);
+              complexityCache.set(document, perOperation);
+            }
+          }
           if (complexity > options.maxComplexity) {
             throw new GraphQLError(`Query is too complex: ${complexity} (at most ${options.maxComplexity}).`, {
               extensions: { code: "QUERY_TOO_COMPLEX", http: { status: 400 } },
