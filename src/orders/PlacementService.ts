@@ -4,9 +4,9 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { toId, toInt, toNumber } from "../plum/lenient.js";
 import type { PlumCallResult } from "../plum/result.js";
-import type { OrderLookup } from "../plum/PlumClient.js";
+import { plumRequestBody, type CallJournal, type OrderLookup } from "../plum/PlumClient.js";
 import type { PlaceOrderData, PlumOrderWire } from "../plum/wire.js";
-import type { Lease, Ledger, OrderRecord, RecordPatch } from "../storage/ledger.js";
+import type { AttemptEntry, Lease, Ledger, OrderRecord, RecordPatch } from "../storage/ledger.js";
 import { PlaceOrderOutcome, type OrderFailure, type OrderKind } from "./errorCodes.js";
 import {
   conflictFailure,
@@ -25,8 +25,8 @@ import { toPlaceOrderData, type OrderRequest } from "./toPlaceOrderData.js";
 
 /** The slice of the Plum client this service needs (tests may pass their own). */
 export interface PlumGateway {
-  placeOrder(data: PlaceOrderData): Promise<PlumCallResult>;
-  getOrderDetails(lookup: OrderLookup): Promise<PlumCallResult>;
+  placeOrder(data: PlaceOrderData, journal?: CallJournal): Promise<PlumCallResult>;
+  getOrderDetails(lookup: OrderLookup, journal?: CallJournal): Promise<PlumCallResult>;
 }
 
 export interface PlacementOptions {
@@ -66,12 +66,18 @@ export class PlacementService {
     const data = toPlaceOrderData(request);
     const print = fingerprint(request.kind, data);
     const lease = this.newLease();
+    // The request about to be sent goes on record with the claim itself: one commit, before anything leaves.
+    const requestEntry: AttemptEntry = {
+      poNumber: data.poNumber, operation: "placeOrder", phase: "request", body: plumRequestBody("placeOrder", data),
+      httpStatus: null, errorCode: null, durationMs: null, at: lease.now,
+    };
     const claim = await this.options.ledger.claim(
       { poNumber: data.poNumber, kind: request.kind, fingerprint: print, subject, request: data },
       lease,
+      requestEntry,
     );
     const result = claim.claimed
-      ? await this.send(claim.record, lease.owner, "mutation")
+      ? await this.send(claim.record, lease.owner, "mutation", true)
       : await this.resume(claim.record, print, subject, lease);
     this.options.onOutcome?.(request.kind, result.outcome, result.errors[0]?.code ?? null);
     return result;
@@ -154,29 +160,31 @@ export class PlacementService {
     return this.send(record, owner, driver);
   }
 
-  private async send(record: OrderRecord, owner: string, driver: Driver): Promise<PlacementResult> {
+  private async send(record: OrderRecord, owner: string, driver: Driver, requestRecorded = false): Promise<PlacementResult> {
     if (record.request === null) throw new Error(`ledger row ${record.poNumber} has no request to send`);
-    const result = await this.options.plum.placeOrder(record.request);
+    // Responses are written with the row's next update (one commit); every path below carries `sent` into it.
+    const journal: CallJournal = { requestRecorded, deferred: [] };
+    const result = await this.options.plum.placeOrder(record.request, journal);
     // Plum may go on processing a request after we stop waiting for it (a timeout, a reset), so the settle window
     // runs from the end of the attempt, not its start: lastSentAt is the last instant the request was in flight.
     const sentAt = this.clock();
-    const sent: RecordPatch = { sendAttempts: record.sendAttempts + 1, lastSentAt: sentAt };
+    const sent: RecordPatch = { sendAttempts: record.sendAttempts + 1, lastSentAt: sentAt, attempts: journal.deferred };
     switch (result.kind) {
       case "ok":
         return this.markPlaced(record, owner, result.order, sent);
       case "duplicatePoNumber": {
         // Plum already has an order under this poNumber: an earlier attempt of ours, or another client's order.
-        const lookup = await this.options.plum.getOrderDetails({ poNumber: record.poNumber });
+        const lookup = await this.options.plum.getOrderDetails({ poNumber: record.poNumber }, journal);
         if (lookup.kind === "ok") return this.adopt(record, owner, lookup.order, sent);
         return this.unknown(record, owner, sent, sentAt, null);
       }
       case "rejected":
         return this.reject(record, owner, rejectionFailure(result.errorId, result.operatorValidation), sent);
       case "rateLimited":
-        return this.notSent(record, owner, driver, rateLimitedFailure(result.penaltySeconds), result.penaltySeconds);
+        return this.notSent(record, owner, driver, rateLimitedFailure(result.penaltySeconds), result.penaltySeconds, journal.deferred);
       case "unauthorized":
       case "notSent":
-        return this.notSent(record, owner, driver, unavailableFailure(), 0);
+        return this.notSent(record, owner, driver, unavailableFailure(), 0, journal.deferred);
       case "unknown":
         return this.unknown(record, owner, sent, sentAt, result.errorId);
       case "notFound":
@@ -195,7 +203,14 @@ export class PlacementService {
    * Nothing reached Plum. A caller is told so (REJECTED, retryable with the same poNumber) and the row waits for
    * that retry; when the reconciler was sending (the caller was already told PENDING) it keeps trying.
    */
-  private notSent(record: OrderRecord, owner: string, driver: Driver, failure: OrderFailure, penaltySeconds: number) {
+  private notSent(
+    record: OrderRecord,
+    owner: string,
+    driver: Driver,
+    failure: OrderFailure,
+    penaltySeconds: number,
+    attempts: AttemptEntry[],
+  ) {
     const now = this.clock();
     const nextCheckAt =
       driver === "reconciler"
@@ -204,7 +219,7 @@ export class PlacementService {
     // Only a row that never reached Plum may record a not-sent failure (settle() skips the lookup for those).
     const errors = record.sendAttempts === 0 ? [failure] : record.errors;
     const outcome = driver === "reconciler" ? pending(errors) : rejected([failure]);
-    return this.release(record, owner, { errors, nextCheckAt }, outcome);
+    return this.release(record, owner, { errors, nextCheckAt, attempts }, outcome);
   }
 
   /**

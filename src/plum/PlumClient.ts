@@ -33,6 +33,21 @@ const MAX_RECORDED_BODY_CHARS = 65_536;
 
 export type OrderLookup = { orderId: string } | { poNumber: string };
 
+/**
+ * Lets a caller fold the attempt log into its own ledger writes: the first request may already be on record (the
+ * claim wrote it), and responses are collected for the caller's next update instead of one commit each. Requests
+ * that are not yet on record are always written before they leave.
+ */
+export interface CallJournal {
+  requestRecorded: boolean;
+  deferred: AttemptEntry[];
+}
+
+/** The exact JSON body of a Plum call (also what the attempt log stores). */
+export function plumRequestBody(operation: PlumOperationName, data: object): string {
+  return JSON.stringify({ query: PlumOperation[operation], tag: PLUM_TAG, variables: { data } } satisfies PlumRequestBody<object>);
+}
+
 export class PlumClient {
   private readonly pool: Pool;
   private readonly path: string;
@@ -53,35 +68,39 @@ export class PlumClient {
     });
   }
 
-  placeOrder(data: PlaceOrderData): Promise<PlumCallResult> {
-    return this.call("placeOrder", data, data.poNumber);
+  placeOrder(data: PlaceOrderData, journal?: CallJournal): Promise<PlumCallResult> {
+    return this.call("placeOrder", data, data.poNumber, journal);
   }
 
   /** By orderId (poNumber sent as "") or by poNumber (orderId sent as null), per getOrderDetails' conventions. */
-  getOrderDetails(lookup: OrderLookup): Promise<PlumCallResult> {
+  getOrderDetails(lookup: OrderLookup, journal?: CallJournal): Promise<PlumCallResult> {
     const data: GetOrderDetailsData =
       "orderId" in lookup
         ? { orderId: lookup.orderId, poNumber: "", sendMailToReceiver: 0 }
         : { orderId: null, poNumber: lookup.poNumber, sendMailToReceiver: 0 };
-    return this.call("getOrderDetails", data, "poNumber" in lookup ? lookup.poNumber : null);
+    return this.call("getOrderDetails", data, "poNumber" in lookup ? lookup.poNumber : null, journal);
   }
 
   close(): Promise<void> {
     return this.pool.close();
   }
 
-  private async call(operation: PlumOperationName, data: object, poNumber: string | null): Promise<PlumCallResult> {
-    const body = JSON.stringify({
-      query: PlumOperation[operation],
-      tag: PLUM_TAG,
-      variables: { data },
-    } satisfies PlumRequestBody<object>);
+  private async call(
+    operation: PlumOperationName,
+    data: object,
+    poNumber: string | null,
+    journal: CallJournal | undefined,
+  ): Promise<PlumCallResult> {
+    const body = plumRequestBody(operation, data);
     const token = await this.options.tokens.current();
-    const first = await this.exchange(operation, body, poNumber, token);
+    // "Already on record" covers the journal's first request only; later calls with it record their own.
+    const requestRecorded = journal?.requestRecorded ?? false;
+    if (journal !== undefined) journal.requestRecorded = false;
+    const first = await this.exchange(operation, body, poNumber, token, journal, requestRecorded);
     // An expired or rotated token is rejected before the order is processed, so one retry is safe.
     if (first.kind === "unauthorized" && first.renewable) {
       const renewed = await this.options.tokens.renew(token);
-      if (renewed !== null && renewed !== token) return this.exchange(operation, body, poNumber, renewed);
+      if (renewed !== null && renewed !== token) return this.exchange(operation, body, poNumber, renewed, journal, false);
     }
     return first;
   }
@@ -91,11 +110,17 @@ export class PlumClient {
     body: string,
     poNumber: string | null,
     token: string,
+    journal: CallJournal | undefined,
+    requestRecorded: boolean,
   ): Promise<PlumCallResult> {
     // The request is on record before it leaves: a crash after sending still leaves a trace to reconcile from.
-    await this.options.record({
-      poNumber, operation, phase: "request", body, httpStatus: null, errorCode: null, durationMs: null, at: new Date(),
-    });
+    if (!requestRecorded) {
+      // Deferred entries go first so the log keeps the order things happened in.
+      for (const entry of journal?.deferred.splice(0) ?? []) await this.options.record(entry);
+      await this.options.record({
+        poNumber, operation, phase: "request", body, httpStatus: null, errorCode: null, durationMs: null, at: new Date(),
+      });
+    }
     const started = performance.now();
     let result: PlumCallResult;
     let httpStatus: number | null = null;
@@ -117,7 +142,7 @@ export class PlumClient {
     }
     const durationMs = performance.now() - started;
     this.options.observe?.(operation, result.kind, durationMs / 1000);
-    await this.options.record({
+    const response: AttemptEntry = {
       poNumber,
       operation,
       phase: "response",
@@ -126,7 +151,9 @@ export class PlumClient {
       errorCode,
       durationMs: Math.round(durationMs),
       at: new Date(),
-    });
+    };
+    if (journal !== undefined) journal.deferred.push(response);
+    else await this.options.record(response);
     return result;
   }
 }

@@ -72,6 +72,11 @@ export interface RecordPatch {
   lastSentAt?: Date | null;
   nextCheckAt?: Date | null;
   placedAt?: Date | null;
+  /**
+   * Attempt-log entries appended in the same transaction (one commit per exchange instead of three), whether or
+   * not the update applies: the log is an audit trail and never depends on the lease.
+   */
+  attempts?: AttemptEntry[];
 }
 
 export interface AttemptEntry {
@@ -118,8 +123,11 @@ export interface Ledger {
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
 
-  /** Atomically inserts a PENDING row holding `lease`, or returns the existing row untouched. */
-  claim(placement: NewPlacement, lease: Lease): Promise<ClaimResult>;
+  /**
+   * Atomically inserts a PENDING row holding `lease`, or returns the existing row untouched. `attempt` (the request
+   * about to be sent) is appended to the attempt log in the same transaction, only when the claim succeeds.
+   */
+  claim(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult>;
   /** Takes the lease on a PENDING row whose lease is free or expired; null if not PENDING or leased by another. */
   acquireLease(poNumber: string, lease: Lease): Promise<OrderRecord | null>;
   /**

@@ -407,6 +407,30 @@ export function describeLedgerConformance(
         expect(await ledger.listAttempts(uniquePo("none"))).toEqual([]);
       });
 
+      it("writes a claim's request entry with the claim, and only when the claim succeeds", async () => {
+        const po = uniquePo("claim-attempt");
+        const request = attempt(po);
+        expect((await ledger.claim(placement(po), lease("replica-a", new Date()), request)).claimed).toBe(true);
+        const second = await ledger.claim(placement(po), lease("replica-b", new Date()), attempt(po, { body: '{"second":1}' }));
+
+        expect(second.claimed).toBe(false);
+        expect(await ledger.listAttempts(po)).toEqual([request]);
+      });
+
+      it("writes an update's attempt entries with it, in order, even when the lease is no longer held", async () => {
+        const record = await claimed("update-attempts");
+        const po = record.poNumber;
+        const response = attempt(po, { phase: "response", body: '{"data":{}}', httpStatus: 200, durationMs: 5 });
+        const lookup = attempt(po, { operation: "getOrderDetails", phase: "response", httpStatus: 404 });
+        expect(await ledger.update(po, "replica-a", { sendAttempts: 1, attempts: [response, lookup] }, true)).not.toBeNull();
+        const late = attempt(po, { phase: "response", errorCode: "UND_ERR_HEADERS_TIMEOUT" });
+
+        // The audit trail does not depend on the lease: a holder that lost it still leaves its exchange on record.
+        expect(await ledger.update(po, "replica-b", { sendAttempts: 2, attempts: [late] }, true)).toBeNull();
+        expect(await ledger.listAttempts(po)).toEqual([response, lookup, late]);
+        expect((await ledger.findByPoNumber(po))?.sendAttempts).toBe(1);
+      });
+
       it("stores durations as whole milliseconds", async () => {
         const po = uniquePo("attempt-duration");
         await ledger.appendAttempt(attempt(po, { phase: "response", durationMs: 12.6 }));

@@ -32,6 +32,27 @@ export interface PostgresLedgerOptions {
   onIdleClientError?: (error: Error) => void;
 }
 
+const ATTEMPT_COLUMNS = "po_number, operation, phase, body, http_status, error_code, duration_ms, at";
+
+/** Appends one attempt's values to `values` and returns its typed placeholder tuple, e.g. `($9::text, …)`. */
+function attemptParams(entry: AttemptEntry, values: unknown[]): string {
+  const typed: [unknown, string][] = [
+    [entry.poNumber, "text"],
+    [entry.operation, "text"],
+    [entry.phase, "text"],
+    [entry.body, "text"],
+    [entry.httpStatus, "int"],
+    [entry.errorCode, "text"],
+    [entry.durationMs === null ? null : Math.round(entry.durationMs), "int"],
+    [entry.at, "timestamptz"],
+  ];
+  const placeholders = typed.map(([value, type]) => {
+    values.push(value);
+    return `$${values.length}::${type}`;
+  });
+  return `(${placeholders.join(", ")})`;
+}
+
 export class PostgresLedger implements Ledger {
   readonly engine = "postgres" as const;
   private readonly pool: Pool;
@@ -57,25 +78,32 @@ export class PostgresLedger implements Ledger {
     await this.pool.query("SELECT 1");
   }
 
-  async claim(placement: NewPlacement, lease: Lease): Promise<ClaimResult> {
+  async claim(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
+    const values: unknown[] = [
+      placement.poNumber,
+      placement.kind,
+      placement.fingerprint,
+      placement.subject,
+      JSON.stringify(placement.request),
+      lease.until,
+      lease.owner,
+      lease.now,
+    ];
     // The check is scheduled at lease expiry so a placement whose replica dies is picked up by the reconciler.
-    const inserted = await this.pool.query<OrderRow>(
-      `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
+    const insert = `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
          next_check_at, lease_owner, lease_until, created_at, updated_at)
        VALUES ($1, $2, $3, $4, 'PLACEMENT', 'PENDING', $5::jsonb, '[]'::jsonb, 0, $6, $7, $6, $8, $8)
        ON CONFLICT (po_number) DO NOTHING
-       RETURNING *`,
-      [
-        placement.poNumber,
-        placement.kind,
-        placement.fingerprint,
-        placement.subject,
-        JSON.stringify(placement.request),
-        lease.until,
-        lease.owner,
-        lease.now,
-      ],
-    );
+       RETURNING *`;
+    // One statement, one commit: the attempt row is written only if the claim's insert returned a row.
+    const statement =
+      attempt === undefined
+        ? insert
+        : `WITH claimed AS (${insert}),
+           logged AS (INSERT INTO order_attempts (${ATTEMPT_COLUMNS})
+                      SELECT ${attemptParams(attempt, values).slice(1, -1)} FROM claimed)
+           SELECT * FROM claimed`;
+    const inserted = await this.pool.query<OrderRow>(statement, values);
     const claimed = inserted.rows[0];
     if (claimed !== undefined) return { claimed: true, record: toOrderRecord(claimed) };
     const existing = await this.findByPoNumber(placement.poNumber);
@@ -109,7 +137,15 @@ export class PostgresLedger implements Ledger {
     sets.push(`updated_at = $${values.length}`);
     if (release) sets.push("lease_owner = NULL", "lease_until = NULL");
     // Holding the lease is the only condition: an expired lease nobody has taken over is still the owner's.
-    const statement = `UPDATE orders SET ${sets.join(", ")} WHERE po_number = $1 AND lease_owner = $2 RETURNING *`;
+    const update = `UPDATE orders SET ${sets.join(", ")} WHERE po_number = $1 AND lease_owner = $2 RETURNING *`;
+    // Attempt rows ride in the same statement (and commit); they are written whether or not the lease still holds.
+    const attempts = patch.attempts ?? [];
+    const statement =
+      attempts.length === 0
+        ? update
+        : `WITH updated AS (${update}),
+           logged AS (INSERT INTO order_attempts (${ATTEMPT_COLUMNS}) VALUES ${attempts.map((a) => attemptParams(a, values)).join(", ")})
+           SELECT * FROM updated`;
 
     const linkedOrderId = patch.orderId;
     if (!linkedOrderId) {
@@ -126,20 +162,8 @@ export class PostgresLedger implements Ledger {
   }
 
   async appendAttempt(entry: AttemptEntry): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO order_attempts (po_number, operation, phase, body, http_status, error_code, duration_ms, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        entry.poNumber,
-        entry.operation,
-        entry.phase,
-        entry.body,
-        entry.httpStatus,
-        entry.errorCode,
-        entry.durationMs === null ? null : Math.round(entry.durationMs),
-        entry.at,
-      ],
-    );
+    const values: unknown[] = [];
+    await this.pool.query(`INSERT INTO order_attempts (${ATTEMPT_COLUMNS}) VALUES ${attemptParams(entry, values)}`, values);
   }
 
   async listAttempts(poNumber: string): Promise<AttemptEntry[]> {

@@ -54,7 +54,7 @@ export class SqliteLedger implements Ledger {
     this.db.prepare("SELECT 1").get();
   }
 
-  async claim(placement: NewPlacement, lease: Lease): Promise<ClaimResult> {
+  async claim(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
     return immediateTransaction(this.db, (): ClaimResult => {
       // The check is scheduled at lease expiry so a placement whose process dies is picked up by the reconciler.
       const inserted = this.sql(
@@ -75,7 +75,9 @@ export class SqliteLedger implements Ledger {
         lease.now.getTime(),
       );
       const record = this.requireByPoNumber(placement.poNumber);
-      return Number(inserted.changes) === 1 ? { claimed: true, record } : { claimed: false, record };
+      if (Number(inserted.changes) !== 1) return { claimed: false, record };
+      if (attempt !== undefined) this.insertAttempt(attempt);
+      return { claimed: true, record };
     });
   }
 
@@ -103,6 +105,7 @@ export class SqliteLedger implements Ledger {
         poNumber,
         owner,
       );
+      for (const attempt of patch.attempts ?? []) this.insertAttempt(attempt);
       if (row === undefined) return null;
       const record = toOrderRecord(row);
       return patch.orderId ? applyStoredEvents(this.statements, record, now) : record;
@@ -110,6 +113,10 @@ export class SqliteLedger implements Ledger {
   }
 
   async appendAttempt(entry: AttemptEntry): Promise<void> {
+    this.insertAttempt(entry);
+  }
+
+  private insertAttempt(entry: AttemptEntry): void {
     this.sql(
       `INSERT INTO order_attempts (po_number, operation, phase, body, http_status, error_code, duration_ms, at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
