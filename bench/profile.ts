@@ -1,0 +1,155 @@
+// Summarises a V8 .cpuprofile (node --cpu-prof): self time by function and by package/source area.
+// Also runnable on its own: `tsx bench/profile.ts <file.cpuprofile> [top] [skip-first-ms]`.
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileEntry {
+  name: string;
+  ms: number;
+  share: number;
+}
+
+export interface ProfileSummary {
+  file: string;
+  /** Samples in the first `skippedMs` (start-up: tsx compiling, schema building) are left out. */
+  skippedMs: number;
+  totalMs: number;
+  /** Time not idle (what the process spent working). */
+  busyMs: number;
+  topFunctions: ProfileEntry[];
+  byArea: ProfileEntry[];
+  /** Time including callees, for JavaScript functions outside Node's internals (what a call really costs). */
+  topInclusive: ProfileEntry[];
+}
+
+/** Where a function lives: a package, a src/ area, a Node internal, or V8's own buckets. */
+function areaOf(frame: CallFrame): string {
+  const url = frame.url;
+  if (url === "") {
+    if (frame.functionName.startsWith("(")) return frame.functionName; // (garbage collector), (idle), (program)
+    return "(native)";
+  }
+  if (url.startsWith("node:")) return `node:${url.slice(5).split("/")[0]}`;
+  const modules = url.lastIndexOf("/node_modules/");
+  if (modules !== -1) {
+    const rest = url.slice(modules + "/node_modules/".length).split("/");
+    return rest[0]?.startsWith("@") ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);
+  }
+  const src = url.indexOf("/src/");
+  if (src !== -1) return `src/${url.slice(src + 5).split("/").slice(0, -1).join("/") || "."}`;
+  const bench = url.indexOf("/bench/");
+  if (bench !== -1) return "bench";
+  return url;
+}
+
+function label(frame: CallFrame): string {
+  const name = frame.functionName || "(anonymous)";
+  if (frame.url === "") return name;
+  const url = frame.url.replace(/^file:\/\//, "");
+  const modules = url.lastIndexOf("/node_modules/");
+  const short = modules !== -1 ? url.slice(modules + 14) : url.includes("/src/") ? url.slice(url.indexOf("/src/") + 1) : url;
+  return `${name} ${short}:${frame.lineNumber + 1}`;
+}
+
+export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0): Promise<ProfileSummary> {
+  const profile = JSON.parse(await readFile(file, "utf8")) as CpuProfile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const selfUs = new Map<number, number>();
+  const inclusiveUs = new Map<string, number>();
+  let at = profile.startTime;
+  const from = profile.startTime + skipFirstMs * 1000;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (id === undefined || at < from) continue;
+    // timeDeltas[i] is the gap before sample i; attributing it to sample i is V8's own convention.
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+    if (byId.get(id)?.callFrame.functionName === "(idle)") continue;
+    const seen = new Set<string>();
+    for (let cursor: number | undefined = id; cursor !== undefined; cursor = parent.get(cursor)) {
+      const frame = byId.get(cursor)?.callFrame;
+      if (frame === undefined || frame.url === "" || frame.url.startsWith("node:")) continue;
+      const name = label(frame);
+      if (seen.has(name)) continue; // recursion: count each sample once per function
+      seen.add(name);
+      inclusiveUs.set(name, (inclusiveUs.get(name) ?? 0) + delta);
+    }
+  }
+  const byFunction = new Map<string, number>();
+  const byArea = new Map<string, number>();
+  let total = 0;
+  let idle = 0;
+  for (const [id, us] of selfUs) {
+    const node = byId.get(id);
+    if (node === undefined) continue;
+    total += us;
+    if (node.callFrame.functionName === "(idle)") idle += us;
+    const fn = label(node.callFrame);
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
+    const area = areaOf(node.callFrame);
+    byArea.set(area, (byArea.get(area) ?? 0) + us);
+  }
+  const busy = total - idle;
+  const entries = (map: Map<string, number>) =>
+    [...map.entries()]
+      .filter(([name]) => name !== "(idle)" && !name.startsWith("(idle)"))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, ms: Math.round(us / 100) / 10, share: busy === 0 ? 0 : us / busy }));
+  return {
+    file,
+    skippedMs: skipFirstMs,
+    totalMs: Math.round(total / 1000),
+    busyMs: Math.round(busy / 1000),
+    topFunctions: entries(byFunction),
+    byArea: entries(byArea),
+    topInclusive: entries(inclusiveUs),
+  };
+}
+
+export function formatProfile(summary: ProfileSummary): string {
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(6);
+  return [
+    `profile ${summary.file}: ${summary.busyMs} ms busy of ${summary.totalMs} ms sampled (first ${summary.skippedMs} ms, start-up, left out)`,
+    "  self time by area (share of busy time):",
+    ...summary.byArea.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
+    "  top functions by self time:",
+    ...summary.topFunctions.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
+    "  top JavaScript functions including callees:",
+    ...summary.topInclusive.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
+  ].join("\n");
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const file = process.argv[2];
+  if (file === undefined) {
+    console.error("usage: tsx bench/profile.ts <file.cpuprofile> [top]");
+    process.exit(2);
+  }
+  console.log(formatProfile(await summarizeProfile(file, Number(process.argv[3] ?? "25"), Number(process.argv[4] ?? "0"))));
+}
