@@ -139,6 +139,15 @@ describe("schema type errors stay GraphQL errors", () => {
     await expectTypeError(PLACE, { input: topupInput() });
   });
 
+  it("without quoting the submitted values (they may be personal data)", async () => {
+    const email = "type.error.canary@example.com";
+    const variables = { input: { ...airmilesInput(), email, productId: email, userMeta: { loyaltyMemberId: "LOYALTY-CANARY-9" } } };
+    const response = await gql(t.url, PLACE, variables);
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]?.message).toBe('Variable "$input" has an invalid value at "input.productId": Int cannot represent non-integer value.');
+    expect(JSON.stringify(response)).not.toMatch(/canary/i);
+  });
+
   it("for a non-finite or oversized number", async () => {
     await expectTypeError(PLACE, { input: { ...airmilesInput(), quantity: 2 ** 40 } });
     await expectTypeError(PLACE, { input: { ...airmilesInput(), denomination: "NaN" } });

@@ -1,0 +1,21 @@
+// graphql-js quotes the submitted value in variable-coercion errors (`Variable "$input" got invalid value
+// {email: "…"}`), which would put personal data in error responses and in whatever logs them downstream. The
+// message is rebuilt from the parts that never hold a submitted value: the variable, the path and the reason.
+const VARIABLE = /^Variable "(\$\w+)" got invalid value /;
+const PATH = / at "([\w.[\]]+)"; /;
+const REASONS: readonly RegExp[] = [
+  /Field "\w+" of required type "[\w![\]]+" was not provided/,
+  /Field "\w+" is not defined by type "\w+"/,
+  /\w+ cannot represent (?:a )?[\w -]+? value/,
+  /Expected type "[\w![\]]+"/,
+  /does not exist in "\w+" enum/,
+];
+
+/** The message without the submitted value, or the message unchanged when it is not a variable-coercion error. */
+export function withoutSubmittedValue(message: string): string {
+  const variable = VARIABLE.exec(message)?.[1];
+  if (variable === undefined) return message;
+  const path = PATH.exec(message)?.[1];
+  const reason = REASONS.map((pattern) => pattern.exec(message)?.[0]).find((match) => match !== undefined);
+  return `Variable "${variable}" has an invalid value${path ? ` at "${path}"` : ""}: ${reason ?? "it does not match the input type"}.`;
+}
