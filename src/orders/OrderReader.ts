@@ -1,6 +1,7 @@
 // Reads orders: the ledger first, Plum's getOrderDetails for what the ledger does not know (and the ledger then
 // remembers it). Entity batches cost one ledger query plus bounded-concurrency look-ups for the misses only.
 import DataLoader from "dataloader";
+import { canSee, Scope, type Caller } from "../auth/caller.js";
 import type { PlumCallResult } from "../plum/result.js";
 import type { PlumOrderWire } from "../plum/wire.js";
 import type { Ledger, OrderRecord } from "../storage/ledger.js";
@@ -28,26 +29,32 @@ export interface OrderReaderOptions {
 export class OrderReader {
   constructor(private readonly options: OrderReaderOptions) {}
 
-  /** The order placed under `poNumber`, or null when none exists (yet). */
-  async byPoNumber(poNumber: string): Promise<OrderRecord | null> {
+  /**
+   * The order placed under `poNumber`, or null when none exists (yet). Work on the caller's behalf (asking Plum,
+   * settling a pending row) happens only for orders the caller could see: orders learned from Plum carry no
+   * subject, so only admins see them, and someone else's pending order is not the caller's to settle.
+   */
+  async byPoNumber(poNumber: string, caller: Caller): Promise<OrderRecord | null> {
     const known = await this.options.ledger.findByPoNumber(poNumber);
     if (known !== null) {
-      const current = known.state === "PENDING" ? await this.options.placement.refresh(known) : known;
+      const current = known.state === "PENDING" && canSee(caller, known) ? await this.options.placement.refresh(known) : known;
       return current.state === "PLACED" ? current : null;
     }
+    if (!caller.scopes.has(Scope.admin)) return null;
     return this.learn(await this.options.plum.getOrderDetails({ poNumber }));
   }
 
   /** A loader for one request: `load(orderId)` batches into one ledger query. */
-  createLoader(): DataLoader<string, OrderRecord | null> {
-    return new DataLoader((ids) => this.byOrderIds(ids), { maxBatchSize: 500 });
+  createLoader(caller: Caller): DataLoader<string, OrderRecord | null> {
+    return new DataLoader((ids) => this.byOrderIds(ids, caller), { maxBatchSize: 500 });
   }
 
-  async byOrderIds(orderIds: readonly string[]): Promise<(OrderRecord | null)[]> {
+  async byOrderIds(orderIds: readonly string[], caller: Caller): Promise<(OrderRecord | null)[]> {
     const canonical = orderIds.map((id) => toId(id));
     const wanted = [...new Set(canonical.filter((id): id is string => id !== null))];
     const found = new Map((await this.options.ledger.findByOrderIds(wanted)).map((r) => [r.orderId, r]));
-    const misses = wanted.filter((id) => !found.has(id));
+    // Misses are asked of Plum only for admins (see byPoNumber); others get what the ledger has.
+    const misses = caller.scopes.has(Scope.admin) ? wanted.filter((id) => !found.has(id)) : [];
     const learned = await mapWithConcurrency(misses, this.options.lookupConcurrency, async (orderId) =>
       this.learn(await this.options.plum.getOrderDetails({ orderId })),
     );

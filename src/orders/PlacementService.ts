@@ -76,9 +76,18 @@ export class PlacementService {
       lease,
       requestEntry,
     );
-    const result = claim.claimed
-      ? await this.send(claim.record, lease.owner, "mutation", true)
-      : await this.resume(claim.record, print, subject, lease);
+    let result: PlacementResult;
+    try {
+      result = claim.claimed
+        ? await this.send(claim.record, lease.owner, "mutation", true)
+        : await this.resume(claim.record, print, subject, lease);
+    } catch (error) {
+      // Once claimed, a failure of ours (the ledger, the token store) says nothing about Plum: the order may exist.
+      // Report it as unknown, hand the row to the reconciler, and never as a failure.
+      this.options.log.error({ err: error, poNumber: data.poNumber }, "placement interrupted; the reconciler will settle it");
+      await this.options.ledger.update(data.poNumber, lease.owner, { nextCheckAt: this.clock() }, true).catch(() => null);
+      result = pending([outcomeUnknownFailure(null)]);
+    }
     this.options.onOutcome?.(request.kind, result.outcome, result.errors[0]?.code ?? null);
     return result;
   }
@@ -100,11 +109,15 @@ export class PlacementService {
     return (await this.options.ledger.findByPoNumber(record.poNumber)) ?? record;
   }
 
-  /** One pass of the background reconciler over due PENDING rows. Returns how many rows it settled. */
-  async reconcileDue(limit: number): Promise<number> {
+  /**
+   * One pass of the background reconciler over due PENDING rows; `keepGoing` is asked between rows so a stopping
+   * process does not start another upstream call. Returns how many rows it worked on (settled or rescheduled).
+   */
+  async reconcileDue(limit: number, keepGoing: () => boolean = () => true): Promise<number> {
     const due = await this.options.ledger.duePending(this.clock(), limit);
     let settled = 0;
     for (const row of due) {
+      if (!keepGoing()) break;
       const lease = this.newLease();
       const held = await this.options.ledger.acquireLease(row.poNumber, lease);
       if (held === null) continue; // another replica took it
@@ -228,11 +241,21 @@ export class PlacementService {
    * our attempts placed anything, and handing the caller someone else's order would be wrong.
    */
   private async adopt(record: OrderRecord, owner: string, order: PlumOrderWire, patch: RecordPatch) {
-    if (record.request !== null && isAnotherOrder(record.request, order)) {
+    if (record.request === null || !isAnotherOrder(record.request, order)) return this.markPlaced(record, owner, order, patch);
+    // Plum refused our first-ever send as a duplicate: no attempt of ours can have made the order it holds.
+    if (record.sendAttempts === 0 && patch.sendAttempts === 1) {
       this.options.log.warn({ poNumber: record.poNumber }, "poNumber is taken at Plum by a different order");
       return this.reject(record, owner, conflictFailure(), patch);
     }
-    return this.markPlaced(record, owner, order, patch);
+    // An earlier attempt of ours had an unknown outcome: the order Plum holds may be ours, reported differently
+    // (a converted denomination, a parent product id). Neither "nothing was placed" (the caller could order again)
+    // nor "placed" (it may be someone else's) is safe: keep it pending and ask a person.
+    this.options.log.error(
+      { alert: "po_number_held_by_different_order", poNumber: record.poNumber },
+      "Plum holds an order under this poNumber that differs from ours; left PENDING for an operator",
+    );
+    const nextCheckAt = new Date(this.clock().getTime() + this.options.maxBackoffMs);
+    return this.release(record, owner, { ...patch, nextCheckAt }, pendingFor(record));
   }
 
   private async markPlaced(record: OrderRecord, owner: string, order: PlumOrderWire, patch: RecordPatch) {

@@ -8,6 +8,7 @@ const BATCH = 50;
 export class ReconcilerLoop {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private stopping = false;
 
   constructor(
     private readonly placement: PlacementService,
@@ -27,9 +28,9 @@ export class ReconcilerLoop {
       try {
         let settled: number;
         do {
-          settled = await this.placement.reconcileDue(BATCH);
+          settled = await this.placement.reconcileDue(BATCH, () => !this.stopping);
           this.onSettled(settled);
-        } while (settled === BATCH && this.timer !== null);
+        } while (settled === BATCH && this.timer !== null && !this.stopping);
       } catch (error) {
         this.log.error({ err: error }, "reconciler pass failed; will retry");
       } finally {
@@ -40,6 +41,7 @@ export class ReconcilerLoop {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;

@@ -1,5 +1,6 @@
 // Maps a ledger record (Plum's order data, parsed leniently) to the typed order the graph exposes.
 import { toId, toInt, toNumber, toText } from "../plum/lenient.js";
+export { parsePlumDate } from "../plum/plumDate.js";
 import type { PlumOrderWire, PlumVoucherDetailWire } from "../plum/wire.js";
 import type { OrderRecord } from "../storage/ledger.js";
 import type { OrderKind } from "./errorCodes.js";
@@ -51,13 +52,22 @@ function toVoucher(wire: PlumVoucherDetailWire, orderId: string, fallbackProduct
   };
 }
 
-/** Plum's dates are "YYYY-MM-DD HH:MM:SS" without a zone; read as UTC. */
-export function parsePlumDate(value: string | null | undefined): Date | null {
-  if (!value) return null;
-  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})/.exec(value);
-  const date = match ? new Date(`${match[1]}T${match[2]}Z`) : new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+const KNOWN_DELIVERY_STATUSES: Record<string, string> = {
+  delivered: "delivered",
+  pending: "pending",
+  cancelled: "cancelled",
+  canceled: "cancelled",
+};
+
+/**
+ * Plum's documented statuses, matched case-insensitively with both spellings of cancelled merged (its pages use
+ * `Delivered`, `canceled` and `cancelled`); any other value passes through unchanged.
+ */
+export function normaliseDeliveryStatus(status: string): string {
+  return KNOWN_DELIVERY_STATUSES[status.trim().toLowerCase()] ?? status;
 }
+
+const normaliseStatus = (status: string | null) => (status === null ? null : normaliseDeliveryStatus(status));
 
 export function mapOrder(order: PlumOrderWire, orderId: string, fallbackProductId: number | null) {
   return {
@@ -71,7 +81,7 @@ export function mapOrder(order: PlumOrderWire, orderId: string, fallbackProductI
     currencyValue: toNumber(order.currencyValue),
     amountCharged: toNumber(order.amountCharged),
     orderStatus: toText(order.orderStatus),
-    deliveryStatus: toText(order.deliveryStatus),
+    deliveryStatus: normaliseStatus(toText(order.deliveryStatus)),
     tag: toText(order.tag),
     quantity: toInt(order.quantity),
     voucherDetails: (order.voucherDetails ?? [])

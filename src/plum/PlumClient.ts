@@ -51,10 +51,12 @@ export function plumRequestBody(operation: PlumOperationName, data: object): str
 export class PlumClient {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly exchangeBudgetMs: number;
 
   constructor(private readonly options: PlumClientOptions) {
     const url = new URL(options.apiUrl);
     this.path = `${url.pathname}${url.search}`;
+    this.exchangeBudgetMs = options.connectTimeoutMs + options.headersTimeoutMs + options.bodyTimeoutMs;
     this.pool = new Pool(url.origin, {
       connections: options.maxConnections,
       connectTimeout: options.connectTimeoutMs,
@@ -132,6 +134,9 @@ export class PlumClient {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}` },
         body,
+        // undici's timeouts bound each phase (and the body only between chunks); this bounds the whole exchange, so
+        // an operation can be trusted to end within its lease (see leaseMs in app.ts).
+        signal: AbortSignal.timeout(this.exchangeBudgetMs),
       });
       httpStatus = response.statusCode;
       responseText = await response.body.text();

@@ -43,10 +43,11 @@ export function classifyResponse(operation: string, httpStatus: number, text: st
   if (body === null) {
     // A 4xx without a Plum body comes from something in front of Plum: nothing was processed. Anything else
     // (2xx HTML, 5xx pages) may hide a processed order.
+    // Such an answer (a gateway's or firewall's page) is no business decision either: the poNumber stays usable.
     if (httpStatus >= 400 && httpStatus < 500 && httpStatus !== 408) {
       return httpStatus === 429
         ? { kind: "rateLimited", httpStatus, penaltySeconds: 60 }
-        : { kind: "rejected", httpStatus, errorId: null, operatorValidation: false };
+        : { kind: "unauthorized", httpStatus, renewable: false };
     }
     return { kind: "unknown", httpStatus, errorId: null, errorCode: null };
   }
@@ -72,8 +73,10 @@ export function classifyResponse(operation: string, httpStatus: number, text: st
     if (status === 1 && isObject(envelope.data)) {
       return { kind: "ok", httpStatus, order: envelope.data as PlumOrderWire };
     }
-    // status other than 1 is a failure Plum reported (plum-api.md §6.1).
-    return { kind: "rejected", httpStatus, errorId: null, operatorValidation: false };
+    // A readable status other than 1 is a failure Plum reported (plum-api.md §6.1). Success without order data,
+    // or no readable status at all, may hide a placed order: unknown, never rejected.
+    if (status !== null && status !== 1) return { kind: "rejected", httpStatus, errorId: null, operatorValidation: false };
+    return { kind: "unknown", httpStatus, errorId: null, errorCode: null };
   }
 
   if (errorId === PlumErrorId.orderNotFound) return { kind: "notFound", httpStatus };

@@ -154,6 +154,7 @@ export class TokenManager implements AccessTokenSource {
         body: JSON.stringify(body),
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       const text = await response.body.text();
       const durationMs = Math.round(performance.now() - started);

@@ -95,8 +95,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     settleMs: config.reconcile.settleMs,
     maxBackoffMs: config.reconcile.maxBackoffMs,
     maxSendAttempts: config.reconcile.maxSendAttempts,
-    // An operation may make three upstream calls (send, renew token and resend, look up after a duplicate).
-    leaseMs: 3 * upstreamBudgetMs + 5_000,
+    // Each Plum exchange and token refresh is hard-capped at the budget. The longest operation: send, wait for
+    // another replica's refresh, refresh, resend, look up after a duplicate (and renew for that), plus slack.
+    leaseMs: 6 * upstreamBudgetMs + 10_000,
     onOutcome: (kind, outcome, code) => boundMetrics.orders.inc({ kind: kind ?? "unknown", outcome, code: code ?? "none" }),
   });
   const reader = new OrderReader({ ledger, plum, placement, lookupConcurrency: 4 });
@@ -111,14 +112,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     maxBodyBytes: config.graphql.maxBodyBytes,
     context: async (req): Promise<GraphContext> => {
       const { requestId, log: requestLog } = requestScope(req);
-      return {
-        requestId,
-        log: requestLog,
-        caller: await callerOf(req.headers.authorization),
-        authEnabled: config.auth.enabled,
-        services,
-        ordersById: reader.createLoader(),
-      };
+      const caller = await callerOf(req.headers.authorization);
+      return { requestId, log: requestLog, caller, authEnabled: config.auth.enabled, services, ordersById: reader.createLoader(caller) };
     },
   });
 

@@ -44,7 +44,7 @@ export function createMetrics(sources: { pendingReconciliation: () => Promise<nu
     }),
     reconciled: new Counter({
       name: "orders_reconciler_settled_total",
-      help: "Pending orders the background reconciler worked on.",
+      help: "Pending orders the background reconciler worked on (settled or rescheduled).",
       registers: [registry],
     }),
   };

@@ -1,9 +1,9 @@
 // GET /ready: ready to take orders = ledger reachable, Plum credentials usable, not shutting down.
 import type { ServerResponse } from "node:http";
+import type { CredentialsState } from "../plum/tokenManager.js";
 import type { Ledger } from "../storage/ledger.js";
 import { sendJson } from "./respond.js";
 
-export type CredentialsState = "valid" | "expired" | "unknown";
 
 export function createReadiness(options: { ledger: Ledger; credentials: () => CredentialsState; shuttingDown: () => boolean }) {
   return async (res: ServerResponse): Promise<void> => {

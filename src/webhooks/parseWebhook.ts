@@ -2,7 +2,8 @@
 // plum-api.md §5) and normalises it: statuses compared case-insensitively, both spellings of cancelled merged.
 import { z } from "zod";
 import { toId } from "../plum/lenient.js";
-import { parsePlumDate } from "../orders/orderView.js";
+import { normaliseDeliveryStatus } from "../orders/orderView.js";
+import { parsePlumDate } from "../plum/plumDate.js";
 import type { WebhookEvent } from "../storage/ledger.js";
 
 const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]);
@@ -17,11 +18,6 @@ const webhookBody = z.object({
   }),
   createdAt: z.string().min(1).max(40),
 });
-
-export function normaliseDeliveryStatus(status: string): string {
-  const lower = status.trim().toLowerCase();
-  return lower === "canceled" ? "cancelled" : lower;
-}
 
 /** The event, or null when the body is not a valid callback. */
 export function parseWebhook(body: unknown, receivedAt: Date): WebhookEvent | null {

@@ -148,6 +148,16 @@ describe("schema type errors stay GraphQL errors", () => {
     expect(JSON.stringify(response)).not.toMatch(/canary/i);
   });
 
+  it("without quoting an inline literal either", async () => {
+    const response = await gql(
+      t.url,
+      `mutation { placeTopupOrder(input: { productId: 20001, denomination: 100, email: "literal.canary@example.com", poNumber: "PO-LIT-1", userMeta: { topupPhoneCode: "+91", topupPhoneNumber: 9876543210 } }) { outcome } }`,
+    );
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]?.message).toBe("String cannot represent a non string value.");
+    expect(JSON.stringify(response)).not.toMatch(/9876543210|canary/);
+  });
+
   it("for a non-finite or oversized number", async () => {
     await expectTypeError(PLACE, { input: { ...airmilesInput(), quantity: 2 ** 40 } });
     await expectTypeError(PLACE, { input: { ...airmilesInput(), denomination: "NaN" } });

@@ -6,7 +6,7 @@ import { useTestApp } from "../support/harness.js";
 import { airmilesInput } from "../support/orderInputs.js";
 import { orderByPoNumber, placeAirmiles } from "../support/orderOperations.js";
 import { placeAtPlum, placeCallsFor, simOrdersFor } from "../support/plumDirect.js";
-import { expectNothingVerbatim } from "./helpers.js";
+import { expectNothingVerbatim, pastSettleWindow } from "./helpers.js";
 
 const t = useTestApp({ resetSimulator: true });
 
@@ -30,6 +30,23 @@ describe("a poNumber already taken at Plum", () => {
     const retry = await placeAirmiles(t.url, input);
     expect(retry.payload.errors.map((e) => e.code)).toEqual(["PO_NUMBER_CONFLICT"]);
     expect(placeCallsFor(t.sim, input.poNumber)).toBe(2);
+  });
+
+  it("by a different order after an unknown outcome of ours: kept PENDING for an operator, never 'nothing placed'", async () => {
+    const input = airmilesInput({ denomination: 50 });
+    t.sim.inject({ kind: "status", status: 503 }); // our first send: outcome unknown, nothing created
+    expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("PENDING");
+    await placeAtPlum(t.sim, { ...input, denomination: 75, userMeta: { loyaltyMemberId: "SOMEONE-ELSE" } });
+    await pastSettleWindow();
+
+    const { response, payload } = await placeAirmiles(t.url, input);
+    expect(payload.outcome).toBe("PENDING");
+    expect(payload.order).toBeNull();
+    expect(payload.errors.map((e) => e.code)).toEqual(["OUTCOME_UNKNOWN"]);
+    expect(JSON.stringify(response)).not.toContain("SOMEONE-ELSE");
+    expect(t.logs.text).toContain('"alert":"po_number_held_by_different_order"');
+    expect(simOrdersFor(t.sim, input.poNumber)).toEqual([expect.objectContaining({ denomination: 75 })]);
+    expect((await t.app.ledger.findByPoNumber(input.poNumber))?.state).toBe("PENDING");
   });
 
   it("by the same order (an unrecorded attempt of ours): that order is returned, nothing placed twice", async () => {

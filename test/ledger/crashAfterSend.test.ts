@@ -14,7 +14,7 @@ import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { startListeningService, stopAllServices } from "../support/serviceProcess.js";
 import { waitFor } from "./helpers.js";
 
-// Small upstream timeouts keep the dead replica's lease (3 × their sum + 5 s) short. The headers timeout must
+// Small upstream timeouts keep the dead replica's lease (6 × their sum + 10 s = 25 s) short. The headers timeout must
 // still outlast the few ms between Plum creating the order and the kill, or the replica would record the outcome.
 const CHILD_TIMEOUTS = {
   XOXODAY_CONNECT_TIMEOUT_MS: "500",
@@ -114,5 +114,5 @@ describe("a replica killed after sending", () => {
     expect(retry.outcome).toBe("REPLAYED");
     expect(retry.order?.orderId).toBe(String(upstream[0]?.orderId));
     expect(plum.count("placeOrder")).toBe(sendsBefore);
-  });
+  }, 90_000);
 });

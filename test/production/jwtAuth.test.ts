@@ -8,6 +8,7 @@ import { useTestApp } from "../support/harness.js";
 import { bearer, JWT_ENV, JWT_SECRET, signToken, tokenFor } from "../support/jwtTokens.js";
 import { airmilesInput, topupInput } from "../support/orderInputs.js";
 import { sendAirmiles, sendTopup } from "../support/orderOperations.js";
+import { placeAtPlum } from "../support/plumDirect.js";
 
 const t = useTestApp({ env: JWT_ENV });
 
@@ -179,5 +180,34 @@ describe("someone else's order", () => {
     expect(JSON.stringify(res)).not.toContain(aliceOrder.orderId);
     expect(t.sim.count("placeOrder")).toBe(before);
     expect((await t.app.ledger.findByPoNumber(alicePo))?.subject).toBe("alice");
+  });
+});
+
+describe("orders this service only knows of through Plum", () => {
+  // Orders learned from Plum carry no subject, so only admins could ever see them: nobody else's read may spend
+  // Plum's getOrderDetails budget (shared with reconciliation) or reveal by its timing that a poNumber exists.
+  it("are looked up at Plum for an orders:admin caller only", async () => {
+    const input = airmilesInput();
+    const upstream = await placeAtPlum(t.sim, input);
+    const reader = bearer(await tokenFor("bob", "orders:read"));
+    const admin = bearer(await tokenFor("ops", "orders:read orders:admin"));
+    const lookupsBefore = t.sim.count("getOrderDetails");
+
+    const byPo = await gql(t.url, OrderByPoNumberDocument, { poNumber: input.poNumber }, reader);
+    const byId = await gql(t.url, OrderByIdDocument, { orderId: String(upstream.orderId) }, reader);
+    const entities = await gql(
+      t.url,
+      EntitiesDocument,
+      { representations: [{ __typename: "Order", orderId: String(upstream.orderId) }] },
+      reader,
+    );
+    expect(byPo.data?.orderByPoNumber ?? null).toBeNull();
+    expect(byId.data?.order ?? null).toBeNull();
+    expect(entities.data?._entities).toEqual([null]);
+    expect(t.sim.count("getOrderDetails")).toBe(lookupsBefore);
+
+    const adminRead = await gql(t.url, OrderByPoNumberDocument, { poNumber: input.poNumber }, admin);
+    expect(adminRead.data?.orderByPoNumber?.orderId).toBe(String(upstream.orderId));
+    expect(t.sim.count("getOrderDetails")).toBe(lookupsBefore + 1);
   });
 });

@@ -34,14 +34,20 @@ describe("success", () => {
 });
 
 describe("2xx without a confirmed order", () => {
-  it.each([0, 2, "0", null])("is a rejection when status is %j (anything but 1 is a failure Plum reported)", (status) => {
+  it.each([0, 2, "0"])("is a rejection when status is %j (a readable status other than 1 is a failure Plum reported)", (status) => {
     expect(classify(200, { data: { placeOrder: { status, data: null } } })).toEqual({
       kind: "rejected", httpStatus: 200, errorId: null, operatorValidation: false,
     });
   });
 
-  it("is a rejection when status is 1 but there is no order data", () => {
-    expect(classify(200, { data: { placeOrder: { status: 1 } } }).kind).toBe("rejected");
+  it.each([null, "x", undefined])("is unknown when status is %j (no readable status: the order may exist)", (status) => {
+    expect(classify(200, { data: { placeOrder: { status, data: null } } })).toEqual({
+      kind: "unknown", httpStatus: 200, errorId: null, errorCode: null,
+    });
+  });
+
+  it("is unknown when status is 1 but there is no order data (success without the order may hide one)", () => {
+    expect(classify(200, { data: { placeOrder: { status: 1 } } }).kind).toBe("unknown");
   });
 
   it.each([
@@ -198,8 +204,8 @@ describe("bodies that are not JSON objects", () => {
     [403, html],
     [404, "<!DOCTYPE html><html><body><pre>Cannot POST /chef/v1/oauth/api/placeOrder</pre></body></html>"],
     [413, ""],
-  ])("is a rejection for %d %j (answered in front of Plum: nothing processed)", (status, text) => {
-    expect(classifyResponse(PLACE, status, text)).toEqual({ kind: "rejected", httpStatus: status, errorId: null, operatorValidation: false });
+  ])("is an unauthorized (not renewable) answer for %d %j (answered in front of Plum: nothing processed, poNumber stays usable)", (status, text) => {
+    expect(classifyResponse(PLACE, status, text)).toEqual({ kind: "unauthorized", httpStatus: status, renewable: false });
   });
 
   it("is unknown for a JSON array or scalar on a 2xx", () => {

@@ -105,14 +105,20 @@ describe("mapOrder", () => {
     });
   });
 
+  it("matches Plum's documented delivery statuses case-insensitively, merging both spellings of cancelled", () => {
+    expect(mapOrder({ deliveryStatus: "Canceled" }, "1", null).deliveryStatus).toBe("cancelled");
+    expect(mapOrder({ deliveryStatus: "Delivered" }, "1", null).deliveryStatus).toBe("delivered");
+    expect(mapOrder({ deliveryStatus: "Pending" }, "1", null).deliveryStatus).toBe("pending");
+  });
+
   it("passes unknown status strings through unchanged", () => {
     const mapped = mapOrder(
-      { orderStatus: "InProcess", deliveryStatus: "Canceled", voucherDetails: [{ productId: 1, productStatus: "Partially Delivered" }] },
+      { orderStatus: "InProcess", deliveryStatus: "OnHold", voucherDetails: [{ productId: 1, productStatus: "Partially Delivered" }] },
       "1",
       null,
     );
     expect(mapped.orderStatus).toBe("InProcess");
-    expect(mapped.deliveryStatus).toBe("Canceled");
+    expect(mapped.deliveryStatus).toBe("OnHold");
     expect(mapped.voucherDetails[0]?.productStatus).toBe("Partially Delivered");
   });
 

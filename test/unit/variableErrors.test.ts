@@ -1,6 +1,6 @@
 // Variable-coercion errors must not quote what the caller submitted (it may be an e-mail or a phone number).
 import { describe, expect, it } from "vitest";
-import { withoutSubmittedValue } from "../../src/server/plugins/variableErrors.js";
+import { withoutLiteralValue, withoutSubmittedValue } from "../../src/server/plugins/variableErrors.js";
 
 describe("withoutSubmittedValue", () => {
   it.each([
@@ -36,5 +36,16 @@ describe("withoutSubmittedValue", () => {
     expect(withoutSubmittedValue('Unknown argument "foo" on field "Mutation.placeAirmilesOrder".')).toBe(
       'Unknown argument "foo" on field "Mutation.placeAirmilesOrder".',
     );
+  });
+});
+
+describe("withoutLiteralValue", () => {
+  it.each([
+    ['Int cannot represent non-integer value: "alice@example.com"', "Int cannot represent non-integer value."],
+    ["String cannot represent a non string value: 9876543210", "String cannot represent a non string value."],
+    ['Value "SECRET" does not exist in "OrderKind" enum.', 'Value does not exist in "OrderKind" enum.'],
+    ['Field "z" is not defined by type "I".', 'Field "z" is not defined by type "I".'],
+  ])("rewrites %s", (message, expected) => {
+    expect(withoutLiteralValue(message)).toBe(expected);
   });
 });

@@ -49,7 +49,7 @@ export class Order {
   @Field(() => String, {
     nullable: true,
     description:
-      "Latest delivery status: `delivered`, `pending` (delayed products until Plum's callback) or `cancelled`/`canceled`; unknown values pass through unchanged.",
+      "Latest delivery status, lower case: `delivered`, `pending` (delayed products until Plum's callback) or `cancelled`; other values pass through.",
   })
   deliveryStatus!: string | null;
 

@@ -1,4 +1,4 @@
-// graphql-js quotes the submitted value in variable-coercion errors (`Variable "$input" got invalid value
+// graphql-js quotes the submitted value in variable-coercion errors and in literal validation errors (`Variable "$input" got invalid value
 // {email: "…"}`), which would put personal data in error responses and in whatever logs them downstream. The
 // message is rebuilt from the parts that never hold a submitted value: the variable, the path and the reason.
 const VARIABLE = /^Variable "(\$\w+)" got invalid value /;
@@ -18,4 +18,15 @@ export function withoutSubmittedValue(message: string): string {
   const path = PATH.exec(message)?.[1];
   const reason = REASONS.map((pattern) => pattern.exec(message)?.[0]).find((match) => match !== undefined);
   return `Variable "${variable}" has an invalid value${path ? ` at "${path}"` : ""}: ${reason ?? "it does not match the input type"}.`;
+}
+
+const LITERAL_VALUE = /^(\w+ cannot represent (?:a )?[\w -]+? value): .*$/s;
+const ENUM_VALUE = /^Value .* does not exist in ("\w+" enum)\.$/s;
+
+/** A validation message about an inline literal, without the literal ("Int cannot represent non-integer value."). */
+export function withoutLiteralValue(message: string): string {
+  const literal = LITERAL_VALUE.exec(message);
+  if (literal) return `${literal[1]}.`;
+  const enumValue = ENUM_VALUE.exec(message);
+  return enumValue ? `Value does not exist in ${enumValue[1]}.` : message;
 }
