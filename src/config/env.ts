@@ -15,7 +15,7 @@ const plumUrl = z
   .string()
   .url()
   .refine((v) => /^https?:\/\//.test(v), "must be an http(s) URL")
-  // The playground shows `/api/placeOrder`; the real endpoint is `/api` (plum-api.md §1).
+  // The playground shows `/api/placeOrder`; the real endpoint is `/api` (docs/plum-api.md §1).
   .refine((v) => !/\/placeOrder\/?$/.test(v), "must be the endpoint itself (…/chef/v1/oauth/api), without /placeOrder");
 
 const schema = z.object({

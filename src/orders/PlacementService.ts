@@ -1,5 +1,5 @@
 // Exactly one paid Plum order per poNumber. The ledger row is claimed before anything is sent; an unknown outcome
-// is reconciled through getOrderDetails, never re-sent blindly (reliability-notes.md A5, plum-api.md §6.3).
+// is reconciled through getOrderDetails, never re-sent blindly (docs/reliability-notes.md A5, docs/plum-api.md §6.3).
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { toId, toInt, toNumber } from "../plum/lenient.js";

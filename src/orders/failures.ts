@@ -5,7 +5,7 @@ import { OrderErrorCode, type OrderFailure } from "./errorCodes.js";
 
 const NEW_PO = "Nothing was placed; fix it and place the order again with a new poNumber.";
 
-/** Business errorIds with a specific meaning (plum-api.md §2.2). Anything else is UPSTREAM_REJECTED. */
+/** Business errorIds with a specific meaning (docs/plum-api.md §2.2). Anything else is UPSTREAM_REJECTED. */
 const BY_ERROR_ID: Record<string, Omit<OrderFailure, "upstreamErrorId">> = {
   [PlumErrorId.invalidDenomination]: {
     code: OrderErrorCode.INVALID_DENOMINATION,
@@ -116,6 +116,10 @@ export function inProgressFailure(): OrderFailure {
   };
 }
 
+/**
+ * Only ever recorded on a REJECTED row (settle() decides that a look-up proved nothing exists), so it never reaches
+ * the "provably unsent" shortcut that NOT_SENT_CODES drives for PENDING rows.
+ */
 export function exhaustedFailure(attempts: number): OrderFailure {
   return {
     code: OrderErrorCode.UPSTREAM_UNAVAILABLE,

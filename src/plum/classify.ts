@@ -1,5 +1,5 @@
 // Turns an HTTP answer (or a transport failure) from Plum into a PlumCallResult. Pure functions, unit-tested
-// against each documented error shape (plum-api.md §2.1): A OAuth, B business, C rate limit, D token invalidation.
+// against each documented error shape (docs/plum-api.md §2.1): A OAuth, B business, C rate limit, D token invalidation.
 import { toInt } from "./lenient.js";
 import type { PlumCallResult } from "./result.js";
 import { PlumErrorId, type PlumOrderWire } from "./wire.js";
@@ -73,7 +73,7 @@ export function classifyResponse(operation: string, httpStatus: number, text: st
     if (status === 1 && isObject(envelope.data)) {
       return { kind: "ok", httpStatus, order: envelope.data as PlumOrderWire };
     }
-    // A readable status other than 1 is a failure Plum reported (plum-api.md §6.1). Success without order data,
+    // A readable status other than 1 is a failure Plum reported (docs/plum-api.md §6.1). Success without order data,
     // or no readable status at all, may hide a placed order: unknown, never rejected.
     if (status !== null && status !== 1) return { kind: "rejected", httpStatus, errorId: null, operatorValidation: false };
     return { kind: "unknown", httpStatus, errorId: null, errorCode: null };

@@ -1,4 +1,4 @@
-// Plum's wire is loosely typed (plum-api.md §1): numbers arrive as numbers or numeric strings, discounts as "".
+// Plum's wire is loosely typed (docs/plum-api.md §1): numbers arrive as numbers or numeric strings, discounts as "".
 import type { Loose } from "./wire.js";
 
 /** A finite number, or null for null/undefined/""/non-numeric values. */

@@ -1,4 +1,4 @@
-// Plum's dates are "YYYY-MM-DD HH:MM:SS" without a zone (plum-api.md §4.2, §5): read as UTC, so nothing depends on
+// Plum's dates are "YYYY-MM-DD HH:MM:SS" without a zone (docs/plum-api.md §4.2, §5): read as UTC, so nothing depends on
 // the server's time zone. Values that carry a zone keep it.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
 const HAS_ZONE = /(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$/;

@@ -1,9 +1,10 @@
-// Keeps Plum's access token alive on its own (plum-api.md §3). Every refresh rotates the refresh token, so the
+// Keeps Plum's access token alive on its own (docs/plum-api.md §3). Every refresh rotates the refresh token, so the
 // pair lives in the ledger's database (every replica uses the newest) and refreshes are single-flight across
 // replicas (the ledger's token lock). Proactive before expiry; reactive when Plum answers invalid_token.
 import type { Logger } from "pino";
 import { request } from "undici";
 import type { AttemptEntry, Ledger, StoredTokens } from "../storage/ledger.js";
+import { errorCodeOf } from "./classify.js";
 import { toNumber } from "./lenient.js";
 import type { AccessTokenSource } from "./tokens.js";
 import type { PlumRefreshRequest, PlumRefreshResponse } from "./wire.js";
@@ -170,7 +171,7 @@ export class TokenManager implements AccessTokenSource {
       if (response.statusCode !== 200) return { ok: false, reason: `HTTP ${response.statusCode}` };
       return this.parseRefresh(text);
     } catch (error) {
-      const code = (error as { code?: string }).code ?? "UNKNOWN_ERROR";
+      const code = errorCodeOf(error);
       await this.options.record({ ...base, phase: "response", body: null, httpStatus: null, errorCode: code, durationMs: null, at: new Date() });
       return { ok: false, reason: code };
     }
@@ -203,7 +204,7 @@ export class TokenManager implements AccessTokenSource {
     };
   }
 
-  /** GET …/oauth/token answers the seconds left on a token (plum-api.md §3.4). */
+  /** GET …/oauth/token answers the seconds left on a token (docs/plum-api.md §3.4). */
   private async learnExpiry(tokens: StoredTokens): Promise<void> {
     try {
       const response = await request(this.options.validateUrl as string, {

@@ -1,4 +1,4 @@
-// The Plum Pro wire contract (../shared/docs/plum-api.md §1, §2, §4), shared by the client and the simulator.
+// The Plum Pro wire contract (docs/plum-api.md §1, §2, §4), shared by the client and the simulator.
 // Every operation is one POST to `{base}/chef/v1/oauth/api`; the body names the operation.
 
 export const PLUM_TAG = "plumProAPI";
@@ -48,7 +48,7 @@ export interface GetOrderDetailsData {
   sendMailToReceiver: PlumFlag;
 }
 
-/** Values as they may arrive: numbers sometimes come as numeric strings, discounts as "" (plum-api.md §1). */
+/** Values as they may arrive: numbers sometimes come as numeric strings, discounts as "" (docs/plum-api.md §1). */
 export type Loose = number | string | null | undefined;
 
 export interface PlumVoucherDetailWire {
@@ -90,7 +90,7 @@ export interface PlumSuccessEnvelope {
   data: Record<string, { status: Loose; data?: PlumOrderWire | null } | undefined>;
 }
 
-// The four documented error shapes (plum-api.md §2.1).
+// The four documented error shapes (docs/plum-api.md §2.1).
 /** A: OAuth / authorization failures. */
 export interface PlumOAuthErrorBody {
   error: string;
@@ -114,7 +114,7 @@ export interface PlumTokenErrorBody {
   message?: string;
 }
 
-/** POST {base}/chef/v1/oauth/token/user (plum-api.md §3.2). */
+/** POST {base}/chef/v1/oauth/token/user (docs/plum-api.md §3.2). */
 export interface PlumRefreshRequest {
   grant_type: "refresh_token";
   refresh_token: string;
@@ -131,7 +131,7 @@ export interface PlumRefreshResponse {
   refresh_token_expiry?: string | number;
 }
 
-/** Delivery-status callback (plum-api.md §5). */
+/** Delivery-status callback (docs/plum-api.md §5). */
 export interface PlumWebhookBody {
   id: number | string;
   data: { orderId: number | string; poNumber: string; orderDate: string; deliveryStatus: string };
@@ -143,7 +143,7 @@ export const PLUM_API_PATH = "/chef/v1/oauth/api";
 export const PLUM_TOKEN_REFRESH_PATH = "/chef/v1/oauth/token/user";
 export const PLUM_TOKEN_VALIDATE_PATH = "/chef/v1/oauth/token";
 
-// errorIds with a fixed meaning for this subgraph (plum-api.md §2.2). Codes marked (sim) are the simulator's
+// errorIds with a fixed meaning for this subgraph (docs/plum-api.md §2.2). Codes marked (sim) are the simulator's
 // documented assumptions for cases Plum leaves undocumented.
 export const PlumErrorId = {
   validation: "PLE10001",

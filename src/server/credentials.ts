@@ -47,11 +47,11 @@ export async function createCredentials(deps: {
   }
 
   if (plum.refreshToken && plum.clientId && plum.clientSecret && plum.apiUrl) {
-    const refreshUrl = plum.tokenUrl ?? deriveTokenUrl(plum.apiUrl);
     const manager = new TokenManager({
       ledger, log, record, timeoutMs,
-      refreshUrl,
-      validateUrl: refreshUrl.replace(/\/user\/?$/, ""),
+      // config.ts derives the refresh URL from the API URL unless XOXODAY_TOKEN_URL overrides it.
+      refreshUrl: plum.tokenUrl ?? deriveTokenUrl(plum.apiUrl),
+      validateUrl: plum.apiUrl.replace(/\/api\/?$/, "/token"),
       clientId: plum.clientId,
       clientSecret: plum.clientSecret,
       seed: { accessToken: plum.accessToken ?? "", refreshToken: plum.refreshToken },

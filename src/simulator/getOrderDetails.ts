@@ -1,4 +1,4 @@
-// getOrderDetails lookup rules (plum-api.md §4.2): by poNumber when orderId is null/0/"0", else by orderId.
+// getOrderDetails lookup rules (docs/plum-api.md §4.2): by poNumber when orderId is null/0/"0", else by orderId.
 import { PlumErrorId } from "../plum/wire.js";
 import { isRecord, looseNumber } from "./loose.js";
 import type { OrderBook, SimOrder } from "./orderBook.js";

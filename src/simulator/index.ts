@@ -1,4 +1,4 @@
-// The built-in Plum Pro simulator: a local implementation of the upstream HTTP API (../../shared/docs/plum-api.md).
+// The built-in Plum Pro simulator: a local implementation of the upstream HTTP API (../docs/plum-api.md).
 export { createPlumSimulator } from "./createSimulator.js";
 export type { PlumSimulator, RateLimits, RecordedCall, SimOperation, SimulatorOptions, WebhookConfig, WebhookDelivery } from "./types.js";
 export type { FaultKindSpec, FaultOperation, FaultSpec } from "./faults.js";

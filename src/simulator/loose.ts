@@ -1,4 +1,4 @@
-// The Plum wire is loosely typed (plum-api.md §1): numbers may arrive as numeric strings, flags as 0/1/"1"/true.
+// The Plum wire is loosely typed (docs/plum-api.md §1): numbers may arrive as numeric strings, flags as 0/1/"1"/true.
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,5 +1,5 @@
 // Serialises orders the way Plum does: discount fields are strings ("" when none), and products flagged
-// `numericStrings` send their numbers as numeric strings so clients must parse leniently (plum-api.md §1).
+// `numericStrings` send their numbers as numeric strings so clients must parse leniently (docs/plum-api.md §1).
 import { findProduct } from "./catalogue.js";
 import { plumDateTime } from "./dates.js";
 import type { SimOrder } from "./orderBook.js";

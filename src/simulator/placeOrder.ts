@@ -134,7 +134,7 @@ export function placeOrder(data: unknown, book: OrderBook, now: Date): PlaceOrde
   }
 
   // Assumption: Plum documents that a repeated poNumber is rejected but not how; PLE10004/422 is the closest
-  // documented code (plum-api.md §2.2, §6.4). Empty poNumbers are never unique-checked.
+  // documented code (docs/plum-api.md §2.2, §6.4). Empty poNumbers are never unique-checked.
   if (request.poNumber !== "" && book.hasPoNumber(request.poNumber)) {
     return rejected(
       businessError(422, PlumErrorId.duplicatePoNumber, "Failed to validate client's externalOrderId", `poNumber ${request.poNumber} already exists`),

@@ -1,4 +1,4 @@
-// Per-minute limits per operation (plum-api.md §6.2), as fixed one-minute windows.
+// Per-minute limits per operation (docs/plum-api.md §6.2), as fixed one-minute windows.
 import type { RateLimits } from "./types.js";
 
 const WINDOW_MS = 60_000;

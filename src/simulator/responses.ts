@@ -1,4 +1,4 @@
-// Body builders for the four documented error shapes (plum-api.md §2.1) and the success envelope.
+// Body builders for the four documented error shapes (docs/plum-api.md §2.1) and the success envelope.
 import { STATUS_CODES } from "node:http";
 import type {
   PlumBusinessErrorBody,

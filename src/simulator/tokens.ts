@@ -1,4 +1,4 @@
-// Access/refresh tokens (plum-api.md §3): each refresh rotates both, the old refresh token dies at once, and
+// Access/refresh tokens (docs/plum-api.md §3): each refresh rotates both, the old refresh token dies at once, and
 // the old access token keeps working until its own expiry unless configured otherwise.
 import { randomBytes } from "node:crypto";
 import type { PlumRefreshResponse } from "../plum/wire.js";

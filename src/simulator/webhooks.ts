@@ -1,4 +1,4 @@
-// Delivery-status callbacks (plum-api.md §5): up to 3 attempts per event, then the webhook is disabled
+// Delivery-status callbacks (docs/plum-api.md §5): up to 3 attempts per event, then the webhook is disabled
 // and later events are dropped, as Plum does until it is re-enabled in the dashboard.
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, request } from "undici";

@@ -1,5 +1,5 @@
 // Validates Plum's delivery-status callback ({id, data:{orderId, poNumber, orderDate, deliveryStatus}, createdAt},
-// plum-api.md §5) and normalises it: statuses compared case-insensitively, both spellings of cancelled merged.
+// docs/plum-api.md §5) and normalises it: statuses compared case-insensitively, both spellings of cancelled merged.
 import { z } from "zod";
 import { toId } from "../plum/lenient.js";
 import { normaliseDeliveryStatus } from "../orders/orderView.js";

@@ -1,5 +1,5 @@
 // `_entities` over HTTP against the real app: the path the router takes to fetch Order fields for other subgraphs.
-// Proves the reference resolver is wired (federation-notes.md pitfall 3): known keys resolve, unknown keys are null,
+// Proves the reference resolver is wired (docs/federation-notes.md pitfall 3): known keys resolve, unknown keys are null,
 // and a batch resolves every representation in order.
 import { describe, expect, it } from "vitest";
 import {

@@ -1,6 +1,6 @@
 // A supergraph runtime for tests: @apollo/gateway fed a statically composed supergraph, calling every subgraph over
 // real HTTP (RemoteGraphQLDataSource), so the subgraphs' own HTTP handling (router secret, context) is exercised.
-// It shares composition and query planning with the router, not the router's config (federation-notes.md §6.1).
+// It shares composition and query planning with the router, not the router's config (docs/federation-notes.md §6.1).
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";

@@ -1,7 +1,7 @@
 // The settle window protects against Plum still working on a request we stopped waiting for: a "not found" is
 // only trusted once the window has passed since the last attempt ended, so a slow Plum is never sent the order a
 // second time while the first request may still be in progress. (Plum's poNumber de-duplication is undocumented,
-// so the service must not rely on it; reliability-notes.md A3, A5.4.)
+// so the service must not rely on it; docs/reliability-notes.md A3, A5.4.)
 import { beforeAll, describe, expect, it } from "vitest";
 import { TEST_ENV, useTestApp } from "../support/harness.js";
 import { airmilesInput } from "../support/orderInputs.js";

@@ -1,4 +1,4 @@
-// Plum's delivery-status callbacks (POST /webhooks/xoxoday, plum-api.md §5) as the ledger applies them: only with
+// Plum's delivery-status callbacks (POST /webhooks/xoxoday, docs/plum-api.md §5) as the ledger applies them: only with
 // the right x-api-key and a valid body, once per webhook id, latest createdAt wins whatever the arrival order,
 // either spelling and case of the statuses, and kept for orders the ledger learns of later.
 import { request } from "undici";

@@ -1,6 +1,6 @@
 // Plum's access token is refreshed by the service itself: reactively after a 401 (once across replicas, the
 // rotated pair persisted for all of them), proactively before expiry, and a failed refresh keeps the old pair
-// and raises an alert-worthy log line (plum-api.md §3, reliability-notes.md C9).
+// and raises an alert-worthy log line (docs/plum-api.md §3, docs/reliability-notes.md C9).
 import { afterEach, describe, expect, it } from "vitest";
 import { TokenManager } from "../../src/plum/tokenManager.js";
 import { createPlumSimulator, type PlumSimulator } from "../../src/simulator/index.js";

@@ -1,4 +1,4 @@
-// Classification of Plum's answers (plum-api.md §2): what each documented shape means for the money. "rejected",
+// Classification of Plum's answers (docs/plum-api.md §2): what each documented shape means for the money. "rejected",
 // "rateLimited", "unauthorized" and "notSent" promise nothing was placed; "unknown" is anything that might hide an
 // order, and must never be read as a rejection.
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Mapping Plum's loosely typed order data (plum-api.md §1) to the graph's order: numbers may be numeric strings,
+// Mapping Plum's loosely typed order data (docs/plum-api.md §1) to the graph's order: numbers may be numeric strings,
 // discounts "" when there is none, statuses free text, fields missing altogether.
 import { describe, expect, it } from "vitest";
 import { OrderKind } from "../../src/orders/errorCodes.js";

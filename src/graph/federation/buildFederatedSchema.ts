@@ -1,6 +1,6 @@
 // type-graphql builds the schema; @apollo/subgraph turns it into a Federation 2 subgraph. The SDL is printed with
 // directives (graphql-js would drop @key) and the executable resolvers are carried over with createResolversMap,
-// plus the plain reference resolvers, all given to buildSubgraphSchema so none is lost (federation-notes.md §2.5).
+// plus the plain reference resolvers, all given to buildSubgraphSchema so none is lost (docs/federation-notes.md §2.5).
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
