@@ -105,8 +105,8 @@ export class PlacementService {
     const lease = this.newLease();
     const held = await this.options.ledger.acquireLease(record.poNumber, lease);
     if (held === null) return record;
-    await this.settle(held, lease.owner, "read");
-    return (await this.options.ledger.findByPoNumber(record.poNumber)) ?? record;
+    // settle() returns the row when it became PLACED; otherwise the caller has no order to show yet.
+    return (await this.settle(held, lease.owner, "read")).record ?? record;
   }
 
   /**

@@ -72,7 +72,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
 
   const credentials = await createCredentials({ config, ledger, simulator, log });
-  let metrics: Metrics | null = null;
+  const metrics = createMetrics({ pendingReconciliation: () => ledger.countPending(), tokenExpiresAt: () => credentials.expiresAt() });
   const plum = new PlumClient({
     apiUrl,
     tokens: credentials,
@@ -81,10 +81,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     bodyTimeoutMs: config.plum.bodyTimeoutMs,
     maxConnections: config.plum.maxConnections,
     record: (entry) => ledger.appendAttempt(entry),
-    observe: (operation, outcome, seconds) => metrics?.plumDuration.observe({ operation, outcome }, seconds),
+    observe: (operation, outcome, seconds) => metrics.plumDuration.observe({ operation, outcome }, seconds),
   });
-  metrics = createMetrics({ pendingReconciliation: () => ledger.countPending(), tokenExpiresAt: () => credentials.expiresAt() });
-  const boundMetrics = metrics;
 
   const upstreamBudgetMs = config.plum.connectTimeoutMs + config.plum.headersTimeoutMs + config.plum.bodyTimeoutMs;
   const placement = new PlacementService({
@@ -98,10 +96,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     // Each Plum exchange and token refresh is hard-capped at the budget. The longest operation: send, wait for
     // another replica's refresh, refresh, resend, look up after a duplicate (and renew for that), plus slack.
     leaseMs: 6 * upstreamBudgetMs + 10_000,
-    onOutcome: (kind, outcome, code) => boundMetrics.orders.inc({ kind: kind ?? "unknown", outcome, code: code ?? "none" }),
+    onOutcome: (kind, outcome, code) => metrics.orders.inc({ kind: kind ?? "unknown", outcome, code: code ?? "none" }),
   });
   const reader = new OrderReader({ ledger, plum, placement, lookupConcurrency: 4 });
-  const reconciler = new ReconcilerLoop(placement, config.reconcile.intervalMs, log, (n) => boundMetrics.reconciled.inc(n));
+  const reconciler = new ReconcilerLoop(placement, config.reconcile.intervalMs, log, (n) => metrics.reconciled.inc(n));
 
   const apollo = createApolloServer(await buildOrdersSchema(), config, log);
   await apollo.start();
@@ -129,13 +127,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         ledger,
         apiKey: config.plum.webhookKey,
         log,
-        onResult: (result) => boundMetrics.webhooks.inc({ result }),
+        onResult: (result) => metrics.webhooks.inc({ result }),
       }),
       health: (res) => sendJson(res, 200, { status: "ok" }),
       ready: createReadiness({ ledger, credentials: () => credentials.state(), shuttingDown: () => shuttingDown }),
       metrics: async (res) => {
-        const text = await boundMetrics.registry.metrics();
-        res.writeHead(200, { "content-type": boundMetrics.registry.contentType });
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { "content-type": metrics.registry.contentType });
         res.end(text);
       },
     },
