@@ -38,7 +38,15 @@ export interface Config {
   plum: PlumConfig;
   simulatorPort: number;
   database: { url: string | undefined; poolMax: number };
-  reconcile: { settleMs: number; intervalMs: number; maxBackoffMs: number; maxSendAttempts: number };
+  reconcile: {
+    settleMs: number;
+    intervalMs: number;
+    maxBackoffMs: number;
+    maxSendAttempts: number;
+    maxProcessingMs: number;
+    lookupIntervalMs: number;
+    leaseMs: number;
+  };
   auth: AuthConfig;
   graphql: {
     introspection: boolean;
@@ -130,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       intervalMs: raw.RECONCILE_INTERVAL_MS,
       maxBackoffMs: raw.RECONCILE_MAX_BACKOFF_MS,
       maxSendAttempts: raw.MAX_SEND_ATTEMPTS,
+      maxProcessingMs: raw.XOXODAY_MAX_PROCESSING_MS,
+      lookupIntervalMs: raw.RECONCILE_LOOKUP_INTERVAL_MS ?? raw.RECONCILE_INTERVAL_MS,
+      leaseMs: raw.PLACEMENT_LEASE_MS,
     },
     auth: {
       routerSecret: raw.ROUTER_SECRET,

@@ -47,8 +47,15 @@ const schema = z.object({
 
   RECONCILE_SETTLE_MS: ms(30_000),
   RECONCILE_INTERVAL_MS: ms(5_000),
+  // A pending row is looked up at most once per this interval, whoever asks (default: RECONCILE_INTERVAL_MS).
+  RECONCILE_LOOKUP_INTERVAL_MS: z.coerce.number().int().positive().optional(),
   RECONCILE_MAX_BACKOFF_MS: ms(600_000),
   MAX_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  // Plum may keep processing a placeOrder for up to 120 s (docs/plum-api.md §1, §6.3): "not found" proves nothing
+  // before the newest attempt started this long (plus RECONCILE_SETTLE_MS) ago.
+  XOXODAY_MAX_PROCESSING_MS: ms(120_000),
+  // Short, and renewed while an exchange runs, so a dead process's orders are resumed within seconds.
+  PLACEMENT_LEASE_MS: z.coerce.number().int().min(1_000).default(10_000),
 
   ROUTER_SECRET: optionalString,
   AUTH_JWKS_URL: optionalString.pipe(z.string().url().optional()),

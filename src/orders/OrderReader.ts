@@ -7,7 +7,12 @@ import type { PlumOrderWire } from "../plum/wire.js";
 import type { Ledger, OrderRecord } from "../storage/ledger.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import { parsePlumDate } from "./orderView.js";
-import type { PlacementService, PlumGateway } from "./PlacementService.js";
+import type { PlacementService } from "./PlacementService.js";
+
+/** The one Plum call reads make (they never place). */
+export interface OrderLookups {
+  getOrderDetails(lookup: { orderId: string } | { poNumber: string }): Promise<PlumCallResult>;
+}
 import { toId } from "../plum/lenient.js";
 
 /** Plum could not answer a read; the caller gets an error rather than a misleading null. */
@@ -20,7 +25,7 @@ export class UpstreamUnavailableError extends Error {
 
 export interface OrderReaderOptions {
   ledger: Ledger;
-  plum: PlumGateway;
+  plum: OrderLookups;
   placement: PlacementService;
   /** Parallel Plum look-ups per entity batch (Plum allows 200 getOrderDetails a minute). */
   lookupConcurrency: number;
@@ -81,5 +86,6 @@ function transientRecord(orderId: string, order: PlumOrderWire, placedAt: Date |
     poNumber: "", kind: null, fingerprint: null, subject: null, source: "LOOKUP", state: "PLACED", request: null,
     orderId, order, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 0, lastSentAt: null,
     nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: now, updatedAt: now, placedAt,
+    sends: [], existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 0, readAt: now,
   };
 }

@@ -1,48 +1,38 @@
-// Exactly one paid Plum order per poNumber. The ledger row is claimed before anything is sent; an unknown outcome
-// is reconciled through getOrderDetails, never re-sent blindly (docs/reliability-notes.md A5, docs/plum-api.md §6.3).
+// Exactly one paid Plum order per poNumber. This is the I/O shell around decide() (placement/decide.ts): it reads
+// the row, asks decide() what to do, writes ahead before every send, and records every answer it gets.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { toId, toInt, toNumber } from "../plum/lenient.js";
-import type { PlumCallResult } from "../plum/result.js";
-import { plumRequestBody, type CallJournal, type OrderLookup } from "../plum/PlumClient.js";
-import type { PlaceOrderData, PlumOrderWire } from "../plum/wire.js";
-import type { AttemptEntry, Lease, Ledger, OrderRecord, RecordPatch } from "../storage/ledger.js";
+import type { AttemptEntry } from "../plum/exchange.js";
+import { plumRequestBody } from "../plum/requestBody.js";
 import { PlaceOrderOutcome, type OrderFailure, type OrderKind } from "./errorCodes.js";
-import {
-  conflictFailure,
-  exhaustedFailure,
-  inProgressFailure,
-  NOT_PLACED_SERVER_ERROR_IDS,
-  NOT_SENT_CODES,
-  outcomeUnknownFailure,
-  rateLimitedFailure,
-  rejectionFailure,
-  unavailableFailure,
-} from "./failures.js";
+import { conflictFailure, inProgressFailure, outcomeUnknownFailure } from "./failures.js";
 import { fingerprint } from "./fingerprint.js";
-import { parsePlumDate } from "./orderView.js";
+import type { Lease, OrderRecord, RecordPatch } from "./orderRecord.js";
+import { decide, type Action } from "./placement/decide.js";
+import type { AlertReason, Driver, Evidence, PlacementPolicy } from "./placement/evidence.js";
+import type { PlacementStore, PlumPort } from "./placement/ports.js";
 import { toPlaceOrderData, type OrderRequest } from "./toPlaceOrderData.js";
 
-/** The slice of the Plum client this service needs (tests may pass their own). */
-export interface PlumGateway {
-  placeOrder(data: PlaceOrderData, journal?: CallJournal): Promise<PlumCallResult>;
-  getOrderDetails(lookup: OrderLookup, journal?: CallJournal): Promise<PlumCallResult>;
-}
-
 export interface PlacementOptions {
-  ledger: Ledger;
-  plum: PlumGateway;
+  store: PlacementStore;
+  plum: PlumPort;
   log: Logger;
   /** Identifies this replica in lease owners. */
   replicaId: string;
-  /** How long a not-found answer must trail the last send before it is trusted. */
-  settleMs: number;
-  maxBackoffMs: number;
-  maxSendAttempts: number;
-  /** Longer than one upstream call can take (timeouts + one token renewal), so a live holder never loses it. */
+  policy: PlacementPolicy;
+  /** How long a lease lasts; renewed every third of it while an exchange runs. */
   leaseMs: number;
-  clock?: () => Date;
+  /** A write-ahead that took longer than this (a paused process) is not followed by a send. Default 5000. */
+  sendGuardMs?: number;
+  /** Delays between retries of a write that failed after a send. Default 50, 250, 1000 ms. */
+  writeRetryDelaysMs?: readonly number[];
+  /** Monotonic milliseconds (tests pass a simulated clock). */
+  monotonic?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Starts a periodic task and returns its stop; tests may pass a no-op. */
+  every?: (ms: number, task: () => void) => () => void;
   onOutcome?: (kind: OrderKind | null, outcome: PlaceOrderOutcome, code: string | null) => void;
+  onAlert?: (reason: AlertReason) => void;
 }
 
 export interface PlacementResult {
@@ -52,40 +42,65 @@ export interface PlacementResult {
   errors: OrderFailure[];
 }
 
-/** Who drives a settle: a caller's mutation (answers the caller), a read (never sends), or the reconciler. */
-type Driver = "mutation" | "read" | "reconciler";
+/** An answer whose write failed even after retries: kept here and written by the reconciler. */
+interface Unwritten {
+  poNumber: string;
+  evidence: Evidence;
+  log: AttemptEntry[];
+}
+
+const MAX_STEPS = 8;
 
 export class PlacementService {
-  private readonly clock: () => Date;
+  private readonly unwritten: Unwritten[] = [];
+  private readonly monotonic: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly every: (ms: number, task: () => void) => () => void;
 
   constructor(private readonly options: PlacementOptions) {
-    this.clock = options.clock ?? (() => new Date());
+    this.monotonic = options.monotonic ?? (() => performance.now());
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.every =
+      options.every ??
+      ((ms, task) => {
+        const timer = setInterval(task, ms);
+        timer.unref();
+        return () => clearInterval(timer);
+      });
+  }
+
+  /** Answers held in memory because their write failed; the reconciler writes them. */
+  get unwrittenCount(): number {
+    return this.unwritten.length;
   }
 
   async place(request: OrderRequest, subject: string | null): Promise<PlacementResult> {
     const data = toPlaceOrderData(request);
     const print = fingerprint(request.kind, data);
     const lease = this.newLease();
-    // The request about to be sent goes on record with the claim itself: one commit, before anything leaves.
+    const claimStarted = this.monotonic();
+    // The request goes on record with the claim, which also writes attempt 1 ahead: one commit before it leaves.
     const requestEntry: AttemptEntry = {
       poNumber: data.poNumber, operation: "placeOrder", phase: "request", body: plumRequestBody("placeOrder", data),
-      httpStatus: null, errorCode: null, durationMs: null, at: lease.now,
+      httpStatus: null, errorCode: null, durationMs: null, at: new Date(),
     };
-    const claim = await this.options.ledger.claim(
+    const claim = await this.options.store.claim(
       { poNumber: data.poNumber, kind: request.kind, fingerprint: print, subject, request: data },
       lease,
       requestEntry,
     );
     let result: PlacementResult;
     try {
-      result = claim.claimed
-        ? await this.send(claim.record, lease.owner, "mutation", true)
-        : await this.resume(claim.record, print, subject, lease);
+      if (claim.claimed) {
+        const evidence = await this.send(claim.record, lease, 1, claimStarted, true);
+        result = await this.drive(claim.record, lease, "mutation", evidence.evidence, evidence.log);
+      } else {
+        result = await this.resume(claim.record, print, subject, lease);
+      }
     } catch (error) {
       // Once claimed, a failure of ours (the ledger, the token store) says nothing about Plum: the order may exist.
-      // Report it as unknown, hand the row to the reconciler, and never as a failure.
+      // The row stays leased until the lease runs out; then the reconciler settles it.
       this.options.log.error({ err: error, poNumber: data.poNumber }, "placement interrupted; the reconciler will settle it");
-      await this.options.ledger.update(data.poNumber, lease.owner, { nextCheckAt: this.clock() }, true).catch(() => null);
       result = pending([outcomeUnknownFailure(null)]);
     }
     this.options.onOutcome?.(request.kind, result.outcome, result.errors[0]?.code ?? null);
@@ -99,30 +114,41 @@ export class PlacementService {
     return result;
   }
 
-  /** A read found a PENDING row: ask Plum (never send) so the caller sees a placed order as soon as it exists. */
+  /**
+   * A read found a PENDING row: ask Plum (never send) so the caller sees a placed order as soon as it exists. A row
+   * is looked up at most once per look-up interval, whoever asks; concurrent readers find the lease taken.
+   */
   async refresh(record: OrderRecord): Promise<OrderRecord> {
-    if (record.state !== "PENDING" || !this.leaseIsFree(record)) return record;
+    if (record.state !== "PENDING") return record;
+    if (record.leaseUntil !== null && record.leaseUntil > record.readAt) return record;
+    const { lookupIntervalMs } = this.options.policy;
+    if (record.lastLookupAt !== null && record.readAt.getTime() < record.lastLookupAt.getTime() + lookupIntervalMs) return record;
     const lease = this.newLease();
-    const held = await this.options.ledger.acquireLease(record.poNumber, lease);
+    const held = await this.options.store.acquireLease(record.poNumber, lease);
     if (held === null) return record;
-    // settle() returns the row when it became PLACED; otherwise the caller has no order to show yet.
-    return (await this.settle(held, lease.owner, "read")).record ?? record;
+    const result = await this.drive(held, lease, "read", { kind: "none" }, []);
+    return result.record ?? (await this.options.store.findByPoNumber(record.poNumber)) ?? record;
   }
 
   /**
-   * One pass of the background reconciler over due PENDING rows; `keepGoing` is asked between rows so a stopping
-   * process does not start another upstream call. Returns how many rows it worked on (settled or rescheduled).
+   * One pass of the background reconciler: first the answers whose write failed, then the due PENDING rows. Each
+   * row's failure is logged and isolated; `keepGoing` is asked between rows so a stopping process starts no call.
    */
   async reconcileDue(limit: number, keepGoing: () => boolean = () => true): Promise<number> {
-    const due = await this.options.ledger.duePending(this.clock(), limit);
+    await this.flushUnwritten();
+    const due = await this.options.store.duePending(null, limit);
     let settled = 0;
     for (const row of due) {
       if (!keepGoing()) break;
-      const lease = this.newLease();
-      const held = await this.options.ledger.acquireLease(row.poNumber, lease);
-      if (held === null) continue; // another replica took it
-      await this.settle(held, lease.owner, "reconciler");
-      settled += 1;
+      try {
+        const lease = this.newLease();
+        const held = await this.options.store.acquireLease(row.poNumber, lease);
+        if (held === null) continue; // another replica took it
+        await this.drive(held, lease, "reconciler", { kind: "none" }, []);
+        settled += 1;
+      } catch (error) {
+        this.options.log.error({ err: error, poNumber: row.poNumber }, "reconciling one order failed; the others go on");
+      }
     }
     return settled;
   }
@@ -131,191 +157,196 @@ export class PlacementService {
     // A different order under a used poNumber (or someone else's poNumber) is refused without touching Plum.
     if (existing.fingerprint !== print || existing.subject !== subject) return rejected([conflictFailure()]);
     if (existing.state === "PLACED") return { outcome: PlaceOrderOutcome.REPLAYED, record: existing, errors: [] };
-    if (existing.state === "REJECTED") return rejected(existing.errors);
-    const held = await this.options.ledger.acquireLease(existing.poNumber, lease);
-    if (held === null) return pending([inProgressFailure()]);
-    return this.settle(held, lease.owner, "mutation");
+    if (existing.state === "REJECTED" && !existing.reopenable) return rejected(existing.errors);
+    const held = await this.options.store.acquireLease(existing.poNumber, lease, { reopen: existing.state === "REJECTED" });
+    if (held === null) return this.afterLostLease(existing.poNumber);
+    return this.drive(held, lease, "mutation", { kind: "none" }, []);
   }
 
-  /** We hold the lease on a PENDING row: find out what Plum has, then finish, wait, or send. */
-  private async settle(record: OrderRecord, owner: string, driver: Driver): Promise<PlacementResult> {
-    const lastError = record.errors[0];
-    const provablyUnsent = record.sendAttempts === 0 && lastError !== undefined && NOT_SENT_CODES.has(lastError.code);
-    if (provablyUnsent) {
-      if (driver === "read") return this.release(record, owner, {}, pendingFor(record));
-      return this.send(record, owner, driver);
-    }
-    const lookup = await this.options.plum.getOrderDetails({ poNumber: record.poNumber });
-    if (lookup.kind === "ok") return this.adopt(record, owner, lookup.order, {});
-    const now = this.clock();
-    if (lookup.kind !== "notFound") {
-      return this.release(record, owner, { nextCheckAt: this.backoff(record, now, lookup) }, pendingFor(record));
-    }
-    const lastSent = record.lastSentAt ?? record.createdAt;
-    const settleAt = new Date(lastSent.getTime() + this.options.settleMs);
-    if (now < settleAt) {
-      // Too early to trust "not found": Plum may still be writing the order.
-      return this.release(record, owner, { nextCheckAt: settleAt }, pendingFor(record));
-    }
-    // Plum has no such order: the last attempt created nothing.
-    const serverErrorId = lastError?.upstreamErrorId ?? null;
-    if (serverErrorId !== null && NOT_PLACED_SERVER_ERROR_IDS.has(serverErrorId)) {
-      return this.reject(record, owner, rejectionFailure(serverErrorId, false), {});
-    }
-    if (record.sendAttempts >= this.options.maxSendAttempts) {
-      return this.reject(record, owner, exhaustedFailure(record.sendAttempts), {});
-    }
-    // A read never sends; it hands the row to the reconciler, unless the row waits for its caller's retry (no
-    // check scheduled: the caller was told REJECTED, nothing sent) and must not be placed behind the caller's back.
-    if (driver === "read") {
-      return this.release(record, owner, { nextCheckAt: record.nextCheckAt === null ? null : now }, pendingFor(record));
-    }
-    return this.send(record, owner, driver);
-  }
-
-  private async send(record: OrderRecord, owner: string, driver: Driver, requestRecorded = false): Promise<PlacementResult> {
-    if (record.request === null) throw new Error(`ledger row ${record.poNumber} has no request to send`);
-    // Responses are written with the row's next update (one commit); every path below carries `sent` into it.
-    const journal: CallJournal = { requestRecorded, deferred: [] };
-    const result = await this.options.plum.placeOrder(record.request, journal);
-    // Plum may go on processing a request after we stop waiting for it (a timeout, a reset), so the settle window
-    // runs from the end of the attempt, not its start: lastSentAt is the last instant the request was in flight.
-    const sentAt = this.clock();
-    const sent: RecordPatch = { sendAttempts: record.sendAttempts + 1, lastSentAt: sentAt, attempts: journal.deferred };
-    switch (result.kind) {
-      case "ok":
-        return this.markPlaced(record, owner, result.order, sent);
-      case "duplicatePoNumber": {
-        // Plum already has an order under this poNumber: an earlier attempt of ours, or another client's order.
-        const lookup = await this.options.plum.getOrderDetails({ poNumber: record.poNumber }, journal);
-        if (lookup.kind === "ok") return this.adopt(record, owner, lookup.order, sent);
-        return this.unknown(record, owner, sent, sentAt, null);
+  /** We hold the lease on a PENDING row: decide, act, repeat until the row is final or waits. */
+  private async drive(start: OrderRecord, lease: Lease, driver: Driver, first: Evidence, firstLog: AttemptEntry[]): Promise<PlacementResult> {
+    let row = start;
+    let evidence = first;
+    let log = firstLog;
+    for (let step = 0; step < MAX_STEPS; step += 1) {
+      const { patch, action } = decide(row, evidence, { now: row.readAt, driver, policy: this.options.policy });
+      if (action.type === "send") {
+        const startedAt = this.monotonic();
+        const written = await this.options.store.update(row.poNumber, lease.owner, { ...patch, attempts: log }, false, {
+          version: row.version,
+          live: true,
+        });
+        log = [];
+        if (written === null) {
+          const again = await this.stillOurs(row.poNumber, lease);
+          if (again === null) return this.lostLease(row.poNumber, evidence, []);
+          row = again;
+          continue;
+        }
+        row = written;
+        ({ evidence, log } = await this.send(row, lease, action.attempt, startedAt, false));
+        continue;
       }
+      if (action.type === "lookup") {
+        // What decide() learned so far is carried to the next step and written with the final decision.
+        row = { ...row, sends: patch.sends ?? row.sends, existence: patch.existence ?? row.existence, lastLookupAt: patch.lastLookupAt ?? row.lastLookupAt };
+        const by = "orderId" in action.target ? "orderId" : "poNumber";
+        // The row's read time is database time no later than the look-up leaves: a conservative start.
+        const startedAt = row.readAt;
+        const exchange = await this.withRenewal(row.poNumber, lease, () => this.options.plum.getOrderDetails(action.target));
+        evidence = { kind: "lookup", startedAt, by, result: exchange.result };
+        log = [...log, ...exchange.log];
+        continue;
+      }
+      const final = await this.commit(row, lease, { ...patch, attempts: log }, evidence);
+      if (final === "retry") {
+        const again = await this.stillOurs(row.poNumber, lease);
+        if (again === null) return this.lostLease(row.poNumber, evidence, []);
+        row = again;
+        log = [];
+        continue;
+      }
+      if (final === null) return pending(actionErrors(action));
+      return this.report(final, action);
+    }
+    // Bounded: a row that keeps changing under us is left to the reconciler.
+    await this.options.store.update(row.poNumber, lease.owner, { attempts: log }, true).catch(() => null);
+    return pending(row.errors.length > 0 ? row.errors : [outcomeUnknownFailure(null)]);
+  }
+
+  /** Sends attempt `attempt`, unless the write-ahead took so long that the lease may have moved on. */
+  private async send(row: OrderRecord, lease: Lease, attempt: number, startedAt: number, requestOnRecord: boolean) {
+    const request = row.request;
+    if (request === null) throw new Error(`ledger row ${row.poNumber} has no request to send`);
+    const guardMs = this.options.sendGuardMs ?? 5_000;
+    if (this.monotonic() - startedAt > guardMs) {
+      this.options.log.warn({ poNumber: row.poNumber, attempt }, "write-ahead was too slow; the attempt is not sent");
+      const evidence: Evidence = { kind: "answer", attempt, result: { kind: "notSent", errorCode: "SEND_GUARD" } };
+      return { evidence, log: [] as AttemptEntry[] };
+    }
+    const exchange = await this.withRenewal(row.poNumber, lease, () => this.options.plum.placeOrder(request, requestOnRecord));
+    if (exchange.result.kind === "unknown") {
+      this.options.log.warn({ poNumber: row.poNumber, upstreamErrorId: exchange.result.errorId }, "order outcome unknown; will reconcile");
+    }
+    const evidence: Evidence = { kind: "answer", attempt, result: exchange.result };
+    return { evidence, log: exchange.log };
+  }
+
+  /**
+   * Writes a final or waiting decision and releases the lease. A throwing write is retried; if it still fails the
+   * evidence is kept in memory for the reconciler. null: kept in memory; "retry": the row moved, decide again.
+   */
+  private async commit(row: OrderRecord, lease: Lease, patch: RecordPatch, evidence: Evidence): Promise<OrderRecord | null | "retry"> {
+    const delays = this.options.writeRetryDelaysMs ?? [50, 250, 1_000];
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const written = await this.options.store.update(row.poNumber, lease.owner, patch, true, { version: row.version });
+        return written ?? "retry";
+      } catch (error) {
+        const delay = delays[attempt];
+        if (delay === undefined) {
+          this.options.log.error({ err: error, poNumber: row.poNumber }, "could not record Plum's answer; kept for the reconciler");
+          if (evidence.kind !== "none") this.unwritten.push({ poNumber: row.poNumber, evidence, log: patch.attempts ?? [] });
+          return null;
+        }
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  /** Evidence whose write failed, applied by whoever holds the row now (the facts only; PLACED is safe to set). */
+  private async flushUnwritten(): Promise<void> {
+    for (const item of this.unwritten.splice(0)) {
+      try {
+        await this.recordEvidence(item);
+      } catch (error) {
+        this.unwritten.push(item);
+        this.options.log.error({ err: error, poNumber: item.poNumber }, "could not record a kept answer yet");
+        return;
+      }
+    }
+  }
+
+  private async recordEvidence(item: Unwritten): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const row = await this.options.store.findByPoNumber(item.poNumber);
+      if (row === null || row.state !== "PENDING") {
+        if (item.log.length > 0) await this.options.store.update(item.poNumber, null, { attempts: item.log }, false);
+        return;
+      }
+      const { patch, action } = decide(row, item.evidence, { now: row.readAt, driver: "read", policy: this.options.policy });
+      const facts: RecordPatch =
+        action.type === "placed"
+          ? { ...patch, attempts: item.log }
+          : { sends: patch.sends, existence: patch.existence, lastLookupAt: patch.lastLookupAt, nextCheckAt: row.readAt, attempts: item.log };
+      const written = await this.options.store.update(item.poNumber, null, facts, false, { version: row.version });
+      if (written !== null) return;
+    }
+    throw new Error("the row kept changing");
+  }
+
+  private async withRenewal<T>(poNumber: string, lease: Lease, fn: () => Promise<T>): Promise<T> {
+    const stop = this.every(Math.max(1, Math.floor(lease.ms / 3)), () => {
+      void this.options.store.renewLease(poNumber, lease).catch(() => false);
+    });
+    try {
+      return await fn();
+    } finally {
+      stop();
+    }
+  }
+
+  /** After a write that did not apply: the row again if we still hold its lease, else null. */
+  private async stillOurs(poNumber: string, lease: Lease): Promise<OrderRecord | null> {
+    const row = await this.options.store.findByPoNumber(poNumber);
+    return row !== null && row.state === "PENDING" && row.leaseOwner === lease.owner ? row : null;
+  }
+
+  private report(final: OrderRecord, action: Action): PlacementResult {
+    const po = final.poNumber;
+    switch (action.type) {
+      case "placed":
+        this.options.log.info({ poNumber: po, orderId: action.orderId }, "order placed");
+        return { outcome: PlaceOrderOutcome.PLACED, record: final, errors: [] };
       case "rejected":
-        return this.reject(record, owner, rejectionFailure(result.errorId, result.operatorValidation), sent);
-      case "rateLimited":
-        return this.notSent(record, owner, driver, rateLimitedFailure(result.penaltySeconds), result.penaltySeconds, journal.deferred);
-      case "unauthorized":
-      case "notSent":
-        return this.notSent(record, owner, driver, unavailableFailure(), 0, journal.deferred);
-      case "unknown":
-        return this.unknown(record, owner, sent, sentAt, result.errorId);
-      case "notFound":
-        return this.unknown(record, owner, sent, sentAt, null);
+        this.options.log.info({ poNumber: po, code: action.failure.code, upstreamErrorId: action.failure.upstreamErrorId }, "order rejected");
+        return rejected([action.failure]);
+      default:
+        if (action.type === "wait" && action.alert !== null) {
+          this.options.onAlert?.(action.alert);
+          this.options.log.error({ alert: action.alert, poNumber: po }, "order needs an operator: it may exist at Plum; left PENDING");
+        }
+        return pending(actionErrors(action));
     }
   }
 
-  private unknown(record: OrderRecord, owner: string, sent: RecordPatch, sentAt: Date, errorId: string | null) {
-    const failure = outcomeUnknownFailure(errorId);
-    this.options.log.warn({ poNumber: record.poNumber, upstreamErrorId: errorId }, "order outcome unknown; will reconcile");
-    const nextCheckAt = new Date(sentAt.getTime() + this.options.settleMs);
-    return this.release(record, owner, { ...sent, errors: [failure], nextCheckAt }, pending([failure]));
-  }
-
-  /**
-   * Nothing reached Plum. A caller is told so (REJECTED, retryable with the same poNumber) and the row waits for
-   * that retry; when the reconciler was sending (the caller was already told PENDING) it keeps trying.
-   */
-  private notSent(
-    record: OrderRecord,
-    owner: string,
-    driver: Driver,
-    failure: OrderFailure,
-    penaltySeconds: number,
-    attempts: AttemptEntry[],
-  ) {
-    const now = this.clock();
-    const nextCheckAt =
-      driver === "reconciler"
-        ? new Date(Math.max(this.backoff(record, now, null).getTime(), now.getTime() + penaltySeconds * 1000))
-        : null;
-    // Only a row that never reached Plum may record a not-sent failure (settle() skips the lookup for those).
-    const errors = record.sendAttempts === 0 ? [failure] : record.errors;
-    const outcome = driver === "reconciler" ? pending(errors) : rejected([failure]);
-    return this.release(record, owner, { errors, nextCheckAt, attempts }, outcome);
-  }
-
-  /**
-   * Plum holds an order under our poNumber that no answer to our own send confirmed: it is ours unless it provably
-   * is a different order (another Plum client used the poNumber). Plum keeps one order per poNumber, so then none of
-   * our attempts placed anything, and handing the caller someone else's order would be wrong.
-   */
-  private async adopt(record: OrderRecord, owner: string, order: PlumOrderWire, patch: RecordPatch) {
-    if (record.request === null || !isAnotherOrder(record.request, order)) return this.markPlaced(record, owner, order, patch);
-    // Plum refused our first-ever send as a duplicate: no attempt of ours can have made the order it holds.
-    if (record.sendAttempts === 0 && patch.sendAttempts === 1) {
-      this.options.log.warn({ poNumber: record.poNumber }, "poNumber is taken at Plum by a different order");
-      return this.reject(record, owner, conflictFailure(), patch);
+  /** The lease moved on while we held evidence: record it for whoever holds the row now, then report. */
+  private async lostLease(poNumber: string, evidence: Evidence, log: AttemptEntry[]): Promise<PlacementResult> {
+    if (evidence.kind !== "none" || log.length > 0) {
+      const item = { poNumber, evidence, log };
+      await this.recordEvidence(item).catch(() => this.unwritten.push(item));
     }
-    // An earlier attempt of ours had an unknown outcome: the order Plum holds may be ours, reported differently
-    // (a converted denomination, a parent product id). Neither "nothing was placed" (the caller could order again)
-    // nor "placed" (it may be someone else's) is safe: keep it pending and ask a person.
-    this.options.log.error(
-      { alert: "po_number_held_by_different_order", poNumber: record.poNumber },
-      "Plum holds an order under this poNumber that differs from ours; left PENDING for an operator",
-    );
-    const nextCheckAt = new Date(this.clock().getTime() + this.options.maxBackoffMs);
-    return this.release(record, owner, { ...patch, nextCheckAt }, pendingFor(record));
+    return this.afterLostLease(poNumber);
   }
 
-  private async markPlaced(record: OrderRecord, owner: string, order: PlumOrderWire, patch: RecordPatch) {
-    const orderId = toId(order.orderId);
-    if (orderId === null) return this.unknown(record, owner, patch, this.clock(), null);
-    const placed = await this.options.ledger.update(
-      record.poNumber,
-      owner,
-      {
-        ...patch,
-        state: "PLACED",
-        orderId,
-        order,
-        errors: [],
-        nextCheckAt: null,
-        placedAt: parsePlumDate(order.orderDate) ?? this.clock(),
-      },
-      true,
-    );
-    this.options.log.info({ poNumber: record.poNumber, orderId }, "order placed");
-    return placed === null
-      ? this.afterLostLease(record.poNumber)
-      : { outcome: PlaceOrderOutcome.PLACED, record: placed, errors: [] };
-  }
-
-  private async reject(record: OrderRecord, owner: string, failure: OrderFailure, patch: RecordPatch) {
-    this.options.log.info({ poNumber: record.poNumber, code: failure.code, upstreamErrorId: failure.upstreamErrorId }, "order rejected");
-    return this.release(record, owner, { ...patch, state: "REJECTED", errors: [failure], nextCheckAt: null }, rejected([failure]));
-  }
-
-  private async release(record: OrderRecord, owner: string, patch: RecordPatch, result: PlacementResult) {
-    const updated = await this.options.ledger.update(record.poNumber, owner, patch, true);
-    return updated === null ? this.afterLostLease(record.poNumber) : result;
-  }
-
-  /** Our lease was taken over (we outlived it): report what the ledger says now. */
+  /** Our lease was taken over (we outlived it) or never ours: report what the ledger says now. */
   private async afterLostLease(poNumber: string): Promise<PlacementResult> {
-    const now = await this.options.ledger.findByPoNumber(poNumber);
+    const now = await this.options.store.findByPoNumber(poNumber);
     if (now?.state === "PLACED") return { outcome: PlaceOrderOutcome.PLACED, record: now, errors: [] };
     if (now?.state === "REJECTED") return rejected(now.errors);
     return pending([inProgressFailure()]);
   }
 
-  /** Exponential in the time since the last send, at least the settle window and the upstream's penalty. */
-  private backoff(record: OrderRecord, now: Date, result: PlumCallResult | null): Date {
-    const since = now.getTime() - (record.lastSentAt ?? record.createdAt).getTime();
-    const penaltyMs = result?.kind === "rateLimited" ? result.penaltySeconds * 1000 : 0;
-    const delay = Math.min(Math.max(this.options.settleMs, since, penaltyMs), this.options.maxBackoffMs);
-    return new Date(now.getTime() + delay);
-  }
-
-  private leaseIsFree(record: OrderRecord): boolean {
-    return record.leaseOwner === null || record.leaseUntil === null || record.leaseUntil <= this.clock();
-  }
-
   private newLease(): Lease {
-    const now = this.clock();
     // One owner per operation, not per replica: two requests in one process must not share a lease.
-    return { owner: `${this.options.replicaId}:${randomUUID()}`, now, until: new Date(now.getTime() + this.options.leaseMs) };
+    return { owner: `${this.options.replicaId}:${randomUUID()}`, ms: this.options.leaseMs };
   }
+}
+
+function actionErrors(action: Action): OrderFailure[] {
+  if (action.type === "wait") return action.errors;
+  if (action.type === "rejected") return [action.failure];
+  return [outcomeUnknownFailure(null)];
 }
 
 function rejected(errors: OrderFailure[]): PlacementResult {
@@ -324,23 +355,4 @@ function rejected(errors: OrderFailure[]): PlacementResult {
 
 function pending(errors: OrderFailure[]): PlacementResult {
   return { outcome: PlaceOrderOutcome.PENDING, record: null, errors };
-}
-
-/**
- * True only when Plum's order differs from what we sent in product, denomination or quantity. A field Plum left out
- * proves nothing: wrongly calling our own order someone else's would tell the caller nothing was placed.
- */
-function isAnotherOrder(sent: PlaceOrderData, order: PlumOrderWire): boolean {
-  const differs = (theirs: number | null, ours: number) => theirs !== null && theirs !== ours;
-  const item = order.voucherDetails?.[0];
-  return (
-    differs(toInt(item?.productId), sent.productId) ||
-    differs(toNumber(item?.denomination), sent.denomination) ||
-    differs(toInt(order.quantity), sent.quantity)
-  );
-}
-
-/** A PENDING answer always carries a reason; a row recovered after a crash has none recorded yet. */
-function pendingFor(record: OrderRecord): PlacementResult {
-  return pending(record.errors.length > 0 ? record.errors : [outcomeUnknownFailure(null)]);
 }

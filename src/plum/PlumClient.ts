@@ -1,18 +1,12 @@
 // The one way this service talks to Plum: a dedicated undici Pool (keep-alive, capped connections, explicit
 // timeouts), every request and response handed to the recorder, one renew-and-retry on an expired token.
 import { Pool } from "undici";
-import type { AttemptEntry } from "../storage/ledger.js";
+import type { AttemptEntry, Exchange } from "./exchange.js";
+import { plumRequestBody } from "./requestBody.js";
 import { classifyResponse, classifyTransportError } from "./classify.js";
 import type { PlumCallResult } from "./result.js";
 import type { AccessTokenSource } from "./tokens.js";
-import {
-  PLUM_TAG,
-  PlumOperation,
-  type GetOrderDetailsData,
-  type PlaceOrderData,
-  type PlumOperationName,
-  type PlumRequestBody,
-} from "./wire.js";
+import type { GetOrderDetailsData, PlaceOrderData, PlumOperationName } from "./wire.js";
 
 export interface PlumClientOptions {
   apiUrl: string;
@@ -41,12 +35,11 @@ export type OrderLookup = { orderId: string } | { poNumber: string };
 export interface CallJournal {
   requestRecorded: boolean;
   deferred: AttemptEntry[];
+  /** Requests are collected too instead of written before they leave (the caller wrote its own write-ahead). */
+  collectRequests?: boolean;
 }
 
-/** The exact JSON body of a Plum call (also what the attempt log stores). */
-export function plumRequestBody(operation: PlumOperationName, data: object): string {
-  return JSON.stringify({ query: PlumOperation[operation], tag: PLUM_TAG, variables: { data } } satisfies PlumRequestBody<object>);
-}
+export { plumRequestBody } from "./requestBody.js";
 
 export class PlumClient {
   private readonly pool: Pool;
@@ -83,6 +76,23 @@ export class PlumClient {
     return this.call("getOrderDetails", data, "poNumber" in lookup ? lookup.poNumber : null, journal);
   }
 
+  /**
+   * The placement engine's calls: nothing is written here; every request and response (a renewed-token retry
+   * included) comes back in `log` for the caller to commit with its next ledger write. `requestOnRecord`: the first
+   * request is already committed (the write-ahead wrote it).
+   */
+  async exchangePlaceOrder(data: PlaceOrderData, requestOnRecord: boolean): Promise<Exchange> {
+    const journal: CallJournal = { requestRecorded: requestOnRecord, deferred: [], collectRequests: true };
+    const result = await this.call("placeOrder", data, data.poNumber, journal);
+    return { result, log: journal.deferred };
+  }
+
+  async exchangeOrderDetails(lookup: OrderLookup): Promise<Exchange> {
+    const journal: CallJournal = { requestRecorded: false, deferred: [], collectRequests: true };
+    const result = await this.getOrderDetails(lookup, journal);
+    return { result, log: journal.deferred };
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
@@ -117,11 +127,16 @@ export class PlumClient {
   ): Promise<PlumCallResult> {
     // The request is on record before it leaves: a crash after sending still leaves a trace to reconcile from.
     if (!requestRecorded) {
-      // Deferred entries go first so the log keeps the order things happened in.
-      for (const entry of journal?.deferred.splice(0) ?? []) await this.options.record(entry);
-      await this.options.record({
+      const request: AttemptEntry = {
         poNumber, operation, phase: "request", body, httpStatus: null, errorCode: null, durationMs: null, at: new Date(),
-      });
+      };
+      if (journal?.collectRequests) {
+        journal.deferred.push(request);
+      } else {
+        // Deferred entries go first so the log keeps the order things happened in.
+        for (const entry of journal?.deferred.splice(0) ?? []) await this.options.record(entry);
+        await this.options.record(request);
+      }
     }
     const started = performance.now();
     let result: PlumCallResult;

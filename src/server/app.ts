@@ -84,18 +84,23 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     observe: (operation, outcome, seconds) => metrics.plumDuration.observe({ operation, outcome }, seconds),
   });
 
-  const upstreamBudgetMs = config.plum.connectTimeoutMs + config.plum.headersTimeoutMs + config.plum.bodyTimeoutMs;
   const placement = new PlacementService({
-    ledger,
-    plum,
+    store: ledger,
+    // The engine's calls return what they exchanged; the engine commits it with its next ledger write.
+    plum: {
+      placeOrder: (data, requestOnRecord) => plum.exchangePlaceOrder(data, requestOnRecord),
+      getOrderDetails: (lookup) => plum.exchangeOrderDetails(lookup),
+    },
     log,
     replicaId,
-    settleMs: config.reconcile.settleMs,
-    maxBackoffMs: config.reconcile.maxBackoffMs,
-    maxSendAttempts: config.reconcile.maxSendAttempts,
-    // Each Plum exchange and token refresh is hard-capped at the budget. The longest operation: send, wait for
-    // another replica's refresh, refresh, resend, look up after a duplicate (and renew for that), plus slack.
-    leaseMs: 6 * upstreamBudgetMs + 10_000,
+    policy: {
+      settleMs: config.reconcile.settleMs,
+      maxProcessingMs: config.reconcile.maxProcessingMs,
+      lookupIntervalMs: config.reconcile.lookupIntervalMs,
+      maxBackoffMs: config.reconcile.maxBackoffMs,
+      maxSendAttempts: config.reconcile.maxSendAttempts,
+    },
+    leaseMs: config.reconcile.leaseMs,
     onOutcome: (kind, outcome, code) => metrics.orders.inc({ kind: kind ?? "unknown", outcome, code: code ?? "none" }),
   });
   const reader = new OrderReader({ ledger, plum, placement, lookupConcurrency: 4 });

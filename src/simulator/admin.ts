@@ -1,4 +1,5 @@
 // HTTP control endpoints under /__simulator, for the embedded simulator and multi-process tests. No auth.
+import { parseBehaviourPatch } from "./behaviour.js";
 import { DeliverError, type SimulatorCore } from "./core.js";
 import { parseFaultSpec } from "./faults.js";
 import { parseJson } from "./http.js";
@@ -19,9 +20,24 @@ function jsonBody(raw: string): { ok: true; value: unknown } | { ok: false } {
   return parsed.ok ? parsed : { ok: false };
 }
 
+/** Order ids per non-empty poNumber, oldest first: more than one only when de-duplication is off. */
+function orderIdsByPoNumber(core: SimulatorCore): Record<string, number[]> {
+  // A Map, not an object literal: a poNumber is client text and may well be "__proto__".
+  const index = new Map<string, number[]>();
+  for (const order of core.book.all()) {
+    if (order.poNumber === "") continue;
+    const ids = index.get(order.poNumber);
+    if (ids === undefined) index.set(order.poNumber, [order.orderId]);
+    else ids.push(order.orderId);
+  }
+  return Object.fromEntries(index);
+}
+
 export function simulatorState(core: SimulatorCore): Record<string, unknown> {
   return {
     orders: core.book.all(),
+    ordersByPoNumber: orderIdsByPoNumber(core),
+    behaviour: core.behaviour.get(),
     counts: core.calls.counts(),
     balance: core.book.balanceUsd,
     tokens: core.tokens.pair,
@@ -53,6 +69,12 @@ export async function handleAdmin(core: SimulatorCore, method: string, path: str
     if (!parsed.ok) return badRequest(parsed.error);
     core.faults.push(parsed.spec);
     return jsonReply(201, { faults: core.faults.pending() });
+  }
+  if (method === "POST" && route === "/behaviour") {
+    const body = jsonBody(raw);
+    const parsed = body.ok ? parseBehaviourPatch(body.value) : { ok: false as const, error: "body must be JSON" };
+    if (!parsed.ok) return badRequest(parsed.error);
+    return jsonReply(200, { behaviour: core.behaviour.update(parsed.patch) });
   }
   if (method === "DELETE" && route === "/faults") {
     core.faults.clear();

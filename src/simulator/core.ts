@@ -1,11 +1,14 @@
 // The simulator's state and operations, shared by the HTTP routes, the admin endpoints and the
 // programmatic PlumSimulator handle.
 import { setTimeout as sleep } from "node:timers/promises";
+import { BehaviourSettings, type SimBehaviour } from "./behaviour.js";
 import { CallLog } from "./callLog.js";
-import { FaultQueue } from "./faults.js";
+import { FaultQueue, type OtherOrderMode } from "./faults.js";
 import { getOrderDetails } from "./getOrderDetails.js";
+import { LookupView } from "./lookupView.js";
 import { OrderBook, type SimOrder } from "./orderBook.js";
 import { placeOrderWire } from "./orderWire.js";
+import { getOtherOrderDetails } from "./otherOrder.js";
 import { placeOrder } from "./placeOrder.js";
 import { RateLimiter } from "./rateLimiter.js";
 import { successReply, type SimReply } from "./responses.js";
@@ -26,6 +29,7 @@ export interface CoreOptions {
   invalidateOldAccessTokenOnRefresh: boolean;
   accessTokenTtlSeconds: number;
   firstOrderId: number;
+  behaviour: SimBehaviour;
 }
 
 export class DeliverError extends Error {
@@ -41,14 +45,17 @@ export class DeliverError extends Error {
 export class SimulatorCore {
   private readonly shutdown = new AbortController();
   private readonly autoDeliveries = new Map<number, NodeJS.Timeout>();
+  private readonly deferred = new Set<NodeJS.Timeout>();
   readonly book: OrderBook;
   readonly tokens: TokenStore;
   readonly faults = new FaultQueue();
   readonly calls: CallLog;
   readonly rateLimiter: RateLimiter;
   readonly webhooks: WebhookEmitter;
+  readonly behaviour: BehaviourSettings;
 
   constructor(private readonly options: CoreOptions) {
+    this.behaviour = new BehaviourSettings(options.behaviour);
     this.book = new OrderBook(options.balance, options.firstOrderId);
     this.tokens = new TokenStore(options);
     this.calls = new CallLog(options.recordCalls);
@@ -61,14 +68,37 @@ export class SimulatorCore {
   }
 
   placeOrder(data: unknown): SimReply {
-    const outcome = placeOrder(data, this.book, new Date());
+    const outcome = placeOrder(data, this.book, new Date(), { deduplicatePoNumbers: this.behaviour.deduplicatePoNumbers });
     if (!outcome.ok) return outcome.reply;
     if (outcome.order.deliveryStatus === "pending") this.scheduleAutoDelivery(outcome.order.orderId);
     return successReply("placeOrder", placeOrderWire(outcome.order));
   }
 
   getOrderDetails(data: unknown): SimReply {
-    return getOrderDetails(data, this.book);
+    return getOrderDetails(data, this.lookupView());
+  }
+
+  /** getOrderDetails under the lookupAnswersOther fault. */
+  getOtherOrderDetails(data: unknown, mode: OtherOrderMode): SimReply {
+    return getOtherOrderDetails(data, this.lookupView(), mode);
+  }
+
+  /**
+   * Runs `operation` after `ms` whatever became of the request that asked for it (slowProcessing), unless reset()
+   * or close() comes first: a reset simulator must not grow orders from a previous test.
+   */
+  defer(ms: number, operation: () => void): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.deferred.delete(timer);
+      try {
+        operation();
+      } catch (error) {
+        // No request is left to answer with a 500; a warning keeps the failure visible without crashing the host.
+        process.emitWarning(`simulator: deferred operation failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }, ms);
+    this.deferred.add(timer);
   }
 
   /** Completes a pending order and awaits its webhook attempts. */
@@ -102,15 +132,28 @@ export class SimulatorCore {
     this.faults.clear();
     this.rateLimiter.reset();
     this.webhooks.reset();
+    this.behaviour.reset();
     for (const timer of this.autoDeliveries.values()) clearTimeout(timer);
     this.autoDeliveries.clear();
+    this.cancelDeferred();
   }
 
   async close(): Promise<void> {
     this.shutdown.abort();
     for (const timer of this.autoDeliveries.values()) clearTimeout(timer);
     this.autoDeliveries.clear();
+    this.cancelDeferred();
     await this.webhooks.close();
+  }
+
+  /** The orders getOrderDetails can see now (the look-up lag hides the youngest). */
+  private lookupView(): LookupView {
+    return new LookupView(this.book, this.behaviour.lookupLagMs, Date.now());
+  }
+
+  private cancelDeferred(): void {
+    for (const timer of this.deferred) clearTimeout(timer);
+    this.deferred.clear();
   }
 
   private scheduleAutoDelivery(orderId: number): void {

@@ -2,6 +2,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { PLUM_API_PATH } from "../plum/wire.js";
+import { DEFAULT_BEHAVIOUR, type SimBehaviour } from "./behaviour.js";
 import { SimulatorCore, type CoreOptions } from "./core.js";
 import type { FaultSpec } from "./faults.js";
 import type { SimOrder } from "./orderBook.js";
@@ -25,6 +26,10 @@ function coreOptions(options: SimulatorOptions): CoreOptions {
     invalidateOldAccessTokenOnRefresh: options.invalidateOldAccessTokenOnRefresh ?? false,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
     firstOrderId: options.firstOrderId ?? DEFAULT_FIRST_ORDER_ID,
+    behaviour: {
+      deduplicatePoNumbers: options.deduplicatePoNumbers ?? DEFAULT_BEHAVIOUR.deduplicatePoNumbers,
+      lookupLagMs: options.lookupLagMs ?? DEFAULT_BEHAVIOUR.lookupLagMs,
+    },
   };
 }
 
@@ -71,6 +76,9 @@ export async function createPlumSimulator(options: SimulatorOptions = {}): Promi
         by.orderId !== undefined ? core.book.get(by.orderId) : by.poNumber !== undefined ? core.book.getByPoNumber(by.poNumber) : undefined;
       return order === undefined ? undefined : snapshot(order);
     },
+    ordersByPoNumber: (poNumber: string) => core.book.ordersByPoNumber(poNumber).map(snapshot),
+    setBehaviour: (partial: Partial<SimBehaviour>) => core.behaviour.update(partial),
+    behaviour: () => core.behaviour.get(),
     async deliver(orderId: number, status?: "delivered" | "canceled"): Promise<void> {
       await core.deliver(orderId, status);
     },

@@ -34,10 +34,13 @@ export interface SimOrder {
 
 export type NewOrder = Omit<SimOrder, "orderId">;
 
-/** Orders by id plus an O(1) poNumber index, and the USD wallet they are paid from. */
+/**
+ * Orders by id plus an O(1) poNumber index, and the USD wallet they are paid from. The index keeps every order per
+ * poNumber, oldest first: with de-duplication off (behaviour.ts) several orders may share one.
+ */
 export class OrderBook {
   private readonly byId = new Map<number, SimOrder>();
-  private readonly byPoNumber = new Map<string, SimOrder>();
+  private readonly byPoNumber = new Map<string, SimOrder[]>();
   private nextOrderId: number;
   private balance: number;
 
@@ -62,7 +65,11 @@ export class OrderBook {
     const created: SimOrder = { orderId: this.nextOrderId++, ...order };
     this.balance = Math.round((this.balance - created.amountChargedUsd) * 100) / 100;
     this.byId.set(created.orderId, created);
-    if (created.poNumber !== "") this.byPoNumber.set(created.poNumber, created);
+    if (created.poNumber !== "") {
+      const sharing = this.byPoNumber.get(created.poNumber);
+      if (sharing === undefined) this.byPoNumber.set(created.poNumber, [created]);
+      else sharing.push(created);
+    }
     return created;
   }
 
@@ -74,8 +81,14 @@ export class OrderBook {
     return this.byId.get(orderId);
   }
 
+  /** The first order placed with this poNumber. */
   getByPoNumber(poNumber: string): SimOrder | undefined {
-    return this.byPoNumber.get(poNumber);
+    return this.byPoNumber.get(poNumber)?.[0];
+  }
+
+  /** Every order placed with this poNumber, oldest first ([] for ""). */
+  ordersByPoNumber(poNumber: string): SimOrder[] {
+    return [...(this.byPoNumber.get(poNumber) ?? [])];
   }
 
   hasPoNumber(poNumber: string): boolean {

@@ -7,6 +7,11 @@ import type { OrderBook, SimOrder } from "./orderBook.js";
 import { priceOrder } from "./pricing.js";
 import { businessError, type SimReply } from "./responses.js";
 
+/** The behaviour settings (behaviour.ts) placeOrder depends on. */
+export interface PlaceOrderRules {
+  readonly deduplicatePoNumbers: boolean;
+}
+
 export type PlaceOrderOutcome = { readonly ok: true; readonly order: SimOrder } | { readonly ok: false; readonly reply: SimReply };
 
 const PO_NUMBER_MAX_LENGTH = 100;
@@ -94,7 +99,7 @@ function operatorMismatch(product: SimProduct, meta: Record<string, string>): st
     : `Operator validation failed: ${meta["topupPhoneCode"]} ${meta["topupPhoneNumber"]} is not a ${operator.name} number`;
 }
 
-export function placeOrder(data: unknown, book: OrderBook, now: Date): PlaceOrderOutcome {
+export function placeOrder(data: unknown, book: OrderBook, now: Date, rules: PlaceOrderRules): PlaceOrderOutcome {
   const request = parseRequest(data);
   if (typeof request === "string") return validationError(request);
 
@@ -134,8 +139,9 @@ export function placeOrder(data: unknown, book: OrderBook, now: Date): PlaceOrde
   }
 
   // Assumption: Plum documents that a repeated poNumber is rejected but not how; PLE10004/422 is the closest
-  // documented code (docs/plum-api.md §2.2, §6.4). Empty poNumbers are never unique-checked.
-  if (request.poNumber !== "" && book.hasPoNumber(request.poNumber)) {
+  // documented code (docs/plum-api.md §2.2, §6.4). Empty poNumbers are never unique-checked. With
+  // deduplicatePoNumbers off the check is skipped, so a re-send creates (and charges) a second order.
+  if (rules.deduplicatePoNumbers && request.poNumber !== "" && book.hasPoNumber(request.poNumber)) {
     return rejected(
       businessError(422, PlumErrorId.duplicatePoNumber, "Failed to validate client's externalOrderId", `poNumber ${request.poNumber} already exists`),
     );

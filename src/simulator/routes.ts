@@ -39,9 +39,10 @@ export async function handleApi(core: SimulatorCore, req: IncomingMessage, res: 
   if (!core.rateLimiter.allow(operation)) return sendReply(res, rateLimitReply());
 
   const data = variablesData(parsed.ok ? parsed.value : undefined);
-  await respondWithFault(core, res, operation, () =>
-    operation === "placeOrder" ? core.placeOrder(data) : core.getOrderDetails(data),
-  );
+  if (operation === "placeOrder") return respondWithFault(core, res, operation, () => core.placeOrder(data));
+  await respondWithFault(core, res, operation, () => core.getOrderDetails(data), {
+    otherOrder: (mode) => core.getOtherOrderDetails(data, mode),
+  });
 }
 
 /** POST /chef/v1/oauth/token/user. JSON per the docs; a form body is accepted too. */

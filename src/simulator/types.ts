@@ -1,5 +1,6 @@
 // Public types of the Plum simulator.
 import type { PlumWebhookBody } from "../plum/wire.js";
+import type { SimBehaviour } from "./behaviour.js";
 import type { FaultSpec } from "./faults.js";
 import type { SimOrder } from "./orderBook.js";
 
@@ -54,6 +55,10 @@ export interface SimulatorOptions {
   accessTokenTtlSeconds?: number;
   /** First orderId handed out (default 98765432). */
   firstOrderId?: number;
+  /** Initial behaviour setting (SimBehaviour, default true); reset() returns to it. */
+  deduplicatePoNumbers?: boolean;
+  /** Initial behaviour setting (SimBehaviour, default 0); reset() returns to it. */
+  lookupLagMs?: number;
 }
 
 export interface PlumSimulator {
@@ -66,7 +71,13 @@ export interface PlumSimulator {
   calls(operation?: SimOperation): RecordedCall[];
   count(operation: SimOperation): number;
   orders(): SimOrder[];
+  /** By poNumber: the first order placed with it. */
   findOrder(by: { orderId?: number; poNumber?: string }): SimOrder | undefined;
+  /** Every order placed with this poNumber, oldest first (several only with deduplicatePoNumbers off). */
+  ordersByPoNumber(poNumber: string): SimOrder[];
+  /** Changes the given behaviour settings (they persist until changed or reset()); throws on invalid values. */
+  setBehaviour(partial: Partial<SimBehaviour>): SimBehaviour;
+  behaviour(): SimBehaviour;
   deliver(orderId: number, status?: "delivered" | "canceled"): Promise<void>;
   webhookDeliveries(): WebhookDelivery[];
   webhookDisabled(): boolean;

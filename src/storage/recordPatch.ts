@@ -1,7 +1,7 @@
 // The RecordPatch fields as columns, shared by both engines so a new patch field is added in one place.
 import type { RecordPatch } from "./ledger.js";
 
-export type ColumnKind = "text" | "int" | "date" | "json";
+export type ColumnKind = "text" | "int" | "date" | "json" | "bool";
 
 const PATCH_COLUMNS: readonly { key: keyof RecordPatch; column: string; kind: ColumnKind }[] = [
   { key: "state", column: "state", kind: "text" },
@@ -13,8 +13,14 @@ const PATCH_COLUMNS: readonly { key: keyof RecordPatch; column: string; kind: Co
   { key: "lastSentAt", column: "last_sent_at", kind: "date" },
   { key: "nextCheckAt", column: "next_check_at", kind: "date" },
   { key: "placedAt", column: "placed_at", kind: "date" },
+  { key: "sends", column: "sends", kind: "json" },
+  { key: "existence", column: "existence", kind: "json" },
+  { key: "lastLookupAt", column: "last_lookup_at", kind: "date" },
+  { key: "alert", column: "alert", kind: "text" },
+  { key: "reopenable", column: "reopenable", kind: "bool" },
 ];
 
+/** `startAttempt` is not a column: it sets last_sent_at to the database's now (see the engines). */
 export interface PatchAssignment {
   column: string;
   kind: ColumnKind;

@@ -103,6 +103,33 @@ describe("rule violations", () => {
   });
 });
 
+describe("numeric limits (denomination > 0, <= 1,000,000, 2 decimals; quantity 1-10)", () => {
+  // Each value passes GraphQL's Float/Int types; the rules refuse it in the payload, before the ledger or Plum.
+  it.each([
+    ["denomination 1e-7 (exponent notation)", { denomination: 1e-7 }, "input.denomination", /1e-7|0\.0000001/],
+    ["denomination 1e21", { denomination: 1e21 }, "input.denomination", /1e\+?21|1000000000000000000000/],
+    ["quantity 11", { quantity: 11 }, "input.quantity", /\b11\b/],
+  ])("rejects %s as an INVALID_INPUT payload error, sending nothing", async (_label, overrides, field, echo) => {
+    for (const place of [() => placeAirmiles(t.url, airmilesInput(overrides)), () => placeTopup(t.url, topupInput(overrides))]) {
+      const { response, payload } = await place();
+      expect(response.errors).toBeUndefined();
+      expect(payload.outcome).toBe("REJECTED");
+      expect(payload.order).toBeNull();
+      expect(fieldPaths(payload.errors)).toEqual([field]);
+      expect(payload.errors[0]).toMatchObject({ retryable: false, upstreamErrorId: null, retryAfterSeconds: null });
+      expect(payload.errors[0]?.message).not.toMatch(echo);
+    }
+    expect(t.sim.count("placeOrder")).toBe(0);
+    expect(t.sim.count("getOrderDetails")).toBe(0);
+  });
+
+  it("accepts the limits themselves: denomination 1,000,000 and quantity 10 reach Plum", async () => {
+    const { payload } = await placeAirmiles(t.url, airmilesInput({ denomination: 1_000_000, quantity: 10 }));
+    expect(payload.errors.filter((e) => e.code === "INVALID_INPUT")).toEqual([]);
+    expect(t.sim.count("placeOrder")).toBe(1);
+  });
+});
+
 describe("schema type errors stay GraphQL errors", () => {
   const PLACE = `mutation ($input: PlaceAirmilesOrderInput!) { placeAirmilesOrder(input: $input) { outcome } }`;
 

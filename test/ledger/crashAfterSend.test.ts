@@ -72,8 +72,8 @@ describe("a replica killed after sending", () => {
     });
     const ledger = survivor.app.ledger;
     const orphan = await ledger.findByPoNumber(input.poNumber);
-    // Precondition: the replica died holding the lease, before it could record anything about the send.
-    expect(orphan).toMatchObject({ state: "PENDING", sendAttempts: 0, orderId: null });
+    // Precondition: the replica died holding the lease, after its write-ahead and before any answer was recorded.
+    expect(orphan).toMatchObject({ state: "PENDING", sendAttempts: 1, sends: [{ n: 1, answer: "open" }], orderId: null });
     expect(orphan?.leaseOwner).not.toBeNull();
     const leaseUntil = orphan?.leaseUntil as Date;
     // The request was on record before it left; no response ever came.

@@ -11,7 +11,10 @@ import { placeAirmilesStatus } from "../support/orderStatusOperations.js";
 import { simOrdersFor } from "../support/plumDirect.js";
 import { expectCompleteAttemptLog, waitFor } from "./helpers.js";
 
-const SETTLE_MS = Number(TEST_ENV["RECONCILE_SETTLE_MS"]);
+// "Not found" is trusted once the attempt started longer ago than Plum's processing bound plus the settle window;
+// the bound here outlasts the 3.5 s exchange cap, so a timed-out attempt is still inside it when it fails.
+const MAX_PROCESSING_MS = 3_600;
+const SETTLE_MS = Number(TEST_ENV["RECONCILE_SETTLE_MS"]) + MAX_PROCESSING_MS;
 
 interface FaultCase {
   name: string;
@@ -39,7 +42,7 @@ function expectUnknown(payload: PlacementStatusFieldsFragment): void {
 }
 
 describe("unknown upstream outcomes are reconciled to exactly one order", () => {
-  const t = useTestApp();
+  const t = useTestApp({ env: { XOXODAY_MAX_PROCESSING_MS: String(MAX_PROCESSING_MS) } });
 
   for (const { name, fault, created } of CASES) {
     describe(name, () => {

@@ -71,6 +71,59 @@ describe("admin endpoints", () => {
     expect((await callApi(sim, "placeOrder", airmilesOrder({ denomination: 20 }))).json).toMatchObject({ errorId: "PLE10010" });
   });
 
+  it("POST /behaviour changes the settings; GET /state shows them and orders per poNumber", async () => {
+    const changed = await http(`${admin}/behaviour`, { body: { deduplicatePoNumbers: false } });
+    expect(changed).toMatchObject({ status: 200, json: { behaviour: { deduplicatePoNumbers: false, lookupLagMs: 0 } } });
+    expect((await http(`${admin}/behaviour`, { body: { lookupLagMs: 25 } })).json).toEqual({
+      behaviour: { deduplicatePoNumbers: false, lookupLagMs: 25 },
+    });
+    expect(sim.behaviour()).toEqual({ deduplicatePoNumbers: false, lookupLagMs: 25 });
+
+    const request = airmilesOrder();
+    const first = orderData(await callApi(sim, "placeOrder", request), "placeOrder")["orderId"];
+    const second = orderData(await callApi(sim, "placeOrder", request), "placeOrder")["orderId"];
+    const state = await http(`${admin}/state`, { method: "GET" });
+    expect(state.json).toMatchObject({
+      behaviour: { deduplicatePoNumbers: false, lookupLagMs: 25 },
+      ordersByPoNumber: { [String(request["poNumber"])]: [first, second] },
+    });
+
+    expect((await http(`${admin}/reset`)).status).toBe(200);
+    expect((await http(`${admin}/state`, { method: "GET" })).json).toMatchObject({
+      behaviour: { deduplicatePoNumbers: true, lookupLagMs: 0 },
+      ordersByPoNumber: {},
+    });
+  });
+
+  it("POST /behaviour answers 400 on a bad body and changes nothing", async () => {
+    for (const body of [{ lookupLagMs: -1 }, { lookupLagMs: "100" }, { deduplicatePoNumbers: "no" }, { dedupe: false }, [], 7]) {
+      const result = await http(`${admin}/behaviour`, { body });
+      expect(result.status).toBe(400);
+      expect(result.json).toMatchObject({ error: expect.any(String) });
+    }
+    expect((await http(`${admin}/behaviour`, { rawBody: "{not json" })).status).toBe(400);
+    expect(sim.behaviour()).toEqual({ deduplicatePoNumbers: true, lookupLagMs: 0 });
+  });
+
+  it("POST /faults accepts the slowProcessing and lookupAnswersOther kinds and validates them", async () => {
+    const good = [
+      { kind: "slowProcessing", delayMs: 100 },
+      { kind: "slowProcessing", delayMs: 100, answer: "502", operation: "any", times: 2 },
+      { kind: "lookupAnswersOther", operation: "getOrderDetails" },
+      { kind: "lookupAnswersOther", mode: "otherRecipient" },
+    ];
+    for (const body of good) expect((await http(`${admin}/faults`, { body })).status).toBe(201);
+    const bad = [
+      { kind: "slowProcessing" },
+      { kind: "slowProcessing", delayMs: -1 },
+      { kind: "slowProcessing", delayMs: 100, answer: "504" },
+      { kind: "lookupAnswersOther", operation: "placeOrder" },
+      { kind: "lookupAnswersOther", mode: "otherEverything" },
+    ];
+    for (const body of bad) expect((await http(`${admin}/faults`, { body })).status).toBe(400);
+    expect((await http(`${admin}/state`, { method: "GET" })).json).toMatchObject({ faults: good });
+  });
+
   it("needs no auth and is not counted as upstream traffic", async () => {
     await http(`${admin}/state`, { method: "GET" });
     expect(sim.calls()).toHaveLength(0);

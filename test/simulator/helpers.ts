@@ -148,3 +148,24 @@ export async function startReceiver(statuses: number[] = []): Promise<{
 export async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${await closedPort()}/hook`;
 }
+
+/** Polls `probe` until it returns a value other than undefined; fails after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = 2_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** getOrderDetails by poNumber (orderId null). */
+export function lookUpByPo(sim: PlumSimulator, poNumber: string): Promise<HttpResult> {
+  return callApi(sim, "getOrderDetails", { orderId: null, poNumber, sendMailToReceiver: 0 });
+}
+
+/** getOrderDetails by orderId (poNumber ""). */
+export function lookUpById(sim: PlumSimulator, orderId: unknown): Promise<HttpResult> {
+  return callApi(sim, "getOrderDetails", { orderId, poNumber: "", sendMailToReceiver: 0 });
+}

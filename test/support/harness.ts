@@ -24,6 +24,9 @@ export const TEST_ENV: Record<string, string> = {
   // Tests drive the reconciler explicitly (app.reconciler.runOnce()); a short settle window keeps them fast.
   RECONCILE_INTERVAL_MS: "3600000",
   RECONCILE_SETTLE_MS: "300",
+  // Plum's processing window, scaled down: "not found" is trusted 100 + 300 ms after an attempt started.
+  XOXODAY_MAX_PROCESSING_MS: "100",
+  RECONCILE_LOOKUP_INTERVAL_MS: "50",
   XOXODAY_CONNECT_TIMEOUT_MS: "1000",
   XOXODAY_HEADERS_TIMEOUT_MS: "1500",
   XOXODAY_BODY_TIMEOUT_MS: "1000",

@@ -24,6 +24,7 @@ function record(overrides: Partial<OrderRecord> = {}): OrderRecord {
     poNumber: "PO12662", kind: OrderKind.AIRMILES, fingerprint: "f", subject: "user-1", source: "PLACEMENT", state: "PLACED",
     request: REQUEST, orderId: "98765432", order: {}, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 1,
     lastSentAt: at, nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: at, updatedAt: at, placedAt: at,
+    sends: [{ n: 1, answer: "created" }], existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 1, readAt: at,
     ...overrides,
   };
 }

@@ -3,9 +3,9 @@ import { Metadata, parsePhoneNumberFromString, validatePhoneNumberLength, type C
 import {
   IsEmail,
   IsInt,
-  IsNumber,
   IsPositive,
   Matches,
+  Max,
   MaxLength,
   Min,
   registerDecorator,
@@ -26,10 +26,30 @@ export const ProductIdRule = () => [
   IsInt({ message: "productId must be an integer" }),
   IsPositive({ message: "productId must be positive" }),
 ];
-export const QuantityRule = () => [IsInt({ message: "quantity must be an integer" }), Min(1, { message: "quantity must be at least 1" })];
+/**
+ * Plum refuses more than 10 items per order (PLE10041, docs/plum-api.md). Airmiles and top-up products allow only 1
+ * (their `orderQuantityLimit`), but that per-product limit stays Plum's to enforce; this is the general cap.
+ */
+export const MAX_QUANTITY = 10;
+/**
+ * The largest denomination accepted, far above any Plum reward: it refuses exponent inputs such as 1e21 (a valid
+ * GraphQL Float) before they reach Plum or the ledger. Plum checks the product's own denominations (PLE10018).
+ */
+export const MAX_DENOMINATION = 1_000_000;
+/** Denominations are money: at most cents. */
+export const DENOMINATION_DECIMALS = 2;
+
+export const QuantityRule = () => [
+  IsInt({ message: "quantity must be an integer" }),
+  Min(1, { message: "quantity must be at least 1" }),
+  Max(MAX_QUANTITY, { message: `quantity must be at most ${MAX_QUANTITY} (Plum's limit per order)` }),
+];
 export const DenominationRule = () => [
-  IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 2 }, { message: "denomination must be a finite number with at most 2 decimals" }),
-  IsPositive({ message: "denomination must be positive" }),
+  FiniteNumber({ message: "denomination must be a finite number" }),
+  NumberInRange(0, MAX_DENOMINATION, {
+    message: `denomination must be greater than 0 and at most ${MAX_DENOMINATION.toLocaleString("en-US")}`,
+  }),
+  AtMostDecimals(DENOMINATION_DECIMALS, { message: `denomination must have at most ${DENOMINATION_DECIMALS} decimals` }),
 ];
 export const EmailRule = () => [
   IsEmail({}, { message: "email must be a valid e-mail address" }),
@@ -42,6 +62,62 @@ export const TagRule = () => [
   MaxLength(100, { message: "tag must be at most 100 characters" }),
   Matches(PRINTABLE, { message: "tag must not contain control characters" }),
 ];
+
+/**
+ * Whether a finite number has at most `places` decimals, as written in its shortest form (what JSON and GraphQL
+ * carry): 10.5 and 1e-2 do, 10.555, 1e-7 and 0.1 + 0.2 do not. It compares the number with itself rounded to `places`
+ * decimals rather than splitting its string at the ".", which class-validator's `maxDecimalPlaces` does and which
+ * throws on exponent notation (1e-7 has no "."). Never throws.
+ */
+export function hasAtMostDecimals(value: number, places: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  if (Number.isInteger(value)) return true;
+  // toFixed gives the nearest number with `places` decimals; exact for |value| < 1e21 (larger finite numbers are integers).
+  return Number(value.toFixed(places)) === value;
+}
+
+/** A single-purpose rule from a predicate on the value; a predicate that throws counts as a failure, never an exception. */
+function ruleFrom(name: string, options: { message: string }, check: (value: unknown) => boolean): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: options.message },
+      validator: {
+        validate(value: unknown): boolean {
+          try {
+            return check(value);
+          } catch {
+            return false;
+          }
+        },
+      },
+    });
+}
+
+/** A number, not NaN and not ±Infinity. */
+export function FiniteNumber(options: { message: string }): PropertyDecorator {
+  return ruleFrom("finiteNumber", options, (value) => typeof value === "number" && Number.isFinite(value));
+}
+
+/** Greater than `exclusiveMin` and at most `max`. Non-finite values are left to FiniteNumber (one message each). */
+export function NumberInRange(exclusiveMin: number, max: number, options: { message: string }): PropertyDecorator {
+  return ruleFrom(
+    "numberInRange",
+    options,
+    (value) => typeof value !== "number" || !Number.isFinite(value) || (value > exclusiveMin && value <= max),
+  );
+}
+
+/** At most `places` decimals (see hasAtMostDecimals). Non-finite values are left to FiniteNumber. */
+export function AtMostDecimals(places: number, options: { message: string }): PropertyDecorator {
+  return ruleFrom(
+    "atMostDecimals",
+    options,
+    (value) => typeof value !== "number" || !Number.isFinite(value) || hasAtMostDecimals(value, places),
+  );
+}
 
 /** Applies a list of property decorators (the rule helpers above) to one property. */
 export function Rules(...rules: PropertyDecorator[]): PropertyDecorator {

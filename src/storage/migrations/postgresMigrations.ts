@@ -81,4 +81,22 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "placement_evidence",
+    // Rows pending before this version carry no per-attempt answers: they get one unknown attempt, so nothing is
+    // re-sent until a look-up after Plum's processing window proves it absent.
+    sql: `
+      ALTER TABLE orders
+        ADD COLUMN version integer NOT NULL DEFAULT 0,
+        ADD COLUMN sends jsonb NOT NULL DEFAULT '[]'::jsonb,
+        ADD COLUMN existence jsonb,
+        ADD COLUMN last_lookup_at timestamptz,
+        ADD COLUMN alert text,
+        ADD COLUMN reopenable boolean NOT NULL DEFAULT false;
+      UPDATE orders SET sends = '[{"n":1,"answer":"unknown"}]'::jsonb, last_sent_at = COALESCE(last_sent_at, created_at),
+        send_attempts = GREATEST(send_attempts, 1)
+        WHERE state = 'PENDING';
+    `,
+  },
 ];

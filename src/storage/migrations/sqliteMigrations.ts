@@ -82,4 +82,21 @@ export const sqliteMigrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: "placement_evidence",
+    // Rows pending before this version carry no per-attempt answers: they get one unknown attempt, so nothing is
+    // re-sent until a look-up after Plum's processing window proves it absent.
+    sql: `
+      ALTER TABLE orders ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE orders ADD COLUMN sends TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE orders ADD COLUMN existence TEXT;
+      ALTER TABLE orders ADD COLUMN last_lookup_at INTEGER;
+      ALTER TABLE orders ADD COLUMN alert TEXT;
+      ALTER TABLE orders ADD COLUMN reopenable INTEGER NOT NULL DEFAULT 0 CHECK (reopenable IN (0, 1));
+      UPDATE orders SET sends = '[{"n":1,"answer":"unknown"}]', last_sent_at = COALESCE(last_sent_at, created_at),
+        send_attempts = max(send_attempts, 1)
+        WHERE state = 'PENDING';
+    `,
+  },
 ];

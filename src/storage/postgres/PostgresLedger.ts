@@ -1,6 +1,7 @@
 // The replicated ledger: several subgraph replicas share one PostgreSQL database. Every state change is a single
 // conditional statement or a short transaction, so replicas can race freely without double-placing an order.
 import { Pool } from "pg";
+import type { ExistenceProof } from "../../orders/placement/evidence.js";
 import type { PlumOrderWire } from "../../plum/wire.js";
 import type {
   AttemptEntry,
@@ -12,6 +13,7 @@ import type {
   RecordPatch,
   StoredTokens,
   WebhookEvent,
+  WriteGuard,
 } from "../ledger.js";
 import { postgresMigrations } from "../migrations/postgresMigrations.js";
 import { patchAssignments } from "../recordPatch.js";
@@ -31,6 +33,9 @@ export interface PostgresLedgerOptions {
   /** Errors of idle pooled connections (server restart, terminated backend). The pool replaces the connection. */
   onIdleClientError?: (error: Error) => void;
 }
+
+/** The write-ahead of attempt 1, written with the claim. */
+const FIRST_ATTEMPT = JSON.stringify([{ n: 1, answer: "open" }]);
 
 const ATTEMPT_COLUMNS = "po_number, operation, phase, body, http_status, error_code, duration_ms, at";
 
@@ -85,16 +90,19 @@ export class PostgresLedger implements Ledger {
       placement.fingerprint,
       placement.subject,
       JSON.stringify(placement.request),
-      lease.until,
+      lease.ms,
       lease.owner,
-      lease.now,
+      lease.at ?? null,
     ];
-    // The check is scheduled at lease expiry so a placement whose replica dies is picked up by the reconciler.
+    // Times come from the database's clock (the same for every replica). Attempt 1 is written ahead with the claim;
+    // the check is due at lease expiry so a placement whose replica dies is picked up by the reconciler.
     const insert = `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
-         next_check_at, lease_owner, lease_until, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, 'PLACEMENT', 'PENDING', $5::jsonb, '[]'::jsonb, 0, $6, $7, $6, $8, $8)
+         sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at)
+       SELECT $1, $2, $3, $4, 'PLACEMENT', 'PENDING', $5::jsonb, '[]'::jsonb, 1, '${FIRST_ATTEMPT}'::jsonb,
+         t.now, t.now + $6 * interval '1 millisecond', $7, t.now + $6 * interval '1 millisecond', t.now, t.now
+       FROM (SELECT COALESCE($8::timestamptz, clock_timestamp()) AS now) t
        ON CONFLICT (po_number) DO NOTHING
-       RETURNING *`;
+       RETURNING *, last_sent_at AS db_now`;
     // One statement, one commit: the attempt row is written only if the claim's insert returned a row.
     const statement =
       attempt === undefined
@@ -111,34 +119,65 @@ export class PostgresLedger implements Ledger {
     return { claimed: false, record: existing };
   }
 
-  async acquireLease(poNumber: string, lease: Lease): Promise<OrderRecord | null> {
-    // One conditional UPDATE: a concurrent acquirer re-checks the condition after the winner commits and loses.
+  async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
+    // One conditional UPDATE on the database's clock: a concurrent acquirer re-checks after the winner commits.
     const { rows } = await this.pool.query<OrderRow>(
-      `UPDATE orders SET lease_owner = $2, lease_until = $3, updated_at = $4
-       WHERE po_number = $1 AND state = 'PENDING'
-         AND (lease_owner IS NULL OR lease_until < $4 OR lease_owner = $2)
-       RETURNING *`,
-      [poNumber, lease.owner, lease.until, lease.now],
+      `UPDATE orders SET lease_owner = $2, lease_until = t.now + $3 * interval '1 millisecond', updated_at = t.now,
+         version = version + 1, state = 'PENDING', reopenable = false,
+         -- A reopened row is due at lease expiry, like a fresh claim: its process may die before it writes again.
+         next_check_at = CASE WHEN state = 'REJECTED' THEN t.now + $3 * interval '1 millisecond' ELSE next_check_at END
+       FROM (SELECT COALESCE($4::timestamptz, clock_timestamp()) AS now) t
+       WHERE po_number = $1
+         AND (state = 'PENDING' OR ($5 AND state = 'REJECTED' AND reopenable))
+         AND (lease_owner IS NULL OR lease_until < t.now OR lease_owner = $2)
+       RETURNING orders.*, t.now AS db_now`,
+      [poNumber, lease.owner, lease.ms, lease.at ?? null, options.reopen === true],
     );
     const row = rows[0];
     return row === undefined ? null : toOrderRecord(row);
   }
 
-  async update(poNumber: string, owner: string, patch: RecordPatch, release: boolean): Promise<OrderRecord | null> {
-    const now = new Date();
-    const values: unknown[] = [poNumber, owner];
+  async renewLease(poNumber: string, lease: Lease): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE orders SET lease_until = t.now + $3 * interval '1 millisecond'
+       FROM (SELECT COALESCE($4::timestamptz, clock_timestamp()) AS now) t
+       WHERE po_number = $1 AND lease_owner = $2 AND lease_until >= t.now AND state = 'PENDING'`,
+      [poNumber, lease.owner, lease.ms, lease.at ?? null],
+    );
+    return rowCount === 1;
+  }
+
+  async update(
+    poNumber: string,
+    owner: string | null,
+    patch: RecordPatch,
+    release: boolean,
+    guard: WriteGuard = {},
+  ): Promise<OrderRecord | null> {
+    const values: unknown[] = [poNumber];
     const sets: string[] = [];
     for (const assignment of patchAssignments(patch)) {
       const { value, cast } = postgresParam(assignment);
       values.push(value);
       sets.push(`${assignment.column} = $${values.length}${cast}`);
     }
-    values.push(now);
-    sets.push(`updated_at = $${values.length}`);
+    sets.push("updated_at = clock_timestamp()", "version = orders.version + 1");
+    // The write-ahead: the attempt's start is the database's time, in the statement that checks the lease.
+    if (patch.startAttempt) sets.push("last_sent_at = clock_timestamp()");
     if (release) sets.push("lease_owner = NULL", "lease_until = NULL");
-    // Holding the lease is the only condition: an expired lease nobody has taken over is still the owner's.
-    const update = `UPDATE orders SET ${sets.join(", ")} WHERE po_number = $1 AND lease_owner = $2 RETURNING *`;
-    // Attempt rows ride in the same statement (and commit); they are written whether or not the lease still holds.
+    const where = ["po_number = $1"];
+    if (owner !== null) {
+      // Holding the lease: an expired lease nobody has taken over is still the owner's, except for a write-ahead.
+      values.push(owner);
+      where.push(`lease_owner = $${values.length}`);
+      if (guard.live) where.push("lease_until >= clock_timestamp()");
+    }
+    if (guard.version !== undefined) {
+      values.push(guard.version);
+      where.push(`version = $${values.length}`);
+    }
+    const update = `UPDATE orders SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *, clock_timestamp() AS db_now`;
+    // Attempt rows ride in the same statement (and commit); they are written whether or not the update applies.
     const attempts = patch.attempts ?? [];
     const statement =
       attempts.length === 0
@@ -157,13 +196,19 @@ export class PostgresLedger implements Ledger {
       await lockOrderEvents(client, linkedOrderId);
       const { rows } = await client.query<OrderRow>(statement, values);
       const row = rows[0];
-      return row === undefined ? null : applyStoredEvents(client, toOrderRecord(row), now);
+      return row === undefined ? null : applyStoredEvents(client, toOrderRecord(row), new Date());
     });
   }
 
   async appendAttempt(entry: AttemptEntry): Promise<void> {
+    await this.appendAttempts([entry]);
+  }
+
+  async appendAttempts(entries: readonly AttemptEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     const values: unknown[] = [];
-    await this.pool.query(`INSERT INTO order_attempts (${ATTEMPT_COLUMNS}) VALUES ${attemptParams(entry, values)}`, values);
+    const tuples = entries.map((entry) => attemptParams(entry, values)).join(", ");
+    await this.pool.query(`INSERT INTO order_attempts (${ATTEMPT_COLUMNS}) VALUES ${tuples}`, values);
   }
 
   async listAttempts(poNumber: string): Promise<AttemptEntry[]> {
@@ -218,10 +263,10 @@ export class PostgresLedger implements Ledger {
     });
   }
 
-  async duePending(now: Date, limit: number): Promise<OrderRecord[]> {
+  async duePending(now: Date | null, limit: number): Promise<OrderRecord[]> {
     const { rows } = await this.pool.query<OrderRow>(
-      `SELECT * FROM orders
-       WHERE state = 'PENDING' AND next_check_at <= $1 AND (lease_owner IS NULL OR lease_until < $1)
+      `SELECT orders.*, t.now AS db_now FROM orders, (SELECT COALESCE($1::timestamptz, clock_timestamp()) AS now) t
+       WHERE state = 'PENDING' AND next_check_at <= t.now AND (lease_owner IS NULL OR lease_until < t.now)
        ORDER BY next_check_at, po_number LIMIT $2`,
       [now, limit],
     );
@@ -249,7 +294,18 @@ export class PostgresLedger implements Ledger {
       );
       if (inserted.rowCount === 0) return "duplicate";
       const order = await this.findMatchingOrder(client, event);
-      if (order !== null) await applyStoredEvents(client, order, now);
+      if (order === null) return "recorded";
+      if (order.state === "PENDING" && order.existence === null) {
+        // A callback naming our pending poNumber proves the order exists: never re-sent, adopted by its orderId.
+        const proof: ExistenceProof = { source: "webhook", orderId: event.orderId };
+        await client.query(
+          `UPDATE orders SET existence = $2::jsonb, next_check_at = clock_timestamp(), version = version + 1,
+             updated_at = clock_timestamp()
+           WHERE po_number = $1 AND state = 'PENDING' AND existence IS NULL`,
+          [order.poNumber, JSON.stringify(proof)],
+        );
+      }
+      await applyStoredEvents(client, order, now);
       return "recorded";
     });
   }

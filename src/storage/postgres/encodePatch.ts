@@ -9,5 +9,6 @@ export function postgresParam({ column, kind, value }: PatchAssignment): { value
   if (kind === "date" && value instanceof Date) return { value, cast };
   if (kind === "int" && typeof value === "number") return { value, cast };
   if (kind === "text" && typeof value === "string") return { value, cast };
+  if (kind === "bool" && typeof value === "boolean") return { value, cast };
   throw new TypeError(`patch value for ${column} is not ${kind}`);
 }

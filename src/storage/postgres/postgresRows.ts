@@ -1,5 +1,6 @@
 // Row ↔ record mapping for PostgreSQL. node-postgres parses timestamptz into Date and jsonb into values.
 import type { OrderFailure, OrderKind } from "../../orders/errorCodes.js";
+import type { AlertReason, AttemptRecord, ExistenceProof } from "../../orders/placement/evidence.js";
 import type { PlaceOrderData, PlumOrderWire } from "../../plum/wire.js";
 import type { AttemptEntry, LedgerState, OrderRecord, RecordSource, StoredTokens } from "../ledger.js";
 
@@ -24,6 +25,14 @@ export interface OrderRow {
   created_at: Date;
   updated_at: Date;
   placed_at: Date | null;
+  sends: unknown;
+  existence: unknown;
+  last_lookup_at: Date | null;
+  alert: string | null;
+  reopenable: boolean;
+  version: number;
+  /** Present when the statement returned `clock_timestamp() AS db_now`: the database's time. */
+  db_now?: Date;
 }
 
 export interface AttemptRow {
@@ -68,6 +77,13 @@ export function toOrderRecord(row: OrderRow): OrderRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     placedAt: row.placed_at,
+    sends: (row.sends ?? []) as AttemptRecord[],
+    existence: (row.existence ?? null) as ExistenceProof | null,
+    lastLookupAt: row.last_lookup_at,
+    alert: row.alert as AlertReason | null,
+    reopenable: row.reopenable,
+    version: row.version,
+    readAt: row.db_now ?? new Date(),
   };
 }
 

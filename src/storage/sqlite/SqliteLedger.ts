@@ -1,6 +1,7 @@
 // The embedded ledger: one SQLite file serving one process. Every method runs synchronously against the
 // connection, so each transaction completes before the next caller runs.
-import type { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { ExistenceProof } from "../../orders/placement/evidence.js";
 import type { PlumOrderWire } from "../../plum/wire.js";
 import type {
   AttemptEntry,
@@ -12,6 +13,7 @@ import type {
   RecordPatch,
   StoredTokens,
   WebhookEvent,
+  WriteGuard,
 } from "../ledger.js";
 import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
 import { patchAssignments } from "../recordPatch.js";
@@ -26,6 +28,9 @@ import { applyStoredEvents } from "./sqliteWebhooks.js";
 import { StatementCache } from "./statements.js";
 import { tokenMutexFor } from "./tokenMutexes.js";
 import { immediateTransaction } from "./transaction.js";
+
+/** The write-ahead of attempt 1, written with the claim. */
+const FIRST_ATTEMPT = JSON.stringify([{ n: 1, answer: "open" }]);
 
 export class SqliteLedger implements Ledger {
   readonly engine = "sqlite" as const;
@@ -42,6 +47,12 @@ export class SqliteLedger implements Ledger {
 
   async migrate(): Promise<void> {
     migrateSqlite(this.db, sqliteMigrations, new Date());
+    // One process owns this file (openDatabase refuses a second), so every lease on it belonged to a predecessor
+    // that is gone: its rows are resumed now instead of when the leases would have run out.
+    this.sql(
+      `UPDATE orders SET lease_owner = NULL, lease_until = NULL, next_check_at = ?, version = version + 1
+       WHERE state = 'PENDING' AND lease_owner IS NOT NULL`,
+    ).run(Date.now());
   }
 
   async close(): Promise<void> {
@@ -56,11 +67,14 @@ export class SqliteLedger implements Ledger {
 
   async claim(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
     return immediateTransaction(this.db, (): ClaimResult => {
-      // The check is scheduled at lease expiry so a placement whose process dies is picked up by the reconciler.
+      const now = (lease.at ?? new Date()).getTime();
+      const until = now + lease.ms;
+      // Attempt 1 is written ahead with the claim; the check is due at lease expiry so a placement whose process
+      // dies is picked up by the reconciler.
       const inserted = this.sql(
         `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
-           next_check_at, lease_owner, lease_until, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, '[]', 0, ?, ?, ?, ?, ?)
+           sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, '[]', 1, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(po_number) DO NOTHING`,
       ).run(
         placement.poNumber,
@@ -68,11 +82,13 @@ export class SqliteLedger implements Ledger {
         placement.fingerprint,
         placement.subject,
         JSON.stringify(placement.request),
-        lease.until.getTime(),
+        FIRST_ATTEMPT,
+        now,
+        until,
         lease.owner,
-        lease.until.getTime(),
-        lease.now.getTime(),
-        lease.now.getTime(),
+        until,
+        now,
+        now,
       );
       const record = this.requireByPoNumber(placement.poNumber);
       if (Number(inserted.changes) !== 1) return { claimed: false, record };
@@ -81,39 +97,78 @@ export class SqliteLedger implements Ledger {
     });
   }
 
-  async acquireLease(poNumber: string, lease: Lease): Promise<OrderRecord | null> {
+  async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
+    const now = (lease.at ?? new Date()).getTime();
     const row = this.sql(
-      `UPDATE orders SET lease_owner = :owner, lease_until = :until, updated_at = :now
-       WHERE po_number = :poNumber AND state = 'PENDING'
+      `UPDATE orders SET lease_owner = :owner, lease_until = :until, updated_at = :now, version = version + 1,
+         -- A reopened row is due at lease expiry, like a fresh claim: its process may die before it writes again.
+         next_check_at = CASE WHEN state = 'REJECTED' THEN :until ELSE next_check_at END,
+         state = 'PENDING', reopenable = 0
+       WHERE po_number = :poNumber
+         AND (state = 'PENDING' OR (:reopen = 1 AND state = 'REJECTED' AND reopenable = 1))
          AND (lease_owner IS NULL OR lease_until < :now OR lease_owner = :owner)
        RETURNING *`,
-    ).get({ poNumber, owner: lease.owner, until: lease.until.getTime(), now: lease.now.getTime() });
-    return row === undefined ? null : toOrderRecord(row);
+    ).get({ poNumber, owner: lease.owner, until: now + lease.ms, now, reopen: options.reopen ? 1 : 0 });
+    return row === undefined ? null : toOrderRecord(row, new Date(now));
   }
 
-  async update(poNumber: string, owner: string, patch: RecordPatch, release: boolean): Promise<OrderRecord | null> {
+  async renewLease(poNumber: string, lease: Lease): Promise<boolean> {
+    const now = (lease.at ?? new Date()).getTime();
+    const result = this.sql(
+      `UPDATE orders SET lease_until = ? WHERE po_number = ? AND lease_owner = ? AND lease_until >= ? AND state = 'PENDING'`,
+    ).run(now + lease.ms, poNumber, lease.owner, now);
+    return Number(result.changes) === 1;
+  }
+
+  async update(
+    poNumber: string,
+    owner: string | null,
+    patch: RecordPatch,
+    release: boolean,
+    guard: WriteGuard = {},
+  ): Promise<OrderRecord | null> {
     const now = new Date();
     const assignments = patchAssignments(patch);
     const sets = assignments.map(({ column }) => `${column} = ?`);
-    sets.push("updated_at = ?");
+    const values: SQLInputValue[] = assignments.map(sqliteValue);
+    sets.push("updated_at = ?", "version = version + 1");
+    values.push(now.getTime());
+    if (patch.startAttempt) {
+      sets.push("last_sent_at = ?");
+      values.push(now.getTime());
+    }
     if (release) sets.push("lease_owner = NULL", "lease_until = NULL");
+    const where = ["po_number = ?"];
+    values.push(poNumber);
+    if (owner !== null) {
+      // Holding the lease: an expired lease nobody has taken over is still the owner's, except for a write-ahead.
+      where.push("lease_owner = ?");
+      values.push(owner);
+      if (guard.live) {
+        where.push("lease_until >= ?");
+        values.push(now.getTime());
+      }
+    }
+    if (guard.version !== undefined) {
+      where.push("version = ?");
+      values.push(guard.version);
+    }
     return immediateTransaction(this.db, () => {
-      // Holding the lease is the only condition: an expired lease nobody has taken over is still the owner's.
-      const row = this.sql(`UPDATE orders SET ${sets.join(", ")} WHERE po_number = ? AND lease_owner = ? RETURNING *`).get(
-        ...assignments.map(sqliteValue),
-        now.getTime(),
-        poNumber,
-        owner,
-      );
+      const row = this.sql(`UPDATE orders SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *`).get(...values);
       for (const attempt of patch.attempts ?? []) this.insertAttempt(attempt);
       if (row === undefined) return null;
-      const record = toOrderRecord(row);
+      const record = toOrderRecord(row, now);
       return patch.orderId ? applyStoredEvents(this.statements, record, now) : record;
     });
   }
 
   async appendAttempt(entry: AttemptEntry): Promise<void> {
     this.insertAttempt(entry);
+  }
+
+  async appendAttempts(entries: readonly AttemptEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    immediateTransaction(this.db, () => entries.forEach((entry) => this.insertAttempt(entry)));
   }
 
   private insertAttempt(entry: AttemptEntry): void {
@@ -146,7 +201,7 @@ export class SqliteLedger implements Ledger {
     // One statement for any batch size: the ids travel as one JSON array.
     return this.sql("SELECT * FROM orders WHERE order_id IN (SELECT value FROM json_each(?))")
       .all(JSON.stringify(orderIds))
-      .map(toOrderRecord);
+      .map((row) => toOrderRecord(row));
   }
 
   async remember(order: {
@@ -172,14 +227,15 @@ export class SqliteLedger implements Ledger {
     });
   }
 
-  async duePending(now: Date, limit: number): Promise<OrderRecord[]> {
+  async duePending(now: Date | null, limit: number): Promise<OrderRecord[]> {
+    const at = (now ?? new Date()).getTime();
     return this.sql(
       `SELECT * FROM orders
        WHERE state = 'PENDING' AND next_check_at <= :now AND (lease_owner IS NULL OR lease_until < :now)
        ORDER BY next_check_at, po_number LIMIT :limit`,
     )
-      .all({ now: now.getTime(), limit })
-      .map(toOrderRecord);
+      .all({ now: at, limit })
+      .map((row) => toOrderRecord(row, new Date(at)));
   }
 
   async countPending(): Promise<number> {
@@ -208,7 +264,17 @@ export class SqliteLedger implements Ledger {
       const row =
         this.sql("SELECT * FROM orders WHERE order_id = ?").get(event.orderId) ??
         (event.poNumber === "" ? undefined : this.sql("SELECT * FROM orders WHERE po_number = ?").get(event.poNumber));
-      if (row !== undefined) applyStoredEvents(this.statements, toOrderRecord(row), now);
+      if (row === undefined) return "recorded";
+      const order = toOrderRecord(row, now);
+      if (order.state === "PENDING" && order.existence === null) {
+        // A callback naming our pending poNumber proves the order exists: never re-sent, adopted by its orderId.
+        const proof: ExistenceProof = { source: "webhook", orderId: event.orderId };
+        this.sql(
+          `UPDATE orders SET existence = ?, next_check_at = ?, version = version + 1, updated_at = ?
+           WHERE po_number = ? AND state = 'PENDING' AND existence IS NULL`,
+        ).run(JSON.stringify(proof), now.getTime(), now.getTime(), order.poNumber);
+      }
+      applyStoredEvents(this.statements, order, now);
       return "recorded";
     });
   }

@@ -8,5 +8,6 @@ export function sqliteValue({ column, kind, value }: PatchAssignment): SQLInputV
   if (kind === "date" && value instanceof Date) return value.getTime();
   if (kind === "int" && typeof value === "number") return value;
   if (kind === "text" && typeof value === "string") return value;
+  if (kind === "bool" && typeof value === "boolean") return value ? 1 : 0;
   throw new TypeError(`patch value for ${column} is not ${kind}`);
 }

@@ -1,10 +1,12 @@
 // Row ↔ record mapping for the embedded engine (instants as epoch ms, JSON as text).
 import type { OrderFailure, OrderKind } from "../../orders/errorCodes.js";
+import type { AlertReason, AttemptRecord, ExistenceProof } from "../../orders/placement/evidence.js";
 import type { PlaceOrderData, PlumOrderWire } from "../../plum/wire.js";
 import type { AttemptEntry, LedgerState, OrderRecord, RecordSource, StoredTokens } from "../ledger.js";
 import { date, dateOrNull, int, intOrNull, jsonOrNull, text, textOrNull, type SqliteRow } from "./columns.js";
 
-export function toOrderRecord(row: SqliteRow): OrderRecord {
+/** `readAt`: SQLite's clock is this process's (one process owns the file). */
+export function toOrderRecord(row: SqliteRow, readAt: Date = new Date()): OrderRecord {
   const deliveryStatusAt = intOrNull(row, "delivery_status_at");
   return {
     poNumber: text(row, "po_number"),
@@ -27,6 +29,13 @@ export function toOrderRecord(row: SqliteRow): OrderRecord {
     createdAt: date(row, "created_at"),
     updatedAt: date(row, "updated_at"),
     placedAt: dateOrNull(row, "placed_at"),
+    sends: jsonOrNull<AttemptRecord[]>(row, "sends") ?? [],
+    existence: jsonOrNull<ExistenceProof>(row, "existence"),
+    lastLookupAt: dateOrNull(row, "last_lookup_at"),
+    alert: textOrNull(row, "alert") as AlertReason | null,
+    reopenable: int(row, "reopenable") === 1,
+    version: int(row, "version"),
+    readAt,
   };
 }
 

@@ -1,0 +1,63 @@
+// What the placement engine knows about one poNumber: each attempt's answer, and any proof that an order exists.
+// Stored on the ledger row (storage maps it to columns); decided on by decide.ts.
+import type { PlumCallResult } from "../../plum/result.js";
+import type { OrderFailure } from "../errorCodes.js";
+
+/**
+ * open: the write-ahead recorded the attempt and no answer is on record (in flight, or its process died): unknown.
+ * unknown: sent, and the answer cannot tell whether Plum created an order.
+ * empty: proven to have created nothing (see EmptyReason). created: Plum answered with the order.
+ */
+export type AttemptAnswer = "open" | "unknown" | "empty" | "created";
+
+/**
+ * notSent: never reached Plum's order processing (connect failure, rate limit, credentials refused, send guard).
+ * rejected: a definite business rejection of that attempt (also PLE10004 when no attempt of ours can exist).
+ * notFound: cleared by a trusted "not found" look-up after Plum's whole processing window.
+ */
+export type EmptyReason = "notSent" | "rejected" | "notFound";
+
+export interface AttemptRecord {
+  /** 1-based attempt number; attempt n is written (open) before request n leaves. */
+  n: number;
+  answer: AttemptAnswer;
+  empty?: EmptyReason | null;
+  /** The upstream errorId of an unknown or rejected answer (PLE10024 on a 502 names a cause). */
+  errorId?: string | null;
+  /** empty attempts: what the caller is told about this attempt. */
+  failure?: OrderFailure | null;
+}
+
+/** Sticky: once a row has one, it is never re-sent and never REJECTED. */
+export interface ExistenceProof {
+  source: "answer" | "lookup" | "duplicate" | "webhook";
+  /** Plum's orderId when the proof names one (a webhook, a look-up); null for a bare duplicate answer. */
+  orderId: string | null;
+}
+
+export type AlertReason = "order_needs_operator" | "po_number_held_by_different_order";
+
+/** One new fact for decide(); "none" asks what to do next from the row alone. */
+export type Evidence =
+  | { kind: "none" }
+  /** The answer to our own attempt `attempt`. */
+  | { kind: "answer"; attempt: number; result: PlumCallResult }
+  /** A getOrderDetails answer; `startedAt` is database time no later than the request left. */
+  | { kind: "lookup"; startedAt: Date; by: "poNumber" | "orderId"; result: PlumCallResult }
+  /** A delivery callback naming our poNumber. */
+  | { kind: "webhook"; orderId: string };
+
+/** Who drives: a caller's mutation (answers the caller), a read (never sends), or the background reconciler. */
+export type Driver = "mutation" | "read" | "reconciler";
+
+export interface PlacementPolicy {
+  /** How long a not-found answer lags a created order (and slack for the exchange itself). */
+  settleMs: number;
+  /** How long Plum may keep processing a placeOrder after receiving it (docs/plum-api.md §1, §6.3). */
+  maxProcessingMs: number;
+  /** A pending row is looked up at most once per this interval, whoever asks. */
+  lookupIntervalMs: number;
+  maxBackoffMs: number;
+  /** Attempts that may have reached Plum; attempts that provably never left do not count. */
+  maxSendAttempts: number;
+}

@@ -1,0 +1,34 @@
+// The interfaces the placement engine needs. The orders layer owns them; storage and the Plum client implement them
+// (and the model test implements them in memory).
+import type { AttemptEntry, Exchange } from "../../plum/exchange.js";
+import type { PlaceOrderData } from "../../plum/wire.js";
+import type { ClaimResult, Lease, NewPlacement, OrderRecord, RecordPatch, WriteGuard } from "../orderRecord.js";
+
+export interface PlacementStore {
+  /**
+   * Atomically inserts a PENDING row holding `lease`, with attempt 1 written ahead (open, lastSentAt = the database's
+   * now) and `request` appended to the attempt log, in one commit; or returns the existing row untouched.
+   */
+  claim(placement: NewPlacement, lease: Lease, request?: AttemptEntry): Promise<ClaimResult>;
+  /**
+   * Takes the lease on a PENDING row whose lease is free or expired by the database's clock (also a REJECTED
+   * `reopenable` row with `reopen`, which becomes PENDING); null if not available.
+   */
+  acquireLease(poNumber: string, lease: Lease, options?: { reopen?: boolean }): Promise<OrderRecord | null>;
+  /** Extends a live lease its owner still holds; false when it was lost. */
+  renewLease(poNumber: string, lease: Lease): Promise<boolean>;
+  /**
+   * Applies `patch` if `owner` holds the lease (any holder when owner is null) and `guard` holds; null otherwise.
+   * The patch's attempt-log entries are written in the same commit either way.
+   */
+  update(poNumber: string, owner: string | null, patch: RecordPatch, release: boolean, guard?: WriteGuard): Promise<OrderRecord | null>;
+  findByPoNumber(poNumber: string): Promise<OrderRecord | null>;
+  /** PENDING rows due by the database's clock (or `now`, in tests), with a free or expired lease. */
+  duePending(now: Date | null, limit: number): Promise<OrderRecord[]>;
+}
+
+export interface PlumPort {
+  /** `requestOnRecord`: the first request's log entry is already committed (the write-ahead wrote it). */
+  placeOrder(data: PlaceOrderData, requestOnRecord: boolean): Promise<Exchange>;
+  getOrderDetails(lookup: { orderId: string } | { poNumber: string }): Promise<Exchange>;
+}
