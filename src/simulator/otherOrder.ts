@@ -6,7 +6,7 @@ import type { OtherOrderMode } from "./faults.js";
 import { detailsReply, lookUp, type AskedKeys } from "./getOrderDetails.js";
 import type { LookupView } from "./lookupView.js";
 import type { SimOrder } from "./orderBook.js";
-import { priceOrder } from "./pricing.js";
+import { pricedFields } from "./pricedFields.js";
 import type { SimReply } from "./responses.js";
 
 /** Fabricated orders are never stored, so they carry an id far from the book's default range (98765432…). */
@@ -22,26 +22,11 @@ function templateProduct(): SimProduct {
 /** A plausible delivered airmiles order that is not in the book. */
 function fabricatedOrder(orderId: number, poNumber: string): SimOrder {
   const product = templateProduct();
-  const price = priceOrder(product, FABRICATED_DENOMINATION, 1);
   const now = new Date();
   return {
     orderId,
     poNumber,
-    productId: product.productId,
-    productName: product.name,
-    category: product.category,
-    deliveryType: product.deliveryType,
-    currencyCode: product.currencyCode,
-    currencyValue: product.currencyValue,
-    denomination: FABRICATED_DENOMINATION,
-    quantity: 1,
-    orderTotal: price.orderTotal,
-    rawOrderTotal: price.rawOrderTotal,
-    orderDiscount: price.orderDiscount,
-    rawOrderDiscount: price.rawOrderDiscount,
-    discountPercent: product.discountPercent,
-    amountCharged: price.amountCharged,
-    amountChargedUsd: price.amountChargedUsd,
+    ...pricedFields(product, FABRICATED_DENOMINATION, 1),
     tag: "",
     email: "fabricated.order@example.com",
     contact: null,

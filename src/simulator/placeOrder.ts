@@ -4,6 +4,7 @@ import { PlumErrorId } from "../plum/wire.js";
 import { findProduct, isDenominationAllowed, type SimProduct } from "./catalogue.js";
 import { isRecord, looseFlag, looseNumber, looseString } from "./loose.js";
 import type { OrderBook, SimOrder } from "./orderBook.js";
+import { pricedFields } from "./pricedFields.js";
 import { priceOrder } from "./pricing.js";
 import { businessError, type SimReply } from "./responses.js";
 
@@ -156,21 +157,7 @@ export function placeOrder(data: unknown, book: OrderBook, now: Date, rules: Pla
   const realtime = product.deliveryType === "realtime";
   const order = book.create({
     poNumber: request.poNumber,
-    productId: product.productId,
-    productName: product.name,
-    category: product.category,
-    deliveryType: product.deliveryType,
-    currencyCode: product.currencyCode,
-    currencyValue: product.currencyValue,
-    denomination: request.denomination,
-    quantity: request.quantity,
-    orderTotal: price.orderTotal,
-    rawOrderTotal: price.rawOrderTotal,
-    orderDiscount: price.orderDiscount,
-    rawOrderDiscount: price.rawOrderDiscount,
-    discountPercent: product.discountPercent,
-    amountCharged: price.amountCharged,
-    amountChargedUsd: price.amountChargedUsd,
+    ...pricedFields(product, request.denomination, request.quantity, price),
     tag: request.tag,
     email: request.email,
     contact: request.contact,

@@ -1,20 +1,10 @@
 // Persistent behaviour settings: no poNumber de-duplication and look-up lag.
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPlumSimulator, type PlumSimulator } from "../../src/simulator/index.js";
-import { airmilesOrder, callApi, lookUpById, lookUpByPo, orderData } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { createPlumSimulator } from "../../src/simulator/index.js";
+import { airmilesOrder, callApi, lookUpById, lookUpByPo, orderData, useSharedSimulator } from "./helpers.js";
 
-let sim: PlumSimulator;
-
-beforeAll(async () => {
-  sim = await createPlumSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
-});
+const sim = useSharedSimulator();
 
 async function placed(request: Record<string, unknown>): Promise<number> {
   const result = await callApi(sim, "placeOrder", request);

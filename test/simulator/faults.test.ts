@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPlumSimulator, type PlumSimulator } from "../../src/simulator/index.js";
-import { airmilesOrder, callApi } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { createPlumSimulator } from "../../src/simulator/index.js";
+import { airmilesOrder, callApi, useSharedSimulator } from "./helpers.js";
 
-let sim: PlumSimulator;
-
-beforeAll(async () => {
-  sim = await createPlumSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
-});
+const sim = useSharedSimulator();
 
 async function place(options: { timeoutMs?: number } = {}) {
   const request = airmilesOrder();

@@ -4,8 +4,10 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { PLUM_TAG, PlumOperation } from "../../src/plum/wire.js";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import {
   AIRTEL_TOPUP_PRODUCT_ID,
+  createPlumSimulator,
   EMIRATES_SKYWARDS_PRODUCT_ID,
   type PlumSimulator,
 } from "../../src/simulator/index.js";
@@ -168,4 +170,28 @@ export function lookUpByPo(sim: PlumSimulator, poNumber: string): Promise<HttpRe
 /** getOrderDetails by orderId (poNumber ""). */
 export function lookUpById(sim: PlumSimulator, orderId: unknown): Promise<HttpResult> {
   return callApi(sim, "getOrderDetails", { orderId, poNumber: "", sendMailToReceiver: 0 });
+}
+
+/**
+ * One simulator for the enclosing file, started before its tests, reset before each and closed after them. The
+ * returned handle forwards to it, so tests use it as the simulator itself.
+ */
+export function useSharedSimulator(): PlumSimulator {
+  let current: PlumSimulator | undefined;
+  beforeAll(async () => {
+    current = await createPlumSimulator();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    current?.reset();
+  });
+  return new Proxy({} as PlumSimulator, {
+    get(_target, key) {
+      if (current === undefined) throw new Error("the shared simulator is used before it started");
+      const value: unknown = Reflect.get(current, key);
+      return typeof value === "function" ? value.bind(current) : value;
+    },
+  });
 }

@@ -1,19 +1,9 @@
 // The lookupAnswersOther fault: getOrderDetails says "found" (status 1) about an order that is not the asked one.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPlumSimulator, type PlumSimulator } from "../../src/simulator/index.js";
-import { airmilesOrder, callApi, lookUpById, lookUpByPo, orderData, topupOrder, uniquePo, type HttpResult } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { type PlumSimulator } from "../../src/simulator/index.js";
+import { airmilesOrder, callApi, lookUpById, lookUpByPo, orderData, topupOrder, uniquePo, type HttpResult, useSharedSimulator } from "./helpers.js";
 
-let sim: PlumSimulator;
-
-beforeAll(async () => {
-  sim = await createPlumSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
-});
+const sim = useSharedSimulator();
 
 async function place(request: Record<string, unknown>): Promise<{ orderId: number; poNumber: string }> {
   const result = await callApi(sim, "placeOrder", request);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   AIRTEL_TOPUP_PRODUCT_ID,
   EMIRATES_SKYWARDS_PRODUCT_ID,
@@ -6,22 +6,10 @@ import {
   JIO_TOPUP_PRODUCT_ID,
   KRISFLYER_PRODUCT_ID,
   QATAR_AVIOS_PRODUCT_ID,
-  createPlumSimulator,
-  type PlumSimulator,
-} from "../../src/simulator/index.js";
-import { TOKEN, airmilesOrder, callApi, http, orderData, topupOrder } from "./helpers.js";
+  } from "../../src/simulator/index.js";
+import { TOKEN, airmilesOrder, callApi, http, orderData, topupOrder, useSharedSimulator } from "./helpers.js";
 
-let sim: PlumSimulator;
-
-beforeAll(async () => {
-  sim = await createPlumSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
-});
+const sim = useSharedSimulator();
 
 function expectShapeB(result: { status: number; json: unknown }, status: number, errorId: string): Record<string, unknown> {
   expect(result.status).toBe(status);

@@ -1,22 +1,12 @@
 // The slowProcessing fault: the client gets a timeout / reset / 502 at once, and the order appears later anyway.
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPlumSimulator, type PlumSimulator } from "../../src/simulator/index.js";
-import { airmilesOrder, callApi, eventually, lookUpById, orderData } from "./helpers.js";
+import { describe, expect, it } from "vitest";
+import { createPlumSimulator } from "../../src/simulator/index.js";
+import { airmilesOrder, callApi, eventually, lookUpById, orderData, useSharedSimulator } from "./helpers.js";
 
 const DELAY_MS = 150;
 
-let sim: PlumSimulator;
-
-beforeAll(async () => {
-  sim = await createPlumSimulator();
-});
-afterAll(async () => {
-  await sim.close();
-});
-beforeEach(() => {
-  sim.reset();
-});
+const sim = useSharedSimulator();
 
 function slowOrder(): { request: Record<string, unknown>; poNumber: string } {
   const request = airmilesOrder();
