@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { AttemptEntry } from "../plum/exchange.js";
+import type { PlaceOrderData } from "../plum/wire.js";
 import { plumRequestBody } from "../plum/requestBody.js";
 import { PlaceOrderOutcome, type OrderFailure, type OrderKind } from "./errorCodes.js";
 import { conflictFailure, inProgressFailure, outcomeUnknownFailure } from "./failures.js";
@@ -22,7 +23,10 @@ export interface PlacementOptions {
   policy: PlacementPolicy;
   /** How long a lease lasts; renewed every third of it while an exchange runs. */
   leaseMs: number;
-  /** A write-ahead that took longer than this (a paused process) is not followed by a send. Default 5000. */
+  /**
+   * A request is not sent once its write-ahead is older than this (a paused process, a slow token read). The
+   * look-up lag the settle window allows is what it leaves of it. Default: 5000 ms or half the settle window.
+   */
   sendGuardMs?: number;
   /** Delays between retries of a write that failed after a send. Default 50, 250, 1000 ms. */
   writeRetryDelaysMs?: readonly number[];
@@ -80,14 +84,10 @@ export class PlacementService {
     const lease = this.newLease();
     const claimStarted = this.monotonic();
     // The request goes on record with the claim, which also writes attempt 1 ahead: one commit before it leaves.
-    const requestEntry: AttemptEntry = {
-      poNumber: data.poNumber, operation: "placeOrder", phase: "request", body: plumRequestBody("placeOrder", data),
-      httpStatus: null, errorCode: null, durationMs: null, at: new Date(),
-    };
     const claim = await this.options.store.claim(
       { poNumber: data.poNumber, kind: request.kind, fingerprint: print, subject, request: data },
       lease,
-      requestEntry,
+      requestEntry(data.poNumber, data),
     );
     let result: PlacementResult;
     try {
@@ -158,8 +158,10 @@ export class PlacementService {
     if (existing.fingerprint !== print || existing.subject !== subject) return rejected([conflictFailure()]);
     if (existing.state === "PLACED") return { outcome: PlaceOrderOutcome.REPLAYED, record: existing, errors: [] };
     if (existing.state === "REJECTED" && !existing.reopenable) return rejected(existing.errors);
+    // An answer of ours still held in memory (its write failed) goes on record before anything is decided.
+    if (this.unwritten.some((item) => item.poNumber === existing.poNumber)) await this.flushUnwritten();
     const held = await this.options.store.acquireLease(existing.poNumber, lease, { reopen: existing.state === "REJECTED" });
-    if (held === null) return this.afterLostLease(existing.poNumber);
+    if (held === null) return this.afterLostLease(existing.poNumber, PlaceOrderOutcome.REPLAYED);
     return this.drive(held, lease, "mutation", { kind: "none" }, []);
   }
 
@@ -172,7 +174,9 @@ export class PlacementService {
       const { patch, action } = decide(row, evidence, { now: row.readAt, driver, policy: this.options.policy });
       if (action.type === "send") {
         const startedAt = this.monotonic();
-        const written = await this.options.store.update(row.poNumber, lease.owner, { ...patch, attempts: log }, false, {
+        // The request goes on record with its write-ahead, before it leaves.
+        const request = row.request === null ? [] : [requestEntry(row.poNumber, row.request)];
+        const written = await this.options.store.update(row.poNumber, lease.owner, { ...patch, attempts: [...log, ...request] }, false, {
           version: row.version,
           live: true,
         });
@@ -184,7 +188,7 @@ export class PlacementService {
           continue;
         }
         row = written;
-        ({ evidence, log } = await this.send(row, lease, action.attempt, startedAt, false));
+        ({ evidence, log } = await this.send(row, lease, action.attempt, startedAt, true));
         continue;
       }
       if (action.type === "lookup") {
@@ -209,24 +213,24 @@ export class PlacementService {
       if (final === null) return pending(actionErrors(action));
       return this.report(final, action);
     }
-    // Bounded: a row that keeps changing under us is left to the reconciler.
-    await this.options.store.update(row.poNumber, lease.owner, { attempts: log }, true).catch(() => null);
+    // Bounded: a row that keeps changing under us is left to the reconciler, with what we learned on record.
+    const item = { poNumber: row.poNumber, evidence, log };
+    await this.recordEvidence(item).catch(() => this.unwritten.push(item));
+    await this.options.store.update(row.poNumber, lease.owner, {}, true).catch(() => null);
     return pending(row.errors.length > 0 ? row.errors : [outcomeUnknownFailure(null)]);
   }
 
-  /** Sends attempt `attempt`, unless the write-ahead took so long that the lease may have moved on. */
+  /** Sends attempt `attempt`; the client refuses to let it leave once the write-ahead is more than the guard old. */
   private async send(row: OrderRecord, lease: Lease, attempt: number, startedAt: number, requestOnRecord: boolean) {
     const request = row.request;
     if (request === null) throw new Error(`ledger row ${row.poNumber} has no request to send`);
-    const guardMs = this.options.sendGuardMs ?? 5_000;
-    if (this.monotonic() - startedAt > guardMs) {
-      this.options.log.warn({ poNumber: row.poNumber, attempt }, "write-ahead was too slow; the attempt is not sent");
-      const evidence: Evidence = { kind: "answer", attempt, result: { kind: "notSent", errorCode: "SEND_GUARD" } };
-      return { evidence, log: [] as AttemptEntry[] };
-    }
-    const exchange = await this.withRenewal(row.poNumber, lease, () => this.options.plum.placeOrder(request, requestOnRecord));
+    const notAfter = startedAt + (this.options.sendGuardMs ?? Math.min(5_000, this.options.policy.settleMs / 2));
+    const exchange = await this.withRenewal(row.poNumber, lease, () => this.options.plum.placeOrder(request, { requestOnRecord, notAfter }));
     if (exchange.result.kind === "unknown") {
       this.options.log.warn({ poNumber: row.poNumber, upstreamErrorId: exchange.result.errorId }, "order outcome unknown; will reconcile");
+    }
+    if (exchange.result.kind === "notSent" && exchange.result.errorCode === "SEND_GUARD") {
+      this.options.log.warn({ poNumber: row.poNumber, attempt }, "write-ahead was too long ago; the attempt was not sent");
     }
     const evidence: Evidence = { kind: "answer", attempt, result: exchange.result };
     return { evidence, log: exchange.log };
@@ -256,11 +260,13 @@ export class PlacementService {
 
   /** Evidence whose write failed, applied by whoever holds the row now (the facts only; PLACED is safe to set). */
   private async flushUnwritten(): Promise<void> {
-    for (const item of this.unwritten.splice(0)) {
+    const items = this.unwritten.splice(0);
+    for (const [index, item] of items.entries()) {
       try {
         await this.recordEvidence(item);
       } catch (error) {
-        this.unwritten.push(item);
+        // The ledger is still failing: keep this answer and every one not tried yet for the next pass.
+        this.unwritten.push(...items.slice(index));
         this.options.log.error({ err: error, poNumber: item.poNumber }, "could not record a kept answer yet");
         return;
       }
@@ -272,6 +278,12 @@ export class PlacementService {
       const row = await this.options.store.findByPoNumber(item.poNumber);
       if (row === null || row.state !== "PENDING") {
         if (item.log.length > 0) await this.options.store.update(item.poNumber, null, { attempts: item.log }, false);
+        const success = item.evidence.kind === "answer" && item.evidence.result.kind === "ok";
+        if (success && row?.state === "REJECTED") {
+          // Our attempt created an order for a row already rejected: a person must look (refund or honour it).
+          this.options.onAlert?.("order_needs_operator");
+          this.options.log.error({ alert: "order_needs_operator", poNumber: item.poNumber }, "Plum confirmed an order for a rejected poNumber");
+        }
         return;
       }
       const { patch, action } = decide(row, item.evidence, { now: row.readAt, driver: "read", policy: this.options.policy });
@@ -306,6 +318,10 @@ export class PlacementService {
     const po = final.poNumber;
     switch (action.type) {
       case "placed":
+        if (action.lateSuccess) {
+          this.options.onAlert?.("order_needs_operator");
+          this.options.log.error({ alert: "order_needs_operator", poNumber: po }, "a success arrived after its attempt was cleared; check for a second order");
+        }
         this.options.log.info({ poNumber: po, orderId: action.orderId }, "order placed");
         return { outcome: PlaceOrderOutcome.PLACED, record: final, errors: [] };
       case "rejected":
@@ -330,9 +346,10 @@ export class PlacementService {
   }
 
   /** Our lease was taken over (we outlived it) or never ours: report what the ledger says now. */
-  private async afterLostLease(poNumber: string): Promise<PlacementResult> {
+  private async afterLostLease(poNumber: string, placed = PlaceOrderOutcome.PLACED): Promise<PlacementResult> {
     const now = await this.options.store.findByPoNumber(poNumber);
-    if (now?.state === "PLACED") return { outcome: PlaceOrderOutcome.PLACED, record: now, errors: [] };
+    // A caller who never held the lease did not place it: that is a replay.
+    if (now?.state === "PLACED") return { outcome: placed, record: now, errors: [] };
     if (now?.state === "REJECTED") return rejected(now.errors);
     return pending([inProgressFailure()]);
   }
@@ -341,6 +358,14 @@ export class PlacementService {
     // One owner per operation, not per replica: two requests in one process must not share a lease.
     return { owner: `${this.options.replicaId}:${randomUUID()}`, ms: this.options.leaseMs };
   }
+}
+
+/** The attempt-log row of a placeOrder request, written with its write-ahead. */
+function requestEntry(poNumber: string, data: PlaceOrderData): AttemptEntry {
+  return {
+    poNumber, operation: "placeOrder", phase: "request", body: plumRequestBody("placeOrder", data),
+    httpStatus: null, errorCode: null, durationMs: null, at: new Date(),
+  };
 }
 
 function actionErrors(action: Action): OrderFailure[] {

@@ -3,6 +3,7 @@
 import { Pool } from "undici";
 import type { AttemptEntry, Exchange } from "./exchange.js";
 import { plumRequestBody } from "./requestBody.js";
+import { Slots } from "./slots.js";
 import { classifyResponse, classifyTransportError } from "./classify.js";
 import type { PlumCallResult } from "./result.js";
 import type { AccessTokenSource } from "./tokens.js";
@@ -37,6 +38,10 @@ export interface CallJournal {
   deferred: AttemptEntry[];
   /** Requests are collected too instead of written before they leave (the caller wrote its own write-ahead). */
   collectRequests?: boolean;
+  /** false: after a refusal for an expired token, renew it but do not send again (the caller decides). */
+  resend?: boolean;
+  /** performance.now() after which the request must not leave; it is then answered notSent (SEND_GUARD). */
+  notAfter?: number;
 }
 
 export { plumRequestBody } from "./requestBody.js";
@@ -45,11 +50,13 @@ export class PlumClient {
   private readonly pool: Pool;
   private readonly path: string;
   private readonly exchangeBudgetMs: number;
+  private readonly slots: Slots;
 
   constructor(private readonly options: PlumClientOptions) {
     const url = new URL(options.apiUrl);
     this.path = `${url.pathname}${url.search}`;
     this.exchangeBudgetMs = options.connectTimeoutMs + options.headersTimeoutMs + options.bodyTimeoutMs;
+    this.slots = new Slots(options.maxConnections);
     this.pool = new Pool(url.origin, {
       connections: options.maxConnections,
       connectTimeout: options.connectTimeoutMs,
@@ -81,8 +88,11 @@ export class PlumClient {
    * included) comes back in `log` for the caller to commit with its next ledger write. `requestOnRecord`: the first
    * request is already committed (the write-ahead wrote it).
    */
-  async exchangePlaceOrder(data: PlaceOrderData, requestOnRecord: boolean): Promise<Exchange> {
-    const journal: CallJournal = { requestRecorded: requestOnRecord, deferred: [], collectRequests: true };
+  async exchangePlaceOrder(data: PlaceOrderData, options: { requestOnRecord: boolean; notAfter: number }): Promise<Exchange> {
+    // No hidden re-send after a renewed token: the engine writes a new attempt ahead and sends that.
+    const journal: CallJournal = {
+      requestRecorded: options.requestOnRecord, deferred: [], collectRequests: true, resend: false, notAfter: options.notAfter,
+    };
     const result = await this.call("placeOrder", data, data.poNumber, journal);
     return { result, log: journal.deferred };
   }
@@ -112,6 +122,8 @@ export class PlumClient {
     // An expired or rotated token is rejected before the order is processed, so one retry is safe.
     if (first.kind === "unauthorized" && first.renewable) {
       const renewed = await this.options.tokens.renew(token);
+      // Without a new token another attempt would meet the same refusal: no longer renewable.
+      if (journal?.resend === false) return renewed !== null && renewed !== token ? first : { ...first, renewable: false };
       if (renewed !== null && renewed !== token) return this.exchange(operation, body, poNumber, renewed, journal, false);
     }
     return first;
@@ -138,7 +150,28 @@ export class PlumClient {
         await this.options.record(request);
       }
     }
+    const release = await this.slots.take();
+    try {
+      return await this.exchangeInSlot(operation, body, poNumber, token, journal);
+    } finally {
+      release();
+    }
+  }
+
+  private async exchangeInSlot(
+    operation: PlumOperationName,
+    body: string,
+    poNumber: string | null,
+    token: string,
+    journal: CallJournal | undefined,
+  ): Promise<PlumCallResult> {
     const started = performance.now();
+    if (journal?.notAfter !== undefined && started > journal.notAfter) {
+      // Too long since the write-ahead (a slow token read, a full pool, a paused process): it must not leave now.
+      const errorCode = "SEND_GUARD";
+      journal.deferred.push({ poNumber, operation, phase: "response", body: null, httpStatus: null, errorCode, durationMs: 0, at: new Date() });
+      return { kind: "notSent", errorCode };
+    }
     let result: PlumCallResult;
     let httpStatus: number | null = null;
     let responseText: string | null = null;

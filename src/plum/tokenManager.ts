@@ -29,7 +29,8 @@ export interface TokenManagerOptions {
 
 export type CredentialsState = "valid" | "expired" | "unknown";
 
-type RefreshOutcome = { ok: true; tokens: StoredTokens } | { ok: false; reason: string };
+/** `response`: the exchange's answer row, committed with the rotated pair (never before it). */
+type RefreshOutcome = ({ ok: true; tokens: StoredTokens } | { ok: false; reason: string }) & { response: AttemptEntry };
 
 export class TokenManager implements AccessTokenSource {
   private cached: StoredTokens | null = null;
@@ -122,16 +123,17 @@ export class TokenManager implements AccessTokenSource {
       if (stored === null) return { store: null, result: null };
       if (!stillNeeded(stored) || stored.refreshToken === null) return { store: null, result: stored.accessToken };
       const outcome = await this.callRefresh(stored.refreshToken);
+      const attempts = [outcome.response];
       if (!outcome.ok) {
         // Keep the old pair: it may still work, and a refresh token cannot be recovered by API.
         this.options.log.error(
           { alert: "plum_token_refresh_failed", reason: outcome.reason },
           "Plum token refresh failed; the old tokens stay in place. If it keeps failing, generate new tokens in Plum's dashboard.",
         );
-        return { store: null, result: null };
+        return { store: null, result: null, attempts };
       }
       this.options.log.info({ expiresAt: outcome.tokens.accessTokenExpiresAt }, "Plum access token refreshed");
-      return { store: outcome.tokens, result: outcome.tokens.accessToken };
+      return { store: outcome.tokens, result: outcome.tokens.accessToken, attempts };
     });
     await this.reload();
     return token;
@@ -159,7 +161,7 @@ export class TokenManager implements AccessTokenSource {
       });
       const text = await response.body.text();
       const durationMs = Math.round(performance.now() - started);
-      await this.options.record({
+      const answer: AttemptEntry = {
         ...base,
         phase: "response",
         // Never store tokens: only whether they came.
@@ -167,17 +169,17 @@ export class TokenManager implements AccessTokenSource {
         httpStatus: response.statusCode,
         durationMs,
         at: new Date(),
-      });
-      if (response.statusCode !== 200) return { ok: false, reason: `HTTP ${response.statusCode}` };
-      return this.parseRefresh(text);
+      };
+      if (response.statusCode !== 200) return { ok: false, reason: `HTTP ${response.statusCode}`, response: answer };
+      return { ...this.parseRefresh(text), response: answer };
     } catch (error) {
       const code = errorCodeOf(error);
-      await this.options.record({ ...base, phase: "response", body: null, httpStatus: null, errorCode: code, durationMs: null, at: new Date() });
-      return { ok: false, reason: code };
+      const answer: AttemptEntry = { ...base, phase: "response", body: null, httpStatus: null, errorCode: code, durationMs: null, at: new Date() };
+      return { ok: false, reason: code, response: answer };
     }
   }
 
-  private parseRefresh(text: string): RefreshOutcome {
+  private parseRefresh(text: string): { ok: true; tokens: StoredTokens } | { ok: false; reason: string } {
     let parsed: Partial<PlumRefreshResponse>;
     try {
       parsed = JSON.parse(text) as Partial<PlumRefreshResponse>;
@@ -206,6 +208,10 @@ export class TokenManager implements AccessTokenSource {
 
   /** GET …/oauth/token answers the seconds left on a token (docs/plum-api.md §3.4). */
   private async learnExpiry(tokens: StoredTokens): Promise<void> {
+    // Logged like every other exchange (the bearer token never is).
+    const base = { poNumber: null, operation: "tokenValidate" as const, body: null };
+    await this.options.record({ ...base, phase: "request", httpStatus: null, errorCode: null, durationMs: null, at: new Date() });
+    const started = performance.now();
     try {
       const response = await request(this.options.validateUrl as string, {
         method: "GET",
@@ -214,15 +220,23 @@ export class TokenManager implements AccessTokenSource {
         bodyTimeout: this.options.timeoutMs,
       });
       const parsed = (await response.body.json().catch(() => ({}))) as { expires_in?: number | string };
+      const answer: AttemptEntry = {
+        ...base, phase: "response", httpStatus: response.statusCode, errorCode: null,
+        durationMs: Math.round(performance.now() - started), at: new Date(),
+      };
       const seconds = response.statusCode === 200 ? toNumber(parsed.expires_in) : null;
-      if (seconds === null) return;
-      const accessTokenExpiresAt = new Date(this.clock().getTime() + seconds * 1000);
+      const accessTokenExpiresAt = seconds === null ? null : new Date(this.clock().getTime() + seconds * 1000);
       await this.options.ledger.withTokenLock(async (stored) => ({
-        store: stored && stored.accessToken === tokens.accessToken ? { ...stored, accessTokenExpiresAt } : null,
+        store: accessTokenExpiresAt !== null && stored && stored.accessToken === tokens.accessToken ? { ...stored, accessTokenExpiresAt } : null,
         result: undefined,
+        attempts: [answer],
       }));
       await this.reload();
     } catch (error) {
+      const code = errorCodeOf(error);
+      await this.options
+        .record({ ...base, phase: "response", httpStatus: null, errorCode: code, durationMs: null, at: new Date() })
+        .catch(() => undefined);
       this.options.log.warn({ err: error }, "could not learn the Plum access token's expiry");
     }
   }

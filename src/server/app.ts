@@ -88,7 +88,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     store: ledger,
     // The engine's calls return what they exchanged; the engine commits it with its next ledger write.
     plum: {
-      placeOrder: (data, requestOnRecord) => plum.exchangePlaceOrder(data, requestOnRecord),
+      placeOrder: (data, options) => plum.exchangePlaceOrder(data, options),
       getOrderDetails: (lookup) => plum.exchangeOrderDetails(lookup),
     },
     log,

@@ -50,7 +50,7 @@ export type OrderKind =
 export type PlaceAirmilesOrderInput = {
   /** Recipient's phone number, e.g. "+1-4705000000". Optional. */
   contact?: string | null | undefined;
-  /** Value in the product's currency (e.g. 50 for USD 50 of miles, 149 for an INR 149 top-up). Positive, at most 2 decimals. */
+  /** Value in the product's currency (e.g. 50 for USD 50 of miles, 149 for an INR 149 top-up). Greater than 0, at most 1,000,000, at most 2 decimals. */
   denomination: number;
   /** E-mail address of the person receiving the reward, for Plum's notifications. */
   email: string;
@@ -62,7 +62,7 @@ export type PlaceAirmilesOrderInput = {
   poNumber: string;
   /** Plum product id from Plum's catalogue (an airmiles programme or a top-up plan). */
   productId: number;
-  /** Number of items; airmiles and top-up products allow 1 per order. */
+  /** Number of items, 1-10 (Plum's limit per order); airmiles and top-up products allow 1. */
   quantity?: number;
   /** Free-text tag for reporting (at most 100 characters). Optional. */
   tag?: string | null | undefined;
@@ -83,7 +83,7 @@ export type PlaceOrderOutcome =
 
 /** A mobile top-up order, mirroring Plum's placeOrder fields for top-up products. */
 export type PlaceTopupOrderInput = {
-  /** Value in the product's currency (e.g. 50 for USD 50 of miles, 149 for an INR 149 top-up). Positive, at most 2 decimals. */
+  /** Value in the product's currency (e.g. 50 for USD 50 of miles, 149 for an INR 149 top-up). Greater than 0, at most 1,000,000, at most 2 decimals. */
   denomination: number;
   /** E-mail address of the person receiving the reward, for Plum's notifications. */
   email: string;
@@ -97,7 +97,7 @@ export type PlaceTopupOrderInput = {
   poNumber: string;
   /** Plum product id from Plum's catalogue (an airmiles programme or a top-up plan). */
   productId: number;
-  /** Number of items; airmiles and top-up products allow 1 per order. */
+  /** Number of items, 1-10 (Plum's limit per order); airmiles and top-up products allow 1. */
   quantity?: number;
   /** Free-text tag for reporting (at most 100 characters). Optional. */
   tag?: string | null | undefined;

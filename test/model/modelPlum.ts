@@ -13,15 +13,14 @@ export interface ModelOrder {
   createdAt: number;
 }
 
-export type PlaceFault = "ok" | "lostAfterCreate" | "slowCreate" | "lostBeforeCreate" | "rejected" | "rateLimited" | "notSent";
+export type PlaceFault =
+  | "ok" | "lostAfterCreate" | "slowCreate" | "lostBeforeCreate" | "rejected" | "rateLimited" | "notSent" | "expiredToken";
 export type LookupFault = "truthful" | "unavailable" | "rateLimited" | "anotherOrder";
 
 export interface PlumBehaviour {
   deduplicate: boolean;
   lagMs: number;
   maxProcessingMs: number;
-  /** Bound on the time a request takes to leave after the engine hands it over (see the README's assumptions). */
-  departureBoundMs: number;
 }
 
 export class ModelPlum {
@@ -95,6 +94,8 @@ export class ModelPlum {
         return { kind: "rateLimited", httpStatus: 429, penaltySeconds: 1 };
       case "notSent":
         return { kind: "notSent", errorCode: "ECONNREFUSED" };
+      case "expiredToken":
+        return { kind: "unauthorized", httpStatus: 401, renewable: true };
       case "lostBeforeCreate":
         return unknown;
       case "slowCreate":
@@ -132,9 +133,11 @@ export class ModelPlum {
   forReplica(replica: Replica): PlumPort {
     const w = this.world;
     return {
-      placeOrder: async (data) => {
-        // The request leaves within the departure bound; its answer may take any time (or never come).
-        await w.step(replica, this.behaviour.departureBoundMs);
+      placeOrder: async (data, { notAfter }) => {
+        // Any delay before the request leaves; like the real client, it refuses to leave after `notAfter`. Its
+        // answer may take any time (or never come).
+        await w.step(replica);
+        if (w.now > notAfter) return { result: { kind: "notSent", errorCode: "SEND_GUARD" }, log: [] };
         const result = this.place(data);
         await w.step(replica);
         return { result, log: [] };

@@ -8,8 +8,6 @@ export interface Replica {
 interface Step {
   replica: Replica;
   resolve: () => void;
-  /** A step that must run by this time (a request leaving its socket right after its write-ahead). */
-  deadline: number | null;
 }
 
 export class World {
@@ -26,10 +24,10 @@ export class World {
   }
 
   /** Suspends the caller until the scheduler runs this step; never returns for a dead replica. */
-  step(replica: Replica, boundMs: number | null = null): Promise<void> {
+  step(replica: Replica): Promise<void> {
     if (replica.dead) return new Promise<void>(() => {});
     return new Promise<void>((resolve) => {
-      this.steps.push({ replica, resolve, deadline: boundMs === null ? null : this.now + boundMs });
+      this.steps.push({ replica, resolve });
     });
   }
 
@@ -37,22 +35,17 @@ export class World {
     return this.steps.length;
   }
 
-  /** Runs one step: the overdue bounded one first, else the one `pick` chooses. */
+  /** Runs the step `pick` chooses. */
   async runOne(pick: number): Promise<void> {
     this.steps = this.steps.filter((s) => !s.replica.dead);
     if (this.steps.length === 0) return;
-    const overdue = this.steps.findIndex((s) => s.deadline !== null && s.deadline <= this.now);
-    const index = overdue >= 0 ? overdue : pick % this.steps.length;
-    const [chosen] = this.steps.splice(index, 1);
+    const [chosen] = this.steps.splice(pick % this.steps.length, 1);
     chosen?.resolve();
     await settle();
   }
 
-  /** Moves the clock, never past a bounded step's deadline (that step runs first). */
   async advance(ms: number): Promise<void> {
-    const deadlines = this.steps.filter((s) => s.deadline !== null && !s.replica.dead).map((s) => s.deadline as number);
-    const limit = deadlines.length > 0 ? Math.min(...deadlines) : Infinity;
-    this.now = Math.max(this.now, Math.min(this.now + ms, limit));
+    this.now += ms;
     await settle();
   }
 

@@ -594,6 +594,15 @@ export function describeLedgerConformance(
         expect(await ledger.getTokens()).toEqual(stored);
       });
 
+      it("commits a rotated pair together with its exchange's attempt rows", async () => {
+        const stored = tokens(`access-${uniqueOrderId()}`);
+        const marker = uniquePo("token-exchange");
+        const answer = attempt(marker, { operation: "tokenRefresh", phase: "response", httpStatus: 200, durationMs: 12 });
+        await ledger.withTokenLock(async () => ({ store: stored, result: undefined, attempts: [answer] }));
+        expect(await ledger.getTokens()).toEqual(stored);
+        expect(await ledger.listAttempts(marker)).toEqual([answer]);
+      });
+
       it("stores nothing and releases the lock when fn throws", async () => {
         const stored = tokens(`access-${uniqueOrderId()}`);
         await ledger.withTokenLock(async () => ({ store: stored, result: undefined }));

@@ -4,7 +4,8 @@ import { postgresMigrations } from "../../src/storage/migrations/postgresMigrati
 import { PostgresLedger } from "../../src/storage/postgres/PostgresLedger.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { describeLedgerConformance } from "./conformance.js";
-import { lease, placement, uniqueOrderId, uniquePo, webhook } from "./fixtures.js";
+import { TOKEN_LOCK_KEY } from "../../src/storage/postgres/advisoryLocks.js";
+import { attempt, lease, placement, tokens, uniqueOrderId, uniquePo, webhook } from "./fixtures.js";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -112,6 +113,35 @@ describe("PostgresLedger across replicas", () => {
       }
     } finally {
       for (const replica of replicas) await replica.close();
+    }
+  });
+});
+
+describe("PostgresLedger token lock", () => {
+  it("retries the commit of a rotated pair when its transaction dies after the refresh", async () => {
+    const ledger = ledgerOn(database.url);
+    const killer = new pg.Client({ connectionString: database.url });
+    await killer.connect();
+    try {
+      await ledger.migrate();
+      const rotated = tokens(`access-${uniqueOrderId()}`);
+      const marker = uniquePo("token-retry");
+      const answer = attempt(marker, { operation: "tokenRefresh", phase: "response", httpStatus: 200 });
+      const result = await ledger.withTokenLock(async () => {
+        // Plum has rotated the pair; now the connection holding the lock (and the transaction) dies.
+        await killer.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_locks
+           WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND granted`,
+          [TOKEN_LOCK_KEY],
+        );
+        return { store: rotated, result: "rotated", attempts: [answer] };
+      });
+      expect(result).toBe("rotated");
+      expect(await ledger.getTokens()).toEqual(rotated);
+      expect(await ledger.listAttempts(marker)).toEqual([answer]);
+    } finally {
+      await killer.end();
+      await ledger.close();
     }
   });
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { OrderErrorCode, type OrderFailure } from "../../src/orders/errorCodes.js";
 import { conflictFailure, rateLimitedFailure, rejectionFailure, unavailableFailure } from "../../src/orders/failures.js";
 import { decide, trustedAfter, type Decision, type DecideContext } from "../../src/orders/placement/decide.js";
+import type { AlertReason } from "../../src/orders/placement/evidence.js";
 import type {
   AttemptRecord,
   Driver,
@@ -193,11 +194,11 @@ function expectSend(decision: Decision, attempt: number, now: Date): void {
   expect(decision.patch.sends?.at(-1)).toEqual({ n: attempt, answer: "open" });
 }
 
-function expectPlaced(decision: Decision, orderId = ORDER_ID): void {
+function expectPlaced(decision: Decision, orderId = ORDER_ID, alert: AlertReason | null = null): void {
   expect(decision.action.type).toBe("placed");
   if (decision.action.type !== "placed") throw new Error("unreachable");
   expect(decision.action.orderId).toBe(orderId);
-  expect(decision.patch).toMatchObject({ state: "PLACED", orderId, errors: [], nextCheckAt: null, alert: null });
+  expect(decision.patch).toMatchObject({ state: "PLACED", orderId, errors: [], nextCheckAt: null, alert });
   expect(decision.patch.order).toEqual(decision.action.order);
   expect(decision.patch.startAttempt).toBeUndefined();
 }
@@ -873,7 +874,6 @@ describe("the answer to a fresh open attempt 1", () => {
   it.each([
     ["notSent", notSent],
     ["unauthorized", unauthorized],
-    ["unauthorized (renewable)", { kind: "unauthorized", httpStatus: 401, renewable: true } as PlumCallResult],
   ] as const)("%s, mutation → REJECTED UPSTREAM_UNAVAILABLE, retryable, reopenable", (_l, result) => {
     const decision = decide(fresh(), answer(1, result), ctx(now, "mutation"));
     const failure = expectRejected(decision, OrderErrorCode.UPSTREAM_UNAVAILABLE);
@@ -1027,9 +1027,39 @@ describe("maxSendAttempts", () => {
 // Replays and guards
 // ---------------------------------------------------------------------------------------------------------------
 
+describe("an expired token (refused before processing, renewed by the client)", () => {
+  const expired = { kind: "unauthorized", httpStatus: 401, renewable: true } as PlumCallResult;
+  const now = at(SENT, 100);
+
+  it.each(SENDING_DRIVERS)("%s: the refused attempt is empty and attempt 2 is written ahead at once", (driver) => {
+    const decision = decide(row({ sends: [open(1)] }), answer(1, expired), ctx(now, driver));
+    expectSend(decision, 2, now);
+    expect(decision.patch.sends?.[0]).toMatchObject({ answer: "empty", empty: "notSent", renewed: true });
+  });
+
+  it("a second refusal in a row is not retried again: REJECTED UPSTREAM_UNAVAILABLE, retryable, reopenable", () => {
+    const r = row({ sends: [{ n: 1, answer: "empty", empty: "notSent", renewed: true }, open(2)] });
+    const failure = expectRejected(decide(r, answer(2, expired), ctx(now, "mutation")), OrderErrorCode.UPSTREAM_UNAVAILABLE);
+    expect(failure.retryable).toBe(true);
+  });
+});
+
+describe("a late success for an attempt already answered or cleared is proof, and alerts", () => {
+  it.each(DRIVERS)("%s: attempt 1 unknown, a late ok → PLACED with order_needs_operator", (driver) => {
+    const decision = decide(row({ sends: [unknown(1)] }), answer(1, ok()), ctx(at(SENT, MINUTE), driver));
+    expectPlaced(decision, ORDER_ID, "order_needs_operator");
+    expect(decision.action).toMatchObject({ type: "placed", lateSuccess: true });
+  });
+
+  it("attempt 1 cleared, attempt 2 open, a late ok for attempt 1 → PLACED (the clearing was wrong)", () => {
+    const decision = decide(row({ sends: [clearedAttempt(1), open(2)] }), answer(1, ok()), ctx(at(SENT, MINUTE), "reconciler"));
+    expectPlaced(decision, ORDER_ID, "order_needs_operator");
+  });
+});
+
 describe("a second answer for an attempt already answered is ignored", () => {
+  // A late success is the one exception (see above).
   const replays = [
-    ["ok", ok()],
     ["rejected", rejected("PLE10018")],
     ["duplicate", duplicate],
     ["notSent", notSent],
@@ -1073,15 +1103,11 @@ describe("guards", () => {
     }
   });
 
-  it.each(SENDING_DRIVERS)("%s: a new row with no attempt yet → send attempt 1", (driver) => {
+  it.each(DRIVERS)("%s: a PENDING row without attempts (an older writer's) is one unknown attempt: look up, never send", (driver) => {
     const now = at(CREATED, 10);
     const decision = decide(row({ sends: [] }), NONE, ctx(now, driver));
-    expectSend(decision, 1, now);
-  });
-
-  it("read: a new row with no attempt yet → wait now (never sends)", () => {
-    const now = at(CREATED, 10);
-    expect(expectWait(decide(row({ sends: [] }), NONE, ctx(now, "read"))).until).toEqual(now);
+    expect(decision.action).toEqual({ type: "lookup", target: { poNumber: PO } });
+    expect(decision.patch.sends).toEqual([{ n: 1, answer: "unknown" }]);
   });
 
   it("does not mutate the row it is given", () => {
@@ -1115,8 +1141,9 @@ describe("invariants over every combination of driver × history × existence ×
     created: createdAttempt,
   };
 
+  // Every claim writes attempt 1 ahead, so histories start at one attempt (a row without any is the "guards" case).
   function histories(maxLength: number): Kind[][] {
-    const out: Kind[][] = [[]];
+    const out: Kind[][] = [];
     let frontier: Kind[][] = [[]];
     for (let length = 1; length <= maxLength; length += 1) {
       const next: Kind[][] = [];
@@ -1206,6 +1233,13 @@ describe("invariants over every combination of driver × history × existence ×
           case "notFound":
             sends[i] = { ...target, answer: "unknown" };
             break;
+        }
+      } else if (target !== undefined && target.answer !== "created" && evidence.result.kind === "ok") {
+        // A late success for an attempt already answered or cleared: proof that the order exists after all.
+        const id = evidence.result.order.orderId;
+        if (id !== null && id !== undefined && id !== 0) {
+          exists = true;
+          sends[i] = { ...target, answer: "created", empty: null };
         }
       }
     }

@@ -13,13 +13,13 @@ export abstract class PlaceOrderInputBase implements BaseOrderInput {
   @Rules(...ProductIdRule())
   productId!: number;
 
-  @Field(() => Int, { defaultValue: 1, description: "Number of items; airmiles and top-up products allow 1 per order." })
+  @Field(() => Int, { defaultValue: 1, description: "Number of items, 1-10 (Plum's limit per order); airmiles and top-up products allow 1." })
   @Rules(...QuantityRule())
   quantity!: number;
 
   @Field(() => Float, {
     description:
-      "Value in the product's currency (e.g. 50 for USD 50 of miles, 149 for an INR 149 top-up). Positive, at most 2 decimals.",
+      "Value in the product's currency (e.g. 50 for USD 50 of miles, 149 for an INR 149 top-up). Greater than 0, at most 1,000,000, at most 2 decimals.",
   })
   @Rules(...DenominationRule())
   denomination!: number;

@@ -29,7 +29,8 @@ export type Action =
   /** The patch is the write-ahead of attempt `attempt`: send only once it is committed under our live lease. */
   | { type: "send"; attempt: number }
   | { type: "lookup"; target: LookupTarget }
-  | { type: "placed"; orderId: string; order: PlumOrderWire }
+  /** `lateSuccess`: adopted from a success that arrived after its attempt was cleared; an operator should look. */
+  | { type: "placed"; orderId: string; order: PlumOrderWire; lateSuccess: boolean }
   | { type: "rejected"; failure: OrderFailure }
   /** Stay PENDING; look again at `until` (null: only when asked). */
   | { type: "wait"; until: Date | null; errors: OrderFailure[]; alert: AlertReason | null };
@@ -52,6 +53,8 @@ interface Merged {
   existence: ExistenceProof | null;
   lastLookupAt: Date | null;
   found: { orderId: string; order: PlumOrderWire } | null;
+  /** Our attempt's success arrived after the attempt had been answered or cleared: an operator should look. */
+  lateSuccess: boolean;
   /** A look-up answered an order that is provably not ours. */
   notOurs: boolean;
   /** The look-up just made found nothing, or failed: wait before asking again. */
@@ -77,8 +80,19 @@ function isUnresolved(attempt: AttemptRecord): boolean {
 function answerAttempt(sends: AttemptRecord[], n: number, result: PlumCallResult, merged: Merged, now: Date): void {
   const index = n - 1;
   const attempt = sends[index];
-  // A second answer for one attempt (a replayed write) never overrides the first.
-  if (attempt === undefined || attempt.answer !== "open") return;
+  if (attempt === undefined) return;
+  if (attempt.answer !== "open") {
+    // A second answer for one attempt (a replayed write) never overrides the first, except a late success: the
+    // order exists after all (the attempt was cleared too early, or its first answer was lost), so it is proof.
+    const orderId = result.kind === "ok" ? toId(result.order.orderId) : null;
+    if (result.kind === "ok" && orderId !== null && attempt.answer !== "created") {
+      sends[index] = { ...attempt, answer: "created", empty: null };
+      merged.found = { orderId, order: result.order };
+      merged.existence ??= { source: "answer", orderId };
+      merged.lateSuccess = true;
+    }
+    return;
+  }
   const set = (next: Partial<AttemptRecord>) => (sends[index] = { ...attempt, ...next });
   switch (result.kind) {
     case "ok": {
@@ -120,10 +134,13 @@ function answerAttempt(sends: AttemptRecord[], n: number, result: PlumCallResult
 
 function merge(row: PlacementRow, evidence: Evidence, ctx: DecideContext): Merged {
   const merged: Merged = {
-    sends: row.sends.map((s) => ({ ...s })),
+    // Every claim writes attempt 1 ahead; a PENDING row without attempts comes from an older writer whose attempt
+    // may have left: unknown.
+    sends: row.sends.length === 0 ? [{ n: 1, answer: "unknown" }] : row.sends.map((s) => ({ ...s })),
     existence: row.existence,
     lastLookupAt: row.lastLookupAt,
     found: null,
+    lateSuccess: false,
     notOurs: false,
     lookupMissed: false,
     penaltyMs: 0,
@@ -210,10 +227,11 @@ export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext
     const { orderId, order } = m.found;
     return {
       patch: {
-        ...facts, state: "PLACED", orderId, order, errors: [], nextCheckAt: null, alert: null,
+        ...facts, state: "PLACED", orderId, order, errors: [], nextCheckAt: null,
+        alert: m.lateSuccess ? "order_needs_operator" : null,
         placedAt: parsePlumDate(order.orderDate) ?? now,
       },
-      action: { type: "placed", orderId, order },
+      action: { type: "placed", orderId, order, lateSuccess: m.lateSuccess },
     };
   }
 
@@ -270,7 +288,13 @@ export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext
     return reject(rejectionFailure(last.errorId, false));
   }
   if (reached >= policy.maxSendAttempts) return reject(exhaustedFailure(reached));
-  if (last?.empty === "notSent" && evidence.kind === "answer") {
+  const renewedToken =
+    evidence.kind === "answer" && evidence.result.kind === "unauthorized" && evidence.result.renewable && !m.sends.at(-2)?.renewed;
+  if (renewedToken) {
+    // Plum refused an expired token before looking at the order; the client renewed it. One new attempt, written
+    // ahead like any other (never a hidden re-send inside the client).
+    m.sends[m.sends.length - 1] = { ...(last as AttemptRecord), renewed: true };
+  } else if (last?.empty === "notSent" && evidence.kind === "answer") {
     const failure = last.failure ?? unavailableFailure();
     // The caller is here: tell them nothing was placed; the same poNumber may be retried (the row reopens).
     if (driver === "mutation") return reject(failure, true);

@@ -26,6 +26,8 @@ export interface AttemptRecord {
   errorId?: string | null;
   /** empty attempts: what the caller is told about this attempt. */
   failure?: OrderFailure | null;
+  /** Refused for an expired token that the client then renewed: the next attempt follows at once (once). */
+  renewed?: boolean;
 }
 
 /** Sticky: once a row has one, it is never re-sent and never REJECTED. */

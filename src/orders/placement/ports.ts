@@ -28,7 +28,11 @@ export interface PlacementStore {
 }
 
 export interface PlumPort {
-  /** `requestOnRecord`: the first request's log entry is already committed (the write-ahead wrote it). */
-  placeOrder(data: PlaceOrderData, requestOnRecord: boolean): Promise<Exchange>;
+  /**
+   * `requestOnRecord`: the request's log entry is already committed (the write-ahead wrote it). The request must
+   * not leave after `notAfter` (performance.now() time); it is then answered notSent ("SEND_GUARD"). Never re-sends
+   * on its own (after an expired token it renews the token and answers the refusal).
+   */
+  placeOrder(data: PlaceOrderData, options: { requestOnRecord: boolean; notAfter: number }): Promise<Exchange>;
   getOrderDetails(lookup: { orderId: string } | { poNumber: string }): Promise<Exchange>;
 }

@@ -85,8 +85,11 @@ export const sqliteMigrations: readonly Migration[] = [
   {
     version: 5,
     name: "placement_evidence",
-    // Rows pending before this version carry no per-attempt answers: they get one unknown attempt, so nothing is
-    // re-sent until a look-up after Plum's processing window proves it absent.
+    // Rows the previous engine left waiting for their caller's retry (nothing reached Plum: no attempt counted, a
+    // not-sent failure, no check scheduled) are the retryable rejections those callers were told: reopenable.
+    // Every other pending row gets one unknown attempt that started no earlier than its last write, so nothing is
+    // re-sent until a look-up after Plum's processing window proves it absent. Stop every replica of the previous
+    // version before this migration runs: it does not know these columns.
     sql: `
       ALTER TABLE orders ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE orders ADD COLUMN sends TEXT NOT NULL DEFAULT '[]';
@@ -94,8 +97,12 @@ export const sqliteMigrations: readonly Migration[] = [
       ALTER TABLE orders ADD COLUMN last_lookup_at INTEGER;
       ALTER TABLE orders ADD COLUMN alert TEXT;
       ALTER TABLE orders ADD COLUMN reopenable INTEGER NOT NULL DEFAULT 0 CHECK (reopenable IN (0, 1));
-      UPDATE orders SET sends = '[{"n":1,"answer":"unknown"}]', last_sent_at = COALESCE(last_sent_at, created_at),
-        send_attempts = max(send_attempts, 1)
+      UPDATE orders SET state = 'REJECTED', reopenable = 1, send_attempts = 1,
+        sends = '[{"n":1,"answer":"empty","empty":"notSent"}]', lease_owner = NULL, lease_until = NULL
+        WHERE state = 'PENDING' AND send_attempts = 0 AND next_check_at IS NULL
+          AND json_extract(errors, '$[0].code') IN ('RATE_LIMITED', 'UPSTREAM_UNAVAILABLE');
+      UPDATE orders SET sends = '[{"n":1,"answer":"unknown"}]', send_attempts = max(send_attempts, 1),
+        last_sent_at = max(COALESCE(last_sent_at, created_at), updated_at)
         WHERE state = 'PENDING';
     `,
   },

@@ -12,9 +12,11 @@ import type {
   OrderRecord,
   RecordPatch,
   StoredTokens,
+  TokenLockOutcome,
   WebhookEvent,
   WriteGuard,
 } from "../ledger.js";
+import { retryWrite } from "../retryWrite.js";
 import { postgresMigrations } from "../migrations/postgresMigrations.js";
 import { patchAssignments } from "../recordPatch.js";
 import { webhookInstant } from "../webhookInstant.js";
@@ -205,10 +207,7 @@ export class PostgresLedger implements Ledger {
   }
 
   async appendAttempts(entries: readonly AttemptEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const values: unknown[] = [];
-    const tuples = entries.map((entry) => attemptParams(entry, values)).join(", ");
-    await this.pool.query(`INSERT INTO order_attempts (${ATTEMPT_COLUMNS}) VALUES ${tuples}`, values);
+    if (entries.length > 0) await this.insertAttempts(this.pool, entries);
   }
 
   async listAttempts(poNumber: string): Promise<AttemptEntry[]> {
@@ -220,14 +219,17 @@ export class PostgresLedger implements Ledger {
   }
 
   async findByPoNumber(poNumber: string): Promise<OrderRecord | null> {
-    const { rows } = await this.pool.query<OrderRow>("SELECT * FROM orders WHERE po_number = $1", [poNumber]);
+    // The database's time with the row: decisions are made on it, never on this replica's clock.
+    const { rows } = await this.pool.query<OrderRow>("SELECT *, clock_timestamp() AS db_now FROM orders WHERE po_number = $1", [
+      poNumber,
+    ]);
     const row = rows[0];
     return row === undefined ? null : toOrderRecord(row);
   }
 
   async findByOrderIds(orderIds: readonly string[]): Promise<OrderRecord[]> {
     if (orderIds.length === 0) return [];
-    const { rows } = await this.pool.query<OrderRow>("SELECT * FROM orders WHERE order_id = ANY($1::text[])", [
+    const { rows } = await this.pool.query<OrderRow>("SELECT *, clock_timestamp() AS db_now FROM orders WHERE order_id = ANY($1::text[])", [
       [...orderIds],
     ]);
     return rows.map(toOrderRecord);
@@ -314,17 +316,39 @@ export class PostgresLedger implements Ledger {
     return readTokens(this.pool);
   }
 
-  async withTokenLock<T>(
-    fn: (current: StoredTokens | null) => Promise<{ store: StoredTokens | null; result: T }>,
-  ): Promise<T> {
+  async withTokenLock<T>(fn: (current: StoredTokens | null) => Promise<TokenLockOutcome<T>>): Promise<T> {
     // The transaction-scoped advisory lock is released by COMMIT, which also publishes the stored pair, so the
     // next holder always reads what the previous one stored.
-    return inTransaction(this.pool, async (client) => {
-      await client.query("SELECT pg_advisory_xact_lock($1)", [TOKEN_LOCK_KEY]);
-      const { store, result } = await fn(await readTokens(client));
-      if (store !== null) await storeTokens(client, store);
-      return result;
-    });
+    let outcome: TokenLockOutcome<T> | undefined;
+    const commit = async (client: Queryable, chosen: TokenLockOutcome<T>) => {
+      if (chosen.store !== null) await storeTokens(client, chosen.store);
+      if ((chosen.attempts ?? []).length > 0) await this.insertAttempts(client, chosen.attempts ?? []);
+    };
+    try {
+      return await inTransaction(this.pool, async (client) => {
+        await client.query("SELECT pg_advisory_xact_lock($1)", [TOKEN_LOCK_KEY]);
+        outcome = await fn(await readTokens(client));
+        await commit(client, outcome);
+        return outcome.result;
+      });
+    } catch (error) {
+      // fn ran (a refresh may have rotated the pair at Plum): its result must not be lost with the transaction.
+      const pending = outcome;
+      if (pending === undefined || (pending.store === null && (pending.attempts ?? []).length === 0)) throw error;
+      await retryWrite(() =>
+        inTransaction(this.pool, async (client) => {
+          await client.query("SELECT pg_advisory_xact_lock($1)", [TOKEN_LOCK_KEY]);
+          await commit(client, pending);
+        }),
+      );
+      return pending.result;
+    }
+  }
+
+  private async insertAttempts(db: Queryable, entries: readonly AttemptEntry[]): Promise<void> {
+    const values: unknown[] = [];
+    const tuples = entries.map((entry) => attemptParams(entry, values)).join(", ");
+    await db.query(`INSERT INTO order_attempts (${ATTEMPT_COLUMNS}) VALUES ${tuples}`, values);
   }
 
   private async findMatchingOrder(db: Queryable, event: WebhookEvent): Promise<OrderRecord | null> {

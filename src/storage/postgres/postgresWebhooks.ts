@@ -43,7 +43,7 @@ export async function applyStoredEvents(db: Queryable, order: OrderRecord, now: 
       [order.poNumber, latest.delivery_status, latest.created_at, now],
     );
     const row = updated.rows[0];
-    if (row !== undefined) result = toOrderRecord(row);
+    if (row !== undefined) result = { ...toOrderRecord(row), readAt: order.readAt };
   }
   await db.query(`UPDATE webhook_events SET applied_at = $3 WHERE applied_at IS NULL AND ${MATCHES}`, [...match, now]);
   return result;

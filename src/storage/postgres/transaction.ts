@@ -9,6 +9,12 @@ export interface Queryable {
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A backend that dies mid-transaction (failover, terminated) also emits 'error' on the client; without a
+  // listener that would crash the process. The failed query rejects anyway; the client is discarded.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await fn(client);
@@ -23,6 +29,7 @@ export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => P
     }
     throw error;
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
 }

@@ -12,9 +12,11 @@ import type {
   OrderRecord,
   RecordPatch,
   StoredTokens,
+  TokenLockOutcome,
   WebhookEvent,
   WriteGuard,
 } from "../ledger.js";
+import { retryWrite } from "../retryWrite.js";
 import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
 import { patchAssignments } from "../recordPatch.js";
 import { webhookInstant } from "../webhookInstant.js";
@@ -167,8 +169,7 @@ export class SqliteLedger implements Ledger {
   }
 
   async appendAttempts(entries: readonly AttemptEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    immediateTransaction(this.db, () => entries.forEach((entry) => this.insertAttempt(entry)));
+    if (entries.length > 0) immediateTransaction(this.db, () => entries.forEach((entry) => this.insertAttempt(entry)));
   }
 
   private insertAttempt(entry: AttemptEntry): void {
@@ -284,13 +285,19 @@ export class SqliteLedger implements Ledger {
     return row === undefined ? null : toStoredTokens(row);
   }
 
-  async withTokenLock<T>(
-    fn: (current: StoredTokens | null) => Promise<{ store: StoredTokens | null; result: T }>,
-  ): Promise<T> {
-    // No transaction spans the await: the mutex alone serialises refreshes (one process owns this file).
+  async withTokenLock<T>(fn: (current: StoredTokens | null) => Promise<TokenLockOutcome<T>>): Promise<T> {
+    // No transaction spans the await: the mutex alone serialises refreshes (one process owns this file). The pair
+    // and its attempt rows commit together, retried if the write fails (a rotated pair cannot be fetched again).
     return this.tokenMutex.run(async () => {
-      const { store, result } = await fn(await this.getTokens());
-      if (store !== null) this.storeTokens(store);
+      const { store, result, attempts = [] } = await fn(await this.getTokens());
+      if (store !== null || attempts.length > 0) {
+        await retryWrite(async () =>
+          immediateTransaction(this.db, () => {
+            if (store !== null) this.storeTokens(store);
+            for (const attempt of attempts) this.insertAttempt(attempt);
+          }),
+        );
+      }
       return result;
     });
   }
