@@ -3,7 +3,9 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { AttemptEntry } from "../plum/exchange.js";
-import type { PlaceOrderData } from "../plum/wire.js";
+import { toId } from "../plum/lenient.js";
+import { parsePlumDate } from "../plum/plumDate.js";
+import { PlumErrorId, type PlaceOrderData } from "../plum/wire.js";
 import { plumRequestBody } from "../plum/requestBody.js";
 import { PlaceOrderOutcome, type OrderFailure, type OrderKind } from "./errorCodes.js";
 import { conflictFailure, inProgressFailure, outcomeUnknownFailure } from "./failures.js";
@@ -49,7 +51,8 @@ export interface PlacementResult {
 /** An answer whose write failed even after retries: kept here and written by the reconciler. */
 interface Unwritten {
   poNumber: string;
-  evidence: Evidence;
+  /** Everything one drive learned, in order (merging evidence is idempotent). */
+  evidence: Evidence[];
   log: AttemptEntry[];
 }
 
@@ -170,8 +173,14 @@ export class PlacementService {
     let row = start;
     let evidence = first;
     let log = firstLog;
+    // Every answer and look-up of this drive: re-applied if the row has to be read again, kept if it cannot be written.
+    const learned: Evidence[] = first.kind === "none" ? [] : [first];
+    const reread = async (): Promise<OrderRecord | null> => {
+      const again = await this.stillOurs(row.poNumber, lease);
+      return again === null ? null : learned.slice(0, -1).reduce((r, e) => withFacts(r, this.decideFor(r, e, driver).patch), again);
+    };
     for (let step = 0; step < MAX_STEPS; step += 1) {
-      const { patch, action } = decide(row, evidence, { now: row.readAt, driver, policy: this.options.policy });
+      const { patch, action } = this.decideFor(row, evidence, driver);
       if (action.type === "send") {
         const startedAt = this.monotonic();
         // The request goes on record with its write-ahead, before it leaves.
@@ -182,30 +191,32 @@ export class PlacementService {
         });
         log = [];
         if (written === null) {
-          const again = await this.stillOurs(row.poNumber, lease);
-          if (again === null) return this.lostLease(row.poNumber, evidence, []);
+          const again = await reread();
+          if (again === null) return this.lostLease(row.poNumber, learned, []);
           row = again;
           continue;
         }
         row = written;
         ({ evidence, log } = await this.send(row, lease, action.attempt, startedAt, true));
+        learned.push(evidence);
         continue;
       }
       if (action.type === "lookup") {
         // What decide() learned so far is carried to the next step and written with the final decision.
-        row = { ...row, sends: patch.sends ?? row.sends, existence: patch.existence ?? row.existence, lastLookupAt: patch.lastLookupAt ?? row.lastLookupAt };
+        row = withFacts(row, patch);
         const by = "orderId" in action.target ? "orderId" : "poNumber";
         // The row's read time is database time no later than the look-up leaves: a conservative start.
         const startedAt = row.readAt;
         const exchange = await this.withRenewal(row.poNumber, lease, () => this.options.plum.getOrderDetails(action.target));
         evidence = { kind: "lookup", startedAt, by, result: exchange.result };
+        learned.push(evidence);
         log = [...log, ...exchange.log];
         continue;
       }
-      const final = await this.commit(row, lease, { ...patch, attempts: log }, evidence);
+      const final = await this.commit(row, lease, { ...patch, attempts: log }, learned);
       if (final === "retry") {
-        const again = await this.stillOurs(row.poNumber, lease);
-        if (again === null) return this.lostLease(row.poNumber, evidence, []);
+        const again = await reread();
+        if (again === null) return this.lostLease(row.poNumber, learned, []);
         row = again;
         log = [];
         continue;
@@ -214,10 +225,14 @@ export class PlacementService {
       return this.report(final, action);
     }
     // Bounded: a row that keeps changing under us is left to the reconciler, with what we learned on record.
-    const item = { poNumber: row.poNumber, evidence, log };
+    const item = { poNumber: row.poNumber, evidence: learned, log };
     await this.recordEvidence(item).catch(() => this.unwritten.push(item));
     await this.options.store.update(row.poNumber, lease.owner, {}, true).catch(() => null);
     return pending(row.errors.length > 0 ? row.errors : [outcomeUnknownFailure(null)]);
+  }
+
+  private decideFor(row: OrderRecord, evidence: Evidence, driver: Driver) {
+    return decide(row, evidence, { now: row.readAt, driver, policy: this.options.policy });
   }
 
   /** Sends attempt `attempt`; the client refuses to let it leave once the write-ahead is more than the guard old. */
@@ -240,7 +255,7 @@ export class PlacementService {
    * Writes a final or waiting decision and releases the lease. A throwing write is retried; if it still fails the
    * evidence is kept in memory for the reconciler. null: kept in memory; "retry": the row moved, decide again.
    */
-  private async commit(row: OrderRecord, lease: Lease, patch: RecordPatch, evidence: Evidence): Promise<OrderRecord | null | "retry"> {
+  private async commit(row: OrderRecord, lease: Lease, patch: RecordPatch, learned: Evidence[]): Promise<OrderRecord | null | "retry"> {
     const delays = this.options.writeRetryDelaysMs ?? [50, 250, 1_000];
     for (let attempt = 0; ; attempt += 1) {
       try {
@@ -250,7 +265,9 @@ export class PlacementService {
         const delay = delays[attempt];
         if (delay === undefined) {
           this.options.log.error({ err: error, poNumber: row.poNumber }, "could not record Plum's answer; kept for the reconciler");
-          if (evidence.kind !== "none") this.unwritten.push({ poNumber: row.poNumber, evidence, log: patch.attempts ?? [] });
+          if (learned.length > 0 || (patch.attempts ?? []).length > 0) {
+            this.unwritten.push({ poNumber: row.poNumber, evidence: learned, log: patch.attempts ?? [] });
+          }
           return null;
         }
         await this.sleep(delay);
@@ -276,25 +293,61 @@ export class PlacementService {
   private async recordEvidence(item: Unwritten): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const row = await this.options.store.findByPoNumber(item.poNumber);
-      if (row === null || row.state !== "PENDING") {
-        if (item.log.length > 0) await this.options.store.update(item.poNumber, null, { attempts: item.log }, false);
-        const success = item.evidence.kind === "answer" && item.evidence.result.kind === "ok";
-        if (success && row?.state === "REJECTED") {
-          // Our attempt created an order for a row already rejected: a person must look (refund or honour it).
-          this.options.onAlert?.("order_needs_operator");
-          this.options.log.error({ alert: "order_needs_operator", poNumber: item.poNumber }, "Plum confirmed an order for a rejected poNumber");
-        }
-        return;
-      }
-      const { patch, action } = decide(row, item.evidence, { now: row.readAt, driver: "read", policy: this.options.policy });
-      const facts: RecordPatch =
-        action.type === "placed"
-          ? { ...patch, attempts: item.log }
-          : { sends: patch.sends, existence: patch.existence, lastLookupAt: patch.lastLookupAt, nextCheckAt: row.readAt, attempts: item.log };
-      const written = await this.options.store.update(item.poNumber, null, facts, false, { version: row.version });
-      if (written !== null) return;
+      if (row === null) return;
+      const written = row.state === "PENDING" ? await this.recordOnPending(row, item) : await this.recordOnFinal(row, item);
+      if (written) return;
     }
     throw new Error("the row kept changing");
+  }
+
+  /** The facts only (whoever holds the row decides); PLACED is safe to set without the lease. */
+  private async recordOnPending(row: OrderRecord, item: Unwritten): Promise<boolean> {
+    let current = row;
+    for (const evidence of item.evidence) {
+      const { patch, action } = this.decideFor(current, evidence, "read");
+      if (action.type === "placed") {
+        if (action.lateSuccess) this.lateSuccessAlert(row.poNumber);
+        return (await this.options.store.update(row.poNumber, null, { ...patch, attempts: item.log }, false, { version: row.version })) !== null;
+      }
+      current = withFacts(current, patch);
+    }
+    const facts: RecordPatch = {
+      sends: current.sends, existence: current.existence, lastLookupAt: current.lastLookupAt, nextCheckAt: row.readAt, attempts: item.log,
+    };
+    return (await this.options.store.update(row.poNumber, null, facts, false, { version: row.version })) !== null;
+  }
+
+  /** A success of ours for a row already final: the order exists. A REJECTED row adopts it; either way a person looks. */
+  private async recordOnFinal(row: OrderRecord, item: Unwritten): Promise<boolean> {
+    const success = item.evidence.find((e) => e.kind === "answer" && e.result.kind === "ok");
+    const order = success?.kind === "answer" && success.result.kind === "ok" ? success.result.order : null;
+    const orderId = order === null ? null : toId(order.orderId);
+    const log: RecordPatch = { attempts: item.log };
+    // The audit rows are appended whether or not the row changes (update writes them either way).
+    const logOnly = async () => {
+      if (item.log.length > 0) await this.options.store.update(row.poNumber, null, log, false);
+      return true;
+    };
+    if (order === null || orderId === null || orderId === row.orderId) return logOnly();
+    this.options.onAlert?.("order_needs_operator");
+    this.options.log.error(
+      { alert: "order_needs_operator", poNumber: row.poNumber, state: row.state },
+      row.state === "REJECTED"
+        ? "Plum confirmed an order for a rejected poNumber; the order is adopted"
+        : "Plum confirmed a second order for a placed poNumber; refund or honour it",
+    );
+    if (row.state !== "REJECTED") return logOnly();
+    // The rejection was wrong (a bound Plum broke): the order exists, so the row is PLACED and never reopened.
+    const adopted: RecordPatch = {
+      ...log, state: "PLACED", orderId, order, errors: [], reopenable: false, nextCheckAt: null, alert: "order_needs_operator",
+      existence: { source: "answer", orderId }, placedAt: parsePlumDate(order.orderDate) ?? row.readAt,
+    };
+    return (await this.options.store.update(row.poNumber, null, adopted, false, { version: row.version })) !== null;
+  }
+
+  private lateSuccessAlert(poNumber: string): void {
+    this.options.onAlert?.("order_needs_operator");
+    this.options.log.error({ alert: "order_needs_operator", poNumber }, "a success arrived after its attempt was cleared; check for a second order");
   }
 
   private async withRenewal<T>(poNumber: string, lease: Lease, fn: () => Promise<T>): Promise<T> {
@@ -318,13 +371,15 @@ export class PlacementService {
     const po = final.poNumber;
     switch (action.type) {
       case "placed":
-        if (action.lateSuccess) {
-          this.options.onAlert?.("order_needs_operator");
-          this.options.log.error({ alert: "order_needs_operator", poNumber: po }, "a success arrived after its attempt was cleared; check for a second order");
-        }
+        if (action.lateSuccess) this.lateSuccessAlert(po);
         this.options.log.info({ poNumber: po, orderId: action.orderId }, "order placed");
         return { outcome: PlaceOrderOutcome.PLACED, record: final, errors: [] };
       case "rejected":
+        if (action.failure.upstreamErrorId === PlumErrorId.cancelledRefundFailed) {
+          // Cancelled at Plum, but the wallet was not refunded: nothing was delivered, money is held.
+          this.options.onAlert?.("order_needs_operator");
+          this.options.log.error({ alert: "order_needs_operator", poNumber: po }, "Plum cancelled the order but did not refund it");
+        }
         this.options.log.info({ poNumber: po, code: action.failure.code, upstreamErrorId: action.failure.upstreamErrorId }, "order rejected");
         return rejected([action.failure]);
       default:
@@ -337,9 +392,9 @@ export class PlacementService {
   }
 
   /** The lease moved on while we held evidence: record it for whoever holds the row now, then report. */
-  private async lostLease(poNumber: string, evidence: Evidence, log: AttemptEntry[]): Promise<PlacementResult> {
-    if (evidence.kind !== "none" || log.length > 0) {
-      const item = { poNumber, evidence, log };
+  private async lostLease(poNumber: string, learned: Evidence[], log: AttemptEntry[]): Promise<PlacementResult> {
+    if (learned.length > 0 || log.length > 0) {
+      const item = { poNumber, evidence: learned, log };
       await this.recordEvidence(item).catch(() => this.unwritten.push(item));
     }
     return this.afterLostLease(poNumber);
@@ -366,6 +421,11 @@ function requestEntry(poNumber: string, data: PlaceOrderData): AttemptEntry {
     poNumber, operation: "placeOrder", phase: "request", body: plumRequestBody("placeOrder", data),
     httpStatus: null, errorCode: null, durationMs: null, at: new Date(),
   };
+}
+
+/** The row with what a decision learned (its facts), for the next step of the same drive. */
+function withFacts(row: OrderRecord, patch: RecordPatch): OrderRecord {
+  return { ...row, sends: patch.sends ?? row.sends, existence: patch.existence ?? row.existence, lastLookupAt: patch.lastLookupAt ?? row.lastLookupAt };
 }
 
 function actionErrors(action: Action): OrderFailure[] {

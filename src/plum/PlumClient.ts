@@ -150,7 +150,7 @@ export class PlumClient {
         await this.options.record(request);
       }
     }
-    const release = await this.slots.take();
+    const release = await this.slots.take(operation === "placeOrder" ? "send" : "lookup");
     try {
       return await this.exchangeInSlot(operation, body, poNumber, token, journal);
     } finally {

@@ -80,7 +80,11 @@ export function classifyResponse(operation: string, httpStatus: number, text: st
   }
 
   if (errorId === PlumErrorId.orderNotFound) return { kind: "notFound", httpStatus };
-  if (errorId === PlumErrorId.statusCheckFailed) return { kind: "unknown", httpStatus, errorId, errorCode: null };
+  // PLE10035, and PLE10011 "failed to confirm order": Plum says to call again, which says nothing about whether the
+  // order was made. Unknown: reconciled by look-up, re-sent only once it is proven absent.
+  if (errorId === PlumErrorId.statusCheckFailed || errorId === PlumErrorId.confirmFailed) {
+    return { kind: "unknown", httpStatus, errorId, errorCode: null };
+  }
   if (errorId?.startsWith("PIPE")) return { kind: "unauthorized", httpStatus, renewable: false };
   if (httpStatus >= 500 || httpStatus === 408) return { kind: "unknown", httpStatus, errorId, errorCode: null };
   if (errorId === PlumErrorId.duplicatePoNumber) return { kind: "duplicatePoNumber", httpStatus };

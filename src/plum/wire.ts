@@ -149,10 +149,13 @@ export const PlumErrorId = {
   validation: "PLE10001",
   duplicatePoNumber: "PLE10004", // (sim) duplicate or invalid poNumber
   insufficientBalance: "PLE10010", // (sim) wallet debit failure
+  confirmFailed: "PLE10011", // "Failed to confirm order", "call placeOrder again" (docs/plum-api.md §2.2, §6)
   processFailed: "PLE10012",
   orderNotFound: "PLE10016",
   invalidDenomination: "PLE10018",
   outOfStock: "PLE10024",
+  cancelledRefundFailed: "PLE10026", // "Order cancelled but refund failed": money may be held
+
   placeFailed: "PLE10025",
   statusCheckFailed: "PLE10035", // reconcile by poNumber
   quantityLimit: "PLE10041",

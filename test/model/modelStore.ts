@@ -23,8 +23,8 @@ export class ModelLedger {
   /** What the engines do when a webhook names a pending poNumber. */
   webhook(poNumber: string, orderId: string): void {
     const row = this.rows.get(poNumber);
-    if (row === undefined || row.state !== "PENDING" || row.existence !== null) return;
-    this.put({ ...row, existence: { source: "webhook", orderId }, nextCheckAt: this.world.date() });
+    if (row === undefined || row.existence !== null || !(row.state === "PENDING" || row.reopenable)) return;
+    this.put({ ...row, state: "PENDING", reopenable: false, existence: { source: "webhook", orderId }, nextCheckAt: this.world.date() });
   }
 
   forReplica(replica: Replica): PlacementStore {

@@ -534,6 +534,29 @@ export function describeLedgerConformance(
         expect((await ledger.findByPoNumber(record.poNumber))?.deliveryStatus).toBe("delivered");
       });
 
+      it("gives a pending placement it names a webhook proof of existence, due at once", async () => {
+        const record = await claimed("webhook-proof");
+        const orderId = uniqueOrderId();
+        await ledger.recordWebhookEvent(webhook({ orderId, poNumber: record.poNumber }));
+
+        const proven = await ledger.findByPoNumber(record.poNumber);
+        expect(proven).toMatchObject({ state: "PENDING", existence: { source: "webhook", orderId } });
+        expect(proven?.nextCheckAt?.getTime()).toBeLessThanOrEqual(Date.now());
+      });
+
+      it("turns a reopenable rejection it names back into a pending placement with the proof (never re-sent)", async () => {
+        const record = await claimed("webhook-reopenable");
+        await ledger.update(record.poNumber, "replica-a", { state: "REJECTED", reopenable: true, errors: [failure()] }, true);
+        const orderId = uniqueOrderId();
+        await ledger.recordWebhookEvent(webhook({ orderId, poNumber: record.poNumber }));
+
+        expect(await ledger.findByPoNumber(record.poNumber)).toMatchObject({
+          state: "PENDING",
+          reopenable: false,
+          existence: { source: "webhook", orderId },
+        });
+      });
+
       it("keeps events for an unknown order and applies the latest when update links the orderId", async () => {
         const orderId = uniqueOrderId();
         const events = [

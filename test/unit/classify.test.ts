@@ -122,6 +122,12 @@ describe("shape B (business errors)", () => {
     });
   });
 
+  it("is unknown for PLE10011 'failed to confirm order' (Plum says call again; the order may exist)", () => {
+    expect(classify(422, shapeB(422, "PLE10011", "Failed to confirm order"))).toEqual({
+      kind: "unknown", httpStatus: 422, errorId: "PLE10011", errorCode: null,
+    });
+  });
+
   it("is unknown for PLE10035 (the order may exist: reconcile by poNumber)", () => {
     expect(classify(502, shapeB(502, "PLE10035"))).toEqual({ kind: "unknown", httpStatus: 502, errorId: "PLE10035", errorCode: null });
   });

@@ -86,7 +86,8 @@ export const sqliteMigrations: readonly Migration[] = [
     version: 5,
     name: "placement_evidence",
     // Rows the previous engine left waiting for their caller's retry (nothing reached Plum: no attempt counted, a
-    // not-sent failure, no check scheduled) are the retryable rejections those callers were told: reopenable.
+    // not-sent failure, no check scheduled, no lease: a retry in flight holds one) are the retryable rejections
+    // those callers were told: reopenable.
     // Every other pending row gets one unknown attempt that started no earlier than its last write, so nothing is
     // re-sent until a look-up after Plum's processing window proves it absent. Stop every replica of the previous
     // version before this migration runs: it does not know these columns.
@@ -99,7 +100,7 @@ export const sqliteMigrations: readonly Migration[] = [
       ALTER TABLE orders ADD COLUMN reopenable INTEGER NOT NULL DEFAULT 0 CHECK (reopenable IN (0, 1));
       UPDATE orders SET state = 'REJECTED', reopenable = 1, send_attempts = 1,
         sends = '[{"n":1,"answer":"empty","empty":"notSent"}]', lease_owner = NULL, lease_until = NULL
-        WHERE state = 'PENDING' AND send_attempts = 0 AND next_check_at IS NULL
+        WHERE state = 'PENDING' AND send_attempts = 0 AND next_check_at IS NULL AND lease_owner IS NULL
           AND json_extract(errors, '$[0].code') IN ('RATE_LIMITED', 'UPSTREAM_UNAVAILABLE');
       UPDATE orders SET sends = '[{"n":1,"answer":"unknown"}]', send_attempts = max(send_attempts, 1),
         last_sent_at = max(COALESCE(last_sent_at, created_at), updated_at)

@@ -297,13 +297,14 @@ export class PostgresLedger implements Ledger {
       if (inserted.rowCount === 0) return "duplicate";
       const order = await this.findMatchingOrder(client, event);
       if (order === null) return "recorded";
-      if (order.state === "PENDING" && order.existence === null) {
-        // A callback naming our pending poNumber proves the order exists: never re-sent, adopted by its orderId.
+      if (order.existence === null && (order.state === "PENDING" || order.reopenable)) {
+        // A callback naming our pending (or retryably rejected) poNumber proves the order exists: never re-sent,
+        // adopted by its orderId; a reopenable rejection was wrong and becomes pending again.
         const proof: ExistenceProof = { source: "webhook", orderId: event.orderId };
         await client.query(
           `UPDATE orders SET existence = $2::jsonb, next_check_at = clock_timestamp(), version = version + 1,
-             updated_at = clock_timestamp()
-           WHERE po_number = $1 AND state = 'PENDING' AND existence IS NULL`,
+             updated_at = clock_timestamp(), state = 'PENDING', reopenable = false
+           WHERE po_number = $1 AND (state = 'PENDING' OR reopenable) AND existence IS NULL`,
           [order.poNumber, JSON.stringify(proof)],
         );
       }

@@ -267,12 +267,14 @@ export class SqliteLedger implements Ledger {
         (event.poNumber === "" ? undefined : this.sql("SELECT * FROM orders WHERE po_number = ?").get(event.poNumber));
       if (row === undefined) return "recorded";
       const order = toOrderRecord(row, now);
-      if (order.state === "PENDING" && order.existence === null) {
-        // A callback naming our pending poNumber proves the order exists: never re-sent, adopted by its orderId.
+      if (order.existence === null && (order.state === "PENDING" || order.reopenable)) {
+        // A callback naming our pending (or retryably rejected) poNumber proves the order exists: never re-sent,
+        // adopted by its orderId; a reopenable rejection was wrong and becomes pending again.
         const proof: ExistenceProof = { source: "webhook", orderId: event.orderId };
         this.sql(
-          `UPDATE orders SET existence = ?, next_check_at = ?, version = version + 1, updated_at = ?
-           WHERE po_number = ? AND state = 'PENDING' AND existence IS NULL`,
+          `UPDATE orders SET existence = ?, next_check_at = ?, version = version + 1, updated_at = ?, state = 'PENDING',
+             reopenable = 0
+           WHERE po_number = ? AND (state = 'PENDING' OR reopenable = 1) AND existence IS NULL`,
         ).run(JSON.stringify(proof), now.getTime(), now.getTime(), order.poNumber);
       }
       applyStoredEvents(this.statements, order, now);
