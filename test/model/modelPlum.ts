@@ -82,6 +82,8 @@ export class ModelPlum {
     this.requests.set(data.poNumber, received);
     const row = this.ledger.row(data.poNumber);
     if (row === undefined || row.sendAttempts < received) this.violations.push(`request ${received} for ${data.poNumber} left without its write-ahead`);
+    const logged = this.ledger.log.filter((e) => e.poNumber === data.poNumber && e.operation === "placeOrder" && e.phase === "request").length;
+    if (logged < received) this.violations.push(`request ${received} for ${data.poNumber} left before its attempt-log row`);
     this.land();
     const fault = this.faults ? this.nextPlaceFault : "ok";
     this.trace.push(`t=${this.world.now} place ${data.poNumber} #${received} ${fault} slow=${this.nextSlowMs} orders=${this.ordersFor(data.poNumber).length}`);
