@@ -12,13 +12,17 @@ export function federationAccessDirective(scopes: readonly ScopeName[]): string 
   return `@requiresScopes(scopes: [[${scopes.map((scope) => JSON.stringify(scope)).join(", ")}]])`;
 }
 
-type FieldDecorator = (prototype: object, propertyKey: string | symbol, descriptor?: PropertyDescriptor) => void;
-
-export function RequiresScopes(...scopes: ScopeName[]): FieldDecorator {
+/** On a resolver method (@Query/@Mutation/@FieldResolver) or an object type's @Field property. */
+export function RequiresScopes(...scopes: ScopeName[]): MethodDecorator & PropertyDecorator {
   const authorized = Authorized(scopes);
   const directive = Directive(federationAccessDirective(scopes));
-  return (prototype, propertyKey, descriptor) => {
-    authorized(prototype, propertyKey, descriptor);
-    directive(prototype, propertyKey, descriptor);
+  return (prototype: object, propertyKey: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor === undefined) {
+      authorized(prototype, propertyKey);
+      directive(prototype, propertyKey);
+    } else {
+      authorized(prototype, propertyKey, descriptor);
+      directive(prototype, propertyKey, descriptor);
+    }
   };
 }
