@@ -18,6 +18,7 @@ import type { Ledger } from "../storage/ledger.js";
 import { openLedger } from "../storage/openLedger.js";
 import { createWebhookHandler } from "../webhooks/webhookHandler.js";
 import { createApolloServer } from "./apolloServer.js";
+import { createExplorerRoutes } from "./explorer/explorerRoutes.js";
 import { createCredentials, type PlumCredentials } from "./credentials.js";
 import { createGraphqlHandler } from "./graphqlHandler.js";
 import { createHttpServer, requestScope } from "./httpServer.js";
@@ -125,6 +126,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
     metrics,
     routerSecret: config.auth.routerSecret,
+    explorer: config.graphql.sandbox ? createExplorerRoutes() : null,
     shuttingDown: () => shuttingDown,
     routes: {
       graphql,
