@@ -25,6 +25,7 @@ import { createHttpServer, requestScope } from "./httpServer.js";
 import { createLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { createReadiness } from "./readiness.js";
+import { simulatorStateFile } from "./simulatorStateFile.js";
 import { sendJson } from "./respond.js";
 
 export interface AppOptions {
@@ -64,10 +65,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       recordCalls: config.env === "test",
       // A restarted simulator must not hand out ids the ledger already holds (order_id is unique there).
       firstOrderId: Date.now(),
+      stateFile: simulatorStateFile(config),
     });
     apiUrl = simulator.apiUrl;
     log.warn(
-      { simulator: simulator.baseUrl },
+      { simulator: simulator.baseUrl, stateFile: simulatorStateFile(config) ?? "none (in memory)" },
       "XOXODAY_API_URL is not set: orders go to the BUILT-IN PLUM SIMULATOR. No real order is placed and no money is spent.",
     );
   }
