@@ -14,6 +14,8 @@ export interface CurlExample {
   line: number;
   /** One shell command (continuation lines joined, trailing comment removed). */
   command: string;
+  /** A trailing comment that is just a quoted string (`# "delivered"`): text the answer must contain. */
+  expects?: string;
 }
 
 export type ReadmeExample = GraphqlExample | CurlExample;
@@ -21,8 +23,8 @@ export type ReadmeExample = GraphqlExample | CurlExample;
 const FENCE = /^```(\w*)\s*$/;
 const INLINE_OPERATION = /`((?:query|mutation)\s*(?:\w+\s*)?(?:\([^`]*\))?\s*\{[^`]*\})`/g;
 
-/** Removes a ` # comment` that is outside quotes (the README annotates commands that way). */
-function stripComment(line: string): string {
+/** Splits off a ` # comment` that is outside quotes (the README annotates commands that way). */
+function splitComment(line: string): { text: string; comment: string } {
   let quote: string | null = null;
   for (let i = 0; i < line.length; i += 1) {
     const char = line[i];
@@ -31,17 +33,17 @@ function stripComment(line: string): string {
     } else if (char === "'" || char === '"') {
       quote = char;
     } else if (char === "#" && (i === 0 || /\s/.test(line[i - 1] ?? ""))) {
-      return line.slice(0, i).trimEnd();
+      return { text: line.slice(0, i).trimEnd(), comment: line.slice(i + 1).trim() };
     }
   }
-  return line.trimEnd();
+  return { text: line.trimEnd(), comment: "" };
 }
 
 function curlCommands(block: string[], firstLine: number): CurlExample[] {
   const commands: CurlExample[] = [];
-  let current: { line: number; parts: string[] } | null = null;
+  let current: { line: number; parts: string[]; expects?: string } | null = null;
   block.forEach((raw, index) => {
-    const text = stripComment(raw);
+    const { text, comment } = splitComment(raw);
     const continued = text.endsWith("\\");
     const part = continued ? text.slice(0, -1).trim() : text.trim();
     if (current === null) {
@@ -49,8 +51,10 @@ function curlCommands(block: string[], firstLine: number): CurlExample[] {
       current = { line: firstLine + index, parts: [] };
     }
     current.parts.push(part);
+    const expected = /^"([^"]+)"$/.exec(comment)?.[1];
+    if (expected !== undefined) current.expects = expected;
     if (!continued) {
-      commands.push({ kind: "curl", line: current.line, command: current.parts.join(" ") });
+      commands.push({ kind: "curl", line: current.line, command: current.parts.join(" "), ...(current.expects === undefined ? {} : { expects: current.expects }) });
       current = null;
     }
   });
