@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, type LaunchedChromium } from "../support/chromium.js";
 import { startTestApp, type TestApp } from "../support/harness.js";
+import { JWT_ENV, tokenFor } from "../support/jwtTokens.js";
 
 const SCREENSHOT = "test-results/explorer.png";
 
@@ -65,4 +66,44 @@ describe("the explorer in Chromium", () => {
     expect(requested).toEqual(expect.arrayContaining([`${origin}/explorer/explorer.js`, `${origin}/graphql`]));
     expect(pageErrors).toEqual([]);
   });
+});
+
+describe("the explorer's header editor, against a service with a router secret and JWT verification", () => {
+  const ROUTER_SECRET = "explorer-browser-secret";
+  let app: TestApp;
+  let chromium: LaunchedChromium;
+  let page: Page;
+
+  beforeAll(async () => {
+    [app, chromium] = await Promise.all([startTestApp({ ...JWT_ENV, ROUTER_SECRET }), launchChromium()]);
+    page = await (await chromium.browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  }, 60_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    await app?.close();
+  });
+
+  it("sends the Router-Authorization and Authorization the user types, and the top-up tab places an order", async () => {
+    await page.goto(app.url, { waitUntil: "load" });
+    await page.locator(".graphiql-execute-button").waitFor({ timeout: 30_000 });
+    // The second tab: the README's top-up.
+    await page.locator(".graphiql-tab").nth(1).click();
+    await expect.poll(() => page.locator(".graphiql-query-editor").innerText(), { timeout: 15_000 }).toContain("placeTopupOrder");
+
+    const headers = { "Router-Authorization": ROUTER_SECRET, Authorization: `Bearer ${await tokenFor("explorer-user", "orders:write orders:read")}` };
+    await page.getByRole("button", { name: /headers/i }).first().click();
+    const headerEditor = page.locator(".graphiql-editor-tool .monaco-editor").last();
+    await headerEditor.click();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.press("Delete");
+    // insertText: one input event, so the editor's auto-closing of quotes and braces does not double them.
+    await page.keyboard.insertText(JSON.stringify(headers));
+
+    await page.locator(".graphiql-execute-button").click();
+    await expect.poll(() => page.locator(".graphiql-response").innerText(), { timeout: 20_000 }).toContain("PLACED");
+    // Placed as the token's subject: both headers reached the service.
+    const row = await app.app.ledger.findByPoNumber("PO-1002");
+    expect(row?.subject).toBe("explorer-user");
+  }, 60_000);
 });
