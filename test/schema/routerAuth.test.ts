@@ -3,7 +3,7 @@
 // guarded with a bare @Authorized (invisible to the router) fails here, and so does a directive without a check.
 import "reflect-metadata";
 import { isObjectType, type GraphQLSchema } from "graphql";
-import { Arg, Authorized, getMetadataStorage, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Field, FieldResolver, getMetadataStorage, ID, ObjectType, Query, Resolver } from "type-graphql";
 import { describe, expect, it } from "vitest";
 import { federationAccessDirective, RequiresScopes } from "../../src/graph/access/RequiresScopes.js";
 import { buildFederatedSchema } from "../../src/graph/federation/buildFederatedSchema.js";
@@ -20,6 +20,11 @@ function checkedScopes(): Map<string, readonly string[]> {
   };
   for (const query of storage.queries) put(`Query.${query.schemaName}`, query.roles);
   for (const mutation of storage.mutations) put(`Mutation.${mutation.schemaName}`, mutation.roles);
+  for (const resolver of storage.fieldResolvers) {
+    const objectClass = resolver.getObjectType?.() ?? resolver.resolverClassMetadata?.getObjectType();
+    const owner = storage.objectTypes.find((type) => type.target === objectClass);
+    if (owner !== undefined) put(`${owner.name}.${resolver.schemaName}`, resolver.roles);
+  }
   for (const field of storage.fields) {
     const owner = storage.objectTypes.find((type) => type.target === field.target) ?? storage.interfaceTypes.find((type) => type.target === field.target);
     if (owner !== undefined) put(`${owner.name}.${field.schemaName}`, field.roles);
@@ -75,6 +80,36 @@ class BareAuthorizedProbe {
   }
 }
 
+@ObjectType({ description: "probe" })
+class ProbeItem {
+  @Field(() => ID, { description: "probe" })
+  id!: string;
+
+  @RequiresScopes(Scope.admin)
+  @Field(() => String, { description: "probe" })
+  guardedField!: string;
+}
+
+@Resolver(() => ProbeItem)
+class ProbeItemResolver {
+  @Query(() => ProbeItem, { description: "probe" })
+  probeItem(): ProbeItem {
+    return { id: "1", guardedField: "x" };
+  }
+
+  @Authorized(Scope.read)
+  @FieldResolver(() => String, { description: "probe" })
+  bareResolved(): string {
+    return "x";
+  }
+
+  @RequiresScopes(Scope.read)
+  @FieldResolver(() => String, { description: "probe" })
+  declaredResolved(): string {
+    return "x";
+  }
+}
+
 describe("router-level auth metadata", () => {
   it("matches the subgraph's own checks on every field of the orders schema", async () => {
     const schema = await buildOrdersSchema();
@@ -89,5 +124,12 @@ describe("router-level auth metadata", () => {
     const schema = await buildFederatedSchema({ resolvers: [BareAuthorizedProbe], authChecker, validate: false }, {});
     expect(accessGaps(schema)).toEqual(['Query.bareProbe: checked @requiresScopes(scopes: [["orders:read"]]), SDL says nothing']);
     expect(routerDirectives(schema).get("Query.signedInProbe")).toBe("@authenticated");
+  });
+
+  it("covers object type fields and field resolvers too", async () => {
+    const schema = await buildFederatedSchema({ resolvers: [ProbeItemResolver], authChecker, validate: false }, {});
+    expect(accessGaps(schema)).toEqual(['ProbeItem.bareResolved: checked @requiresScopes(scopes: [["orders:read"]]), SDL says nothing']);
+    expect(routerDirectives(schema).get("ProbeItem.guardedField")).toBe('@requiresScopes(scopes: [["orders:admin"]])');
+    expect(routerDirectives(schema).get("ProbeItem.declaredResolved")).toBe('@requiresScopes(scopes: [["orders:read"]])');
   });
 });
