@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, type LaunchedChromium } from "../support/chromium.js";
+import { requireExplorerBuild } from "../support/explorerBuild.js";
 import { startTestApp, type TestApp } from "../support/harness.js";
 import { JWT_ENV, tokenFor } from "../support/jwtTokens.js";
 
@@ -19,6 +20,7 @@ describe("the explorer in Chromium", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
+    requireExplorerBuild();
     [app, chromium] = await Promise.all([startTestApp(), launchChromium()]);
     const context = await chromium.browser.newContext({ viewport: { width: 1400, height: 900 } });
     // Every request of the page and of its workers, whether it succeeds or not.

@@ -2,7 +2,10 @@
 // (or ENABLE_SANDBOX=false) serves neither it nor its assets.
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
+import { requireExplorerBuild } from "../support/explorerBuild.js";
 import { useTestApp } from "../support/harness.js";
+
+requireExplorerBuild();
 
 const HTML = { accept: "text/html,application/xhtml+xml" };
 
