@@ -58,6 +58,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let apiUrl = config.plum.apiUrl;
   if (apiUrl === undefined) {
     if (config.production) throw new Error("the Plum simulator is never used in production");
+    const stateFile = simulatorStateFile(config);
     // Call bodies (with personal data and bearer tokens) are kept only under test, where assertions read them;
     // counters are kept always.
     simulator = await createPlumSimulator({
@@ -65,11 +66,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       recordCalls: config.env === "test",
       // A restarted simulator must not hand out ids the ledger already holds (order_id is unique there).
       firstOrderId: Date.now(),
-      stateFile: simulatorStateFile(config),
+      stateFile,
     });
     apiUrl = simulator.apiUrl;
     log.warn(
-      { simulator: simulator.baseUrl, stateFile: simulatorStateFile(config) ?? "none (in memory)" },
+      { simulator: simulator.baseUrl, stateFile: stateFile ?? "none (in memory)" },
       "XOXODAY_API_URL is not set: orders go to the BUILT-IN PLUM SIMULATOR. No real order is placed and no money is spent.",
     );
   }
