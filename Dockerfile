@@ -5,8 +5,10 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json README.md ./
 COPY src ./src
+# The explorer's bundle (dist/explorer, served only where ENABLE_SANDBOX turns it on) is built from scripts/ and the README.
+COPY scripts ./scripts
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime

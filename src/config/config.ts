@@ -37,6 +37,8 @@ export interface Config {
   logLevel: RawEnv["LOG_LEVEL"];
   plum: PlumConfig;
   simulatorPort: number;
+  /** SIMULATOR_STATE_FILE as given: a path, "off", or undefined (the default applies). */
+  simulatorStateFile: string | undefined;
   database: { url: string | undefined; poolMax: number };
   reconcile: {
     settleMs: number;
@@ -132,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookKey: raw.XOXODAY_WEBHOOK_KEY,
     },
     simulatorPort: raw.SIMULATOR_PORT,
+    simulatorStateFile: raw.SIMULATOR_STATE_FILE,
     database: { url: raw.DATABASE_URL, poolMax: raw.DATABASE_POOL_MAX },
     reconcile: {
       settleMs: raw.RECONCILE_SETTLE_MS,

@@ -41,6 +41,8 @@ const schema = z.object({
   XOXODAY_REFRESH_BEFORE_EXPIRY_MS: ms(24 * 3_600_000),
 
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  // A path, or "off"; unset: beside an SQLite ledger file in development (server/simulatorStateFile.ts).
+  SIMULATOR_STATE_FILE: optionalString,
 
   DATABASE_URL: optionalString,
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),

@@ -1,5 +1,6 @@
-// The single place where scopes are enforced: type-graphql's @Authorized on root fields, and the entity
-// reference resolver (which type-graphql does not wrap) calls `requireScopes` itself.
+// The single place where scopes are enforced: fields declare theirs with @RequiresScopes (access/RequiresScopes.ts:
+// type-graphql's @Authorized plus the router's @requiresScopes), and the entity reference resolver (which type-graphql
+// does not wrap) calls `requireScopes` itself.
 import { GraphQLError } from "graphql";
 import type { AuthChecker } from "type-graphql";
 import type { GraphContext } from "./context.js";

@@ -18,12 +18,14 @@ import type { Ledger } from "../storage/ledger.js";
 import { openLedger } from "../storage/openLedger.js";
 import { createWebhookHandler } from "../webhooks/webhookHandler.js";
 import { createApolloServer } from "./apolloServer.js";
+import { createExplorerRoutes } from "./explorer/explorerRoutes.js";
 import { createCredentials, type PlumCredentials } from "./credentials.js";
 import { createGraphqlHandler } from "./graphqlHandler.js";
 import { createHttpServer, requestScope } from "./httpServer.js";
 import { createLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { createReadiness } from "./readiness.js";
+import { simulatorStateFile } from "./simulatorStateFile.js";
 import { sendJson } from "./respond.js";
 
 export interface AppOptions {
@@ -56,6 +58,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let apiUrl = config.plum.apiUrl;
   if (apiUrl === undefined) {
     if (config.production) throw new Error("the Plum simulator is never used in production");
+    const stateFile = simulatorStateFile(config);
     // Call bodies (with personal data and bearer tokens) are kept only under test, where assertions read them;
     // counters are kept always.
     simulator = await createPlumSimulator({
@@ -63,10 +66,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       recordCalls: config.env === "test",
       // A restarted simulator must not hand out ids the ledger already holds (order_id is unique there).
       firstOrderId: Date.now(),
+      stateFile,
     });
     apiUrl = simulator.apiUrl;
     log.warn(
-      { simulator: simulator.baseUrl },
+      { simulator: simulator.baseUrl, stateFile: stateFile ?? "none (in memory)" },
       "XOXODAY_API_URL is not set: orders go to the BUILT-IN PLUM SIMULATOR. No real order is placed and no money is spent.",
     );
   }
@@ -125,6 +129,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
     metrics,
     routerSecret: config.auth.routerSecret,
+    explorer: config.graphql.sandbox ? createExplorerRoutes() : null,
     shuttingDown: () => shuttingDown,
     routes: {
       graphql,

@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { secretMatches } from "../auth/routerSecret.js";
+import { EXPLORER_ASSETS_PATH } from "./explorer/explorerPage.js";
+import type { ExplorerRoutes } from "./explorer/explorerRoutes.js";
 import type { Metrics, Route } from "./metrics.js";
 import { sendJson } from "./respond.js";
 
@@ -37,6 +39,8 @@ export function createHttpServer(options: {
   routerSecret: string | undefined;
   log: Logger;
   metrics: Metrics;
+  /** The offline explorer (a page and its assets, no data); null when disabled (production). */
+  explorer?: ExplorerRoutes | null;
   /** True once a graceful stop has begun (see app.ts). */
   shuttingDown?: () => boolean;
 }): Server {
@@ -60,12 +64,16 @@ export function createHttpServer(options: {
       : url.pathname === "/health" ? "health"
       : url.pathname === "/ready" ? "ready"
       : url.pathname === "/metrics" ? "metrics"
+      : options.explorer && url.pathname.startsWith(EXPLORER_ASSETS_PATH) ? "explorer"
       : "other";
     res.on("finish", () => metrics.httpRequests.inc({ route, status: String(res.statusCode) }));
 
     const handle = async (): Promise<void> => {
       switch (route) {
         case "graphql":
+          // A browser opening /graphql gets the explorer page: static, no GraphQL work, so not behind the secret
+          // (the page then sends the headers its user types in).
+          if (options.explorer?.wantsPage(req, url.search)) return options.explorer.page(res);
           // Refused before any GraphQL work: parsing, context, execution.
           if (options.routerSecret !== undefined && !secretMatches(req.headers["router-authorization"], options.routerSecret)) {
             sendJson(res, 401, { errors: [{ message: "Missing or invalid Router-Authorization.", extensions: { code: "UNAUTHENTICATED" } }] });
@@ -91,6 +99,8 @@ export function createHttpServer(options: {
           return routes.ready(res);
         case "metrics":
           return routes.metrics(res);
+        case "explorer":
+          return options.explorer?.asset(req, res, url.pathname);
         default:
           return sendJson(res, 404, { error: "not found" });
       }

@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client). Labels are bounded enums only: never poNumbers, ids, e-mails or phones.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-export type Route = "graphql" | "health" | "ready" | "metrics" | "webhook" | "other";
+export type Route = "graphql" | "health" | "ready" | "metrics" | "webhook" | "explorer" | "other";
 
 export interface Metrics {
   registry: Registry;

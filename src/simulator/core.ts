@@ -11,6 +11,7 @@ import { placeOrderWire } from "./orderWire.js";
 import { getOtherOrderDetails } from "./otherOrder.js";
 import { placeOrder } from "./placeOrder.js";
 import { RateLimiter } from "./rateLimiter.js";
+import { loadSimulatorState, saveSimulatorState } from "./stateFile.js";
 import { successReply, type SimReply } from "./responses.js";
 import { TokenStore } from "./tokens.js";
 import type { RateLimits, WebhookConfig } from "./types.js";
@@ -30,6 +31,8 @@ export interface CoreOptions {
   accessTokenTtlSeconds: number;
   firstOrderId: number;
   behaviour: SimBehaviour;
+  /** Where the order book is kept across restarts; undefined: in memory only. */
+  stateFile: string | undefined;
 }
 
 export class DeliverError extends Error {
@@ -56,7 +59,14 @@ export class SimulatorCore {
 
   constructor(private readonly options: CoreOptions) {
     this.behaviour = new BehaviourSettings(options.behaviour);
-    this.book = new OrderBook(options.balance, options.firstOrderId);
+    const { stateFile } = options;
+    this.book = new OrderBook(
+      options.balance,
+      options.firstOrderId,
+      stateFile === undefined ? undefined : () => saveSimulatorState(stateFile, this.book.state()),
+    );
+    const saved = stateFile === undefined ? null : loadSimulatorState(stateFile);
+    if (saved !== null) this.book.restore(saved);
     this.tokens = new TokenStore(options);
     this.calls = new CallLog(options.recordCalls);
     this.rateLimiter = new RateLimiter(options.rateLimits);
@@ -112,6 +122,7 @@ export class SimulatorCore {
     order.deliveryStatus = status;
     order.deliveryDate = new Date();
     if (status === "canceled") this.book.refund(order);
+    else this.book.changed();
     await this.webhooks.emit(order, status);
     return order;
   }

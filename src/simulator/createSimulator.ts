@@ -26,6 +26,7 @@ function coreOptions(options: SimulatorOptions): CoreOptions {
     invalidateOldAccessTokenOnRefresh: options.invalidateOldAccessTokenOnRefresh ?? false,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
     firstOrderId: options.firstOrderId ?? DEFAULT_FIRST_ORDER_ID,
+    stateFile: options.stateFile,
     behaviour: {
       deduplicatePoNumbers: options.deduplicatePoNumbers ?? DEFAULT_BEHAVIOUR.deduplicatePoNumbers,
       lookupLagMs: options.lookupLagMs ?? DEFAULT_BEHAVIOUR.lookupLagMs,

@@ -34,6 +34,13 @@ export interface SimOrder {
 
 export type NewOrder = Omit<SimOrder, "orderId">;
 
+/** What outlives a restart (stateFile.ts): the orders, the wallet and the next id. */
+export interface OrderBookState {
+  orders: SimOrder[];
+  balanceUsd: number;
+  nextOrderId: number;
+}
+
 /**
  * Orders by id plus an O(1) poNumber index, and the USD wallet they are paid from. The index keeps every order per
  * poNumber, oldest first: with de-duplication off (behaviour.ts) several orders may share one.
@@ -47,6 +54,8 @@ export class OrderBook {
   constructor(
     private readonly initialBalanceUsd: number,
     firstOrderId: number,
+    /** Called after every change (the state file saves then). */
+    private readonly onChange: () => void = () => undefined,
   ) {
     this.balance = initialBalanceUsd;
     this.nextOrderId = firstOrderId;
@@ -58,6 +67,12 @@ export class OrderBook {
 
   setBalance(usd: number): void {
     this.balance = usd;
+    this.onChange();
+  }
+
+  /** After an order's delivery fields were changed in place. */
+  changed(): void {
+    this.onChange();
   }
 
   /** Debits the wallet and stores the order. Callers check balance and poNumber first. */
@@ -70,11 +85,13 @@ export class OrderBook {
       if (sharing === undefined) this.byPoNumber.set(created.poNumber, [created]);
       else sharing.push(created);
     }
+    this.onChange();
     return created;
   }
 
   refund(order: SimOrder): void {
     this.balance = Math.round((this.balance + order.amountChargedUsd) * 100) / 100;
+    this.onChange();
   }
 
   get(orderId: number): SimOrder | undefined {
@@ -99,10 +116,27 @@ export class OrderBook {
     return [...this.byId.values()];
   }
 
+  state(): OrderBookState {
+    return { orders: this.all(), balanceUsd: this.balance, nextOrderId: this.nextOrderId };
+  }
+
+  /** Replaces the book with a saved one; ids keep increasing past both the saved and the configured next id. */
+  restore(state: OrderBookState): void {
+    this.byId.clear();
+    this.byPoNumber.clear();
+    for (const order of state.orders) {
+      this.byId.set(order.orderId, order);
+      if (order.poNumber !== "") this.byPoNumber.set(order.poNumber, [...(this.byPoNumber.get(order.poNumber) ?? []), order]);
+    }
+    this.balance = state.balanceUsd;
+    this.nextOrderId = Math.max(this.nextOrderId, state.nextOrderId);
+  }
+
   /** Order ids keep increasing across resets, as Plum's ids are never reused. */
   reset(): void {
     this.byId.clear();
     this.byPoNumber.clear();
     this.balance = this.initialBalanceUsd;
+    this.onChange();
   }
 }

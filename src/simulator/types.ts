@@ -55,6 +55,11 @@ export interface SimulatorOptions {
   accessTokenTtlSeconds?: number;
   /** First orderId handed out (default 98765432). */
   firstOrderId?: number;
+  /**
+   * A JSON file holding the order book (orders, wallet, next id) across restarts: read at start, rewritten after
+   * every change. Undefined (default): in memory only. Faults, behaviour and call logs are never kept.
+   */
+  stateFile?: string;
   /** Initial behaviour setting (SimBehaviour, default true); reset() returns to it. */
   deduplicatePoNumbers?: boolean;
   /** Initial behaviour setting (SimBehaviour, default 0); reset() returns to it. */

@@ -20,7 +20,7 @@ import { startTestApp, type TestApp } from "../support/harness.js";
 import { airmilesInput, realtimeTopupInput } from "../support/orderInputs.js";
 import { startGateway, type RunningGateway } from "./gatewayServer.js";
 import { LOYALTY_SDL, LOYALTY_SUBGRAPH_NAME, loyaltyPointsFor, startLoyaltySubgraph, type LoyaltySubgraph } from "./loyaltySubgraph.js";
-import { readRoverConfig, roverSubgraphs, type SubgraphSource } from "./supergraph.js";
+import { readRoverConfig, roverSubgraphs, withoutRouterAuthDirectives, type SubgraphSource } from "./supergraph.js";
 
 interface OrderWithPoints {
   orderId: string;
@@ -55,9 +55,14 @@ const FeaturedOrder: TypedDocumentNode<{ featuredOrder: OrderWithPoints | null }
   query FeaturedOrder($orderId: ID!) { featuredOrder(orderId: $orderId) { ${ORDER_WITH_POINTS} } }
 `);
 
-/** What rover.yaml composes (the committed orders SDL), routed to the test app, plus the loyalty subgraph. */
+/**
+ * What rover.yaml composes (the committed orders SDL), routed to the test app, plus the loyalty subgraph; without the
+ * router-level auth directives, which @apollo/gateway cannot load (see withoutRouterAuthDirectives).
+ */
 function subgraphsAt(ordersUrl: string, loyalty: LoyaltySubgraph): SubgraphSource[] {
-  const fromRover = roverSubgraphs(readRoverConfig()).map((subgraph) => (subgraph.name === "orders" ? { ...subgraph, url: ordersUrl } : subgraph));
+  const fromRover = roverSubgraphs(readRoverConfig()).map((subgraph) =>
+    subgraph.name === "orders" ? { ...subgraph, url: ordersUrl, sdl: withoutRouterAuthDirectives(subgraph.sdl) } : subgraph,
+  );
   return [...fromRover, { name: LOYALTY_SUBGRAPH_NAME, url: loyalty.url, sdl: LOYALTY_SDL }];
 }
 

@@ -2,7 +2,7 @@
 // subgraphs in-process with @apollo/composition, the same composition code Rover's supergraph plugin runs.
 import { readFileSync } from "node:fs";
 import { composeServices, type CompositionSuccess } from "@apollo/composition";
-import { parse, type GraphQLSchema } from "graphql";
+import { Kind, parse, print, visit, type GraphQLSchema } from "graphql";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
@@ -68,4 +68,22 @@ export function composeSupergraph(subgraphs: SubgraphSource[]): ComposedSupergra
     apiSchema: result.schema.toAPISchema().toGraphQLJSSchema(),
     hints: result.hints,
   };
+}
+
+const ROUTER_AUTH_DIRECTIVES = new Set(["authenticated", "requiresScopes"]);
+
+/**
+ * The SDL without Federation's router-level auth directives. @apollo/gateway refuses any supergraph that links a
+ * `for: SECURITY` feature it does not implement ("feature https://specs.apollo.dev/requiresScopes/v0.1 is for:
+ * SECURITY but is unsupported"), so its test composes without them; the subgraph enforces the scopes itself either
+ * way. Hive Gateway and the Apollo Router read them (test/federation/hiveGateway.e2e.test.ts).
+ */
+export function withoutRouterAuthDirectives(sdl: string): string {
+  const stripped = visit(parse(sdl), {
+    Directive: (node) => (ROUTER_AUTH_DIRECTIVES.has(node.name.value) ? null : undefined),
+    ListValue: (node) =>
+      // The @link import list: drop "@authenticated" and "@requiresScopes".
+      ({ ...node, values: node.values.filter((value) => !(value.kind === Kind.STRING && ROUTER_AUTH_DIRECTIVES.has(value.value.slice(1)))) }),
+  });
+  return print(stripped);
 }

@@ -1,5 +1,6 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from "type-graphql";
+import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { Scope } from "../../auth/caller.js";
+import { RequiresScopes } from "../access/RequiresScopes.js";
 import { OrderKind } from "../../orders/errorCodes.js";
 import type { OrderRequest } from "../../orders/toPlaceOrderData.js";
 import type { GraphContext } from "../context.js";
@@ -14,7 +15,7 @@ const IDEMPOTENCY =
 
 @Resolver()
 export class OrderMutationResolver {
-  @Authorized(Scope.write)
+  @RequiresScopes(Scope.write)
   @Mutation(() => PlaceOrderPayload, { description: `Places a paid airmiles order at Xoxoday Plum.${IDEMPOTENCY}` })
   placeAirmilesOrder(
     @Arg("input", () => PlaceAirmilesOrderInput) input: PlaceAirmilesOrderInput,
@@ -23,7 +24,7 @@ export class OrderMutationResolver {
     return place(input, { kind: OrderKind.AIRMILES, input }, context);
   }
 
-  @Authorized(Scope.write)
+  @RequiresScopes(Scope.write)
   @Mutation(() => PlaceOrderPayload, { description: `Places a paid mobile top-up order at Xoxoday Plum.${IDEMPOTENCY}` })
   placeTopupOrder(
     @Arg("input", () => PlaceTopupOrderInput) input: PlaceTopupOrderInput,

@@ -1,5 +1,6 @@
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import { canSee, Scope } from "../../auth/caller.js";
+import { RequiresScopes } from "../access/RequiresScopes.js";
 import type { GraphContext } from "../context.js";
 import { PO_NUMBER } from "../inputs/rules.js";
 import { toOrder } from "../toGraph.js";
@@ -7,7 +8,7 @@ import { Order } from "../types/Order.js";
 
 @Resolver(() => Order)
 export class OrderQueryResolver {
-  @Authorized(Scope.read)
+  @RequiresScopes(Scope.read)
   @Query(() => Order, {
     nullable: true,
     description: "An order by Plum's orderId; null when it does not exist or is not yours (orders:admin sees all).",
@@ -17,7 +18,7 @@ export class OrderQueryResolver {
     return record !== null && canSee(context.caller, record) ? toOrder(record) : null;
   }
 
-  @Authorized(Scope.read)
+  @RequiresScopes(Scope.read)
   @Query(() => Order, {
     nullable: true,
     description:
