@@ -46,9 +46,10 @@ export class OrderHistoryResolver {
     description: `Your placed orders (everyone's with orders:admin), newest first. Pages of \`first\` (default ${DEFAULT_PAGE_SIZE}, at most 100; more is capped); continue with \`after: pageInfo.endCursor\`. Pending and rejected placements are not listed: follow them with \`placement\`.`,
   })
   async orders(
-    @Arg("first", () => Int, { defaultValue: DEFAULT_PAGE_SIZE }) first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Arg("filter", () => OrderFilter, { nullable: true }) filter: OrderFilter | null,
+    @Arg("first", () => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: "Orders per page, 1-100 (more is capped to 100)." }) first: number,
+    @Arg("after", () => String, { nullable: true, description: "The `endCursor` of the previous page; omit for the first page." })
+    after: string | null,
+    @Arg("filter", () => OrderFilter, { nullable: true, description: "Only orders matching every given field." }) filter: OrderFilter | null,
     @Ctx() context: GraphContext,
   ): Promise<OrderConnection> {
     try {
@@ -70,7 +71,8 @@ export class OrderHistoryResolver {
     description:
       "What a retry of the placement mutation with this poNumber would answer now, without placing or sending anything (a pending one is checked at Plum, at most once per look-up interval). Null when the poNumber is unknown or not yours.",
   })
-  async placement(@Arg("poNumber", () => String) poNumber: string, @Ctx() context: GraphContext): Promise<Placement | null> {
+  async placement(
+    @Arg("poNumber", () => String, { description: "The poNumber you placed the order with." }) poNumber: string, @Ctx() context: GraphContext): Promise<Placement | null> {
     if (!PO_NUMBER.test(poNumber)) return null; // cannot exist: not worth a ledger read
     const answer = await context.services.placementStatus(poNumber, context.caller);
     const kind = answer?.record.kind ?? null;

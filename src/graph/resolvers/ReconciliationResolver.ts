@@ -29,8 +29,9 @@ export class ReconciliationResolver {
     description: "Admin only. The reconciliation runs started between `from` and `to` (default: the last 7 days) and the discrepancies found.",
   })
   async reconciliationReport(
-    @Arg("from", () => DateTimeISOResolver, { nullable: true }) from: Date | null,
-    @Arg("to", () => DateTimeISOResolver, { nullable: true }) to: Date | null,
+    @Arg("from", () => DateTimeISOResolver, { nullable: true, description: "Start of the range (default: 7 days before `to`)." })
+    from: Date | null,
+    @Arg("to", () => DateTimeISOResolver, { nullable: true, description: "End of the range (default: now)." }) to: Date | null,
     @Ctx() context: GraphContext,
   ): Promise<ReconciliationReport> {
     const until = to ?? new Date();

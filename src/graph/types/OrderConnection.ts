@@ -15,16 +15,16 @@ export class OrderEdge {
   @Field(() => String, { description: "Opaque; valid only for the same caller and filter." })
   cursor!: string;
 
-  @Field(() => Order)
+  @Field(() => Order, { description: "The order." })
   node!: Order;
 }
 
 @ObjectType({ description: "A page of placed orders, newest first." })
 export class OrderConnection {
-  @Field(() => [OrderEdge])
+  @Field(() => [OrderEdge], { description: "This page's orders, newest first." })
   edges!: OrderEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: "Whether another page follows, and the cursor to ask for it." })
   pageInfo!: PageInfo;
 
   @Field(() => Int, { description: "Exactly how many orders match the filter (all pages)." })

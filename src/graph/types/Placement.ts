@@ -10,10 +10,10 @@ import "./enums.js";
     "The state of one of your placements, as a retry of the placement mutation with the same poNumber would answer now, without placing or sending anything. Poll this instead of re-running the mutation.",
 })
 export class Placement {
-  @Field(() => String)
+  @Field(() => String, { description: "Your purchase-order number (the idempotency key)." })
   poNumber!: string;
 
-  @Field(() => OrderKind)
+  @Field(() => OrderKind, { description: "Which mutation placed it: airmiles or top-up." })
   kind!: OrderKind;
 
   @Field(() => PlaceOrderOutcome, {

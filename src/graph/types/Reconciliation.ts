@@ -3,22 +3,22 @@ import { Field, Int, ObjectType } from "type-graphql";
 
 @ObjectType({ description: "One run of the reconciliation against Plum's getOrderHistory." })
 export class ReconciliationRun {
-  @Field(() => Int)
+  @Field(() => Int, { description: "The run's number." })
   id!: number;
 
   @Field(() => String, { description: "`running`, `succeeded` or `failed` (then tried again within 5 minutes)." })
   status!: string;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: "When the run started (database time)." })
   startedAt!: Date;
 
-  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: "When it finished; null while running." })
   finishedAt!: Date | null;
 
   @Field(() => DateTimeISOResolver, { nullable: true, description: "Orders placed from this instant on were compared." })
   windowFrom!: Date | null;
 
-  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: "…up to this instant (the run's start)." })
   windowTo!: Date | null;
 
   @Field(() => Int, { description: "getOrderHistory pages read." })
@@ -39,7 +39,7 @@ export class ReconciliationRun {
 
 @ObjectType({ description: "Something Plum and the ledger disagree about; never imported as ours, an operator decides." })
 export class ReconciliationDiscrepancy {
-  @Field(() => Int)
+  @Field(() => Int, { description: "The discrepancy's number." })
   id!: number;
 
   @Field(() => String, {
@@ -48,22 +48,22 @@ export class ReconciliationDiscrepancy {
   })
   alert!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The poNumber Plum's order carries; null when it has none." })
   poNumber!: string | null;
 
-  @Field(() => String)
+  @Field(() => String, { description: "Plum's orderId of the order in question." })
   orderId!: string;
 
   @Field(() => String, { nullable: true, description: "The ledger's state for the poNumber (PENDING, PLACED, REJECTED); null when unknown." })
   ledgerState!: string | null;
 
-  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: "When the order was placed (Plum's date, or the ledger's)." })
   orderDate!: Date | null;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: "The first run that found it." })
   firstSeenAt!: Date;
 
-  @Field(() => DateTimeISOResolver)
+  @Field(() => DateTimeISOResolver, { description: "The latest run that found it." })
   lastSeenAt!: Date;
 
   @Field(() => DateTimeISOResolver, { nullable: true, description: "Set when a later run no longer found it; null while open." })
