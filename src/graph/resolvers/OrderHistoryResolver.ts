@@ -46,14 +46,15 @@ export class OrderHistoryResolver {
     description: `Your placed orders (everyone's with orders:admin), newest first. Pages of \`first\` (default ${DEFAULT_PAGE_SIZE}, at most 100; more is capped); continue with \`after: pageInfo.endCursor\`. Pending and rejected placements are not listed: follow them with \`placement\`.`,
   })
   async orders(
-    @Arg("first", () => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: "Orders per page, 1-100 (more is capped to 100)." }) first: number,
+    @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: "Orders per page, 1-100 (more is capped to 100)." })
+    first: number | null,
     @Arg("after", () => String, { nullable: true, description: "The `endCursor` of the previous page; omit for the first page." })
     after: string | null,
     @Arg("filter", () => OrderFilter, { nullable: true, description: "Only orders matching every given field." }) filter: OrderFilter | null,
     @Ctx() context: GraphContext,
   ): Promise<OrderConnection> {
     try {
-      const page = await context.services.orderList.page(context.caller, first, after ?? null, toListFilter(filter));
+      const page = await context.services.orderList.page(context.caller, first ?? DEFAULT_PAGE_SIZE, after ?? null, toListFilter(filter));
       return {
         edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toOrder(edge.record) as Order })).filter((edge) => edge.node !== null),
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
