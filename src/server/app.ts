@@ -134,8 +134,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     pageSize: config.reconciliation.pageSize,
     perMinute: config.reconciliation.historyPerMinute,
     graceMs: config.reconciliation.graceMs,
-    // Renewed before every page; a replica that dies mid-run frees the job within a minute.
-    leaseMs: 60_000,
+    // Renewed before every page and adoption (a page may wait out Plum's 60 s penalty); a replica that dies mid-run
+    // frees the job within three minutes.
+    leaseMs: 180_000,
     onFinished: (outcome) => metrics.reconciliationRuns.inc({ result: outcome.status }),
   });
 

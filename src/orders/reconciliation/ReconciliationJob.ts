@@ -166,6 +166,7 @@ export class ReconciliationJob {
     for (const item of adoptions) {
       if (this.stopping) break;
       try {
+        await this.options.store.renewReconciliation(this.options.owner, this.options.leaseMs);
         const row = await this.options.placement.applyEvidence(item.poNumber, { kind: "history", orderId: item.orderId }, { reopen: item.reopen });
         if (row?.state === "PLACED") adopted += 1;
       } catch (error) {
