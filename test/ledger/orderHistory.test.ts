@@ -6,6 +6,8 @@ import { ETIHAD_GUEST_PRODUCT_ID } from "../../src/simulator/index.js";
 import {
   OrdersPageDocument,
   PlacementStatusDocument,
+  ReconciliationReportDocument,
+  RunReconciliationDocument,
   type OrderFilter,
   type OrdersPageQuery,
   type PlaceAirmilesOrderInput,
@@ -248,6 +250,15 @@ describe.each([
       expect(await placement(alice, bobs?.order?.poNumber ?? "")).toBeNull();
       expect(await placement(admin, bobs?.order?.poNumber ?? "")).toMatchObject({ outcome: "REPLAYED" });
     });
+  });
+
+  it("keeps the reconciliation report and runs to orders:admin", async () => {
+    expect(inputError(await gql(t.url, ReconciliationReportDocument, {}, alice))).toBe("FORBIDDEN");
+    expect(inputError(await gql(t.url, RunReconciliationDocument, {}, alice))).toBe("FORBIDDEN");
+    expect(inputError(await gql(t.url, ReconciliationReportDocument, {}))).toBe("UNAUTHENTICATED");
+    const report = await gql(t.url, ReconciliationReportDocument, {}, admin);
+    expect(report.errors).toBeUndefined();
+    expect(report.data?.reconciliationReport.runs).toEqual([]);
   });
 
   it("a delivery webhook moves deliveryStatus and every item's productStatus together", async () => {
