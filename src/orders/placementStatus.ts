@@ -1,6 +1,7 @@
 // `placement(poNumber)`: what a retry of the placement mutation would answer now, without placing or sending. A
 // PENDING row gets the same throttled look-up a read gives it (PlacementService.refresh); nothing else calls Plum.
-import { canSee, type Caller } from "../auth/caller.js";
+import type { Caller } from "../auth/caller.js";
+import { findCallerRow } from "./callerRow.js";
 import { PlaceOrderOutcome, type OrderFailure } from "./errorCodes.js";
 import { inProgressFailure, outcomeUnknownFailure } from "./failures.js";
 import type { OrderRecord } from "./orderRecord.js";
@@ -11,15 +12,6 @@ export interface PlacementAnswer {
   errors: OrderFailure[];
   /** The row as it is now (its order when PLACED). */
   record: OrderRecord;
-}
-
-/**
- * The one way to find the caller's own row by poNumber (null when there is none or it is not theirs). The ledger
- * will key placements by (subject, poNumber); switching that is a change here only.
- */
-export async function findCallerRow(store: Pick<PlacementStore, "findByPoNumber">, poNumber: string, caller: Caller): Promise<OrderRecord | null> {
-  const row = await store.findByPoNumber(poNumber);
-  return row !== null && canSee(caller, row) ? row : null;
 }
 
 /** Pure: the mutation's answer for a retry of this row (same poNumber, same order), as of the row's read time. */
