@@ -50,8 +50,10 @@ export function listPlacedSqlite(statements: StatementCache, query: OrderListQue
     clauses += " AND (created_at, po_number) < (?, ?)";
     values.push(Number(query.after.sortKey), query.after.poNumber);
   }
+  // Without statistics SQLite prefers the state index and sorts; the list index serves the order and the keyset.
+  const index = "subject" in query.scope ? "orders_subject_list_idx" : "orders_placed_list_idx";
   const rows = statements
-    .get(`SELECT * FROM orders WHERE ${clauses} ORDER BY created_at DESC, po_number DESC LIMIT ?`)
+    .get(`SELECT * FROM orders INDEXED BY ${index} WHERE ${clauses} ORDER BY created_at DESC, po_number DESC LIMIT ?`)
     .all(...values, query.limit) as SqliteRow[];
   return { anchorFound: true, rows: rows.map((row) => ({ record: toOrderRecord(row), sortKey: String(int(row, "created_at")) })) };
 }
