@@ -49,6 +49,14 @@ export interface Config {
     lookupIntervalMs: number;
     leaseMs: number;
   };
+  /** The scheduled comparison with Plum's order history. */
+  reconciliation: {
+    intervalMs: number;
+    windowDays: number;
+    historyPerMinute: number;
+    pageSize: number;
+    graceMs: number;
+  };
   auth: AuthConfig;
   graphql: {
     introspection: boolean;
@@ -144,6 +152,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxProcessingMs: raw.XOXODAY_MAX_PROCESSING_MS,
       lookupIntervalMs: raw.RECONCILE_LOOKUP_INTERVAL_MS ?? raw.RECONCILE_INTERVAL_MS,
       leaseMs: raw.PLACEMENT_LEASE_MS,
+    },
+    reconciliation: {
+      intervalMs: raw.RECONCILIATION_INTERVAL_MS,
+      windowDays: raw.RECONCILIATION_WINDOW_DAYS,
+      historyPerMinute: raw.RECONCILIATION_HISTORY_PER_MINUTE,
+      pageSize: raw.RECONCILIATION_PAGE_SIZE,
+      graceMs: raw.RECONCILIATION_GRACE_MS,
     },
     auth: {
       routerSecret: raw.ROUTER_SECRET,

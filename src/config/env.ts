@@ -59,6 +59,15 @@ const schema = z.object({
   // Short, and renewed while an exchange runs, so a dead process's orders are resumed within seconds.
   PLACEMENT_LEASE_MS: z.coerce.number().int().min(1_000).default(10_000),
 
+  // The scheduled comparison with Plum's getOrderHistory (0 turns the schedule off; runReconciliation still works).
+  RECONCILIATION_INTERVAL_MS: z.coerce.number().int().min(0).default(86_400_000),
+  RECONCILIATION_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  // getOrderHistory allows 200 requests a minute (docs/plum-api.md §6.2); the job stays well inside it.
+  RECONCILIATION_HISTORY_PER_MINUTE: z.coerce.number().int().min(1).max(200).default(60),
+  RECONCILIATION_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
+  // Ledger orders younger than this are not expected in Plum's history yet.
+  RECONCILIATION_GRACE_MS: z.coerce.number().int().min(0).default(600_000),
+
   ROUTER_SECRET: optionalString,
   AUTH_JWKS_URL: optionalString.pipe(z.string().url().optional()),
   AUTH_JWT_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),

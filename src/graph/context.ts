@@ -2,13 +2,21 @@
 import type DataLoader from "dataloader";
 import type { Logger } from "pino";
 import type { Caller } from "../auth/caller.js";
+import type { OrderList } from "../orders/listing/OrderList.js";
 import type { OrderReader } from "../orders/OrderReader.js";
+import type { PlacementAnswer } from "../orders/placementStatus.js";
+import type { ReconciliationJob } from "../orders/reconciliation/ReconciliationJob.js";
+import type { ReconciliationStore } from "../orders/reconciliation/ports.js";
 import type { PlacementService } from "../orders/PlacementService.js";
 import type { OrderRecord } from "../storage/ledger.js";
 
 export interface OrderServices {
   placement: PlacementService;
   reader: OrderReader;
+  orderList: OrderList;
+  /** placementStatus() bound to the ledger and the placement engine's throttled look-up. */
+  placementStatus: (poNumber: string, caller: Caller) => Promise<PlacementAnswer | null>;
+  reconciliation: { job: ReconciliationJob; store: ReconciliationStore };
 }
 
 export interface GraphContext {

@@ -4,14 +4,16 @@ import type { GraphQLSchema } from "graphql";
 import { authChecker } from "./authChecker.js";
 import { buildFederatedSchema } from "./federation/buildFederatedSchema.js";
 import { OrderMutationResolver } from "./resolvers/OrderMutationResolver.js";
+import { OrderHistoryResolver } from "./resolvers/OrderHistoryResolver.js";
 import { OrderQueryResolver } from "./resolvers/OrderQueryResolver.js";
+import { ReconciliationResolver } from "./resolvers/ReconciliationResolver.js";
 import { resolveOrderReference } from "./resolvers/orderReference.js";
 import { Order } from "./types/Order.js";
 
 export function buildOrdersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
-      resolvers: [OrderMutationResolver, OrderQueryResolver],
+      resolvers: [OrderMutationResolver, OrderQueryResolver, OrderHistoryResolver, ReconciliationResolver],
       orphanedTypes: [Order],
       authChecker,
       // Validation runs in the resolvers so failures become payload errors, not GraphQL errors.

@@ -1,7 +1,8 @@
 // Reads orders: the ledger first, Plum's getOrderDetails for what the ledger does not know (and the ledger then
 // remembers it). Entity batches cost one ledger query plus bounded-concurrency look-ups for the misses only.
 import DataLoader from "dataloader";
-import { canSee, Scope, type Caller } from "../auth/caller.js";
+import { Scope, type Caller } from "../auth/caller.js";
+import { findCallerRow } from "./callerRow.js";
 import type { PlumCallResult } from "../plum/result.js";
 import type { PlumOrderWire } from "../plum/wire.js";
 import type { Ledger, OrderRecord } from "../storage/ledger.js";
@@ -40,11 +41,12 @@ export class OrderReader {
    * subject, so only admins see them, and someone else's pending order is not the caller's to settle.
    */
   async byPoNumber(poNumber: string, caller: Caller): Promise<OrderRecord | null> {
-    const known = await this.options.ledger.findByPoNumber(poNumber);
+    const known = await findCallerRow(this.options.ledger, poNumber, caller);
     if (known !== null) {
-      const current = known.state === "PENDING" && canSee(caller, known) ? await this.options.placement.refresh(known) : known;
+      const current = known.state === "PENDING" ? await this.options.placement.refresh(known) : known;
       return current.state === "PLACED" ? current : null;
     }
+    // Someone else's row, or none: only admins may have Plum asked (and an admin sees every row, so none exists).
     if (!caller.scopes.has(Scope.admin)) return null;
     return this.learn(await this.options.plum.getOrderDetails({ poNumber }));
   }

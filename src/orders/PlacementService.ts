@@ -156,6 +156,23 @@ export class PlacementService {
     return settled;
   }
 
+  /**
+   * Evidence learned outside a drive (the reconciliation's look at Plum's history), decided on like any other: the
+   * row is driven now if its lease is free (`reopen`: also a reopenable rejection, which the evidence proves wrong),
+   * else the facts are recorded for whoever holds it. Returns the row as it is afterwards.
+   */
+  async applyEvidence(poNumber: string, evidence: Evidence, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
+    const lease = this.newLease();
+    const held = await this.options.store.acquireLease(poNumber, lease, options);
+    if (held === null) {
+      const item = { poNumber, evidence: [evidence], log: [] };
+      await this.recordEvidence(item).catch(() => this.unwritten.push(item));
+    } else {
+      await this.drive(held, lease, "reconciler", evidence, []);
+    }
+    return this.options.store.findByPoNumber(poNumber);
+  }
+
   private async resume(existing: OrderRecord, print: string, subject: string | null, lease: Lease): Promise<PlacementResult> {
     // A different order under a used poNumber (or someone else's poNumber) is refused without touching Plum.
     if (existing.fingerprint !== print || existing.subject !== subject) return rejected([conflictFailure()]);

@@ -90,17 +90,27 @@ export function mapOrder(order: PlumOrderWire, orderId: string, fallbackProductI
   };
 }
 
+/**
+ * Airmiles and top-up orders hold one item each, delivered (or cancelled) with the order: the items carry the order's
+ * current status, so `deliveryStatus` and `voucherDetails[].productStatus` never disagree after a webhook or look-up.
+ */
+export function withItemStatus(items: VoucherDetailView[], deliveryStatus: string | null): VoucherDetailView[] {
+  return deliveryStatus === null ? items : items.map((item) => ({ ...item, productStatus: deliveryStatus }));
+}
+
 /** null while the order has no Plum orderId (pending or rejected): the entity's key does not exist yet. */
 export function toOrderView(record: OrderRecord): OrderView | null {
   if (record.orderId === null || record.order === null) return null;
   const mapped = mapOrder(record.order, record.orderId, record.request?.productId ?? null);
+  // The latest webhook wins over the status Plum answered when the order was placed (or last looked up).
+  const deliveryStatus = record.deliveryStatus ?? mapped.deliveryStatus;
   return {
     orderId: record.orderId,
     poNumber: record.poNumber === "" ? null : record.poNumber,
     kind: record.kind,
     ...mapped,
-    // The latest webhook wins over the status Plum answered when the order was placed.
-    deliveryStatus: record.deliveryStatus ?? mapped.deliveryStatus,
+    deliveryStatus,
+    voucherDetails: withItemStatus(mapped.voucherDetails, deliveryStatus),
     placedAt: record.placedAt,
     updatedAt: record.updatedAt,
     subject: record.subject,

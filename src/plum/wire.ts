@@ -6,6 +6,7 @@ export const PLUM_TAG = "plumProAPI";
 export const PlumOperation = {
   placeOrder: "plumProAPI.mutation.placeOrder",
   getOrderDetails: "plumProAPI.mutation.getOrderDetails",
+  getOrderHistory: "plumProAPI.mutation.getOrderHistory",
 } as const;
 export type PlumOperationName = keyof typeof PlumOperation;
 

@@ -5,6 +5,7 @@ import { hostname } from "node:os";
 import type { ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DestinationStream, Logger } from "pino";
+import type { Caller } from "../auth/caller.js";
 import { createCallerResolver } from "../auth/callerResolver.js";
 import type { Config } from "../config/config.js";
 import type { GraphContext } from "../graph/context.js";
@@ -12,6 +13,10 @@ import { buildOrdersSchema } from "../graph/schema.js";
 import { OrderReader } from "../orders/OrderReader.js";
 import { PlacementService } from "../orders/PlacementService.js";
 import { ReconcilerLoop } from "../orders/ReconcilerLoop.js";
+import { OrderList } from "../orders/listing/OrderList.js";
+import { placementStatus } from "../orders/placementStatus.js";
+import { ReconciliationJob } from "../orders/reconciliation/ReconciliationJob.js";
+import { OrderHistoryClient } from "../plum/orderHistory.js";
 import { PlumClient } from "../plum/PlumClient.js";
 import { createPlumSimulator, type PlumSimulator } from "../simulator/index.js";
 import type { Ledger } from "../storage/ledger.js";
@@ -43,6 +48,8 @@ export interface RunningApp {
   /** The built-in simulator when no XOXODAY_API_URL is configured (never in production). */
   simulator: PlumSimulator | null;
   reconciler: ReconcilerLoop;
+  /** The scheduled comparison with Plum's order history. */
+  reconciliation: ReconciliationJob;
   credentials: PlumCredentials;
   /** Graceful stop: no new requests, in-flight ones finish (bounded), then upstream and ledger close. */
   close(): Promise<void>;
@@ -76,7 +83,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
 
   const credentials = await createCredentials({ config, ledger, simulator, log });
-  const metrics = createMetrics({ pendingReconciliation: () => ledger.countPending(), tokenExpiresAt: () => credentials.expiresAt() });
+  const metrics = createMetrics({
+    pendingReconciliation: () => ledger.countPending(),
+    tokenExpiresAt: () => credentials.expiresAt(),
+    openDiscrepancies: () => ledger.countOpenDiscrepancies(),
+  });
   const plum = new PlumClient({
     apiUrl,
     tokens: credentials,
@@ -110,11 +121,41 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const reader = new OrderReader({ ledger, plum, placement, lookupConcurrency: 4 });
   const reconciler = new ReconcilerLoop(placement, config.reconcile.intervalMs, log, (n) => metrics.reconciled.inc(n));
 
+  const history = new OrderHistoryClient({
+    apiUrl,
+    tokens: credentials,
+    timeoutMs: config.plum.connectTimeoutMs + config.plum.headersTimeoutMs + config.plum.bodyTimeoutMs,
+    observe: (outcome, seconds) => metrics.plumDuration.observe({ operation: "getOrderHistory", outcome }, seconds),
+  });
+  const reconciliation = new ReconciliationJob({
+    store: ledger,
+    history,
+    placement,
+    log,
+    owner: replicaId,
+    intervalMs: config.reconciliation.intervalMs,
+    windowDays: config.reconciliation.windowDays,
+    pageSize: config.reconciliation.pageSize,
+    perMinute: config.reconciliation.historyPerMinute,
+    graceMs: config.reconciliation.graceMs,
+    // Renewed before every page and adoption (a page may wait out Plum's 60 s penalty); a replica that dies mid-run
+    // frees the job within three minutes.
+    leaseMs: 180_000,
+    onFinished: (outcome) => metrics.reconciliationRuns.inc({ result: outcome.status }),
+  });
+
   const apollo = createApolloServer(await buildOrdersSchema(), config, log);
   await apollo.start();
 
   const callerOf = createCallerResolver(config.auth);
-  const services = { placement, reader };
+  const services = {
+    placement,
+    reader,
+    orderList: new OrderList(ledger),
+    placementStatus: (poNumber: string, caller: Caller) =>
+      placementStatus({ store: ledger, refresh: (row) => placement.refresh(row) }, poNumber, caller),
+    reconciliation: { job: reconciliation, store: ledger },
+  };
   const graphql = createGraphqlHandler(apollo, {
     maxBodyBytes: config.graphql.maxBodyBytes,
     context: async (req): Promise<GraphContext> => {
@@ -169,6 +210,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/graphql`;
   simulator?.setWebhook({ url: `http://127.0.0.1:${port}/webhooks/xoxoday`, apiKey: config.plum.webhookKey });
   reconciler.start();
+  reconciliation.start();
   credentials.start();
   if (!config.auth.enabled) log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
   if (!config.auth.routerSecret) log.warn("No ROUTER_SECRET: any client that can reach this port may call the subgraph.");
@@ -183,6 +225,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       for (const res of responses) if (!res.headersSent) res.shouldKeepAlive = false;
       log.info({ inFlight }, "shutting down: no new requests, finishing in-flight ones");
       await reconciler.stop();
+      await reconciliation.stop();
       credentials.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -197,10 +240,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await stopped;
       await apollo.stop();
       await plum.close();
+      await history.close();
       await ledger.close();
       await simulator?.close();
       log.info("stopped");
     })());
 
-  return { url, port, log, ledger, metrics, simulator, reconciler, credentials, close };
+  return { url, port, log, ledger, metrics, simulator, reconciler, reconciliation, credentials, close };
 }

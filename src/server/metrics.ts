@@ -10,9 +10,17 @@ export interface Metrics {
   plumDuration: Histogram<"operation" | "outcome">;
   webhooks: Counter<"result">;
   reconciled: Counter;
+  reconciliationRuns: Counter<"result">;
 }
 
-export function createMetrics(sources: { pendingReconciliation: () => Promise<number>; tokenExpiresAt: () => Date | null }): Metrics {
+export interface MetricSources {
+  pendingReconciliation: () => Promise<number>;
+  tokenExpiresAt: () => Date | null;
+  /** Open reconciliation discrepancies by alert (a bounded set of names). */
+  openDiscrepancies?: () => Promise<Record<string, number>>;
+}
+
+export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics: Metrics = {
@@ -47,7 +55,29 @@ export function createMetrics(sources: { pendingReconciliation: () => Promise<nu
       help: "Pending orders the background reconciler worked on (settled or rescheduled).",
       registers: [registry],
     }),
+    reconciliationRuns: new Counter({
+      name: "orders_reconciliation_runs_total",
+      help: "Runs of the reconciliation against Plum's order history by result (succeeded, failed).",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
   };
+  const openDiscrepancies = sources.openDiscrepancies;
+  if (openDiscrepancies !== undefined) {
+    new Gauge({
+      name: "orders_reconciliation_discrepancies",
+      help: "Open discrepancies between Plum's order history and the ledger, by alert (absent while the ledger is unreachable).",
+      labelNames: ["alert"],
+      registers: [registry],
+      async collect() {
+        try {
+          for (const [alert, count] of Object.entries(await openDiscrepancies())) this.set({ alert }, count);
+        } catch {
+          this.reset();
+        }
+      },
+    });
+  }
   new Gauge({
     name: "orders_pending_reconciliation",
     help: "Orders whose outcome at Plum is not known yet (absent while the ledger is unreachable).",

@@ -60,6 +60,20 @@ async function deliver(core: SimulatorCore, orderId: number, raw: string): Promi
   }
 }
 
+/** POST /__simulator/orders: Plum holds an order the service never placed ({poNumber, …placeOrder fields, orderDate}). */
+function hold(core: SimulatorCore, raw: string): SimReply {
+  const body = jsonBody(raw);
+  if (!body.ok || !isRecord(body.value)) return badRequest("body must be a JSON object");
+  const { orderDate, ...data } = body.value;
+  const date = typeof orderDate === "string" ? new Date(orderDate) : new Date();
+  if (Number.isNaN(date.getTime())) return badRequest('"orderDate" must be an ISO date');
+  try {
+    return jsonReply(201, { order: core.holdOrder(data, date) });
+  } catch (error) {
+    return badRequest(error instanceof Error ? error.message : "refused");
+  }
+}
+
 export async function handleAdmin(core: SimulatorCore, method: string, path: string, raw: string): Promise<SimReply> {
   const route = path.slice(ADMIN_PREFIX.length);
   if (method === "GET" && route === "/state") return jsonReply(200, simulatorState(core));
@@ -95,6 +109,7 @@ export async function handleAdmin(core: SimulatorCore, method: string, path: str
     core.book.setBalance(usd);
     return jsonReply(200, { balance: usd });
   }
+  if (method === "POST" && route === "/orders") return hold(core, raw);
   const deliverMatch = DELIVER_PATH.exec(route);
   if (method === "POST" && deliverMatch?.[1] !== undefined) return deliver(core, Number(deliverMatch[1]), raw);
   return jsonReply(404, { error: `no simulator endpoint ${method} ${path}` });

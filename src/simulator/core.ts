@@ -5,6 +5,8 @@ import { BehaviourSettings, type SimBehaviour } from "./behaviour.js";
 import { CallLog } from "./callLog.js";
 import { FaultQueue, type OtherOrderMode } from "./faults.js";
 import { getOrderDetails } from "./getOrderDetails.js";
+import { getOrderHistory } from "./getOrderHistory.js";
+import { heldOrderData } from "./heldOrder.js";
 import { LookupView } from "./lookupView.js";
 import { OrderBook, type SimOrder } from "./orderBook.js";
 import { placeOrderWire } from "./orderWire.js";
@@ -86,6 +88,17 @@ export class SimulatorCore {
 
   getOrderDetails(data: unknown): SimReply {
     return getOrderDetails(data, this.lookupView());
+  }
+
+  getOrderHistory(data: unknown): SimReply {
+    return getOrderHistory(data, this.lookupView());
+  }
+
+  /** An order Plum holds that nobody placed through the service (see PlumSimulator.holdOrder). */
+  holdOrder(data: Record<string, unknown> = {}, orderDate = new Date()): SimOrder {
+    const outcome = placeOrder(heldOrderData(data), this.book, orderDate, { deduplicatePoNumbers: false });
+    if (!outcome.ok) throw new Error(`the simulator refused the held order: ${JSON.stringify(outcome.reply)}`);
+    return outcome.order;
   }
 
   /** getOrderDetails under the lookupAnswersOther fault. */

@@ -87,6 +87,7 @@ export async function createPlumSimulator(options: SimulatorOptions = {}): Promi
     webhookDisabled: () => core.webhooks.disabled,
     setWebhook: (config: WebhookConfig | undefined) => core.webhooks.configure(config),
     setBalance: (usd: number) => core.book.setBalance(usd),
+    holdOrder: (data?: Record<string, unknown>, orderDate?: Date) => snapshot(core.holdOrder(data, orderDate)),
     balance: () => core.book.balanceUsd,
     expireAccessToken: () => core.tokens.expireAccessToken(),
     get tokens() {

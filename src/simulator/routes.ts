@@ -40,6 +40,7 @@ export async function handleApi(core: SimulatorCore, req: IncomingMessage, res: 
 
   const data = variablesData(parsed.ok ? parsed.value : undefined);
   if (operation === "placeOrder") return respondWithFault(core, res, operation, () => core.placeOrder(data));
+  if (operation === "getOrderHistory") return respondWithFault(core, res, operation, () => core.getOrderHistory(data));
   await respondWithFault(core, res, operation, () => core.getOrderDetails(data), {
     otherOrder: (mode) => core.getOtherOrderDetails(data, mode),
   });

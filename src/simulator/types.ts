@@ -4,7 +4,7 @@ import type { SimBehaviour } from "./behaviour.js";
 import type { FaultSpec } from "./faults.js";
 import type { SimOrder } from "./orderBook.js";
 
-export type SimOperation = "placeOrder" | "getOrderDetails" | "tokenRefresh" | "tokenValidate" | "unknown";
+export type SimOperation = "placeOrder" | "getOrderDetails" | "getOrderHistory" | "tokenRefresh" | "tokenValidate" | "unknown";
 
 export interface RecordedCall {
   readonly operation: SimOperation;
@@ -33,6 +33,8 @@ export interface WebhookDelivery {
 export interface RateLimits {
   placeOrder: number;
   getOrderDetails: number;
+  /** Absent: not limited. */
+  getOrderHistory?: number;
 }
 
 export interface SimulatorOptions {
@@ -89,6 +91,11 @@ export interface PlumSimulator {
   /** Sets (or clears) where delivery callbacks go. */
   setWebhook(config: WebhookConfig | undefined): void;
   setBalance(usd: number): void;
+  /**
+   * Makes Plum hold an order nobody placed through the service (an order the ledger never saw, or a second one for
+   * a poNumber it knows): `data` is placeOrder's, completed with a valid airmiles order; no duplicate check.
+   */
+  holdOrder(data?: Record<string, unknown>, orderDate?: Date): SimOrder;
   /** Current wallet balance in USD. */
   balance(): number;
   expireAccessToken(): void;

@@ -1,7 +1,9 @@
 // The ledger: the subgraph's system of record for orders. One small interface, two engines (SQLite embedded,
 // PostgreSQL for replicas), one conformance suite (test/storage/conformance.ts) run against both.
 import type { OrderRecord } from "../orders/orderRecord.js";
+import type { OrderListStore } from "../orders/listing/ports.js";
 import type { PlacementStore } from "../orders/placement/ports.js";
+import type { ReconciliationStore } from "../orders/reconciliation/ports.js";
 import type { AttemptEntry } from "../plum/exchange.js";
 import type { PlumOrderWire } from "../plum/wire.js";
 
@@ -38,7 +40,7 @@ export interface StoredTokens {
   updatedAt: Date;
 }
 
-export interface Ledger extends PlacementStore {
+export interface Ledger extends PlacementStore, OrderListStore, ReconciliationStore {
   readonly engine: "sqlite" | "postgres";
   /** Applies versioned migrations; safe when several replicas start at once. */
   migrate(): Promise<void>;

@@ -23,6 +23,8 @@ export const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: "info",
   // Tests drive the reconciler explicitly (app.reconciler.runOnce()); a short settle window keeps them fast.
   RECONCILE_INTERVAL_MS: "3600000",
+  // The history reconciliation's schedule is off; tests run it with app.reconciliation.runOnce(true).
+  RECONCILIATION_INTERVAL_MS: "0",
   RECONCILE_SETTLE_MS: "300",
   // Plum's processing window, scaled down: "not found" is trusted 100 + 300 ms after an attempt started.
   XOXODAY_MAX_PROCESSING_MS: "100",

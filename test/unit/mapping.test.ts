@@ -160,10 +160,21 @@ describe("toOrderView", () => {
       orderId: "98765432", poNumber: "PO12662", kind: OrderKind.AIRMILES, orderTotal: 50, deliveryStatus: "delivered",
       subject: "user-1", placedAt: new Date("2026-11-22T10:00:00Z"),
     });
-    // The voucher's product comes from what was sent when Plum left it out.
+    // The voucher's product comes from what was sent when Plum left it out; its status is the order's.
     expect(view?.voucherDetails).toEqual([
-      { orderId: "98765432", productId: 15365, productName: null, currencyCode: null, productStatus: null, denomination: null, vendorLogo: null },
+      { orderId: "98765432", productId: 15365, productName: null, currencyCode: null, productStatus: "delivered", denomination: null, vendorLogo: null },
     ]);
+  });
+
+  it("gives every item the order's current status, so a webhook moves both together", () => {
+    const order = { orderId: 1, deliveryStatus: "pending", voucherDetails: [{ productStatus: "pending" }, { productStatus: "Pending" }] };
+    expect(toOrderView(record({ order }))?.voucherDetails.map((v) => v.productStatus)).toEqual(["pending", "pending"]);
+    const delivered = toOrderView(record({ order, deliveryStatus: "delivered" }));
+    expect(delivered?.deliveryStatus).toBe("delivered");
+    expect(delivered?.voucherDetails.map((v) => v.productStatus)).toEqual(["delivered", "delivered"]);
+    // Without any status the items keep what Plum sent.
+    const unknown = toOrderView(record({ order: { orderId: 1, voucherDetails: [{ productStatus: "x" }] } }));
+    expect(unknown?.voucherDetails.map((v) => v.productStatus)).toEqual(["x"]);
   });
 
   it("is null while there is no Plum order (pending or rejected rows)", () => {

@@ -156,7 +156,9 @@ function merge(row: PlacementRow, evidence: Evidence, ctx: DecideContext): Merge
       answerAttempt(merged.sends, evidence.attempt, evidence.result, merged, ctx.now);
       break;
     case "webhook":
-      merged.existence ??= { source: "webhook", orderId: evidence.orderId };
+    case "history":
+      // Plum holds an order under our poNumber: adopted by looking this orderId up (ownership checked there).
+      merged.existence ??= { source: evidence.kind, orderId: evidence.orderId };
       break;
     case "lookup": {
       // A late answer to an older look-up never moves the throttle backwards.

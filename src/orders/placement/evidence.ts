@@ -32,7 +32,7 @@ export interface AttemptRecord {
 
 /** Sticky: once a row has one, it is never re-sent and never REJECTED. */
 export interface ExistenceProof {
-  source: "answer" | "lookup" | "duplicate" | "webhook";
+  source: "answer" | "lookup" | "duplicate" | "webhook" | "history";
   /** Plum's orderId when the proof names one (a webhook, a look-up); null for a bare duplicate answer. */
   orderId: string | null;
 }
@@ -47,7 +47,9 @@ export type Evidence =
   /** A getOrderDetails answer; `startedAt` is database time no later than the request left. */
   | { kind: "lookup"; startedAt: Date; by: "poNumber" | "orderId"; result: PlumCallResult }
   /** A delivery callback naming our poNumber. */
-  | { kind: "webhook"; orderId: string };
+  | { kind: "webhook"; orderId: string }
+  /** Plum's getOrderHistory lists an order (this orderId) under our poNumber: as strong as a webhook naming it. */
+  | { kind: "history"; orderId: string };
 
 /** Who drives: a caller's mutation (answers the caller), a read (never sends), or the background reconciler. */
 export type Driver = "mutation" | "read" | "reconciler";

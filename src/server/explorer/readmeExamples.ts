@@ -7,6 +7,9 @@ export interface GraphqlExample {
   /** 1-based line in the README, for failure messages. */
   line: number;
   query: string;
+  /** A `# expects "text"` comment line in the block: the answer must contain the text, and may carry payload errors
+   * (an example that shows an expected business failure, such as a pending placement's OUTCOME_UNKNOWN). */
+  expects?: string;
 }
 
 export interface CurlExample {
@@ -21,6 +24,7 @@ export interface CurlExample {
 export type ReadmeExample = GraphqlExample | CurlExample;
 
 const FENCE = /^```(\w*)\s*$/;
+const GRAPHQL_EXPECTS = /^\s*# expects "([^"]+)"\s*$/;
 const INLINE_OPERATION = /`((?:query|mutation)\s*(?:\w+\s*)?(?:\([^`]*\))?\s*\{[^`]*\})`/g;
 
 /** Splits off a ` # comment` that is outside quotes (the README annotates commands that way). */
@@ -77,7 +81,10 @@ export function readmeExamples(markdown: string): ReadmeExample[] {
     let end = start;
     while (end < lines.length && !/^```\s*$/.test(lines[end] ?? "")) end += 1;
     const block = lines.slice(start, end);
-    if (language === "graphql") examples.push({ kind: "graphql", line: start + 1, query: block.join("\n").trim() });
+    if (language === "graphql") {
+      const expects = block.map((line) => GRAPHQL_EXPECTS.exec(line)?.[1]).find((text) => text !== undefined);
+      examples.push({ kind: "graphql", line: start + 1, query: block.join("\n").trim(), ...(expects === undefined ? {} : { expects }) });
+    }
     if (language === "sh" || language === "bash") examples.push(...curlCommands(block, start + 1));
     i = end;
   }

@@ -107,4 +107,52 @@ export const postgresMigrations: readonly Migration[] = [
         WHERE state = 'PENDING';
     `,
   },
+  {
+    version: 7,
+    name: "order_history_and_reconciliation",
+    // Keyset pagination of placed orders, newest first (created_at, po_number), for everyone (admins) and per
+    // subject; the reconciliation runs, their single-flight lock (one row) and the discrepancies found.
+    sql: `
+      CREATE INDEX orders_placed_list_idx ON orders (created_at DESC, po_number DESC) WHERE state = 'PLACED';
+      CREATE INDEX orders_subject_list_idx ON orders (subject, created_at DESC, po_number DESC) WHERE state = 'PLACED';
+      CREATE INDEX orders_placed_at_idx ON orders (placed_at) WHERE state = 'PLACED';
+      CREATE TABLE reconciliation_runs (
+        id bigserial PRIMARY KEY,
+        owner text NOT NULL,
+        status text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        window_from timestamptz,
+        window_to timestamptz,
+        pages integer NOT NULL DEFAULT 0,
+        history_orders integer NOT NULL DEFAULT 0,
+        adopted integer NOT NULL DEFAULT 0,
+        discrepancies integer NOT NULL DEFAULT 0,
+        error text
+      );
+      CREATE INDEX reconciliation_runs_started_idx ON reconciliation_runs (started_at);
+      CREATE TABLE reconciliation_lock (
+        id integer PRIMARY KEY CHECK (id = 1),
+        owner text,
+        lease_until timestamptz,
+        next_run_at timestamptz
+      );
+      INSERT INTO reconciliation_lock (id) VALUES (1);
+      CREATE TABLE reconciliation_discrepancies (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL,
+        po_number text NOT NULL,
+        order_id text NOT NULL,
+        order_date timestamptz,
+        ledger_state text,
+        first_seen_at timestamptz NOT NULL,
+        last_seen_at timestamptz NOT NULL,
+        first_run_id bigint NOT NULL,
+        last_run_id bigint NOT NULL,
+        resolved_at timestamptz,
+        UNIQUE (kind, po_number, order_id)
+      );
+      CREATE INDEX reconciliation_discrepancies_open_idx ON reconciliation_discrepancies (resolved_at, kind);
+    `,
+  },
 ];

@@ -107,4 +107,52 @@ export const sqliteMigrations: readonly Migration[] = [
         WHERE state = 'PENDING';
     `,
   },
+  {
+    version: 7,
+    name: "order_history_and_reconciliation",
+    // Keyset pagination of placed orders, newest first (created_at, po_number), for everyone (admins) and per
+    // subject; the reconciliation runs, their single-flight lock (one row) and the discrepancies found.
+    sql: `
+      CREATE INDEX orders_placed_list_idx ON orders (created_at DESC, po_number DESC) WHERE state = 'PLACED';
+      CREATE INDEX orders_subject_list_idx ON orders (subject, created_at DESC, po_number DESC) WHERE state = 'PLACED';
+      CREATE INDEX orders_placed_at_idx ON orders (placed_at) WHERE state = 'PLACED';
+      CREATE TABLE reconciliation_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        window_from INTEGER,
+        window_to INTEGER,
+        pages INTEGER NOT NULL DEFAULT 0,
+        history_orders INTEGER NOT NULL DEFAULT 0,
+        adopted INTEGER NOT NULL DEFAULT 0,
+        discrepancies INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+      ) STRICT;
+      CREATE INDEX reconciliation_runs_started_idx ON reconciliation_runs (started_at);
+      CREATE TABLE reconciliation_lock (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        owner TEXT,
+        lease_until INTEGER,
+        next_run_at INTEGER
+      ) STRICT;
+      INSERT INTO reconciliation_lock (id) VALUES (1);
+      CREATE TABLE reconciliation_discrepancies (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        po_number TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        order_date INTEGER,
+        ledger_state TEXT,
+        first_seen_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        first_run_id INTEGER NOT NULL,
+        last_run_id INTEGER NOT NULL,
+        resolved_at INTEGER,
+        UNIQUE (kind, po_number, order_id)
+      ) STRICT;
+      CREATE INDEX reconciliation_discrepancies_open_idx ON reconciliation_discrepancies (resolved_at, kind);
+    `,
+  },
 ];

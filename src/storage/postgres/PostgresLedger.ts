@@ -27,6 +27,10 @@ import { toAttemptEntry, toOrderRecord, type AttemptRow, type OrderRow } from ".
 import { readTokens, storeTokens } from "./postgresTokens.js";
 import { applyStoredEvents, lockOrderEvents } from "./postgresWebhooks.js";
 import { inTransaction, type Queryable } from "./transaction.js";
+import { countPlacedPostgres, listPlacedPostgres } from "./postgresOrderList.js";
+import * as reconciliation from "./postgresReconciliation.js";
+import type { ListScope, OrderListFilter, OrderListQuery } from "../../orders/listing/ports.js";
+import type { Discrepancy, RunOutcome } from "../../orders/reconciliation/ports.js";
 
 export interface PostgresLedgerOptions {
   connectionString: string;
@@ -311,6 +315,50 @@ export class PostgresLedger implements Ledger {
       await applyStoredEvents(client, order, now);
       return "recorded";
     });
+  }
+
+  async listPlaced(query: OrderListQuery) {
+    return listPlacedPostgres(this.pool, query);
+  }
+
+  async countPlaced(scope: ListScope, filter: OrderListFilter) {
+    return countPlacedPostgres(this.pool, scope, filter);
+  }
+
+  async claimReconciliation(owner: string, leaseMs: number, force: boolean) {
+    return reconciliation.claimPostgres(this.pool, owner, leaseMs, force);
+  }
+
+  async renewReconciliation(owner: string, leaseMs: number) {
+    return reconciliation.renewPostgres(this.pool, owner, leaseMs);
+  }
+
+  async finishReconciliation(owner: string, runId: number, outcome: RunOutcome, nextInMs: number) {
+    await reconciliation.finishPostgres(this.pool, owner, runId, outcome, nextInMs);
+  }
+
+  async findForReconciliation(poNumbers: readonly string[], orderIds: readonly string[]) {
+    return reconciliation.findForReconciliationPostgres(this.pool, poNumbers, orderIds);
+  }
+
+  async placedBetween(from: Date, to: Date) {
+    return reconciliation.placedBetweenPostgres(this.pool, from, to);
+  }
+
+  async recordDiscrepancies(runId: number, found: readonly Discrepancy[], window: { from: Date; to: Date }) {
+    return reconciliation.recordDiscrepanciesPostgres(this.pool, runId, found, window);
+  }
+
+  async listRuns(from: Date, to: Date, limit: number) {
+    return reconciliation.listRunsPostgres(this.pool, from, to, limit);
+  }
+
+  async listDiscrepancies(from: Date, to: Date, limit: number) {
+    return reconciliation.listDiscrepanciesPostgres(this.pool, from, to, limit);
+  }
+
+  async countOpenDiscrepancies() {
+    return reconciliation.countOpenPostgres(this.pool);
   }
 
   async getTokens(): Promise<StoredTokens | null> {

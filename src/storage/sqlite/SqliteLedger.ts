@@ -27,6 +27,10 @@ import { openSqliteDatabase } from "./openDatabase.js";
 import { migrateSqlite } from "./sqliteMigrator.js";
 import { toAttemptEntry, toOrderRecord, toStoredTokens } from "./sqliteRows.js";
 import { applyStoredEvents } from "./sqliteWebhooks.js";
+import { countPlacedSqlite, listPlacedSqlite } from "./sqliteOrderList.js";
+import * as reconciliation from "./sqliteReconciliation.js";
+import type { ListScope, OrderListFilter, OrderListQuery } from "../../orders/listing/ports.js";
+import type { Discrepancy, RunOutcome } from "../../orders/reconciliation/ports.js";
 import { StatementCache } from "./statements.js";
 import { tokenMutexFor } from "./tokenMutexes.js";
 import { immediateTransaction } from "./transaction.js";
@@ -280,6 +284,50 @@ export class SqliteLedger implements Ledger {
       applyStoredEvents(this.statements, order, now);
       return "recorded";
     });
+  }
+
+  async listPlaced(query: OrderListQuery) {
+    return listPlacedSqlite(this.statements, query);
+  }
+
+  async countPlaced(scope: ListScope, filter: OrderListFilter) {
+    return countPlacedSqlite(this.statements, scope, filter);
+  }
+
+  async claimReconciliation(owner: string, leaseMs: number, force: boolean) {
+    return immediateTransaction(this.db, () => reconciliation.claimSqlite(this.statements, owner, leaseMs, force, Date.now()));
+  }
+
+  async renewReconciliation(owner: string, leaseMs: number) {
+    return reconciliation.renewSqlite(this.statements, owner, leaseMs, Date.now());
+  }
+
+  async finishReconciliation(owner: string, runId: number, outcome: RunOutcome, nextInMs: number) {
+    immediateTransaction(this.db, () => reconciliation.finishSqlite(this.statements, owner, runId, outcome, nextInMs, Date.now()));
+  }
+
+  async findForReconciliation(poNumbers: readonly string[], orderIds: readonly string[]) {
+    return reconciliation.findForReconciliationSqlite(this.statements, poNumbers, orderIds);
+  }
+
+  async placedBetween(from: Date, to: Date) {
+    return reconciliation.placedBetweenSqlite(this.statements, from, to);
+  }
+
+  async recordDiscrepancies(runId: number, found: readonly Discrepancy[], window: { from: Date; to: Date }) {
+    return immediateTransaction(this.db, () => reconciliation.recordDiscrepanciesSqlite(this.statements, runId, found, window, Date.now()));
+  }
+
+  async listRuns(from: Date, to: Date, limit: number) {
+    return reconciliation.listRunsSqlite(this.statements, from, to, limit);
+  }
+
+  async listDiscrepancies(from: Date, to: Date, limit: number) {
+    return reconciliation.listDiscrepanciesSqlite(this.statements, from, to, limit);
+  }
+
+  async countOpenDiscrepancies() {
+    return reconciliation.countOpenSqlite(this.statements);
   }
 
   async getTokens(): Promise<StoredTokens | null> {

@@ -1,0 +1,45 @@
+// `placement(poNumber)`: what a retry of the placement mutation would answer now, without placing or sending. A
+// PENDING row gets the same throttled look-up a read gives it (PlacementService.refresh); nothing else calls Plum.
+import type { Caller } from "../auth/caller.js";
+import { findCallerRow } from "./callerRow.js";
+import { PlaceOrderOutcome, type OrderFailure } from "./errorCodes.js";
+import { inProgressFailure, outcomeUnknownFailure } from "./failures.js";
+import type { OrderRecord } from "./orderRecord.js";
+import type { PlacementStore } from "./placement/ports.js";
+
+export interface PlacementAnswer {
+  outcome: PlaceOrderOutcome;
+  errors: OrderFailure[];
+  /** The row as it is now (its order when PLACED). */
+  record: OrderRecord;
+}
+
+/** Pure: the mutation's answer for a retry of this row (same poNumber, same order), as of the row's read time. */
+export function placementAnswer(row: OrderRecord): PlacementAnswer {
+  switch (row.state) {
+    case "PLACED":
+      // A retry never places again: it replays the order.
+      return { outcome: PlaceOrderOutcome.REPLAYED, errors: [], record: row };
+    case "REJECTED":
+      // Reopenable rejections keep their retryable errors: the retry would send it again.
+      return { outcome: PlaceOrderOutcome.REJECTED, errors: row.errors, record: row };
+    case "PENDING": {
+      const inFlight = row.leaseUntil !== null && row.leaseUntil > row.readAt;
+      const errors = inFlight ? [inProgressFailure()] : row.errors.length > 0 ? row.errors : [outcomeUnknownFailure(null)];
+      return { outcome: PlaceOrderOutcome.PENDING, errors, record: row };
+    }
+  }
+}
+
+export interface PlacementStatusDeps {
+  store: Pick<PlacementStore, "findByPoNumber">;
+  /** The read path's throttled look-up of a PENDING row. */
+  refresh: (row: OrderRecord) => Promise<OrderRecord>;
+}
+
+/** null when the poNumber is unknown, not the caller's, or not a placement (an order learned from Plum). */
+export async function placementStatus(deps: PlacementStatusDeps, poNumber: string, caller: Caller): Promise<PlacementAnswer | null> {
+  const row = await findCallerRow(deps.store, poNumber, caller);
+  if (row === null || row.source !== "PLACEMENT" || row.kind === null) return null;
+  return placementAnswer(row.state === "PENDING" ? await deps.refresh(row) : row);
+}
