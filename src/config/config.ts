@@ -57,6 +57,8 @@ export interface Config {
     maxEntityRepresentations: number;
   };
   shutdownGraceMs: number;
+  /** PO_NUMBER_KEY; undefined: the built-in key. */
+  poNumberKey: string | undefined;
 }
 
 /** The token endpoint sits beside the API endpoint: …/chef/v1/oauth/api → …/chef/v1/oauth/token/user. */
@@ -160,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxEntityRepresentations: raw.MAX_ENTITY_REPRESENTATIONS,
     },
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    poNumberKey: raw.PO_NUMBER_KEY,
   };
 }

@@ -57,6 +57,9 @@ const schema = z.object({
   // Short, and renewed while an exchange runs, so a dead process's orders are resumed within seconds.
   PLACEMENT_LEASE_MS: z.coerce.number().int().min(1_000).default(10_000),
 
+  // Keys the caller poNumber namespaces (orders/poNumberNamespace.ts); changing it affects new orders only.
+  PO_NUMBER_KEY: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+
   ROUTER_SECRET: optionalString,
   AUTH_JWKS_URL: optionalString.pipe(z.string().url().optional()),
   AUTH_JWT_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),

@@ -40,12 +40,17 @@ export class OrderReader {
    * subject, so only admins see them, and someone else's pending order is not the caller's to settle.
    */
   async byPoNumber(poNumber: string, caller: Caller): Promise<OrderRecord | null> {
-    const known = await this.options.ledger.findByPoNumber(poNumber);
+    // The caller's own namespace only: whether another caller used this poNumber is never revealed. Admins may also
+    // name a poNumber as Plum knows it (its dashboard).
+    const admin = caller.scopes.has(Scope.admin);
+    const known =
+      (await this.options.ledger.findByCallerPoNumber(caller.subject, poNumber)) ??
+      (admin && caller.subject !== null ? await this.options.ledger.findByPlumPoNumber(poNumber) : null);
     if (known !== null) {
       const current = known.state === "PENDING" && canSee(caller, known) ? await this.options.placement.refresh(known) : known;
       return current.state === "PLACED" ? current : null;
     }
-    if (!caller.scopes.has(Scope.admin)) return null;
+    if (!admin) return null;
     return this.learn(await this.options.plum.getOrderDetails({ poNumber }));
   }
 
@@ -83,7 +88,7 @@ export class OrderReader {
 function transientRecord(orderId: string, order: PlumOrderWire, placedAt: Date | null): OrderRecord {
   const now = new Date();
   return {
-    poNumber: "", kind: null, fingerprint: null, subject: null, source: "LOOKUP", state: "PLACED", request: null,
+    poNumber: "", callerPoNumber: "", kind: null, fingerprint: null, subject: null, source: "LOOKUP", state: "PLACED", request: null,
     orderId, order, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 0, lastSentAt: null,
     nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: now, updatedAt: now, placedAt,
     sends: [], existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 0, readAt: now,

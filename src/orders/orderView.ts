@@ -96,7 +96,8 @@ export function toOrderView(record: OrderRecord): OrderView | null {
   const mapped = mapOrder(record.order, record.orderId, record.request?.productId ?? null);
   return {
     orderId: record.orderId,
-    poNumber: record.poNumber === "" ? null : record.poNumber,
+    // The caller's own poNumber (Plum's is derived from it; operators find both in the ledger).
+    poNumber: record.callerPoNumber === "" ? null : record.callerPoNumber,
     kind: record.kind,
     ...mapped,
     // The latest webhook wins over the status Plum answered when the order was placed.

@@ -93,6 +93,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     log,
     replicaId,
+    ...(config.poNumberKey === undefined ? {} : { poNumberKey: config.poNumberKey }),
     policy: {
       settleMs: config.reconcile.settleMs,
       maxProcessingMs: config.reconcile.maxProcessingMs,

@@ -51,6 +51,12 @@ export interface Ledger extends PlacementStore {
   appendAttempts(entries: readonly AttemptEntry[]): Promise<void>;
   listAttempts(poNumber: string): Promise<AttemptEntry[]>;
 
+  /**
+   * This caller's row under the poNumber they chose (their namespace; null subject: the shared one, auth off).
+   * Never another caller's row: reads and listings by a caller's poNumber go through this; Plum's poNumber
+   * (webhooks, order history) maps back with findByPlumPoNumber.
+   */
+  findByCallerPoNumber(subject: string | null, poNumber: string): Promise<OrderRecord | null>;
   /** One query for any number of ids (entity batches). */
   findByOrderIds(orderIds: readonly string[]): Promise<OrderRecord[]>;
   /**

@@ -75,6 +75,7 @@ export function describeLedgerConformance(
 
         const expected: OrderRecord = {
           poNumber: newPlacement.poNumber,
+          callerPoNumber: newPlacement.poNumber,
           kind: OrderKind.TOPUP,
           fingerprint: newPlacement.fingerprint,
           subject: "user-42",
@@ -105,7 +106,7 @@ export function describeLedgerConformance(
           placedAt: null,
         };
         expect(result).toEqual({ claimed: true, record: expected });
-        expect(await ledger.findByPoNumber(newPlacement.poNumber)).toEqual(expected);
+        expect(await ledger.findByPlumPoNumber(newPlacement.poNumber)).toEqual(expected);
       });
 
       it("returns the existing row untouched to every later caller", async () => {
@@ -115,7 +116,7 @@ export function describeLedgerConformance(
         const again = await ledger.claim(later, lease("replica-b", new Date()));
 
         expect(again).toEqual({ claimed: false, record: first });
-        expect(await ledger.findByPoNumber(first.poNumber)).toEqual(first);
+        expect(await ledger.findByPlumPoNumber(first.poNumber)).toEqual(first);
       });
 
       it("lets exactly one of 50 concurrent claims win", async () => {
@@ -152,7 +153,7 @@ export function describeLedgerConformance(
 
         expect(await ledger.acquireLease(po, lease("replica-a", afterExpiry))).toBeNull();
         expect(await ledger.update(po, "replica-a", { sendAttempts: 9 }, false)).toBeNull();
-        expect((await ledger.findByPoNumber(po))?.sendAttempts).toBe(1);
+        expect((await ledger.findByPlumPoNumber(po))?.sendAttempts).toBe(1);
       });
 
       it("is only granted on PENDING rows that exist", async () => {
@@ -172,7 +173,7 @@ export function describeLedgerConformance(
 
         const winners = results.filter((result) => result !== null);
         expect(winners).toHaveLength(1);
-        expect((await ledger.findByPoNumber(record.poNumber))?.leaseOwner).toBe(winners[0]?.leaseOwner);
+        expect((await ledger.findByPlumPoNumber(record.poNumber))?.leaseOwner).toBe(winners[0]?.leaseOwner);
       });
     });
 
@@ -182,7 +183,7 @@ export function describeLedgerConformance(
         const { record } = await ledger.claim(placement(uniquePo("update-owner")), lease("replica-a", now));
 
         expect(await ledger.update(record.poNumber, "replica-b", { sendAttempts: 1 }, true)).toBeNull();
-        expect(await ledger.findByPoNumber(record.poNumber)).toEqual(record);
+        expect(await ledger.findByPlumPoNumber(record.poNumber)).toEqual(record);
 
         const updated = await ledger.update(record.poNumber, "replica-a", { sendAttempts: 1 }, false);
         expect(updated?.sendAttempts).toBe(1);
@@ -240,7 +241,7 @@ export function describeLedgerConformance(
           updatedAt: expect.any(Date),
         });
         expect(updated?.updatedAt.getTime()).toBeGreaterThan(record.updatedAt.getTime());
-        expect(await ledger.findByPoNumber(record.poNumber)).toEqual(updated);
+        expect(await ledger.findByPlumPoNumber(record.poNumber)).toEqual(updated);
         expect(updated?.lastSentAt).toBeInstanceOf(Date);
 
         const reacquired = await ledger.claim(placement(record.poNumber), lease("x", new Date()));
@@ -278,6 +279,7 @@ export function describeLedgerConformance(
 
         expect(record).toEqual({
           poNumber: po,
+          callerPoNumber: po,
           kind: null,
           fingerprint: null,
           subject: null,
@@ -305,7 +307,7 @@ export function describeLedgerConformance(
           version: 0,
           readAt: expect.any(Date),
         });
-        expect(await ledger.findByPoNumber(po)).toEqual(record);
+        expect(await ledger.findByPlumPoNumber(po)).toEqual(record);
       });
 
       it("returns the existing row unchanged when the poNumber is known", async () => {
@@ -337,7 +339,7 @@ export function describeLedgerConformance(
         });
 
         expect(again).toEqual(first);
-        expect(await ledger.findByPoNumber(otherPo)).toBeNull();
+        expect(await ledger.findByPlumPoNumber(otherPo)).toBeNull();
       });
     });
 
@@ -448,7 +450,7 @@ export function describeLedgerConformance(
         // The audit trail does not depend on the lease: a holder that lost it still leaves its exchange on record.
         expect(await ledger.update(po, "replica-b", { sendAttempts: 2, attempts: [late] }, true)).toBeNull();
         expect(await ledger.listAttempts(po)).toEqual([response, lookup, late]);
-        expect((await ledger.findByPoNumber(po))?.sendAttempts).toBe(1);
+        expect((await ledger.findByPlumPoNumber(po))?.sendAttempts).toBe(1);
       });
 
       it("stores durations as whole milliseconds", async () => {
@@ -472,13 +474,13 @@ export function describeLedgerConformance(
         const event = webhook({ orderId, poNumber: order.poNumber, createdAt: "2024-05-01T10:05:00.000Z" });
 
         expect(await ledger.recordWebhookEvent(event)).toBe("recorded");
-        const applied = await ledger.findByPoNumber(order.poNumber);
+        const applied = await ledger.findByPlumPoNumber(order.poNumber);
         expect(applied?.deliveryStatus).toBe("delivered");
         expect(applied?.deliveryStatusAt).toBe("2024-05-01T10:05:00.000Z");
 
         const replay = { ...event, deliveryStatus: "canceled", createdAt: "2024-05-02T00:00:00.000Z" };
         expect(await ledger.recordWebhookEvent(replay)).toBe("duplicate");
-        expect(await ledger.findByPoNumber(order.poNumber)).toEqual(applied);
+        expect(await ledger.findByPlumPoNumber(order.poNumber)).toEqual(applied);
       });
 
       it("ends with the latest status whatever order deliveries arrive in", async () => {
@@ -492,7 +494,7 @@ export function describeLedgerConformance(
             webhook({ orderId: lateId, deliveryStatus: "delivered", createdAt: "2024-05-01T11:00:00.000Z" }),
           ),
         ).toBe("recorded");
-        const outOfOrder = await ledger.findByPoNumber(late.poNumber);
+        const outOfOrder = await ledger.findByPlumPoNumber(late.poNumber);
         expect(outOfOrder?.deliveryStatus).toBe("canceled");
         expect(outOfOrder?.deliveryStatusAt).toBe("2024-05-01T12:00:00.000Z");
 
@@ -502,7 +504,7 @@ export function describeLedgerConformance(
         await ledger.recordWebhookEvent(
           webhook({ orderId: inOrderId, deliveryStatus: "canceled", createdAt: "2024-05-01T12:00:00.000Z" }),
         );
-        expect((await ledger.findByPoNumber(inOrder.poNumber))?.deliveryStatus).toBe("canceled");
+        expect((await ledger.findByPlumPoNumber(inOrder.poNumber))?.deliveryStatus).toBe("canceled");
       });
 
       it("breaks createdAt ties by the higher id, numerically, in either arrival order", async () => {
@@ -523,7 +525,7 @@ export function describeLedgerConformance(
             });
             expect(await ledger.recordWebhookEvent(event)).toBe("recorded");
           }
-          expect((await ledger.findByPoNumber(order.poNumber))?.deliveryStatus).toBe("canceled");
+          expect((await ledger.findByPlumPoNumber(order.poNumber))?.deliveryStatus).toBe("canceled");
         }
       });
 
@@ -531,7 +533,7 @@ export function describeLedgerConformance(
         const record = await claimed("webhook-by-po");
         await ledger.recordWebhookEvent(webhook({ orderId: uniqueOrderId(), poNumber: record.poNumber }));
 
-        expect((await ledger.findByPoNumber(record.poNumber))?.deliveryStatus).toBe("delivered");
+        expect((await ledger.findByPlumPoNumber(record.poNumber))?.deliveryStatus).toBe("delivered");
       });
 
       it("gives a pending placement it names a webhook proof of existence, due at once", async () => {
@@ -539,7 +541,7 @@ export function describeLedgerConformance(
         const orderId = uniqueOrderId();
         await ledger.recordWebhookEvent(webhook({ orderId, poNumber: record.poNumber }));
 
-        const proven = await ledger.findByPoNumber(record.poNumber);
+        const proven = await ledger.findByPlumPoNumber(record.poNumber);
         expect(proven).toMatchObject({ state: "PENDING", existence: { source: "webhook", orderId } });
         expect(proven?.nextCheckAt?.getTime()).toBeLessThanOrEqual(Date.now());
       });
@@ -550,7 +552,7 @@ export function describeLedgerConformance(
         const orderId = uniqueOrderId();
         await ledger.recordWebhookEvent(webhook({ orderId, poNumber: record.poNumber }));
 
-        expect(await ledger.findByPoNumber(record.poNumber)).toMatchObject({
+        expect(await ledger.findByPlumPoNumber(record.poNumber)).toMatchObject({
           state: "PENDING",
           reopenable: false,
           existence: { source: "webhook", orderId },
@@ -572,11 +574,11 @@ export function describeLedgerConformance(
 
         expect(linked?.deliveryStatus).toBe("canceled");
         expect(linked?.deliveryStatusAt).toBe("2024-05-01T13:00:00.000Z");
-        expect(await ledger.findByPoNumber(record.poNumber)).toEqual(linked);
+        expect(await ledger.findByPlumPoNumber(record.poNumber)).toEqual(linked);
 
         // Applied events stay applied: a later, older delivery does not roll the status back.
         await ledger.recordWebhookEvent(webhook({ orderId, createdAt: "2024-05-01T12:30:00.000Z" }));
-        expect((await ledger.findByPoNumber(record.poNumber))?.deliveryStatus).toBe("canceled");
+        expect((await ledger.findByPlumPoNumber(record.poNumber))?.deliveryStatus).toBe("canceled");
       });
 
       it("applies events kept for an unknown order when remember brings it in", async () => {
@@ -594,7 +596,7 @@ export function describeLedgerConformance(
         const order = await placedOrder("webhook-zoneless");
         await ledger.recordWebhookEvent(webhook({ orderId: order.orderId ?? "", createdAt: "2024-05-01 10:00:00" }));
 
-        expect((await ledger.findByPoNumber(order.poNumber))?.deliveryStatusAt).toBe("2024-05-01T10:00:00.000Z");
+        expect((await ledger.findByPlumPoNumber(order.poNumber))?.deliveryStatusAt).toBe("2024-05-01T10:00:00.000Z");
       });
 
       it("rejects a createdAt that is not an instant, storing nothing", async () => {
@@ -681,7 +683,7 @@ export function describeLedgerConformance(
             true,
           );
           await ledger.recordWebhookEvent(webhook({ orderId, createdAt: "2024-05-01T11:00:00.000Z" }));
-          const withStatus = await ledger.findByPoNumber(record.poNumber);
+          const withStatus = await ledger.findByPlumPoNumber(record.poNumber);
           await ledger.appendAttempt(attempt(record.poNumber));
           const stored = tokens(`access-${uniqueOrderId()}`);
           await ledger.withTokenLock(async () => ({ store: stored, result: undefined }));
@@ -691,7 +693,7 @@ export function describeLedgerConformance(
           await reopened.migrate();
 
           expect(updated?.orderId).toBe(orderId);
-          expect(await reopened.findByPoNumber(record.poNumber)).toEqual(withStatus);
+          expect(await reopened.findByPlumPoNumber(record.poNumber)).toEqual(withStatus);
           expect(withStatus?.deliveryStatus).toBe("delivered");
           expect(await reopened.listAttempts(record.poNumber)).toEqual([attempt(record.poNumber)]);
           expect(await reopened.getTokens()).toEqual(stored);

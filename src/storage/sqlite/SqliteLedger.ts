@@ -74,10 +74,11 @@ export class SqliteLedger implements Ledger {
       // Attempt 1 is written ahead with the claim; the check is due at lease expiry so a placement whose process
       // dies is picked up by the reconciler.
       const inserted = this.sql(
+        // No conflict target: the Plum poNumber and the caller's (subject, poNumber) are both unique.
         `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
-           sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, '[]', 1, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(po_number) DO NOTHING`,
+           sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number)
+         VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, '[]', 1, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
       ).run(
         placement.poNumber,
         placement.kind,
@@ -91,9 +92,13 @@ export class SqliteLedger implements Ledger {
         until,
         now,
         now,
+        placement.callerPoNumber ?? placement.poNumber,
       );
+      if (Number(inserted.changes) !== 1) {
+        const existing = this.callerRow(placement.subject, placement.callerPoNumber ?? placement.poNumber);
+        return { claimed: false, record: existing ?? this.requireByPoNumber(placement.poNumber) };
+      }
       const record = this.requireByPoNumber(placement.poNumber);
-      if (Number(inserted.changes) !== 1) return { claimed: false, record };
       if (attempt !== undefined) this.insertAttempt(attempt);
       return { claimed: true, record };
     });
@@ -192,8 +197,20 @@ export class SqliteLedger implements Ledger {
     return this.sql("SELECT * FROM order_attempts WHERE po_number = ? ORDER BY id").all(poNumber).map(toAttemptEntry);
   }
 
-  async findByPoNumber(poNumber: string): Promise<OrderRecord | null> {
+  async findByPlumPoNumber(poNumber: string): Promise<OrderRecord | null> {
     const row = this.sql("SELECT * FROM orders WHERE po_number = ?").get(poNumber);
+    return row === undefined ? null : toOrderRecord(row);
+  }
+
+  async findByCallerPoNumber(subject: string | null, poNumber: string): Promise<OrderRecord | null> {
+    return this.callerRow(subject, poNumber);
+  }
+
+  private callerRow(subject: string | null, poNumber: string): OrderRecord | null {
+    const row =
+      subject === null
+        ? this.sql("SELECT * FROM orders WHERE po_number = ?").get(poNumber)
+        : this.sql("SELECT * FROM orders WHERE subject = ? AND caller_po_number = ?").get(subject, poNumber);
     return row === undefined ? null : toOrderRecord(row);
   }
 
@@ -219,10 +236,10 @@ export class SqliteLedger implements Ledger {
       if (existing !== undefined) return toOrderRecord(existing);
       const row = this.sql(
         `INSERT INTO orders (po_number, source, state, order_id, order_data, errors, send_attempts, created_at,
-           updated_at, placed_at)
-         VALUES (?, 'LOOKUP', 'PLACED', ?, ?, '[]', 0, ?, ?, ?)
+           updated_at, placed_at, caller_po_number)
+         VALUES (?, 'LOOKUP', 'PLACED', ?, ?, '[]', 0, ?, ?, ?, ?)
          RETURNING *`,
-      ).get(order.poNumber, order.orderId, JSON.stringify(order.order), now.getTime(), now.getTime(), epochMs(order.placedAt));
+      ).get(order.poNumber, order.orderId, JSON.stringify(order.order), now.getTime(), now.getTime(), epochMs(order.placedAt), order.poNumber);
       if (row === undefined) throw new Error("insert returned no row");
       return applyStoredEvents(this.statements, toOrderRecord(row), now);
     });
