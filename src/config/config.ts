@@ -25,6 +25,10 @@ export interface AuthConfig {
   issuer: string | undefined;
   audience: string | undefined;
   algorithms: string[];
+  /** AUTH_JWT_TYP: the `typ` header every token must carry; undefined: not checked. */
+  tokenType: string | undefined;
+  /** AUTH_MAX_TOKEN_AGE_SECONDS: tokens issued (iat) longer ago are refused; 0: no limit. */
+  maxTokenAgeSeconds: number;
   /** false: no JWT configured (development only); every caller is treated as an admin. */
   enabled: boolean;
 }
@@ -151,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       issuer: raw.AUTH_ISSUER,
       audience: raw.AUTH_AUDIENCE,
       algorithms,
+      tokenType: raw.AUTH_JWT_TYP,
+      maxTokenAgeSeconds: raw.AUTH_MAX_TOKEN_AGE_SECONDS,
       enabled: authEnabled,
     },
     graphql: {

@@ -66,6 +66,8 @@ const schema = z.object({
   AUTH_ISSUER: optionalString,
   AUTH_AUDIENCE: optionalString,
   AUTH_ALGORITHMS: optionalString,
+  AUTH_JWT_TYP: optionalString,
+  AUTH_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(0).default(86_400),
 
   ENABLE_INTROSPECTION: bool.optional(),
   ENABLE_SANDBOX: bool.optional(),
