@@ -59,6 +59,8 @@ export interface Config {
     maxDepth: number;
     maxComplexity: number;
     maxEntityRepresentations: number;
+    /** MAX_QUERY_TOKENS: the parser refuses longer documents. */
+    maxTokens: number;
   };
   shutdownGraceMs: number;
   /** PO_NUMBER_KEY; undefined: the built-in key. */
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDepth: raw.MAX_QUERY_DEPTH,
       maxComplexity: raw.MAX_QUERY_COMPLEXITY,
       maxEntityRepresentations: raw.MAX_ENTITY_REPRESENTATIONS,
+      maxTokens: raw.MAX_QUERY_TOKENS,
     },
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     poNumberKey: raw.PO_NUMBER_KEY,

@@ -75,6 +75,7 @@ const schema = z.object({
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(10),
   MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(1_000),
   MAX_ENTITY_REPRESENTATIONS: z.coerce.number().int().min(1).default(100),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(5_000),
   SHUTDOWN_GRACE_MS: ms(30_000),
 });
 

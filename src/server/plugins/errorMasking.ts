@@ -5,7 +5,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { UpstreamUnavailableError } from "../../orders/OrderReader.js";
-import { withoutLiteralValue, withoutSubmittedValue } from "./variableErrors.js";
+import { withoutLiteralValue, withoutSubmittedValue, withoutTokenValue } from "./variableErrors.js";
 
 const INTERNAL = "INTERNAL_SERVER_ERROR";
 
@@ -16,6 +16,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   const code = formatted.extensions?.code;
   if (code === "BAD_USER_INPUT") return { ...formatted, message: withoutSubmittedValue(formatted.message) };
+  if (code === "GRAPHQL_PARSE_FAILED") return { ...formatted, message: withoutTokenValue(formatted.message) };
   if (code === "GRAPHQL_VALIDATION_FAILED") return { ...formatted, message: withoutLiteralValue(formatted.message) };
   // Errors we raise on purpose are GraphQLErrors with a code; anything else is a bug or an outage.
   if (original instanceof GraphQLError && typeof code === "string" && code !== INTERNAL) return formatted;
