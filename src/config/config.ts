@@ -16,6 +16,8 @@ export interface PlumConfig {
   maxConnections: number;
   refreshBeforeExpiryMs: number;
   webhookKey: string | undefined;
+  webhookMaxFutureMs: number;
+  webhookUnmatchedTtlMs: number;
 }
 
 export interface AuthConfig {
@@ -138,6 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: raw.XOXODAY_MAX_CONNECTIONS,
       refreshBeforeExpiryMs: raw.XOXODAY_REFRESH_BEFORE_EXPIRY_MS,
       webhookKey: raw.XOXODAY_WEBHOOK_KEY,
+      webhookMaxFutureMs: raw.WEBHOOK_MAX_FUTURE_MS,
+      webhookUnmatchedTtlMs: raw.WEBHOOK_UNMATCHED_TTL_MS,
     },
     simulatorPort: raw.SIMULATOR_PORT,
     database: { url: raw.DATABASE_URL, poolMax: raw.DATABASE_POOL_MAX },

@@ -16,6 +16,7 @@ import { PlumClient } from "../plum/PlumClient.js";
 import { createPlumSimulator, type PlumSimulator } from "../simulator/index.js";
 import type { Ledger } from "../storage/ledger.js";
 import { openLedger } from "../storage/openLedger.js";
+import { startWebhookExpiry } from "../webhooks/webhookExpiry.js";
 import { createWebhookHandler } from "../webhooks/webhookHandler.js";
 import { createApolloServer } from "./apolloServer.js";
 import { createCredentials, type PlumCredentials } from "./credentials.js";
@@ -132,6 +133,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       webhook: createWebhookHandler({
         ledger,
         apiKey: config.plum.webhookKey,
+        maxFutureMs: config.plum.webhookMaxFutureMs,
         log,
         onResult: (result) => metrics.webhooks.inc({ result }),
       }),
@@ -166,6 +168,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   simulator?.setWebhook({ url: `http://127.0.0.1:${port}/webhooks/xoxoday`, apiKey: config.plum.webhookKey });
   reconciler.start();
   credentials.start();
+  const stopWebhookExpiry = startWebhookExpiry({ ledger, ttlMs: config.plum.webhookUnmatchedTtlMs, log });
   if (!config.auth.enabled) log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
   if (!config.auth.routerSecret) log.warn("No ROUTER_SECRET: any client that can reach this port may call the subgraph.");
   if (!config.plum.webhookKey) log.warn("No XOXODAY_WEBHOOK_KEY: delivery callbacks are accepted without a key.");
@@ -180,6 +183,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       log.info({ inFlight }, "shutting down: no new requests, finishing in-flight ones");
       await reconciler.stop();
       credentials.stop();
+      stopWebhookExpiry();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {

@@ -30,6 +30,9 @@ export interface WebhookEvent {
   receivedAt: Date;
 }
 
+/** "mismatched": its orderId and poNumber name different orders; stored, applied to neither. */
+export type WebhookRecordResult = "recorded" | "duplicate" | "mismatched";
+
 export interface StoredTokens {
   accessToken: string;
   refreshToken: string | null;
@@ -68,11 +71,16 @@ export interface Ledger extends PlacementStore {
 
   /**
    * Stores a delivery-status callback once per id ("duplicate" if already stored, and nothing changes). Applies it
-   * to the matching order (by orderId, else poNumber) when known and when it is the latest event for that order;
+   * to the order it names (by orderId, else poNumber; both must name the same order, see webhookMatch.ts) when known and when it is the latest event for that order;
    * otherwise keeps it until `update`/`remember` brings the order in. A PENDING placement it names by poNumber gains
    * a webhook proof of existence (with the event's orderId) and becomes due at once.
    */
-  recordWebhookEvent(event: WebhookEvent): Promise<"recorded" | "duplicate">;
+  recordWebhookEvent(event: WebhookEvent): Promise<WebhookRecordResult>;
+  /**
+   * Deletes events received before `receivedBefore` that never matched an order (unknown orders, or an orderId and
+   * a poNumber naming different orders); returns how many. Applied events stay: they keep ids idempotent.
+   */
+  pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number>;
 
   getTokens(): Promise<StoredTokens | null>;
   /**

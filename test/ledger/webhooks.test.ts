@@ -47,7 +47,7 @@ describe("delivery-status webhooks", () => {
   function event(order: OrderStatusFieldsFragment, deliveryStatus: string, createdAt: string, id = nextWebhookId++) {
     return {
       id,
-      data: { orderId: Number(order.orderId), poNumber: order.poNumber ?? "", orderDate: "2030-01-01 09:00:00", deliveryStatus },
+      data: { orderId: Number(order.orderId), poNumber: order.poNumber ?? "", orderDate: "2026-01-01 09:00:00", deliveryStatus },
       createdAt,
     };
   }
@@ -89,7 +89,7 @@ describe("delivery-status webhooks", () => {
     const before = await t.app.ledger.findByPlumPoNumber(order.poNumber as string);
 
     for (const key of ["WrongWebhookKey12345", null, `${WEBHOOK_KEY}x`, ""]) {
-      expect((await postWebhook(event(order, "delivered", "2030-01-01 10:00:00"), key)).status).toBe(401);
+      expect((await postWebhook(event(order, "delivered", "2026-01-01 10:00:00"), key)).status).toBe(401);
     }
     expect(await status(order)).toBe("pending");
     expect(await t.app.ledger.findByPlumPoNumber(order.poNumber as string)).toEqual(before);
@@ -98,7 +98,7 @@ describe("delivery-status webhooks", () => {
   it("refuses a malformed body with 400 and changes nothing", async () => {
     const order = await pendingOrder();
     const before = await t.app.ledger.findByPlumPoNumber(order.poNumber as string);
-    const valid = event(order, "delivered", "2030-01-01 10:00:00");
+    const valid = event(order, "delivered", "2026-01-01 10:00:00");
     const malformed: (string | object)[] = [
       "{not json",
       "",
@@ -122,7 +122,7 @@ describe("delivery-status webhooks", () => {
 
   it("answers 200 to a repeated delivery and applies it once", async () => {
     const order = await pendingOrder();
-    const callback = event(order, "delivered", "2030-01-01 10:00:00");
+    const callback = event(order, "delivered", "2026-01-01 10:00:00");
 
     expect(await postWebhook(callback)).toEqual({ status: 200, json: { ok: true, duplicate: false } });
     const applied = await t.app.ledger.findByPlumPoNumber(order.poNumber as string);
@@ -135,10 +135,10 @@ describe("delivery-status webhooks", () => {
 
   it("ends with the latest event when a later cancellation arrives before an earlier delivery", async () => {
     const order = await pendingOrder();
-    expect((await postWebhook(event(order, "canceled", "2030-01-01 10:00:05"))).status).toBe(200);
+    expect((await postWebhook(event(order, "canceled", "2026-01-01 10:00:05"))).status).toBe(200);
     expect(await status(order)).toBe("cancelled");
     // The earlier event arrives late: stored (200, so Plum stops retrying) but it does not win.
-    expect((await postWebhook(event(order, "delivered", "2030-01-01 10:00:01"))).json).toEqual({ ok: true, duplicate: false });
+    expect((await postWebhook(event(order, "delivered", "2026-01-01 10:00:01"))).json).toEqual({ ok: true, duplicate: false });
     expect(await status(order)).toBe("cancelled");
   });
 
@@ -168,7 +168,7 @@ describe("delivery-status webhooks", () => {
     expect(upstream.deliveryStatus).toBe("pending");
     const order: OrderStatusFieldsFragment = { orderId: String(upstream.orderId), poNumber, deliveryStatus: null };
 
-    expect(await postWebhook(event(order, "canceled", "2030-01-01 10:00:00"))).toEqual({
+    expect(await postWebhook(event(order, "canceled", "2026-01-01 10:00:00"))).toEqual({
       status: 200,
       json: { ok: true, duplicate: false },
     });

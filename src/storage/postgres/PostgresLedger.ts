@@ -14,8 +14,10 @@ import type {
   StoredTokens,
   TokenLockOutcome,
   WebhookEvent,
+  WebhookRecordResult,
   WriteGuard,
 } from "../ledger.js";
+import { namesOrder } from "../webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { postgresMigrations } from "../migrations/postgresMigrations.js";
 import { patchAssignments } from "../recordPatch.js";
@@ -296,7 +298,7 @@ export class PostgresLedger implements Ledger {
     return rows[0]?.n ?? 0;
   }
 
-  async recordWebhookEvent(event: WebhookEvent): Promise<"recorded" | "duplicate"> {
+  async recordWebhookEvent(event: WebhookEvent): Promise<WebhookRecordResult> {
     const createdAt = webhookInstant(event.createdAt);
     const now = new Date();
     return inTransaction(this.pool, async (client) => {
@@ -311,6 +313,7 @@ export class PostgresLedger implements Ledger {
       if (inserted.rowCount === 0) return "duplicate";
       const order = await this.findMatchingOrder(client, event);
       if (order === null) return "recorded";
+      if (!namesOrder(event, order)) return "mismatched";
       if (order.existence === null && (order.state === "PENDING" || order.reopenable)) {
         // A callback naming our pending (or retryably rejected) poNumber proves the order exists: never re-sent,
         // adopted by its orderId; a reopenable rejection was wrong and becomes pending again.
@@ -325,6 +328,13 @@ export class PostgresLedger implements Ledger {
       await applyStoredEvents(client, order, now);
       return "recorded";
     });
+  }
+
+  async pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number> {
+    const { rowCount } = await this.pool.query("DELETE FROM webhook_events WHERE applied_at IS NULL AND received_at < $1", [
+      receivedBefore,
+    ]);
+    return rowCount ?? 0;
   }
 
   async getTokens(): Promise<StoredTokens | null> {

@@ -14,8 +14,10 @@ import type {
   StoredTokens,
   TokenLockOutcome,
   WebhookEvent,
+  WebhookRecordResult,
   WriteGuard,
 } from "../ledger.js";
+import { namesOrder } from "../webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
 import { patchAssignments } from "../recordPatch.js";
@@ -261,10 +263,10 @@ export class SqliteLedger implements Ledger {
     return row === undefined ? 0 : int(row, "n");
   }
 
-  async recordWebhookEvent(event: WebhookEvent): Promise<"recorded" | "duplicate"> {
+  async recordWebhookEvent(event: WebhookEvent): Promise<WebhookRecordResult> {
     const createdAt = webhookInstant(event.createdAt);
     const now = new Date();
-    return immediateTransaction(this.db, () => {
+    return immediateTransaction(this.db, (): WebhookRecordResult => {
       const inserted = this.sql(
         `INSERT INTO webhook_events (id, order_id, po_number, delivery_status, order_date, created_at, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -284,6 +286,7 @@ export class SqliteLedger implements Ledger {
         (event.poNumber === "" ? undefined : this.sql("SELECT * FROM orders WHERE po_number = ?").get(event.poNumber));
       if (row === undefined) return "recorded";
       const order = toOrderRecord(row, now);
+      if (!namesOrder(event, order)) return "mismatched";
       if (order.existence === null && (order.state === "PENDING" || order.reopenable)) {
         // A callback naming our pending (or retryably rejected) poNumber proves the order exists: never re-sent,
         // adopted by its orderId; a reopenable rejection was wrong and becomes pending again.
@@ -297,6 +300,11 @@ export class SqliteLedger implements Ledger {
       applyStoredEvents(this.statements, order, now);
       return "recorded";
     });
+  }
+
+  async pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number> {
+    const result = this.sql("DELETE FROM webhook_events WHERE applied_at IS NULL AND received_at < ?").run(receivedBefore.getTime());
+    return Number(result.changes);
   }
 
   async getTokens(): Promise<StoredTokens | null> {
