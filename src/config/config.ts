@@ -35,6 +35,17 @@ export interface AuthConfig {
   enabled: boolean;
 }
 
+export interface HttpServerLimits {
+  /** The request line and headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are refused (closed at once). */
+  maxConnections: number;
+}
+
 export interface Config {
   env: RawEnv["NODE_ENV"];
   production: boolean;
@@ -65,6 +76,7 @@ export interface Config {
     maxTokens: number;
   };
   shutdownGraceMs: number;
+  http: HttpServerLimits;
   /** PO_NUMBER_KEY; undefined: the built-in key. */
   poNumberKey: string | undefined;
 }
@@ -99,6 +111,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       `XOXODAY_*_TIMEOUT_MS: connect + headers + body is ${budget} ms; keep it under the router's 30000 ms subgraph timeout`,
     );
+  }
+  if (raw.HTTP_HEADERS_TIMEOUT_MS > raw.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push("HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (node:http refuses it)");
   }
   if (production) {
     const inProduction = "in production";
@@ -175,6 +190,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: raw.MAX_QUERY_TOKENS,
     },
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    http: {
+      headersTimeoutMs: raw.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: raw.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: raw.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: raw.HTTP_MAX_CONNECTIONS,
+    },
     poNumberKey: raw.PO_NUMBER_KEY,
   };
 }

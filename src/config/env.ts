@@ -81,6 +81,11 @@ const schema = z.object({
   MAX_ENTITY_REPRESENTATIONS: z.coerce.number().int().min(1).default(100),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(5_000),
   SHUTDOWN_GRACE_MS: ms(30_000),
+  // The public listener's limits against slow or too many clients (node:http server settings).
+  HTTP_HEADERS_TIMEOUT_MS: ms(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: ms(15_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: ms(5_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1_000),
 });
 
 export type RawEnv = z.infer<typeof schema>;

@@ -128,6 +128,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     metrics,
     routerSecret: config.auth.routerSecret,
     shuttingDown: () => shuttingDown,
+    limits: config.http,
     routes: {
       graphql,
       webhook: createWebhookHandler({

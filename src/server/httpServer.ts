@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import type { HttpServerLimits } from "../config/config.js";
 import { secretMatches } from "../auth/routerSecret.js";
 import type { Metrics, Route } from "./metrics.js";
 import { sendJson } from "./respond.js";
@@ -39,9 +40,18 @@ export function createHttpServer(options: {
   metrics: Metrics;
   /** True once a graceful stop has begun (see app.ts). */
   shuttingDown?: () => boolean;
+  limits: HttpServerLimits;
 }): Server {
-  const { routes, log, metrics } = options;
-  return createServer((req, res) => {
+  const { routes, log, metrics, limits } = options;
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // node checks the two timeouts every this often (30 s by default, which let slow clients stay 66 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
     const incoming = req.headers["x-request-id"];
     const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const traceparent = typeof req.headers.traceparent === "string" ? req.headers.traceparent.slice(0, 100) : undefined;
@@ -101,4 +111,6 @@ export function createHttpServer(options: {
       else res.destroy();
     });
   });
+  server.maxConnections = limits.maxConnections;
+  return server;
 }
