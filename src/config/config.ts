@@ -77,6 +77,8 @@ export interface Config {
   };
   shutdownGraceMs: number;
   http: HttpServerLimits;
+  /** Per-caller bucket (burst, refill per minute; 0: off) and the per-request cap on Plum calls. */
+  upstream: { burst: number; perMinute: number; perRequest: number };
   /** PO_NUMBER_KEY; undefined: the built-in key. */
   poNumberKey: string | undefined;
 }
@@ -190,6 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: raw.MAX_QUERY_TOKENS,
     },
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    upstream: {
+      burst: raw.CALLER_RATE_LIMIT_BURST,
+      perMinute: raw.CALLER_RATE_LIMIT_PER_MINUTE,
+      perRequest: raw.MAX_UPSTREAM_CALLS_PER_REQUEST,
+    },
     http: {
       headersTimeoutMs: raw.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: raw.HTTP_REQUEST_TIMEOUT_MS,

@@ -81,6 +81,11 @@ const schema = z.object({
   MAX_ENTITY_REPRESENTATIONS: z.coerce.number().int().min(1).default(100),
   MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(5_000),
   SHUTDOWN_GRACE_MS: ms(30_000),
+  // Each caller's budget for requests that may reach Plum (placements, reads of pending or unknown orders): a
+  // bucket of CALLER_RATE_LIMIT_BURST tokens refilled at CALLER_RATE_LIMIT_PER_MINUTE; 0 per minute disables it.
+  CALLER_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(20),
+  CALLER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  MAX_UPSTREAM_CALLS_PER_REQUEST: z.coerce.number().int().min(1).default(20),
   // The public listener's limits against slow or too many clients (node:http server settings).
   HTTP_HEADERS_TIMEOUT_MS: ms(10_000),
   HTTP_REQUEST_TIMEOUT_MS: ms(15_000),

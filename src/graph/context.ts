@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Caller } from "../auth/caller.js";
 import type { OrderReader } from "../orders/OrderReader.js";
 import type { PlacementService } from "../orders/PlacementService.js";
+import type { UpstreamBudget } from "../orders/upstreamBudget.js";
 import type { OrderRecord } from "../storage/ledger.js";
 
 export interface OrderServices {
@@ -18,6 +19,8 @@ export interface GraphContext {
   /** Whether JWT verification is on: decides between UNAUTHENTICATED and FORBIDDEN. */
   authEnabled: boolean;
   services: OrderServices;
+  /** What this request may still spend at Plum (per-request cap and the caller's bucket). */
+  upstream: UpstreamBudget;
   /** Batches `Order` look-ups by orderId within one request (entities, `order`). */
   ordersById: DataLoader<string, OrderRecord | null>;
 }

@@ -8,6 +8,7 @@ import type { Ledger, OrderRecord } from "../storage/ledger.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import { parsePlumDate } from "./orderView.js";
 import type { PlacementService } from "./PlacementService.js";
+import { UNLIMITED_UPSTREAM, type UpstreamBudget } from "./upstreamBudget.js";
 
 /** The one Plum call reads make (they never place). */
 export interface OrderLookups {
@@ -39,7 +40,7 @@ export class OrderReader {
    * settling a pending row) happens only for orders the caller could see: orders learned from Plum carry no
    * subject, so only admins see them, and someone else's pending order is not the caller's to settle.
    */
-  async byPoNumber(poNumber: string, caller: Caller): Promise<OrderRecord | null> {
+  async byPoNumber(poNumber: string, caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<OrderRecord | null> {
     // The caller's own namespace only: whether another caller used this poNumber is never revealed. Admins may also
     // name a poNumber as Plum knows it (its dashboard).
     const admin = caller.scopes.has(Scope.admin);
@@ -47,29 +48,43 @@ export class OrderReader {
       (await this.options.ledger.findByCallerPoNumber(caller.subject, poNumber)) ??
       (admin && caller.subject !== null ? await this.options.ledger.findByPlumPoNumber(poNumber) : null);
     if (known !== null) {
-      const current = known.state === "PENDING" && canSee(caller, known) ? await this.options.placement.refresh(known) : known;
+      const mayAskPlum = known.state === "PENDING" && canSee(caller, known);
+      if (mayAskPlum) budget.take();
+      const current = mayAskPlum ? await this.options.placement.refresh(known) : known;
       return current.state === "PLACED" ? current : null;
     }
     if (!admin) return null;
+    budget.take();
     return this.learn(await this.options.plum.getOrderDetails({ poNumber }));
   }
 
   /** A loader for one request: `load(orderId)` batches into one ledger query. */
-  createLoader(caller: Caller): DataLoader<string, OrderRecord | null> {
-    return new DataLoader((ids) => this.byOrderIds(ids, caller), { maxBatchSize: 500 });
+  createLoader(caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): DataLoader<string, OrderRecord | null> {
+    return new DataLoader((ids) => this.byOrderIds(ids, caller, budget), { maxBatchSize: 500 });
   }
 
-  async byOrderIds(orderIds: readonly string[], caller: Caller): Promise<(OrderRecord | null)[]> {
+  /** A miss the budget refused is that entry's error (DataLoader rejects its load); the others resolve. */
+  async byOrderIds(orderIds: readonly string[], caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<(OrderRecord | Error | null)[]> {
     const canonical = orderIds.map((id) => toId(id));
     const wanted = [...new Set(canonical.filter((id): id is string => id !== null))];
     const found = new Map((await this.options.ledger.findByOrderIds(wanted)).map((r) => [r.orderId, r]));
     // Misses are asked of Plum only for admins (see byPoNumber); others get what the ledger has.
-    const misses = caller.scopes.has(Scope.admin) ? wanted.filter((id) => !found.has(id)) : [];
+    const candidates = caller.scopes.has(Scope.admin) ? wanted.filter((id) => !found.has(id)) : [];
+    const refused = new Map<string, Error>();
+    const misses = candidates.filter((id) => {
+      try {
+        budget.take();
+        return true;
+      } catch (error) {
+        refused.set(id, error instanceof Error ? error : new Error(String(error)));
+        return false;
+      }
+    });
     const learned = await mapWithConcurrency(misses, this.options.lookupConcurrency, async (orderId) =>
       this.learn(await this.options.plum.getOrderDetails({ orderId })),
     );
     const learnedById = new Map(misses.map((id, i) => [id, learned[i] ?? null]));
-    return canonical.map((id) => (id === null ? null : (found.get(id) ?? learnedById.get(id) ?? null)));
+    return canonical.map((id) => (id === null ? null : (found.get(id) ?? refused.get(id) ?? learnedById.get(id) ?? null)));
   }
 
   private async learn(result: PlumCallResult): Promise<OrderRecord | null> {

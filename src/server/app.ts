@@ -11,7 +11,9 @@ import type { GraphContext } from "../graph/context.js";
 import { buildOrdersSchema } from "../graph/schema.js";
 import { OrderReader } from "../orders/OrderReader.js";
 import { PlacementService } from "../orders/PlacementService.js";
+import { CallerRateLimiter } from "../orders/callerRateLimiter.js";
 import { ReconcilerLoop } from "../orders/ReconcilerLoop.js";
+import { requestUpstreamBudget } from "../orders/upstreamBudget.js";
 import { PlumClient } from "../plum/PlumClient.js";
 import { createPlumSimulator, type PlumSimulator } from "../simulator/index.js";
 import type { Ledger } from "../storage/ledger.js";
@@ -112,13 +114,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   await apollo.start();
 
   const callerOf = createCallerResolver(config.auth);
+  const callerLimiter = new CallerRateLimiter({ burst: config.upstream.burst, perMinute: config.upstream.perMinute });
   const services = { placement, reader };
   const graphql = createGraphqlHandler(apollo, {
     maxBodyBytes: config.graphql.maxBodyBytes,
     context: async (req): Promise<GraphContext> => {
       const { requestId, log: requestLog } = requestScope(req);
       const caller = await callerOf(req.headers.authorization);
-      return { requestId, log: requestLog, caller, authEnabled: config.auth.enabled, services, ordersById: reader.createLoader(caller) };
+      // Unauthenticated development callers share one namespace and are not throttled per caller.
+      const upstream = requestUpstreamBudget({ perRequest: config.upstream.perRequest, limiter: callerLimiter, callerKey: caller.subject });
+      return {
+        requestId, log: requestLog, caller, authEnabled: config.auth.enabled, services, upstream,
+        ordersById: reader.createLoader(caller, upstream),
+      };
     },
   });
 
