@@ -77,6 +77,8 @@ export interface Config {
   };
   shutdownGraceMs: number;
   http: HttpServerLimits;
+  /** OPS_PORT/OPS_HOST: the ops listener; port undefined: /ready and /metrics stay on the public one. */
+  ops: { port: number | undefined; host: string };
   /** Per-caller bucket (burst, refill per minute; 0: off) and the per-request cap on Plum calls. */
   upstream: { burst: number; perMinute: number; perRequest: number };
   /** PO_NUMBER_KEY; undefined: the built-in key. */
@@ -197,6 +199,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perMinute: raw.CALLER_RATE_LIMIT_PER_MINUTE,
       perRequest: raw.MAX_UPSTREAM_CALLS_PER_REQUEST,
     },
+    // Probes and scrapers reach pods on their address: the public HOST unless told otherwise.
+    ops: { port: raw.OPS_PORT, host: raw.OPS_HOST ?? raw.HOST ?? (production ? "0.0.0.0" : "127.0.0.1") },
     http: {
       headersTimeoutMs: raw.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: raw.HTTP_REQUEST_TIMEOUT_MS,

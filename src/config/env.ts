@@ -22,6 +22,9 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   HOST: optionalString,
+  // /ready and /metrics on their own (internal) listener instead of the public one.
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  OPS_HOST: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
   XOXODAY_API_URL: optionalString.pipe(plumUrl.optional()),

@@ -24,6 +24,7 @@ import { createApolloServer } from "./apolloServer.js";
 import { createCredentials, type PlumCredentials } from "./credentials.js";
 import { createGraphqlHandler } from "./graphqlHandler.js";
 import { createHttpServer, requestScope } from "./httpServer.js";
+import { createOpsServer } from "./opsServer.js";
 import { createLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { createReadiness } from "./readiness.js";
@@ -38,6 +39,8 @@ export interface AppOptions {
 export interface RunningApp {
   url: string;
   port: number;
+  /** The ops listener's port when OPS_PORT is set (/ready and /metrics are then not on `port`). */
+  opsPort: number | null;
   log: Logger;
   ledger: Ledger;
   metrics: Metrics;
@@ -131,7 +134,18 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
 
   let shuttingDown = false;
+  const opsRoutes = {
+    health: (res: ServerResponse) => sendJson(res, 200, { status: "ok" }),
+    ready: createReadiness({ ledger, credentials: () => credentials.state(), shuttingDown: () => shuttingDown }),
+    metrics: async (res: ServerResponse) => {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { "content-type": metrics.registry.contentType });
+      res.end(text);
+    },
+  };
+  const opsServer = config.ops.port === undefined ? null : createOpsServer({ routes: opsRoutes, log, limits: config.http });
   const server = createHttpServer({
+    opsElsewhere: opsServer !== null,
     log,
     metrics,
     routerSecret: config.auth.routerSecret,
@@ -146,13 +160,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         log,
         onResult: (result) => metrics.webhooks.inc({ result }),
       }),
-      health: (res) => sendJson(res, 200, { status: "ok" }),
-      ready: createReadiness({ ledger, credentials: () => credentials.state(), shuttingDown: () => shuttingDown }),
-      metrics: async (res) => {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { "content-type": metrics.registry.contentType });
-        res.end(text);
-      },
+      ...opsRoutes,
     },
   });
   let inFlight = 0;
@@ -173,6 +181,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  let opsPort: number | null = null;
+  if (opsServer !== null) {
+    await new Promise<void>((resolve, reject) => {
+      opsServer.once("error", reject);
+      opsServer.listen(config.ops.port, config.ops.host, () => resolve());
+    });
+    opsPort = (opsServer.address() as AddressInfo).port;
+    log.info({ opsPort, host: config.ops.host }, "ops endpoints (/health, /ready, /metrics) on their own listener");
+  }
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/graphql`;
   simulator?.setWebhook({ url: `http://127.0.0.1:${port}/webhooks/xoxoday`, apiKey: config.plum.webhookKey });
   reconciler.start();
@@ -204,6 +221,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       }
       server.closeAllConnections();
       await stopped;
+      if (opsServer !== null) {
+        const opsStopped = new Promise<void>((resolve) => opsServer.close(() => resolve()));
+        opsServer.closeAllConnections();
+        await opsStopped;
+      }
       await apollo.stop();
       await plum.close();
       await ledger.close();
@@ -211,5 +233,5 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       log.info("stopped");
     })());
 
-  return { url, port, log, ledger, metrics, simulator, reconciler, credentials, close };
+  return { url, port, opsPort, log, ledger, metrics, simulator, reconciler, credentials, close };
 }

@@ -41,6 +41,8 @@ export function createHttpServer(options: {
   /** True once a graceful stop has begun (see app.ts). */
   shuttingDown?: () => boolean;
   limits: HttpServerLimits;
+  /** /ready and /metrics are served on the separate ops listener (OPS_PORT) instead: 404 here. */
+  opsElsewhere?: boolean;
 }): Server {
   const { routes, log, metrics, limits } = options;
   const server = createServer(
@@ -52,8 +54,10 @@ export function createHttpServer(options: {
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
     },
     (req, res) => {
+    // A client-chosen id would be copied into our logs as if it were ours: only the router's is kept.
     const incoming = req.headers["x-request-id"];
-    const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const fromRouter = options.routerSecret !== undefined && secretMatches(req.headers["router-authorization"], options.routerSecret);
+    const requestId = fromRouter && typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const traceparent = typeof req.headers.traceparent === "string" ? req.headers.traceparent.slice(0, 100) : undefined;
     const scope: RequestScope = { requestId, log: log.child({ requestId, ...(traceparent ? { traceparent } : {}) }) };
     (req as ScopedRequest)[REQUEST_SCOPE] = scope;
@@ -68,8 +72,8 @@ export function createHttpServer(options: {
       url.pathname === "/graphql" ? "graphql"
       : url.pathname === "/webhooks/xoxoday" ? "webhook"
       : url.pathname === "/health" ? "health"
-      : url.pathname === "/ready" ? "ready"
-      : url.pathname === "/metrics" ? "metrics"
+      : url.pathname === "/ready" && !options.opsElsewhere ? "ready"
+      : url.pathname === "/metrics" && !options.opsElsewhere ? "metrics"
       : "other";
     res.on("finish", () => metrics.httpRequests.inc({ route, status: String(res.statusCode) }));
 
