@@ -461,6 +461,33 @@ export function describeLedgerConformance(
       });
     });
 
+    describe("caller poNumbers", () => {
+      it("finds a caller's row by their poNumber, never another subject's, and Plum's poNumber maps back to it", async () => {
+        const callerPo = uniquePo("caller");
+        const plumPo = uniquePo("plum");
+        const mine = await ledger.claim(placement(plumPo, { callerPoNumber: callerPo, subject: "alice" }), lease("replica-a", aMinuteAgo()));
+        expect(mine.claimed).toBe(true);
+        expect(mine.record).toMatchObject({ poNumber: plumPo, callerPoNumber: callerPo, subject: "alice" });
+        expect(await ledger.findByCallerPoNumber("alice", callerPo)).toEqual(mine.record);
+        expect(await ledger.findByCallerPoNumber("bob", callerPo)).toBeNull();
+        expect(await ledger.findByCallerPoNumber("alice", plumPo)).toBeNull();
+        expect(await ledger.findByPlumPoNumber(plumPo)).toEqual(mine.record);
+        // Without a subject (auth off) the caller's poNumber is the ledger key: one shared namespace.
+        const shared = await ledger.claim(placement(uniquePo("shared"), { subject: null }), lease("replica-a", aMinuteAgo()));
+        expect(await ledger.findByCallerPoNumber(null, shared.record.poNumber)).toEqual(shared.record);
+      });
+
+      it("does not claim a second row for the same subject and caller poNumber, whatever Plum poNumber it names", async () => {
+        const callerPo = uniquePo("twice");
+        const first = await ledger.claim(placement(uniquePo("p1"), { callerPoNumber: callerPo, subject: "alice" }), lease("replica-a", aMinuteAgo()));
+        // A legacy row's Plum poNumber equals the caller's; a new claim derives another: still the same order.
+        const second = await ledger.claim(placement(uniquePo("p2"), { callerPoNumber: callerPo, subject: "alice" }), lease("replica-b", aMinuteAgo()));
+        expect(second).toEqual({ claimed: false, record: first.record });
+        const other = await ledger.claim(placement(uniquePo("p3"), { callerPoNumber: callerPo, subject: "bob" }), lease("replica-b", aMinuteAgo()));
+        expect(other.claimed).toBe(true);
+      });
+    });
+
     describe("webhook events", () => {
       async function placedOrder(label: string): Promise<OrderRecord> {
         const po = uniquePo(label);
@@ -527,6 +554,32 @@ export function describeLedgerConformance(
           }
           expect((await ledger.findByPlumPoNumber(order.poNumber))?.deliveryStatus).toBe("canceled");
         }
+      });
+
+      it("applies an event only when its orderId and poNumber name the same order", async () => {
+        const a = await placedOrder("webhook-a");
+        const b = await placedOrder("webhook-b");
+        const crossed = webhook({ orderId: a.orderId ?? "", poNumber: b.poNumber, deliveryStatus: "cancelled" });
+        expect(await ledger.recordWebhookEvent(crossed)).toBe("mismatched");
+        const wrongId = webhook({ orderId: uniqueOrderId(), poNumber: b.poNumber, deliveryStatus: "cancelled" });
+        expect(await ledger.recordWebhookEvent(wrongId)).toBe("mismatched");
+        expect((await ledger.findByPlumPoNumber(a.poNumber))?.deliveryStatus).toBeNull();
+        expect((await ledger.findByPlumPoNumber(b.poNumber))?.deliveryStatus).toBeNull();
+        // Stored, but never applied later either (e.g. when another write applies stored events to b).
+        await ledger.recordWebhookEvent(webhook({ orderId: b.orderId ?? "", poNumber: b.poNumber, createdAt: "2024-05-01T09:00:00.000Z" }));
+        expect((await ledger.findByPlumPoNumber(b.poNumber))?.deliveryStatus).toBe("delivered");
+      });
+
+      it("deletes events that never matched an order once older than the cut-off; applied ones stay", async () => {
+        const unknown = webhook({ orderId: uniqueOrderId(), receivedAt: new Date(Date.now() - 60_000) });
+        await ledger.recordWebhookEvent(unknown);
+        const known = await placedOrder("webhook-kept");
+        const applied = webhook({ orderId: known.orderId ?? "", receivedAt: new Date(Date.now() - 60_000) });
+        await ledger.recordWebhookEvent(applied);
+        expect(await ledger.pruneUnmatchedWebhookEvents(new Date(Date.now() - 30_000))).toBeGreaterThanOrEqual(1);
+        // The pruned id is new again; the applied one is still a duplicate.
+        expect(await ledger.recordWebhookEvent(unknown)).toBe("recorded");
+        expect(await ledger.recordWebhookEvent(applied)).toBe("duplicate");
       });
 
       it("matches by poNumber while the order has no orderId yet", async () => {
