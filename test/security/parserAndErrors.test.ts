@@ -34,6 +34,14 @@ describe("finding 8: parser and representation inputs", () => {
     expect(errorLines(t.logs.lines).join("\n")).not.toMatch(/call stack/i);
   });
 
+  it("answers the deepest nesting the token cap lets through, never with a 500", async () => {
+    const query = `{ ${"... on Query { ".repeat(990)}__typename${" }".repeat(990)} }`;
+    const res = await gql(t.url, query);
+    expect(res.status).toBe(200);
+    expect(res.data).toEqual({ __typename: "Query" });
+    expect(JSON.stringify(res)).not.toMatch(/call stack|Internal server error/i);
+  });
+
   it("resolves a representation whose key is not a scalar to null, without an error or an error log", async () => {
     const before = errorLines(t.logs.lines).length;
     // An inline literal object has no prototype (String() of it throws); so does a JSON one whose toString is a number.
