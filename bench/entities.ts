@@ -27,7 +27,7 @@ const LEDGER_METHODS = [
   "update",
   "appendAttempt",
   "listAttempts",
-  "findByPoNumber",
+  "findByPlumPoNumber",
   "findByOrderIds",
   "remember",
   "duePending",
@@ -195,7 +195,7 @@ export async function runEntities(options: {
         ledgerCallsTotalPerRequest: sum(ledgerCalls),
         backgroundLedgerCalls: background,
         ledgerReadQueriesPerRequest: sum(perRequest(
-          Object.fromEntries(["findByOrderIds", "findByPoNumber"].map((m) => [m, counter.counts.get(m as LedgerMethod) ?? 0])),
+          Object.fromEntries(["findByOrderIds", "findByPlumPoNumber"].map((m) => [m, counter.counts.get(m as LedgerMethod) ?? 0])),
           iterations,
         )),
         upstreamCallsPerRequest: upstreamPerRequest,

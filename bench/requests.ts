@@ -118,6 +118,9 @@ export function serviceEnv(options: { port: number; apiUrl: string; databaseUrl:
     AUTH_AUDIENCE: JWT_AUDIENCE,
     ENABLE_INTROSPECTION: "false",
     ENABLE_SANDBOX: "false",
+    // The benchmark is one caller placing thousands of orders and reading 100 misses per request.
+    CALLER_RATE_LIMIT_PER_MINUTE: "0",
+    MAX_UPSTREAM_CALLS_PER_REQUEST: "500",
   };
 }
 

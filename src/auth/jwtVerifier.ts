@@ -5,11 +5,30 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
 import type { AuthConfig } from "../config/config.js";
 import type { Caller } from "./caller.js";
 
+export type InvalidTokenReason = "expired" | "invalid" | "subject" | "type" | "age";
+
+const MESSAGES: Record<InvalidTokenReason, string> = {
+  expired: "The bearer token has expired.",
+  invalid: "The bearer token is invalid.",
+  subject: "The bearer token's sub claim must be a non-empty string.",
+  type: "The bearer token's typ header is not the one this service accepts.",
+  age: "The bearer token is older than this service accepts (iat); get a fresh one.",
+};
+
 export class InvalidTokenError extends Error {
-  constructor(readonly reason: "expired" | "invalid") {
-    super(reason === "expired" ? "The bearer token has expired." : "The bearer token is invalid.");
+  constructor(readonly reason: InvalidTokenReason) {
+    super(MESSAGES[reason]);
     this.name = "InvalidTokenError";
   }
+}
+
+/** jose's failure as one of our reasons; claim names are jose's (`iat` for the token age, `typ` for the header). */
+function reasonOf(error: unknown): InvalidTokenReason {
+  if (error instanceof InvalidTokenError) return error.reason;
+  const claim = error instanceof errors.JWTClaimValidationFailed || error instanceof errors.JWTExpired ? error.claim : null;
+  if (claim === "iat") return "age";
+  if (claim === "typ") return "type";
+  return error instanceof errors.JWTExpired ? "expired" : "invalid";
 }
 
 export type JwtVerifier = (token: string) => Promise<Caller>;
@@ -44,11 +63,15 @@ export function createJwtVerifier(auth: AuthConfig): JwtVerifier {
         issuer: auth.issuer,
         audience: auth.audience,
         algorithms: auth.algorithms,
-        requiredClaims: ["sub", "exp"],
+        requiredClaims: ["sub", "exp", ...(auth.maxTokenAgeSeconds > 0 ? ["iat"] : [])],
+        ...(auth.tokenType === undefined ? {} : { typ: auth.tokenType }),
+        ...(auth.maxTokenAgeSeconds > 0 ? { maxTokenAge: auth.maxTokenAgeSeconds } : {}),
       });
-      return { subject: payload.sub ?? null, scopes: scopesOf(payload), authenticated: true };
+      // The subject keys the caller's orders and poNumbers: a number or "" would be another caller's key.
+      if (typeof payload.sub !== "string" || payload.sub.trim() === "") throw new InvalidTokenError("subject");
+      return { subject: payload.sub, scopes: scopesOf(payload), authenticated: true };
     } catch (error) {
-      throw new InvalidTokenError(error instanceof errors.JWTExpired ? "expired" : "invalid");
+      throw new InvalidTokenError(reasonOf(error));
     }
   };
 }

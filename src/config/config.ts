@@ -16,6 +16,8 @@ export interface PlumConfig {
   maxConnections: number;
   refreshBeforeExpiryMs: number;
   webhookKey: string | undefined;
+  webhookMaxFutureMs: number;
+  webhookUnmatchedTtlMs: number;
 }
 
 export interface AuthConfig {
@@ -25,8 +27,23 @@ export interface AuthConfig {
   issuer: string | undefined;
   audience: string | undefined;
   algorithms: string[];
+  /** AUTH_JWT_TYP: the `typ` header every token must carry; undefined: not checked. */
+  tokenType: string | undefined;
+  /** AUTH_MAX_TOKEN_AGE_SECONDS: tokens issued (iat) longer ago are refused; 0: no limit. */
+  maxTokenAgeSeconds: number;
   /** false: no JWT configured (development only); every caller is treated as an admin. */
   enabled: boolean;
+}
+
+export interface HttpServerLimits {
+  /** The request line and headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** The whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections beyond this are refused (closed at once). */
+  maxConnections: number;
 }
 
 export interface Config {
@@ -65,8 +82,17 @@ export interface Config {
     maxDepth: number;
     maxComplexity: number;
     maxEntityRepresentations: number;
+    /** MAX_QUERY_TOKENS: the parser refuses longer documents. */
+    maxTokens: number;
   };
   shutdownGraceMs: number;
+  http: HttpServerLimits;
+  /** OPS_PORT/OPS_HOST: the ops listener; port undefined: /ready and /metrics stay on the public one. */
+  ops: { port: number | undefined; host: string };
+  /** Per-caller bucket (burst, refill per minute; 0: off) and the per-request cap on Plum calls. */
+  upstream: { burst: number; perMinute: number; perRequest: number };
+  /** PO_NUMBER_KEY; undefined: the built-in key. */
+  poNumberKey: string | undefined;
 }
 
 /** The token endpoint sits beside the API endpoint: …/chef/v1/oauth/api → …/chef/v1/oauth/token/user. */
@@ -99,6 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       `XOXODAY_*_TIMEOUT_MS: connect + headers + body is ${budget} ms; keep it under the router's 30000 ms subgraph timeout`,
     );
+  }
+  if (raw.HTTP_HEADERS_TIMEOUT_MS > raw.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push("HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS (node:http refuses it)");
   }
   if (production) {
     const inProduction = "in production";
@@ -140,6 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: raw.XOXODAY_MAX_CONNECTIONS,
       refreshBeforeExpiryMs: raw.XOXODAY_REFRESH_BEFORE_EXPIRY_MS,
       webhookKey: raw.XOXODAY_WEBHOOK_KEY,
+      webhookMaxFutureMs: raw.WEBHOOK_MAX_FUTURE_MS,
+      webhookUnmatchedTtlMs: raw.WEBHOOK_UNMATCHED_TTL_MS,
     },
     simulatorPort: raw.SIMULATOR_PORT,
     simulatorStateFile: raw.SIMULATOR_STATE_FILE,
@@ -167,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       issuer: raw.AUTH_ISSUER,
       audience: raw.AUTH_AUDIENCE,
       algorithms,
+      tokenType: raw.AUTH_JWT_TYP,
+      maxTokenAgeSeconds: raw.AUTH_MAX_TOKEN_AGE_SECONDS,
       enabled: authEnabled,
     },
     graphql: {
@@ -176,7 +209,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDepth: raw.MAX_QUERY_DEPTH,
       maxComplexity: raw.MAX_QUERY_COMPLEXITY,
       maxEntityRepresentations: raw.MAX_ENTITY_REPRESENTATIONS,
+      maxTokens: raw.MAX_QUERY_TOKENS,
     },
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    upstream: {
+      burst: raw.CALLER_RATE_LIMIT_BURST,
+      perMinute: raw.CALLER_RATE_LIMIT_PER_MINUTE,
+      perRequest: raw.MAX_UPSTREAM_CALLS_PER_REQUEST,
+    },
+    // Probes and scrapers reach pods on their address: the public HOST unless told otherwise.
+    ops: { port: raw.OPS_PORT, host: raw.OPS_HOST ?? raw.HOST ?? (production ? "0.0.0.0" : "127.0.0.1") },
+    http: {
+      headersTimeoutMs: raw.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: raw.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: raw.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: raw.HTTP_MAX_CONNECTIONS,
+    },
+    poNumberKey: raw.PO_NUMBER_KEY,
   };
 }

@@ -22,6 +22,9 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   HOST: optionalString,
+  // /ready and /metrics on their own (internal) listener instead of the public one.
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  OPS_HOST: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
   XOXODAY_API_URL: optionalString.pipe(plumUrl.optional()),
@@ -39,6 +42,10 @@ const schema = z.object({
   XOXODAY_BODY_TIMEOUT_MS: ms(5_000),
   XOXODAY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(16),
   XOXODAY_REFRESH_BEFORE_EXPIRY_MS: ms(24 * 3_600_000),
+  // A callback created further in the future than this is refused (it would win over every later one).
+  WEBHOOK_MAX_FUTURE_MS: z.coerce.number().int().min(0).default(300_000),
+  // Callbacks that matched no order are deleted this long after they arrived.
+  WEBHOOK_UNMATCHED_TTL_MS: ms(7 * 24 * 3_600_000),
 
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   // A path, or "off"; unset: beside an SQLite ledger file in development (server/simulatorStateFile.ts).
@@ -67,6 +74,8 @@ const schema = z.object({
   RECONCILIATION_PAGE_SIZE: z.coerce.number().int().min(1).max(1_000).default(100),
   // Ledger orders younger than this are not expected in Plum's history yet.
   RECONCILIATION_GRACE_MS: z.coerce.number().int().min(0).default(600_000),
+  // Keys the caller poNumber namespaces (orders/poNumberNamespace.ts); changing it affects new orders only.
+  PO_NUMBER_KEY: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
 
   ROUTER_SECRET: optionalString,
   AUTH_JWKS_URL: optionalString.pipe(z.string().url().optional()),
@@ -74,6 +83,8 @@ const schema = z.object({
   AUTH_ISSUER: optionalString,
   AUTH_AUDIENCE: optionalString,
   AUTH_ALGORITHMS: optionalString,
+  AUTH_JWT_TYP: optionalString,
+  AUTH_MAX_TOKEN_AGE_SECONDS: z.coerce.number().int().min(0).default(86_400),
 
   ENABLE_INTROSPECTION: bool.optional(),
   ENABLE_SANDBOX: bool.optional(),
@@ -81,7 +92,18 @@ const schema = z.object({
   MAX_QUERY_DEPTH: z.coerce.number().int().min(2).default(10),
   MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(1_000),
   MAX_ENTITY_REPRESENTATIONS: z.coerce.number().int().min(1).default(100),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(100).default(5_000),
   SHUTDOWN_GRACE_MS: ms(30_000),
+  // Each caller's budget for requests that may reach Plum (placements, reads of pending or unknown orders): a
+  // bucket of CALLER_RATE_LIMIT_BURST tokens refilled at CALLER_RATE_LIMIT_PER_MINUTE; 0 per minute disables it.
+  CALLER_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(20),
+  CALLER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  MAX_UPSTREAM_CALLS_PER_REQUEST: z.coerce.number().int().min(1).default(20),
+  // The public listener's limits against slow or too many clients (node:http server settings).
+  HTTP_HEADERS_TIMEOUT_MS: ms(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: ms(15_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: ms(5_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1_000),
 });
 
 export type RawEnv = z.infer<typeof schema>;

@@ -8,14 +8,15 @@ import type { PlacementAnswer } from "../orders/placementStatus.js";
 import type { ReconciliationJob } from "../orders/reconciliation/ReconciliationJob.js";
 import type { ReconciliationStore } from "../orders/reconciliation/ports.js";
 import type { PlacementService } from "../orders/PlacementService.js";
+import type { UpstreamBudget } from "../orders/upstreamBudget.js";
 import type { OrderRecord } from "../storage/ledger.js";
 
 export interface OrderServices {
   placement: PlacementService;
   reader: OrderReader;
   orderList: OrderList;
-  /** placementStatus() bound to the ledger and the placement engine's throttled look-up. */
-  placementStatus: (poNumber: string, caller: Caller) => Promise<PlacementAnswer | null>;
+  /** placementStatus() bound to the ledger and the placement engine's throttled look-up (charged to `budget`). */
+  placementStatus: (poNumber: string, caller: Caller, budget: UpstreamBudget) => Promise<PlacementAnswer | null>;
   reconciliation: { job: ReconciliationJob; store: ReconciliationStore };
 }
 
@@ -26,6 +27,8 @@ export interface GraphContext {
   /** Whether JWT verification is on: decides between UNAUTHENTICATED and FORBIDDEN. */
   authEnabled: boolean;
   services: OrderServices;
+  /** What this request may still spend at Plum (per-request cap and the caller's bucket). */
+  upstream: UpstreamBudget;
   /** Batches `Order` look-ups by orderId within one request (entities, `order`). */
   ordersById: DataLoader<string, OrderRecord | null>;
 }

@@ -9,6 +9,7 @@ import type { Ledger, OrderRecord } from "../storage/ledger.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import { parsePlumDate } from "./orderView.js";
 import type { PlacementService } from "./PlacementService.js";
+import { UNLIMITED_UPSTREAM, type UpstreamBudget } from "./upstreamBudget.js";
 
 /** The one Plum call reads make (they never place). */
 export interface OrderLookups {
@@ -40,33 +41,47 @@ export class OrderReader {
    * settling a pending row) happens only for orders the caller could see: orders learned from Plum carry no
    * subject, so only admins see them, and someone else's pending order is not the caller's to settle.
    */
-  async byPoNumber(poNumber: string, caller: Caller): Promise<OrderRecord | null> {
+  async byPoNumber(poNumber: string, caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<OrderRecord | null> {
+    const admin = caller.scopes.has(Scope.admin);
     const known = await findCallerRow(this.options.ledger, poNumber, caller);
     if (known !== null) {
-      const current = known.state === "PENDING" ? await this.options.placement.refresh(known) : known;
+      const mayAskPlum = known.state === "PENDING";
+      if (mayAskPlum) budget.take();
+      const current = mayAskPlum ? await this.options.placement.refresh(known) : known;
       return current.state === "PLACED" ? current : null;
     }
-    // Someone else's row, or none: only admins may have Plum asked (and an admin sees every row, so none exists).
-    if (!caller.scopes.has(Scope.admin)) return null;
+    if (!admin) return null;
+    budget.take();
     return this.learn(await this.options.plum.getOrderDetails({ poNumber }));
   }
 
   /** A loader for one request: `load(orderId)` batches into one ledger query. */
-  createLoader(caller: Caller): DataLoader<string, OrderRecord | null> {
-    return new DataLoader((ids) => this.byOrderIds(ids, caller), { maxBatchSize: 500 });
+  createLoader(caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): DataLoader<string, OrderRecord | null> {
+    return new DataLoader((ids) => this.byOrderIds(ids, caller, budget), { maxBatchSize: 500 });
   }
 
-  async byOrderIds(orderIds: readonly string[], caller: Caller): Promise<(OrderRecord | null)[]> {
+  /** A miss the budget refused is that entry's error (DataLoader rejects its load); the others resolve. */
+  async byOrderIds(orderIds: readonly string[], caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<(OrderRecord | Error | null)[]> {
     const canonical = orderIds.map((id) => toId(id));
     const wanted = [...new Set(canonical.filter((id): id is string => id !== null))];
     const found = new Map((await this.options.ledger.findByOrderIds(wanted)).map((r) => [r.orderId, r]));
     // Misses are asked of Plum only for admins (see byPoNumber); others get what the ledger has.
-    const misses = caller.scopes.has(Scope.admin) ? wanted.filter((id) => !found.has(id)) : [];
+    const candidates = caller.scopes.has(Scope.admin) ? wanted.filter((id) => !found.has(id)) : [];
+    const refused = new Map<string, Error>();
+    const misses = candidates.filter((id) => {
+      try {
+        budget.take();
+        return true;
+      } catch (error) {
+        refused.set(id, error instanceof Error ? error : new Error(String(error)));
+        return false;
+      }
+    });
     const learned = await mapWithConcurrency(misses, this.options.lookupConcurrency, async (orderId) =>
       this.learn(await this.options.plum.getOrderDetails({ orderId })),
     );
     const learnedById = new Map(misses.map((id, i) => [id, learned[i] ?? null]));
-    return canonical.map((id) => (id === null ? null : (found.get(id) ?? learnedById.get(id) ?? null)));
+    return canonical.map((id) => (id === null ? null : (found.get(id) ?? refused.get(id) ?? learnedById.get(id) ?? null)));
   }
 
   private async learn(result: PlumCallResult): Promise<OrderRecord | null> {
@@ -85,7 +100,7 @@ export class OrderReader {
 function transientRecord(orderId: string, order: PlumOrderWire, placedAt: Date | null): OrderRecord {
   const now = new Date();
   return {
-    poNumber: "", kind: null, fingerprint: null, subject: null, source: "LOOKUP", state: "PLACED", request: null,
+    poNumber: "", callerPoNumber: "", kind: null, fingerprint: null, subject: null, source: "LOOKUP", state: "PLACED", request: null,
     orderId, order, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 0, lastSentAt: null,
     nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: now, updatedAt: now, placedAt,
     sends: [], existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 0, readAt: now,

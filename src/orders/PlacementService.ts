@@ -14,12 +14,15 @@ import type { Lease, OrderRecord, RecordPatch } from "./orderRecord.js";
 import { decide, type Action } from "./placement/decide.js";
 import type { AlertReason, Driver, Evidence, PlacementPolicy } from "./placement/evidence.js";
 import type { PlacementStore, PlumPort } from "./placement/ports.js";
+import { DEFAULT_PO_NUMBER_KEY, plumPoNumber } from "./poNumberNamespace.js";
 import { toPlaceOrderData, type OrderRequest } from "./toPlaceOrderData.js";
 
 export interface PlacementOptions {
   store: PlacementStore;
   plum: PlumPort;
   log: Logger;
+  /** The key of the caller poNumber namespaces (PO_NUMBER_KEY); see poNumberNamespace.ts. */
+  poNumberKey?: string;
   /** Identifies this replica in lease owners. */
   replicaId: string;
   policy: PlacementPolicy;
@@ -82,13 +85,16 @@ export class PlacementService {
   }
 
   async place(request: OrderRequest, subject: string | null): Promise<PlacementResult> {
-    const data = toPlaceOrderData(request);
+    const asked = toPlaceOrderData(request);
+    // Plum sees the caller's poNumber in the caller's namespace; the derived one is written with the claim, and a
+    // retry finds the row by the caller's poNumber and sends what the row holds (older rows: the caller's own).
+    const data: PlaceOrderData = { ...asked, poNumber: plumPoNumber(this.options.poNumberKey ?? DEFAULT_PO_NUMBER_KEY, subject, asked.poNumber) };
     const print = fingerprint(request.kind, data);
     const lease = this.newLease();
     const claimStarted = this.monotonic();
     // The request goes on record with the claim, which also writes attempt 1 ahead: one commit before it leaves.
     const claim = await this.options.store.claim(
-      { poNumber: data.poNumber, kind: request.kind, fingerprint: print, subject, request: data },
+      { poNumber: data.poNumber, callerPoNumber: asked.poNumber, kind: request.kind, fingerprint: print, subject, request: data },
       lease,
       requestEntry(data.poNumber, data),
     );
@@ -130,7 +136,7 @@ export class PlacementService {
     const held = await this.options.store.acquireLease(record.poNumber, lease);
     if (held === null) return record;
     const result = await this.drive(held, lease, "read", { kind: "none" }, []);
-    return result.record ?? (await this.options.store.findByPoNumber(record.poNumber)) ?? record;
+    return result.record ?? (await this.options.store.findByPlumPoNumber(record.poNumber)) ?? record;
   }
 
   /**
@@ -170,7 +176,7 @@ export class PlacementService {
     } else {
       await this.drive(held, lease, "reconciler", evidence, []);
     }
-    return this.options.store.findByPoNumber(poNumber);
+    return this.options.store.findByPlumPoNumber(poNumber);
   }
 
   private async resume(existing: OrderRecord, print: string, subject: string | null, lease: Lease): Promise<PlacementResult> {
@@ -309,7 +315,7 @@ export class PlacementService {
 
   private async recordEvidence(item: Unwritten): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const row = await this.options.store.findByPoNumber(item.poNumber);
+      const row = await this.options.store.findByPlumPoNumber(item.poNumber);
       if (row === null) return;
       const written = row.state === "PENDING" ? await this.recordOnPending(row, item) : await this.recordOnFinal(row, item);
       if (written) return;
@@ -380,7 +386,7 @@ export class PlacementService {
 
   /** After a write that did not apply: the row again if we still hold its lease, else null. */
   private async stillOurs(poNumber: string, lease: Lease): Promise<OrderRecord | null> {
-    const row = await this.options.store.findByPoNumber(poNumber);
+    const row = await this.options.store.findByPlumPoNumber(poNumber);
     return row !== null && row.state === "PENDING" && row.leaseOwner === lease.owner ? row : null;
   }
 
@@ -419,7 +425,7 @@ export class PlacementService {
 
   /** Our lease was taken over (we outlived it) or never ours: report what the ledger says now. */
   private async afterLostLease(poNumber: string, placed = PlaceOrderOutcome.PLACED): Promise<PlacementResult> {
-    const now = await this.options.store.findByPoNumber(poNumber);
+    const now = await this.options.store.findByPlumPoNumber(poNumber);
     // A caller who never held the lease did not place it: that is a replay.
     if (now?.state === "PLACED") return { outcome: placed, record: now, errors: [] };
     if (now?.state === "REJECTED") return rejected(now.errors);

@@ -18,6 +18,12 @@ export interface OrderRecord extends PlacementRow {
   kind: OrderKind | null;
   /** sha-256 of the order-defining fields; null for LOOKUP rows. */
   fingerprint: string | null;
+  /**
+   * The poNumber the caller chose (unique per subject). `poNumber` is the one sent to Plum, derived from it
+   * (orders/poNumberNamespace.ts); equal for rows placed without a subject, LOOKUP rows and rows older than the
+   * namespaces (migration 8).
+   */
+  callerPoNumber: string;
   /** JWT subject of the caller who placed it; null when auth is off or for LOOKUP rows. */
   subject: string | null;
   source: RecordSource;
@@ -55,7 +61,10 @@ export interface Lease {
 }
 
 export interface NewPlacement {
+  /** Sent to Plum (the ledger key); `request.poNumber` is the same. */
   poNumber: string;
+  /** The caller's own poNumber; default `poNumber`. Unique per subject: a claim conflicting on it is not claimed. */
+  callerPoNumber?: string;
   kind: OrderKind;
   fingerprint: string;
   subject: string | null;

@@ -106,7 +106,8 @@ export function toOrderView(record: OrderRecord): OrderView | null {
   const deliveryStatus = record.deliveryStatus ?? mapped.deliveryStatus;
   return {
     orderId: record.orderId,
-    poNumber: record.poNumber === "" ? null : record.poNumber,
+    // The caller's own poNumber (Plum's is derived from it; operators find both in the ledger).
+    poNumber: record.callerPoNumber === "" ? null : record.callerPoNumber,
     kind: record.kind,
     ...mapped,
     deliveryStatus,

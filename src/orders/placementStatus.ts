@@ -1,11 +1,10 @@
 // `placement(poNumber)`: what a retry of the placement mutation would answer now, without placing or sending. A
 // PENDING row gets the same throttled look-up a read gives it (PlacementService.refresh); nothing else calls Plum.
 import type { Caller } from "../auth/caller.js";
-import { findCallerRow } from "./callerRow.js";
+import { findCallerRow, type CallerRowStore } from "./callerRow.js";
 import { PlaceOrderOutcome, type OrderFailure } from "./errorCodes.js";
 import { inProgressFailure, outcomeUnknownFailure } from "./failures.js";
 import type { OrderRecord } from "./orderRecord.js";
-import type { PlacementStore } from "./placement/ports.js";
 
 export interface PlacementAnswer {
   outcome: PlaceOrderOutcome;
@@ -32,7 +31,7 @@ export function placementAnswer(row: OrderRecord): PlacementAnswer {
 }
 
 export interface PlacementStatusDeps {
-  store: Pick<PlacementStore, "findByPoNumber">;
+  store: CallerRowStore;
   /** The read path's throttled look-up of a PENDING row. */
   refresh: (row: OrderRecord) => Promise<OrderRecord>;
 }

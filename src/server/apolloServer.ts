@@ -19,7 +19,10 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, log: L
   return new ApolloServer<GraphContext>({
     schema,
     introspection: limits.introspection,
-    hideSchemaDetailsFromClientErrors: config.production,
+    // "Did you mean …" suggestions reveal the schema: off wherever introspection is.
+    hideSchemaDetailsFromClientErrors: config.production || !limits.introspection,
+    // Bounds the parser's work (and its recursion: 5,000 nested fragments overflowed the stack) per document.
+    parseOptions: { maxTokens: limits.maxTokens },
     includeStacktraceInErrorResponses: false,
     persistedQueries: false,
     formatError,

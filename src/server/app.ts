@@ -12,21 +12,25 @@ import type { GraphContext } from "../graph/context.js";
 import { buildOrdersSchema } from "../graph/schema.js";
 import { OrderReader } from "../orders/OrderReader.js";
 import { PlacementService } from "../orders/PlacementService.js";
+import { CallerRateLimiter } from "../orders/callerRateLimiter.js";
 import { ReconcilerLoop } from "../orders/ReconcilerLoop.js";
 import { OrderList } from "../orders/listing/OrderList.js";
 import { placementStatus } from "../orders/placementStatus.js";
 import { ReconciliationJob } from "../orders/reconciliation/ReconciliationJob.js";
 import { OrderHistoryClient } from "../plum/orderHistory.js";
+import { refreshWithin, requestUpstreamBudget, type UpstreamBudget } from "../orders/upstreamBudget.js";
 import { PlumClient } from "../plum/PlumClient.js";
 import { createPlumSimulator, type PlumSimulator } from "../simulator/index.js";
 import type { Ledger } from "../storage/ledger.js";
 import { openLedger } from "../storage/openLedger.js";
+import { startWebhookExpiry } from "../webhooks/webhookExpiry.js";
 import { createWebhookHandler } from "../webhooks/webhookHandler.js";
 import { createApolloServer } from "./apolloServer.js";
 import { createExplorerRoutes } from "./explorer/explorerRoutes.js";
 import { createCredentials, type PlumCredentials } from "./credentials.js";
 import { createGraphqlHandler } from "./graphqlHandler.js";
 import { createHttpServer, requestScope } from "./httpServer.js";
+import { createOpsServer } from "./opsServer.js";
 import { createLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { createReadiness } from "./readiness.js";
@@ -42,6 +46,8 @@ export interface AppOptions {
 export interface RunningApp {
   url: string;
   port: number;
+  /** The ops listener's port when OPS_PORT is set (/ready and /metrics are then not on `port`). */
+  opsPort: number | null;
   log: Logger;
   ledger: Ledger;
   metrics: Metrics;
@@ -108,6 +114,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     log,
     replicaId,
+    ...(config.poNumberKey === undefined ? {} : { poNumberKey: config.poNumberKey }),
     policy: {
       settleMs: config.reconcile.settleMs,
       maxProcessingMs: config.reconcile.maxProcessingMs,
@@ -152,41 +159,54 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     placement,
     reader,
     orderList: new OrderList(ledger),
-    placementStatus: (poNumber: string, caller: Caller) =>
-      placementStatus({ store: ledger, refresh: (row) => placement.refresh(row) }, poNumber, caller),
+    placementStatus: (poNumber: string, caller: Caller, budget: UpstreamBudget) =>
+      placementStatus({ store: ledger, refresh: (row) => refreshWithin(budget, row, (r) => placement.refresh(r)) }, poNumber, caller),
     reconciliation: { job: reconciliation, store: ledger },
   };
+  const callerLimiter = new CallerRateLimiter({ burst: config.upstream.burst, perMinute: config.upstream.perMinute });
   const graphql = createGraphqlHandler(apollo, {
     maxBodyBytes: config.graphql.maxBodyBytes,
     context: async (req): Promise<GraphContext> => {
       const { requestId, log: requestLog } = requestScope(req);
       const caller = await callerOf(req.headers.authorization);
-      return { requestId, log: requestLog, caller, authEnabled: config.auth.enabled, services, ordersById: reader.createLoader(caller) };
+      // Unauthenticated development callers share one namespace and are not throttled per caller.
+      const upstream = requestUpstreamBudget({ perRequest: config.upstream.perRequest, limiter: callerLimiter, callerKey: caller.subject });
+      return {
+        requestId, log: requestLog, caller, authEnabled: config.auth.enabled, services, upstream,
+        ordersById: reader.createLoader(caller, upstream),
+      };
     },
   });
 
   let shuttingDown = false;
+  const opsRoutes = {
+    health: (res: ServerResponse) => sendJson(res, 200, { status: "ok" }),
+    ready: createReadiness({ ledger, credentials: () => credentials.state(), shuttingDown: () => shuttingDown }),
+    metrics: async (res: ServerResponse) => {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { "content-type": metrics.registry.contentType });
+      res.end(text);
+    },
+  };
+  const opsServer = config.ops.port === undefined ? null : createOpsServer({ routes: opsRoutes, log, limits: config.http });
   const server = createHttpServer({
+    opsElsewhere: opsServer !== null,
     log,
     metrics,
     routerSecret: config.auth.routerSecret,
     explorer: config.graphql.sandbox ? createExplorerRoutes() : null,
     shuttingDown: () => shuttingDown,
+    limits: config.http,
     routes: {
       graphql,
       webhook: createWebhookHandler({
         ledger,
         apiKey: config.plum.webhookKey,
+        maxFutureMs: config.plum.webhookMaxFutureMs,
         log,
         onResult: (result) => metrics.webhooks.inc({ result }),
       }),
-      health: (res) => sendJson(res, 200, { status: "ok" }),
-      ready: createReadiness({ ledger, credentials: () => credentials.state(), shuttingDown: () => shuttingDown }),
-      metrics: async (res) => {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { "content-type": metrics.registry.contentType });
-        res.end(text);
-      },
+      ...opsRoutes,
     },
   });
   let inFlight = 0;
@@ -207,11 +227,21 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  let opsPort: number | null = null;
+  if (opsServer !== null) {
+    await new Promise<void>((resolve, reject) => {
+      opsServer.once("error", reject);
+      opsServer.listen(config.ops.port, config.ops.host, () => resolve());
+    });
+    opsPort = (opsServer.address() as AddressInfo).port;
+    log.info({ opsPort, host: config.ops.host }, "ops endpoints (/health, /ready, /metrics) on their own listener");
+  }
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/graphql`;
   simulator?.setWebhook({ url: `http://127.0.0.1:${port}/webhooks/xoxoday`, apiKey: config.plum.webhookKey });
   reconciler.start();
   reconciliation.start();
   credentials.start();
+  const stopWebhookExpiry = startWebhookExpiry({ ledger, ttlMs: config.plum.webhookUnmatchedTtlMs, log });
   if (!config.auth.enabled) log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
   if (!config.auth.routerSecret) log.warn("No ROUTER_SECRET: any client that can reach this port may call the subgraph.");
   if (!config.plum.webhookKey) log.warn("No XOXODAY_WEBHOOK_KEY: delivery callbacks are accepted without a key.");
@@ -227,6 +257,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await reconciler.stop();
       await reconciliation.stop();
       credentials.stop();
+      stopWebhookExpiry();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {
@@ -238,6 +269,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       }
       server.closeAllConnections();
       await stopped;
+      if (opsServer !== null) {
+        const opsStopped = new Promise<void>((resolve) => opsServer.close(() => resolve()));
+        opsServer.closeAllConnections();
+        await opsStopped;
+      }
       await apollo.stop();
       await plum.close();
       await history.close();
@@ -246,5 +282,5 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       log.info("stopped");
     })());
 
-  return { url, port, log, ledger, metrics, simulator, reconciler, reconciliation, credentials, close };
+  return { url, port, opsPort, log, ledger, metrics, simulator, reconciler, reconciliation, credentials, close };
 }

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import type { HttpServerLimits } from "../config/config.js";
 import { secretMatches } from "../auth/routerSecret.js";
 import { EXPLORER_ASSETS_PATH } from "./explorer/explorerPage.js";
 import type { ExplorerRoutes } from "./explorer/explorerRoutes.js";
@@ -43,11 +44,24 @@ export function createHttpServer(options: {
   explorer?: ExplorerRoutes | null;
   /** True once a graceful stop has begun (see app.ts). */
   shuttingDown?: () => boolean;
+  limits: HttpServerLimits;
+  /** /ready and /metrics are served on the separate ops listener (OPS_PORT) instead: 404 here. */
+  opsElsewhere?: boolean;
 }): Server {
-  const { routes, log, metrics } = options;
-  return createServer((req, res) => {
+  const { routes, log, metrics, limits } = options;
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // node checks the two timeouts every this often (30 s by default, which let slow clients stay 66 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+    // A client-chosen id would be copied into our logs as if it were ours: only the router's is kept.
     const incoming = req.headers["x-request-id"];
-    const requestId = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const fromRouter = options.routerSecret !== undefined && secretMatches(req.headers["router-authorization"], options.routerSecret);
+    const requestId = fromRouter && typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const traceparent = typeof req.headers.traceparent === "string" ? req.headers.traceparent.slice(0, 100) : undefined;
     const scope: RequestScope = { requestId, log: log.child({ requestId, ...(traceparent ? { traceparent } : {}) }) };
     (req as ScopedRequest)[REQUEST_SCOPE] = scope;
@@ -62,8 +76,8 @@ export function createHttpServer(options: {
       url.pathname === "/graphql" ? "graphql"
       : url.pathname === "/webhooks/xoxoday" ? "webhook"
       : url.pathname === "/health" ? "health"
-      : url.pathname === "/ready" ? "ready"
-      : url.pathname === "/metrics" ? "metrics"
+      : url.pathname === "/ready" && !options.opsElsewhere ? "ready"
+      : url.pathname === "/metrics" && !options.opsElsewhere ? "metrics"
       : options.explorer && url.pathname.startsWith(EXPLORER_ASSETS_PATH) ? "explorer"
       : "other";
     res.on("finish", () => metrics.httpRequests.inc({ route, status: String(res.statusCode) }));
@@ -111,4 +125,6 @@ export function createHttpServer(options: {
       else res.destroy();
     });
   });
+  server.maxConnections = limits.maxConnections;
+  return server;
 }

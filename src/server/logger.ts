@@ -1,6 +1,7 @@
 // Structured JSON logs (pino). Personal data and secrets are redacted by configuration, whatever a call site
 // passes; call sites also never interpolate them into messages (redaction only sees object paths).
 import pino, { type DestinationStream, type Logger } from "pino";
+import { serializeError } from "./errorSerializer.js";
 
 const SECRET_KEYS = [
   "authorization", "Authorization", "router-authorization", "cookie", "x-api-key",
@@ -26,6 +27,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      serializers: { err: serializeError, error: serializeError },
     },
     destination,
   );

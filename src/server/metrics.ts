@@ -20,6 +20,9 @@ export interface MetricSources {
   openDiscrepancies?: () => Promise<Record<string, number>>;
 }
 
+/** The backlog is a count over the ledger: computed at most this often, whatever the scrape rate. */
+const PENDING_COUNT_MAX_AGE_MS = 10_000;
+
 export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -78,6 +81,7 @@ export function createMetrics(sources: MetricSources): Metrics {
       },
     });
   }
+  let pending: { value: number; at: number } | null = null;
   new Gauge({
     name: "orders_pending_reconciliation",
     help: "Orders whose outcome at Plum is not known yet (absent while the ledger is unreachable).",
@@ -85,9 +89,14 @@ export function createMetrics(sources: MetricSources): Metrics {
     async collect() {
       // A throwing collector fails the whole scrape: every other metric would vanish while the database is down,
       // exactly when they matter. remove() without labels drops the sample (unlike reset(), which reports 0).
+      // The count runs at most once per PENDING_COUNT_MAX_AGE_MS, however often (or by whom) /metrics is scraped.
+      const now = performance.now();
+      if (pending !== null && now - pending.at < PENDING_COUNT_MAX_AGE_MS) return this.set(pending.value);
       try {
-        this.set(await sources.pendingReconciliation());
+        pending = { value: await sources.pendingReconciliation(), at: now };
+        this.set(pending.value);
       } catch {
+        pending = null;
         this.remove();
       }
     },

@@ -32,6 +32,9 @@ export interface WebhookEvent {
   receivedAt: Date;
 }
 
+/** "mismatched": its orderId and poNumber name different orders; stored, applied to neither. */
+export type WebhookRecordResult = "recorded" | "duplicate" | "mismatched";
+
 export interface StoredTokens {
   accessToken: string;
   refreshToken: string | null;
@@ -53,6 +56,12 @@ export interface Ledger extends PlacementStore, OrderListStore, ReconciliationSt
   appendAttempts(entries: readonly AttemptEntry[]): Promise<void>;
   listAttempts(poNumber: string): Promise<AttemptEntry[]>;
 
+  /**
+   * This caller's row under the poNumber they chose (their namespace; null subject: the shared one, auth off).
+   * Never another caller's row: reads and listings by a caller's poNumber go through this; Plum's poNumber
+   * (webhooks, order history) maps back with findByPlumPoNumber.
+   */
+  findByCallerPoNumber(subject: string | null, poNumber: string): Promise<OrderRecord | null>;
   /** One query for any number of ids (entity batches). */
   findByOrderIds(orderIds: readonly string[]): Promise<OrderRecord[]>;
   /**
@@ -64,11 +73,16 @@ export interface Ledger extends PlacementStore, OrderListStore, ReconciliationSt
 
   /**
    * Stores a delivery-status callback once per id ("duplicate" if already stored, and nothing changes). Applies it
-   * to the matching order (by orderId, else poNumber) when known and when it is the latest event for that order;
+   * to the order it names (by orderId, else poNumber; both must name the same order, see webhookMatch.ts) when known and when it is the latest event for that order;
    * otherwise keeps it until `update`/`remember` brings the order in. A PENDING placement it names by poNumber gains
    * a webhook proof of existence (with the event's orderId) and becomes due at once.
    */
-  recordWebhookEvent(event: WebhookEvent): Promise<"recorded" | "duplicate">;
+  recordWebhookEvent(event: WebhookEvent): Promise<WebhookRecordResult>;
+  /**
+   * Deletes events received before `receivedBefore` that never matched an order (unknown orders, or an orderId and
+   * a poNumber naming different orders); returns how many. Applied events stay: they keep ids idempotent.
+   */
+  pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number>;
 
   getTokens(): Promise<StoredTokens | null>;
   /**

@@ -1,22 +1,25 @@
 // Validates Plum's delivery-status callback ({id, data:{orderId, poNumber, orderDate, deliveryStatus}, createdAt},
 // docs/plum-api.md §5) and normalises it: statuses compared case-insensitively, both spellings of cancelled merged.
 import { z } from "zod";
+import { isCleanText } from "../orders/cleanText.js";
 import { toId } from "../plum/lenient.js";
 import { normaliseDeliveryStatus } from "../orders/orderView.js";
 import { parsePlumDate } from "../plum/plumDate.js";
 import type { WebhookEvent } from "../storage/ledger.js";
 
 const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]);
+// NUL or a lone surrogate would fail in the database (a 500, and Plum disables a webhook after three): a 400 here.
+const text = (max: number) => z.string().max(max).refine(isCleanText, "must be well-formed text without control characters");
 
 const webhookBody = z.object({
   id: idLike,
   data: z.object({
     orderId: idLike,
-    poNumber: z.string().max(100).default(""),
-    orderDate: z.string().max(40).nullable().optional(),
-    deliveryStatus: z.string().min(1).max(40),
+    poNumber: text(100).default(""),
+    orderDate: text(40).nullable().optional(),
+    deliveryStatus: text(40).pipe(z.string().min(1)),
   }),
-  createdAt: z.string().min(1).max(40),
+  createdAt: text(40).pipe(z.string().min(1)),
 });
 
 /** The event, or null when the body is not a valid callback. */

@@ -15,7 +15,9 @@ export interface WebhookHandlerOptions {
   /** undefined: callbacks are accepted without a key (development only; production requires one). */
   apiKey: string | undefined;
   log: Logger;
-  onResult?: (result: "applied" | "duplicate" | "unauthorized" | "malformed") => void;
+  /** Events created more than this far in the future (by our clock) are refused: they would win over every later one. */
+  maxFutureMs: number;
+  onResult?: (result: "applied" | "duplicate" | "mismatched" | "unauthorized" | "malformed") => void;
 }
 
 export function createWebhookHandler(options: WebhookHandlerOptions) {
@@ -33,15 +35,24 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, { error: "body must be a JSON delivery-status callback" });
       return;
     }
-    const event = parseWebhook(body, new Date());
+    const receivedAt = new Date();
+    const event = parseWebhook(body, receivedAt);
     if (event === null) {
       options.onResult?.("malformed");
       sendJson(res, 400, { error: "body must be a JSON delivery-status callback" });
       return;
     }
+    if (Date.parse(event.createdAt) > receivedAt.getTime() + options.maxFutureMs) {
+      options.onResult?.("malformed");
+      sendJson(res, 400, { error: "createdAt is in the future" });
+      return;
+    }
     const result = await options.ledger.recordWebhookEvent(event);
-    options.log.info({ webhookId: event.id, orderId: event.orderId, deliveryStatus: event.deliveryStatus, result }, "webhook received");
-    options.onResult?.(result === "duplicate" ? "duplicate" : "applied");
+    const logged = { webhookId: event.id, orderId: event.orderId, deliveryStatus: event.deliveryStatus, result };
+    if (result === "mismatched") options.log.warn(logged, "webhook's orderId and poNumber name different orders; not applied");
+    else options.log.info(logged, "webhook received");
+    options.onResult?.(result === "recorded" ? "applied" : result);
+    // 200 even when not applied: a redelivery would not change it, and three failures disable the webhook.
     sendJson(res, 200, { ok: true, duplicate: result === "duplicate" });
   };
 }

@@ -105,7 +105,7 @@ describe("the explorer's header editor, against a service with a router secret a
     await page.locator(".graphiql-execute-button").click();
     await expect.poll(() => page.locator(".graphiql-response").innerText(), { timeout: 20_000 }).toContain("PLACED");
     // Placed as the token's subject: both headers reached the service.
-    const row = await app.app.ledger.findByPoNumber("PO-1002");
+    const row = await app.app.ledger.findByCallerPoNumber("explorer-user", "PO-1002");
     expect(row?.subject).toBe("explorer-user");
   }, 60_000);
 });

@@ -62,6 +62,7 @@ describe("through Hive Gateway (orders + loyalty, router secret and JWT scopes)"
   it("places an order with the router secret inserted and the user's JWT propagated, then reads it across the loyalty subgraph", async () => {
     const headers = bearer(await tokenFor("member-hive-1", "orders:write orders:read"));
     const input = airmilesInput();
+    const sentBefore = orders.sim.count("placeOrder");
     const placed: PlaceResult = await gql(enforcing.url, PLACE, { input }, headers);
 
     expect(placed.errors).toBeUndefined();
@@ -71,7 +72,7 @@ describe("through Hive Gateway (orders + loyalty, router secret and JWT scopes)"
     expect(order.poNumber).toBe(input.poNumber);
     expect(order.loyaltyPoints).toBe(loyaltyPointsFor(order.orderId));
     // The subgraph recorded the JWT's subject: the token reached it through the gateway.
-    expect((await orders.app.ledger.findByPoNumber(input.poNumber))?.subject).toBe("member-hive-1");
+    expect((await orders.app.ledger.findByCallerPoNumber("member-hive-1", input.poNumber))?.subject).toBe("member-hive-1");
 
     // loyalty knows only the key; every other field comes from the orders subgraph's _entities, as that user.
     const featured = await gql<{ featuredOrder: OrderWithPoints | null }>(enforcing.url, FEATURED, { orderId: order.orderId }, headers);
@@ -83,22 +84,25 @@ describe("through Hive Gateway (orders + loyalty, router secret and JWT scopes)"
   it("refuses a token without orders:write at the gateway, from the supergraph's @requiresScopes: nothing reaches Plum", async () => {
     const headers = bearer(await tokenFor("member-hive-2", "orders:read"));
     const input = airmilesInput();
+    const sentBefore = orders.sim.count("placeOrder");
     const placed: PlaceResult = await gql(enforcing.url, PLACE, { input }, headers);
 
     expect(placed.data?.placeAirmilesOrder ?? null).toBeNull();
     // The gateway's own refusal (the subgraph's would be FORBIDDEN): it read @requiresScopes from the supergraph.
     expect(placed.errors?.[0]?.extensions?.["code"]).toBe("UNAUTHORIZED_FIELD_OR_TYPE");
-    expect(orders.sim.ordersByPoNumber(input.poNumber)).toEqual([]);
-    expect(await orders.app.ledger.findByPoNumber(input.poNumber)).toBeNull();
+    expect(orders.sim.count("placeOrder")).toBe(sentBefore);
+    expect(await orders.app.ledger.findByCallerPoNumber("member-hive-2", input.poNumber)).toBeNull();
   });
 
   it("behind a gateway that does not enforce, the subgraph refuses the missing scope itself (FORBIDDEN)", async () => {
     const headers = bearer(await tokenFor("member-hive-3", "orders:read"));
     const input = airmilesInput();
+    const sentBefore = orders.sim.count("placeOrder");
     const placed: PlaceResult = await gql(passThrough.url, PLACE, { input }, headers);
 
     expect(placed.data?.placeAirmilesOrder ?? null).toBeNull();
     expect(placed.errors?.[0]?.extensions?.["code"]).toBe("FORBIDDEN");
-    expect(orders.sim.ordersByPoNumber(input.poNumber)).toEqual([]);
+    expect(orders.sim.count("placeOrder")).toBe(sentBefore);
+    expect(await orders.app.ledger.findByCallerPoNumber("member-hive-3", input.poNumber)).toBeNull();
   });
 });

@@ -98,7 +98,7 @@ describe("rule violations", () => {
   it("does not record anything for an invalid input: the poNumber stays free", async () => {
     const input = airmilesInput({ denomination: 0 });
     expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("REJECTED");
-    expect(await t.app.ledger.findByPoNumber(input.poNumber)).toBeNull();
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toBeNull();
     expect((await placeAirmiles(t.url, { ...input, denomination: 50 })).payload.outcome).toBe("PLACED");
   });
 });

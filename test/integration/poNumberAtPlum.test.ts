@@ -46,7 +46,7 @@ describe("a poNumber already taken at Plum", () => {
     expect(JSON.stringify(response)).not.toContain("SOMEONE-ELSE");
     expect(t.logs.text).toContain('"alert":"po_number_held_by_different_order"');
     expect(simOrdersFor(t.sim, input.poNumber)).toEqual([expect.objectContaining({ denomination: 75 })]);
-    expect((await t.app.ledger.findByPoNumber(input.poNumber))?.state).toBe("PENDING");
+    expect((await t.app.ledger.findByPlumPoNumber(input.poNumber))?.state).toBe("PENDING");
   });
 
   it("by the same order (an unrecorded attempt of ours): that order is returned, nothing placed twice", async () => {

@@ -64,7 +64,7 @@ describe.each([
     app.sim.clearFaults();
 
     expectOneOrder(app.sim, poNumber, payloads, sendsBefore);
-    const row = await app.app.ledger.findByPoNumber(poNumber);
+    const row = await app.app.ledger.findByPlumPoNumber(poNumber);
     expect(row).toMatchObject({ state: "PLACED", sendAttempts: 1, leaseOwner: null });
     // A caller told ORDER_IN_PROGRESS now gets the order by retrying.
     expect((await placeAirmilesStatus(app.url, airmilesInput({ poNumber }))).outcome).toBe("REPLAYED");
@@ -86,7 +86,7 @@ describe.each([
     app.sim.clearFaults();
 
     expectOneOrder(app.sim, poNumber, payloads, sendsBefore);
-    expect(await app.app.ledger.findByPoNumber(poNumber)).toMatchObject({ state: "PLACED", sendAttempts: 2, leaseOwner: null });
+    expect(await app.app.ledger.findByPlumPoNumber(poNumber)).toMatchObject({ state: "PLACED", sendAttempts: 2, leaseOwner: null });
   });
 });
 

@@ -38,7 +38,7 @@ describe("placement contract", () => {
     expect(different.errors.map((e) => e.code)).toEqual(["PO_NUMBER_CONFLICT"]);
     expect(t.sim.count("placeOrder")).toBe(sends);
     // The original order is untouched.
-    const row = await t.app.ledger.findByPoNumber(poNumber);
+    const row = await t.app.ledger.findByPlumPoNumber(poNumber);
     expect(row?.state).toBe("PLACED");
     expect(row?.request?.denomination).toBe(50);
   });
@@ -54,7 +54,7 @@ describe("placement contract", () => {
     const retry = await placeAirmilesStatus(t.url, input);
     expect(retry).toEqual(first);
     expect(t.sim.count("placeOrder")).toBe(sends);
-    expect((await t.app.ledger.findByPoNumber(input.poNumber))?.state).toBe("REJECTED");
+    expect((await t.app.ledger.findByPlumPoNumber(input.poNumber))?.state).toBe("REJECTED");
     expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(0);
   });
 
@@ -67,7 +67,7 @@ describe("placement contract", () => {
     expect(placed.outcome).toBe("PLACED");
     expect(placed.order?.orderId).toBe(String(existing.orderId));
     expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
-    const row = await t.app.ledger.findByPoNumber(input.poNumber);
+    const row = await t.app.ledger.findByPlumPoNumber(input.poNumber);
     expect(row).toMatchObject({ state: "PLACED", orderId: String(existing.orderId), sendAttempts: 1 });
     // The rejected send and the look-up that resolved it are both on record.
     const attempts = await t.app.ledger.listAttempts(input.poNumber);

@@ -71,7 +71,7 @@ describe("a replica killed after sending", () => {
       RECONCILE_SETTLE_MS: "200",
     });
     const ledger = survivor.app.ledger;
-    const orphan = await ledger.findByPoNumber(input.poNumber);
+    const orphan = await ledger.findByPlumPoNumber(input.poNumber);
     // Precondition: the replica died holding the lease, after its write-ahead and before any answer was recorded.
     expect(orphan).toMatchObject({ state: "PENDING", sendAttempts: 1, sends: [{ n: 1, answer: "open" }], orderId: null });
     expect(orphan?.leaseOwner).not.toBeNull();
@@ -86,7 +86,7 @@ describe("a replica killed after sending", () => {
       expect(early.outcome).toBe("PENDING");
       expect(early.errors.map((e) => e.code)).toEqual(["ORDER_IN_PROGRESS"]);
       await survivor.app.reconciler.runOnce();
-      expect((await ledger.findByPoNumber(input.poNumber))?.state).toBe("PENDING");
+      expect((await ledger.findByPlumPoNumber(input.poNumber))?.state).toBe("PENDING");
     }
 
     const sendsBefore = plum.count("placeOrder");
@@ -94,7 +94,7 @@ describe("a replica killed after sending", () => {
       "the reconciler to settle the orphaned order",
       async () => {
         await survivor?.app.reconciler.runOnce();
-        const row = await ledger.findByPoNumber(input.poNumber);
+        const row = await ledger.findByPlumPoNumber(input.poNumber);
         return row?.state === "PLACED" ? row : undefined;
       },
       { intervalMs: 250, timeoutMs: Math.max(0, leaseUntil.getTime() - Date.now()) + 15_000 },

@@ -19,6 +19,10 @@ import { bearer, JWT_ENV, tokenFor } from "../support/jwtTokens.js";
 import { airmilesInput, newPoNumber, topupInput } from "../support/orderInputs.js";
 import { sendAirmiles, sendTopup } from "../support/orderOperations.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { DEFAULT_PO_NUMBER_KEY, plumPoNumber } from "../../src/orders/poNumberNamespace.js";
+
+/** The poNumber Plum holds for a caller's poNumber (the default namespace key; the harness sets none). */
+const atPlum = (subject: string, poNumber: string): string => plumPoNumber(DEFAULT_PO_NUMBER_KEY, subject, poNumber);
 import { waitFor } from "./helpers.js";
 
 type Page = OrdersPageQuery["orders"];
@@ -212,19 +216,19 @@ describe.each([
       const sends = t.sim.count("placeOrder");
       expect(await placement(alice, input.poNumber)).toMatchObject({ outcome: "REJECTED", errors: [{ code: "RATE_LIMITED", retryable: true }] });
       expect(t.sim.count("placeOrder")).toBe(sends);
-      expect(t.sim.ordersByPoNumber(input.poNumber)).toHaveLength(0);
+      expect(t.sim.ordersByPoNumber(atPlum("alice", input.poNumber))).toHaveLength(0);
     });
 
     it("answers PENDING ORDER_IN_PROGRESS while the placement is in flight, then the order once Plum confirms", async () => {
       const input = airmilesInput();
       t.sim.inject({ kind: "latency", ms: 600, operation: "placeOrder" });
       const inFlight = sendAirmiles(t.url, input, alice);
-      await waitFor("the claim", async () => ((await t.app.ledger.findByPoNumber(input.poNumber)) === null ? undefined : true));
+      await waitFor("the claim", async () => ((await t.app.ledger.findByCallerPoNumber("alice", input.poNumber)) === null ? undefined : true));
       const during = await placement(alice, input.poNumber);
       expect(during).toMatchObject({ outcome: "PENDING", errors: [{ code: "ORDER_IN_PROGRESS", retryable: true }], order: null });
       await inFlight;
       expect(await placement(alice, input.poNumber)).toMatchObject({ outcome: "REPLAYED" });
-      expect(t.sim.ordersByPoNumber(input.poNumber)).toHaveLength(1);
+      expect(t.sim.ordersByPoNumber(atPlum("alice", input.poNumber))).toHaveLength(1);
     });
 
     it("answers PENDING OUTCOME_UNKNOWN for an unknown outcome, and adopts the order by look-up (never by sending)", async () => {
@@ -240,7 +244,7 @@ describe.each([
         const status = await placement(alice, input.poNumber);
         return status?.outcome === "REPLAYED" ? status : undefined;
       });
-      expect(settled.order?.orderId).toBe(String(t.sim.findOrder({ poNumber: input.poNumber })?.orderId));
+      expect(settled.order?.orderId).toBe(String(t.sim.findOrder({ poNumber: atPlum("alice", input.poNumber) })?.orderId));
       expect(t.sim.count("placeOrder")).toBe(sends);
     });
 
@@ -248,7 +252,9 @@ describe.each([
       const bobs = await airmiles(bob);
       expect(await placement(alice, newPoNumber("unknown"))).toBeNull();
       expect(await placement(alice, bobs?.order?.poNumber ?? "")).toBeNull();
-      expect(await placement(admin, bobs?.order?.poNumber ?? "")).toMatchObject({ outcome: "REPLAYED" });
+      // An admin names another caller's placement by the poNumber Plum holds (the namespaced one).
+      expect(await placement(admin, bobs?.order?.poNumber ?? "")).toBeNull();
+      expect(await placement(admin, atPlum("bob", bobs?.order?.poNumber ?? ""))).toMatchObject({ outcome: "REPLAYED" });
     });
   });
 

@@ -89,7 +89,7 @@ describe.each([
     expect(await metric(t, "plum_order_not_in_ledger")).toBe(1);
     expect(t.logs.records().some((r) => r["alert"] === "plum_order_not_in_ledger" && r["poNumber"] === po)).toBe(true);
     // Not imported: the ledger has no row for it.
-    expect(await t.app.ledger.findByPoNumber(po)).toBeNull();
+    expect(await t.app.ledger.findByPlumPoNumber(po)).toBeNull();
     // An operator looks it up (orders:admin learns it from Plum); the next run no longer finds a discrepancy.
     expect((await orderByPoNumber(t.url, po))?.orderId).toBe(String(held.orderId));
     expect(await run(t)).toMatchObject({ discrepancies: 0 });
@@ -109,7 +109,7 @@ describe.each([
     ]);
     expect(await metric(t, "duplicate_upstream_order")).toBe(1);
     // The ledger keeps its own order.
-    expect((await t.app.ledger.findByPoNumber(po))?.orderId).toBe(placed.payload.order?.orderId);
+    expect((await t.app.ledger.findByPlumPoNumber(po))?.orderId).toBe(placed.payload.order?.orderId);
   });
 
   it("alerts on a placed order Plum's history lacks within the window", async () => {
@@ -131,7 +131,7 @@ describe.each([
     const [sends, lookups] = [t.sim.count("placeOrder"), t.sim.count("getOrderDetails")];
     const result = await run(t);
     expect(result).toMatchObject({ status: "succeeded", adopted: 1, discrepancies: 0 });
-    const row = await t.app.ledger.findByPoNumber(input.poNumber);
+    const row = await t.app.ledger.findByPlumPoNumber(input.poNumber);
     expect(row).toMatchObject({ state: "PLACED", orderId: String(t.sim.findOrder({ poNumber: input.poNumber })?.orderId) });
     expect(row?.existence?.source).toBe("history");
     expect(t.sim.count("placeOrder")).toBe(sends);
@@ -148,7 +148,7 @@ describe.each([
     // Someone else's order under our poNumber (another recipient).
     t.sim.holdOrder({ poNumber: input.poNumber, email: "someone.else@example.com", userMeta: { loyaltyMemberId: "999" } });
     expect(await run(t)).toMatchObject({ status: "succeeded", adopted: 0 });
-    expect(await t.app.ledger.findByPoNumber(input.poNumber)).toMatchObject({ state: "PENDING", alert: "po_number_held_by_different_order" });
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "PENDING", alert: "po_number_held_by_different_order" });
   });
 
   it("records a failed run when Plum's history cannot be read, and tries again", async () => {

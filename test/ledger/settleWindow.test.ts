@@ -45,7 +45,7 @@ describe("settle window after a timed-out send", () => {
     expect(t.sim.count("placeOrder") - sendsBefore).toBe(1);
     const upstream = simOrdersFor(t.sim, input.poNumber);
     expect(upstream).toHaveLength(1);
-    expect(await t.app.ledger.findByPoNumber(input.poNumber)).toMatchObject({
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({
       state: "PLACED",
       orderId: String(upstream[0]?.orderId),
       sendAttempts: 1,

@@ -52,7 +52,7 @@ describe("unknown upstream outcomes are reconciled to exactly one order", () => 
 
         expectUnknown(await placeAirmilesStatus(t.url, input));
         expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(created ? 1 : 0);
-        const pending = await t.app.ledger.findByPoNumber(input.poNumber);
+        const pending = await t.app.ledger.findByPlumPoNumber(input.poNumber);
         expect(pending).toMatchObject({ state: "PENDING", sendAttempts: 1, leaseOwner: null });
 
         // An immediate retry looks the order up but, inside the settle window, never re-sends.
@@ -81,7 +81,7 @@ describe("unknown upstream outcomes are reconciled to exactly one order", () => 
         // Bounded: a pass before the settle window leaves the row PENDING, a later one settles it.
         await waitFor("the reconciler to settle the order", async () => {
           await t.app.reconciler.runOnce();
-          const row = await t.app.ledger.findByPoNumber(input.poNumber);
+          const row = await t.app.ledger.findByPlumPoNumber(input.poNumber);
           return row?.state === "PLACED" ? row : undefined;
         }, { timeoutMs: 15_000, intervalMs: SETTLE_MS / 2 });
 
@@ -96,7 +96,7 @@ describe("unknown upstream outcomes are reconciled to exactly one order", () => 
 async function expectPlacedOnce(t: TestApp, poNumber: string, sends: number): Promise<void> {
   const upstream = simOrdersFor(t.sim, poNumber);
   expect(upstream).toHaveLength(1);
-  const row = await t.app.ledger.findByPoNumber(poNumber);
+  const row = await t.app.ledger.findByPlumPoNumber(poNumber);
   expect(row).toMatchObject({
     state: "PLACED",
     orderId: String(upstream[0]?.orderId),

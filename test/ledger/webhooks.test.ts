@@ -47,7 +47,7 @@ describe("delivery-status webhooks", () => {
   function event(order: OrderStatusFieldsFragment, deliveryStatus: string, createdAt: string, id = nextWebhookId++) {
     return {
       id,
-      data: { orderId: Number(order.orderId), poNumber: order.poNumber ?? "", orderDate: "2030-01-01 09:00:00", deliveryStatus },
+      data: { orderId: Number(order.orderId), poNumber: order.poNumber ?? "", orderDate: "2026-01-01 09:00:00", deliveryStatus },
       createdAt,
     };
   }
@@ -86,19 +86,19 @@ describe("delivery-status webhooks", () => {
 
   it("refuses a wrong or missing key with 401 and changes nothing", async () => {
     const order = await pendingOrder();
-    const before = await t.app.ledger.findByPoNumber(order.poNumber as string);
+    const before = await t.app.ledger.findByPlumPoNumber(order.poNumber as string);
 
     for (const key of ["WrongWebhookKey12345", null, `${WEBHOOK_KEY}x`, ""]) {
-      expect((await postWebhook(event(order, "delivered", "2030-01-01 10:00:00"), key)).status).toBe(401);
+      expect((await postWebhook(event(order, "delivered", "2026-01-01 10:00:00"), key)).status).toBe(401);
     }
     expect(await status(order)).toBe("pending");
-    expect(await t.app.ledger.findByPoNumber(order.poNumber as string)).toEqual(before);
+    expect(await t.app.ledger.findByPlumPoNumber(order.poNumber as string)).toEqual(before);
   });
 
   it("refuses a malformed body with 400 and changes nothing", async () => {
     const order = await pendingOrder();
-    const before = await t.app.ledger.findByPoNumber(order.poNumber as string);
-    const valid = event(order, "delivered", "2030-01-01 10:00:00");
+    const before = await t.app.ledger.findByPlumPoNumber(order.poNumber as string);
+    const valid = event(order, "delivered", "2026-01-01 10:00:00");
     const malformed: (string | object)[] = [
       "{not json",
       "",
@@ -114,7 +114,7 @@ describe("delivery-status webhooks", () => {
       expect((await postWebhook(body)).status, JSON.stringify(body)).toBe(400);
     }
     expect(await status(order)).toBe("pending");
-    expect(await t.app.ledger.findByPoNumber(order.poNumber as string)).toEqual(before);
+    expect(await t.app.ledger.findByPlumPoNumber(order.poNumber as string)).toEqual(before);
     // None of them was stored either: the valid callback with the same id still applies.
     expect((await postWebhook(valid)).json).toEqual({ ok: true, duplicate: false });
     expect(await status(order)).toBe("delivered");
@@ -122,23 +122,23 @@ describe("delivery-status webhooks", () => {
 
   it("answers 200 to a repeated delivery and applies it once", async () => {
     const order = await pendingOrder();
-    const callback = event(order, "delivered", "2030-01-01 10:00:00");
+    const callback = event(order, "delivered", "2026-01-01 10:00:00");
 
     expect(await postWebhook(callback)).toEqual({ status: 200, json: { ok: true, duplicate: false } });
-    const applied = await t.app.ledger.findByPoNumber(order.poNumber as string);
+    const applied = await t.app.ledger.findByPlumPoNumber(order.poNumber as string);
     expect(applied?.deliveryStatus).toBe("delivered");
 
     expect(await postWebhook(callback)).toEqual({ status: 200, json: { ok: true, duplicate: true } });
     // Not applied again: the row is exactly as the first delivery left it (updatedAt included).
-    expect(await t.app.ledger.findByPoNumber(order.poNumber as string)).toEqual(applied);
+    expect(await t.app.ledger.findByPlumPoNumber(order.poNumber as string)).toEqual(applied);
   });
 
   it("ends with the latest event when a later cancellation arrives before an earlier delivery", async () => {
     const order = await pendingOrder();
-    expect((await postWebhook(event(order, "canceled", "2030-01-01 10:00:05"))).status).toBe(200);
+    expect((await postWebhook(event(order, "canceled", "2026-01-01 10:00:05"))).status).toBe(200);
     expect(await status(order)).toBe("cancelled");
     // The earlier event arrives late: stored (200, so Plum stops retrying) but it does not win.
-    expect((await postWebhook(event(order, "delivered", "2030-01-01 10:00:01"))).json).toEqual({ ok: true, duplicate: false });
+    expect((await postWebhook(event(order, "delivered", "2026-01-01 10:00:01"))).json).toEqual({ ok: true, duplicate: false });
     expect(await status(order)).toBe("cancelled");
   });
 
@@ -168,7 +168,7 @@ describe("delivery-status webhooks", () => {
     expect(upstream.deliveryStatus).toBe("pending");
     const order: OrderStatusFieldsFragment = { orderId: String(upstream.orderId), poNumber, deliveryStatus: null };
 
-    expect(await postWebhook(event(order, "canceled", "2030-01-01 10:00:00"))).toEqual({
+    expect(await postWebhook(event(order, "canceled", "2026-01-01 10:00:00"))).toEqual({
       status: 200,
       json: { ok: true, duplicate: false },
     });
@@ -176,7 +176,7 @@ describe("delivery-status webhooks", () => {
 
     // Reading it through the service makes the ledger remember it; the kept callback applies on the way in.
     expect(await orderStatusById(t.url, order.orderId)).toEqual({ orderId: order.orderId, poNumber, deliveryStatus: "cancelled" });
-    expect(await t.app.ledger.findByPoNumber(poNumber)).toMatchObject({ source: "LOOKUP", deliveryStatus: "cancelled" });
+    expect(await t.app.ledger.findByPlumPoNumber(poNumber)).toMatchObject({ source: "LOOKUP", deliveryStatus: "cancelled" });
     expect((await orderStatusByPoNumber(t.url, poNumber))?.deliveryStatus).toBe("cancelled");
   });
 });

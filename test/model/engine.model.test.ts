@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { OrderKind } from "../../src/orders/errorCodes.js";
 import type { PlacementPolicy } from "../../src/orders/placement/evidence.js";
 import { PlacementService, type PlacementResult } from "../../src/orders/PlacementService.js";
+import { DEFAULT_PO_NUMBER_KEY, plumPoNumber } from "../../src/orders/poNumberNamespace.js";
 import type { OrderRequest } from "../../src/orders/toPlaceOrderData.js";
 import { ModelPlum, type LookupFault, type PlaceFault } from "./modelPlum.js";
 import { ModelLedger } from "./modelStore.js";
@@ -17,6 +18,9 @@ const POLICY: PlacementPolicy = { settleMs: 1_000, maxProcessingMs: 3_000, looku
 const SEND_GUARD_MS = 200;
 const LEASE_MS = 1_500;
 const PO_NUMBERS = ["PO-A", "PO-B"];
+const SUBJECT = "user-1";
+/** What Plum and the ledger key know the caller's poNumber by (the caller's namespace). */
+const atPlum = (poNumber: string) => plumPoNumber(DEFAULT_PO_NUMBER_KEY, SUBJECT, poNumber);
 const PLACE_FAULTS: PlaceFault[] = [
   "ok", "lostAfterCreate", "slowCreate", "lostBeforeCreate", "rejected", "rateLimited", "notSent", "expiredToken",
 ];
@@ -97,13 +101,13 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
     const po = PO_NUMBERS[next() % PO_NUMBERS.length] ?? "PO-A";
     switch (op) {
       case 0:
-        say(po, engine.place(request(po), "user-1"));
+        say(atPlum(po), engine.place(request(po), SUBJECT));
         break;
       case 1:
         void engine.reconcileDue(10).catch(() => {});
         break;
       case 2: {
-        const row = ledger.row(po);
+        const row = ledger.row(atPlum(po));
         if (row !== undefined) void engine.refresh({ ...row, readAt: world.date() }).catch(() => {});
         break;
       }
@@ -149,7 +153,7 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
     const engine = replicas[round % 2]?.engine;
     if (engine !== undefined) {
       void engine.reconcileDue(10).catch(() => {});
-      for (const row of open) if ((row.leaseUntil === null || row.leaseUntil < world.date()) && round % 7 === 0) say(row.poNumber, engine.place(request(row.poNumber), "user-1"));
+      for (const row of open) if ((row.leaseUntil === null || row.leaseUntil < world.date()) && round % 7 === 0) say(row.poNumber, engine.place(request(row.callerPoNumber), SUBJECT));
     }
   }
   await world.advance(POLICY.maxProcessingMs);
@@ -168,9 +172,9 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
   // Invariants.
   expect(plum.violations).toEqual([]);
   for (const po of PO_NUMBERS) {
-    const orders = plum.ordersFor(po);
+    const orders = plum.ordersFor(atPlum(po));
     expect(orders.length, `orders at Plum for ${po}`).toBeLessThanOrEqual(1);
-    const row = ledger.row(po);
+    const row = ledger.row(atPlum(po));
     if (row === undefined) {
       expect(orders).toHaveLength(0);
       continue;

@@ -44,7 +44,7 @@ export class ModelLedger {
       acquireLease: (poNumber, lease, options) => io(true, () => this.acquireLease(poNumber, lease, options?.reopen === true)),
       renewLease: (poNumber, lease) => io(true, () => this.renewLease(poNumber, lease)),
       update: (poNumber, owner, patch, release, guard) => io(true, () => this.update(poNumber, owner, patch, release, guard ?? {})),
-      findByPoNumber: (poNumber) => io(false, () => this.copy(this.rows.get(poNumber))),
+      findByPlumPoNumber: (poNumber) => io(false, () => this.copy(this.rows.get(poNumber))),
       duePending: (_now, limit) =>
         io(false, () =>
           [...this.rows.values()]
@@ -76,7 +76,7 @@ export class ModelLedger {
     const now = this.world.date();
     const until = new Date(now.getTime() + lease.ms);
     const row: OrderRecord = {
-      ...placement, source: "PLACEMENT", state: "PENDING", orderId: null, order: null, errors: [], deliveryStatus: null,
+      ...placement, callerPoNumber: placement.callerPoNumber ?? placement.poNumber, source: "PLACEMENT", state: "PENDING", orderId: null, order: null, errors: [], deliveryStatus: null,
       deliveryStatusAt: null, sendAttempts: 1, sends: [{ n: 1, answer: "open" }], existence: null, lastSentAt: now,
       lastLookupAt: null, nextCheckAt: until, leaseOwner: lease.owner, leaseUntil: until, alert: null, reopenable: false,
       version: -1, readAt: now, createdAt: now, updatedAt: now, placedAt: null,

@@ -137,8 +137,8 @@ export class FlakyStore implements PlacementStore {
     return this.ledger.update(poNumber, owner, patch, release, guard);
   }
 
-  findByPoNumber(poNumber: string): Promise<OrderRecord | null> {
-    return this.ledger.findByPoNumber(poNumber);
+  findByPlumPoNumber(poNumber: string): Promise<OrderRecord | null> {
+    return this.ledger.findByPlumPoNumber(poNumber);
   }
 
   duePending(now: Date | null, limit: number): Promise<OrderRecord[]> {

@@ -90,7 +90,7 @@ describe("case 1: double order when Plum is slow", () => {
         expect(answers.some((a) => a === "PLACED:" || a === "REPLAYED:")).toBe(true);
         const orders = simOrdersFor(t.sim, po);
         expect(orders).toHaveLength(1);
-        const row = await t.app.ledger.findByPoNumber(po);
+        const row = await t.app.ledger.findByPlumPoNumber(po);
         expect(row).toMatchObject({ state: "PLACED", orderId: String(orders[0]?.orderId), sendAttempts: 1 });
         const replay = await placeAirmilesStatus(t.url, input);
         expect(replay.outcome).toBe("REPLAYED");
@@ -127,7 +127,7 @@ describe("case 2: duplicate answers are not ignored", () => {
     // Precondition: the trusted "not found" led to exactly one re-send, which Plum refused as a duplicate.
     expect(placeCallsFor(t.sim, po)).toBe(2);
     expect(story(resend)).toBe("PENDING:OUTCOME_UNKNOWN");
-    const row = await t.app.ledger.findByPoNumber(po);
+    const row = await t.app.ledger.findByPlumPoNumber(po);
     expect(row).toMatchObject({ state: "PENDING", sendAttempts: 2, existence: { source: "duplicate", orderId: null } });
     expect(row?.sends[1]).toMatchObject({ n: 2, answer: "empty", empty: "rejected" });
 
@@ -137,7 +137,7 @@ describe("case 2: duplicate answers are not ignored", () => {
       answers.push(story(await placeAirmilesStatus(t.url, input)));
       await t.app.reconciler.runOnce();
       expect(await orderStatusByPoNumber(t.url, po)).toBeNull();
-      expect((await t.app.ledger.findByPoNumber(po))?.state).toBe("PENDING");
+      expect((await t.app.ledger.findByPlumPoNumber(po))?.state).toBe("PENDING");
       await sleep(60);
     }
     expect(answers.length).toBeGreaterThan(0);
@@ -156,7 +156,7 @@ describe("case 2: duplicate answers are not ignored", () => {
     expect(placed.order?.orderId).toBe(String(created.orderId));
     expect(simOrdersFor(t.sim, po)).toHaveLength(1);
     expect(placeCallsFor(t.sim, po)).toBe(2);
-    expect(await t.app.ledger.findByPoNumber(po)).toMatchObject({ state: "PLACED", orderId: String(created.orderId) });
+    expect(await t.app.ledger.findByPlumPoNumber(po)).toMatchObject({ state: "PLACED", orderId: String(created.orderId) });
   });
 });
 
@@ -196,7 +196,7 @@ describe("case 3: a rejection of a re-send is not trusted wrongly", () => {
       expect(answers.join(" ")).not.toContain("INSUFFICIENT_BALANCE");
       const [order] = simOrdersFor(t.sim, po);
       expect(simOrdersFor(t.sim, po)).toHaveLength(1);
-      expect(await t.app.ledger.findByPoNumber(po)).toMatchObject({ state: "PLACED", orderId: String(order?.orderId), sendAttempts: 1 });
+      expect(await t.app.ledger.findByPlumPoNumber(po)).toMatchObject({ state: "PLACED", orderId: String(order?.orderId), sendAttempts: 1 });
       expect(answers.some((a) => a === "PLACED:" || a === "REPLAYED:")).toBe(true);
       expect(placeCallsFor(t.sim, po)).toBe(1);
     },
@@ -245,7 +245,7 @@ describe("case 4: webhooks are evidence", () => {
     // The simulator posts the callback to the app's /webhooks/xoxoday.
     await t.sim.deliver(created.orderId, "delivered");
     expect(t.sim.webhookDeliveries().filter((d) => String(d.body.data.orderId) === orderId).map((d) => d.status)).toEqual([200]);
-    const proven = await t.app.ledger.findByPoNumber(po);
+    const proven = await t.app.ledger.findByPlumPoNumber(po);
     expect(proven).toMatchObject({ state: "PENDING", existence: { source: "webhook", orderId }, sendAttempts: 1 });
 
     // Past the window nothing is re-sent, however it is driven: Plum can be asked only by the proof's orderId.
@@ -261,7 +261,7 @@ describe("case 4: webhooks are evidence", () => {
     const targets = lookupTargets(t.sim, po, [orderId]);
     expect(targets.length).toBeGreaterThan(0);
     expect(targets.every((target) => target === orderId)).toBe(true);
-    expect(await t.app.ledger.findByPoNumber(po)).toMatchObject({ state: "PENDING", existence: { source: "webhook", orderId }, sendAttempts: 1 });
+    expect(await t.app.ledger.findByPlumPoNumber(po)).toMatchObject({ state: "PENDING", existence: { source: "webhook", orderId }, sendAttempts: 1 });
 
     // Once Plum's read side catches up, the orderId look-up adopts it.
     t.sim.setBehaviour({ lookupLagMs: 0 });
@@ -287,7 +287,7 @@ describe("case 5: crash after RATE_LIMITED", () => {
       order: null,
       errors: [{ code: "RATE_LIMITED", retryable: true, retryAfterSeconds: 2 }],
     });
-    const rejected = await t.app.ledger.findByPoNumber(po);
+    const rejected = await t.app.ledger.findByPlumPoNumber(po);
     expect(rejected).toMatchObject({ state: "REJECTED", reopenable: true, sendAttempts: 1, leaseOwner: null });
     expect(rejected?.sends).toHaveLength(1);
     expect(rejected?.sends[0]).toMatchObject({ n: 1, answer: "empty", empty: "notSent" });
@@ -303,7 +303,7 @@ describe("case 5: crash after RATE_LIMITED", () => {
       intervalMs: 5,
       timeoutMs: 5_000,
     });
-    const inFlight = await t.app.ledger.findByPoNumber(po);
+    const inFlight = await t.app.ledger.findByPlumPoNumber(po);
     expect(inFlight).toMatchObject({ state: "PENDING", sendAttempts: 2, reopenable: false });
     expect(inFlight?.sends).toHaveLength(2);
     expect(inFlight?.sends[0]).toMatchObject({ n: 1, answer: "empty", empty: "notSent" });
@@ -317,7 +317,7 @@ describe("case 5: crash after RATE_LIMITED", () => {
     const orders = simOrdersFor(t.sim, po);
     expect(orders).toHaveLength(1);
     expect(placed.order?.orderId).toBe(String(orders[0]?.orderId));
-    const row = await t.app.ledger.findByPoNumber(po);
+    const row = await t.app.ledger.findByPlumPoNumber(po);
     expect(row).toMatchObject({ state: "PLACED", sendAttempts: 2 });
     expect(row?.sends[1]).toMatchObject({ n: 2, answer: "created" });
     expect(placeCallsFor(t.sim, po)).toBe(2);
@@ -372,7 +372,7 @@ describe("case 6: a crashed process does not strand its orders", () => {
     const input = airmilesInput({ poNumber: newPoNumber("KILL") });
     const po = input.poNumber;
     const { mutation } = await placeHeldAtPlum(doomed.url, plum, input, 2_500);
-    const held = await reader.findByPoNumber(po);
+    const held = await reader.findByPlumPoNumber(po);
     expect(held).toMatchObject({ state: "PENDING", sendAttempts: 1, sends: [{ n: 1, answer: "open" }] });
     const doomedOwner = held?.leaseOwner;
     expect(doomedOwner).toBeTruthy();
@@ -384,7 +384,7 @@ describe("case 6: a crashed process does not strand its orders", () => {
     const resumedAfterMs = await waitFor(
       "the survivor to resume the row",
       async () => {
-        const row = await reader?.findByPoNumber(po);
+        const row = await reader?.findByPlumPoNumber(po);
         const taken = (row?.leaseOwner != null && row.leaseOwner !== doomedOwner) || lookupCallsFor(plum, po) > 0;
         return taken ? Date.now() - killedAt : undefined;
       },
@@ -393,7 +393,7 @@ describe("case 6: a crashed process does not strand its orders", () => {
     const placed = await waitFor(
       "the survivor to place it",
       async () => {
-        const row = await reader?.findByPoNumber(po);
+        const row = await reader?.findByPlumPoNumber(po);
         return row?.state === "PLACED" ? row : undefined;
       },
       { intervalMs: 50, timeoutMs: 20_000 },
@@ -499,7 +499,7 @@ describe("case 7: leases on the database clock; the lease is re-checked before e
     expect(await a.update(po, "owner-1", writeAhead, false, { version: claimed.record.version, live: true })).toBeNull();
     expect(await a.update(po, "owner-1", writeAhead, false, { live: true })).toBeNull();
     expect(await a.renewLease(po, { owner: "owner-1", ms: 10_000 })).toBe(false);
-    const row = await b.findByPoNumber(po);
+    const row = await b.findByPlumPoNumber(po);
     expect(row).toMatchObject({ sendAttempts: 1, sends: [{ n: 1, answer: "open" }], leaseOwner: "owner-2" });
     expect(row?.lastSentAt).toEqual(claimed.record.lastSentAt);
     // The new owner's write-ahead applies.
@@ -514,7 +514,7 @@ describe("case 7: leases on the database clock; the lease is re-checked before e
     await sleep(100);
     expect(await a.update(po, "owner-1", writeAhead, false, { version: claimed.record.version, live: true })).toBeNull();
     expect(await a.renewLease(po, { owner: "owner-1", ms: 10_000 })).toBe(false);
-    expect(await a.findByPoNumber(po)).toMatchObject({ sendAttempts: 1, version: claimed.record.version });
+    expect(await a.findByPlumPoNumber(po)).toMatchObject({ sendAttempts: 1, version: claimed.record.version });
     const answered: RecordPatch = { sends: [{ n: 1, answer: "unknown" }] };
     expect(await a.update(po, "owner-1", answered, true, { version: claimed.record.version })).toMatchObject({
       sends: [{ n: 1, answer: "unknown" }],
@@ -564,7 +564,7 @@ describe("case 7: leases on the database clock; the lease is re-checked before e
       expect(retry.outcome).toBe("PENDING");
       expect(retry.errors.map((e) => e.code)).toEqual(["ORDER_IN_PROGRESS"]);
       expect(placeCallsFor(plum, po)).toBe(1);
-      expect(await a.findByPoNumber(po)).toMatchObject({ state: "PENDING", sendAttempts: 1, leaseOwner: "intruder" });
+      expect(await a.findByPlumPoNumber(po)).toMatchObject({ state: "PENDING", sendAttempts: 1, leaseOwner: "intruder" });
     } finally {
       await engine.close();
     }
@@ -609,12 +609,12 @@ describe("case 8: a failed write after a send", () => {
       expect(engine.logs.text).toContain("kept for the reconciler");
       const orders = simOrdersFor(plum, po);
       expect(orders).toHaveLength(1);
-      const open = await ledger.findByPoNumber(po);
+      const open = await ledger.findByPlumPoNumber(po);
       expect(open).toMatchObject({ state: "PENDING", sendAttempts: 1, sends: [{ n: 1, answer: "open" }], orderId: null });
 
       await engine.service.reconcileDue(50);
       expect(engine.service.unwrittenCount).toBe(0);
-      const placed = await ledger.findByPoNumber(po);
+      const placed = await ledger.findByPlumPoNumber(po);
       expect(placed).toMatchObject({ state: "PLACED", orderId: String(orders[0]?.orderId), sendAttempts: 1 });
       expect(placed?.sends[0]).toMatchObject({ n: 1, answer: "created" });
       // Placed from the kept answer, not from a look-up; sent once.
@@ -650,7 +650,7 @@ describe("case 8: a failed write after a send", () => {
       expect(engine.store.writeAheads).toEqual([{ applied: true }]);
       expect(engine.store.failedUpdates).toBe(3);
       expect(engine.service.unwrittenCount).toBe(1);
-      const open = await ledger.findByPoNumber(po);
+      const open = await ledger.findByPlumPoNumber(po);
       expect(open).toMatchObject({ state: "PENDING", sendAttempts: 2 });
       expect(open?.sends[1]).toMatchObject({ n: 2, answer: "open" });
       expect(simOrdersFor(plum, po)).toHaveLength(1);
@@ -661,7 +661,7 @@ describe("case 8: a failed write after a send", () => {
       expect(retry.record?.orderId).toBe(String(simOrdersFor(plum, po)[0]?.orderId));
       expect(engine.service.unwrittenCount).toBe(0);
       expect(placeCallsFor(plum, po)).toBe(2);
-      const placed = await ledger.findByPoNumber(po);
+      const placed = await ledger.findByPlumPoNumber(po);
       expect(placed).toMatchObject({ state: "PLACED", orderId: String(simOrdersFor(plum, po)[0]?.orderId) });
       expect(placed?.sends[1]).toMatchObject({ n: 2, answer: "created" });
       expect(placeCallsFor(plum, po)).toBe(2);
@@ -713,7 +713,7 @@ describe("case 9: adopt() only what is ours", () => {
     expect(await orderStatusByPoNumber(t.url, po)).toBeNull();
     // Precondition: both foreign answers were given (the fault is used up).
     expect(lookupCallsFor(t.sim, po)).toBe(2);
-    const held = await t.app.ledger.findByPoNumber(po);
+    const held = await t.app.ledger.findByPlumPoNumber(po);
     expect(held).toMatchObject({ state: "PENDING", orderId: null, order: null, alert: "po_number_held_by_different_order" });
     const alerts = t.logs.records().filter((r) => r["alert"] === "po_number_held_by_different_order" && r["poNumber"] === po);
     expect(alerts.length).toBeGreaterThanOrEqual(1);
@@ -726,7 +726,7 @@ describe("case 9: adopt() only what is ours", () => {
     const orders = simOrdersFor(t.sim, po);
     expect(orders).toHaveLength(1);
     expect(settled.order).toMatchObject({ orderId: String(orders[0]?.orderId), poNumber: po });
-    const row = await t.app.ledger.findByPoNumber(po);
+    const row = await t.app.ledger.findByPlumPoNumber(po);
     expect(row?.order?.orderMeta?.["email"]).toBe(input.email);
     expect(placeCallsFor(t.sim, po)).toBe(oursExists ? 1 : 2);
   });

@@ -62,7 +62,7 @@ describe("SIGTERM during an in-flight order", () => {
 
     const ledger = await openLedger(databaseUrl);
     try {
-      const record = await ledger.findByPoNumber(input.poNumber);
+      const record = await ledger.findByPlumPoNumber(input.poNumber);
       expect(record?.state).toBe("PLACED");
       expect(record?.orderId).toBe(res.data?.placeAirmilesOrder.order?.orderId);
       expect(record?.leaseOwner ?? null).toBeNull();

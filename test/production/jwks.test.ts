@@ -47,7 +47,7 @@ describe("JWKS verification", () => {
     const input = airmilesInput();
     const res = await sendAirmiles(t.url, input, bearer(token));
     expect(res.data?.placeAirmilesOrder.outcome).toBe("PLACED");
-    expect((await t.app.ledger.findByPoNumber(input.poNumber))?.subject).toBe("jwks-user");
+    expect((await t.app.ledger.findByCallerPoNumber("jwks-user", input.poNumber))?.subject).toBe("jwks-user");
     expect(jwksFetches).toBeGreaterThanOrEqual(1);
   });
 

@@ -75,6 +75,7 @@ export function describeLedgerConformance(
 
         const expected: OrderRecord = {
           poNumber: newPlacement.poNumber,
+          callerPoNumber: newPlacement.poNumber,
           kind: OrderKind.TOPUP,
           fingerprint: newPlacement.fingerprint,
           subject: "user-42",
@@ -105,7 +106,7 @@ export function describeLedgerConformance(
           placedAt: null,
         };
         expect(result).toEqual({ claimed: true, record: expected });
-        expect(await ledger.findByPoNumber(newPlacement.poNumber)).toEqual(expected);
+        expect(await ledger.findByPlumPoNumber(newPlacement.poNumber)).toEqual(expected);
       });
 
       it("returns the existing row untouched to every later caller", async () => {
@@ -115,7 +116,7 @@ export function describeLedgerConformance(
         const again = await ledger.claim(later, lease("replica-b", new Date()));
 
         expect(again).toEqual({ claimed: false, record: first });
-        expect(await ledger.findByPoNumber(first.poNumber)).toEqual(first);
+        expect(await ledger.findByPlumPoNumber(first.poNumber)).toEqual(first);
       });
 
       it("lets exactly one of 50 concurrent claims win", async () => {
@@ -152,7 +153,7 @@ export function describeLedgerConformance(
 
         expect(await ledger.acquireLease(po, lease("replica-a", afterExpiry))).toBeNull();
         expect(await ledger.update(po, "replica-a", { sendAttempts: 9 }, false)).toBeNull();
-        expect((await ledger.findByPoNumber(po))?.sendAttempts).toBe(1);
+        expect((await ledger.findByPlumPoNumber(po))?.sendAttempts).toBe(1);
       });
 
       it("is only granted on PENDING rows that exist", async () => {
@@ -172,7 +173,7 @@ export function describeLedgerConformance(
 
         const winners = results.filter((result) => result !== null);
         expect(winners).toHaveLength(1);
-        expect((await ledger.findByPoNumber(record.poNumber))?.leaseOwner).toBe(winners[0]?.leaseOwner);
+        expect((await ledger.findByPlumPoNumber(record.poNumber))?.leaseOwner).toBe(winners[0]?.leaseOwner);
       });
     });
 
@@ -182,7 +183,7 @@ export function describeLedgerConformance(
         const { record } = await ledger.claim(placement(uniquePo("update-owner")), lease("replica-a", now));
 
         expect(await ledger.update(record.poNumber, "replica-b", { sendAttempts: 1 }, true)).toBeNull();
-        expect(await ledger.findByPoNumber(record.poNumber)).toEqual(record);
+        expect(await ledger.findByPlumPoNumber(record.poNumber)).toEqual(record);
 
         const updated = await ledger.update(record.poNumber, "replica-a", { sendAttempts: 1 }, false);
         expect(updated?.sendAttempts).toBe(1);
@@ -240,7 +241,7 @@ export function describeLedgerConformance(
           updatedAt: expect.any(Date),
         });
         expect(updated?.updatedAt.getTime()).toBeGreaterThan(record.updatedAt.getTime());
-        expect(await ledger.findByPoNumber(record.poNumber)).toEqual(updated);
+        expect(await ledger.findByPlumPoNumber(record.poNumber)).toEqual(updated);
         expect(updated?.lastSentAt).toBeInstanceOf(Date);
 
         const reacquired = await ledger.claim(placement(record.poNumber), lease("x", new Date()));
@@ -278,6 +279,7 @@ export function describeLedgerConformance(
 
         expect(record).toEqual({
           poNumber: po,
+          callerPoNumber: po,
           kind: null,
           fingerprint: null,
           subject: null,
@@ -305,7 +307,7 @@ export function describeLedgerConformance(
           version: 0,
           readAt: expect.any(Date),
         });
-        expect(await ledger.findByPoNumber(po)).toEqual(record);
+        expect(await ledger.findByPlumPoNumber(po)).toEqual(record);
       });
 
       it("returns the existing row unchanged when the poNumber is known", async () => {
@@ -337,7 +339,7 @@ export function describeLedgerConformance(
         });
 
         expect(again).toEqual(first);
-        expect(await ledger.findByPoNumber(otherPo)).toBeNull();
+        expect(await ledger.findByPlumPoNumber(otherPo)).toBeNull();
       });
     });
 
@@ -448,7 +450,7 @@ export function describeLedgerConformance(
         // The audit trail does not depend on the lease: a holder that lost it still leaves its exchange on record.
         expect(await ledger.update(po, "replica-b", { sendAttempts: 2, attempts: [late] }, true)).toBeNull();
         expect(await ledger.listAttempts(po)).toEqual([response, lookup, late]);
-        expect((await ledger.findByPoNumber(po))?.sendAttempts).toBe(1);
+        expect((await ledger.findByPlumPoNumber(po))?.sendAttempts).toBe(1);
       });
 
       it("stores durations as whole milliseconds", async () => {
@@ -456,6 +458,33 @@ export function describeLedgerConformance(
         await ledger.appendAttempt(attempt(po, { phase: "response", durationMs: 12.6 }));
 
         expect((await ledger.listAttempts(po))[0]?.durationMs).toBe(13);
+      });
+    });
+
+    describe("caller poNumbers", () => {
+      it("finds a caller's row by their poNumber, never another subject's, and Plum's poNumber maps back to it", async () => {
+        const callerPo = uniquePo("caller");
+        const plumPo = uniquePo("plum");
+        const mine = await ledger.claim(placement(plumPo, { callerPoNumber: callerPo, subject: "alice" }), lease("replica-a", aMinuteAgo()));
+        expect(mine.claimed).toBe(true);
+        expect(mine.record).toMatchObject({ poNumber: plumPo, callerPoNumber: callerPo, subject: "alice" });
+        expect(await ledger.findByCallerPoNumber("alice", callerPo)).toEqual(mine.record);
+        expect(await ledger.findByCallerPoNumber("bob", callerPo)).toBeNull();
+        expect(await ledger.findByCallerPoNumber("alice", plumPo)).toBeNull();
+        expect(await ledger.findByPlumPoNumber(plumPo)).toEqual(mine.record);
+        // Without a subject (auth off) the caller's poNumber is the ledger key: one shared namespace.
+        const shared = await ledger.claim(placement(uniquePo("shared"), { subject: null }), lease("replica-a", aMinuteAgo()));
+        expect(await ledger.findByCallerPoNumber(null, shared.record.poNumber)).toEqual(shared.record);
+      });
+
+      it("does not claim a second row for the same subject and caller poNumber, whatever Plum poNumber it names", async () => {
+        const callerPo = uniquePo("twice");
+        const first = await ledger.claim(placement(uniquePo("p1"), { callerPoNumber: callerPo, subject: "alice" }), lease("replica-a", aMinuteAgo()));
+        // A legacy row's Plum poNumber equals the caller's; a new claim derives another: still the same order.
+        const second = await ledger.claim(placement(uniquePo("p2"), { callerPoNumber: callerPo, subject: "alice" }), lease("replica-b", aMinuteAgo()));
+        expect(second).toEqual({ claimed: false, record: first.record });
+        const other = await ledger.claim(placement(uniquePo("p3"), { callerPoNumber: callerPo, subject: "bob" }), lease("replica-b", aMinuteAgo()));
+        expect(other.claimed).toBe(true);
       });
     });
 
@@ -472,13 +501,13 @@ export function describeLedgerConformance(
         const event = webhook({ orderId, poNumber: order.poNumber, createdAt: "2024-05-01T10:05:00.000Z" });
 
         expect(await ledger.recordWebhookEvent(event)).toBe("recorded");
-        const applied = await ledger.findByPoNumber(order.poNumber);
+        const applied = await ledger.findByPlumPoNumber(order.poNumber);
         expect(applied?.deliveryStatus).toBe("delivered");
         expect(applied?.deliveryStatusAt).toBe("2024-05-01T10:05:00.000Z");
 
         const replay = { ...event, deliveryStatus: "canceled", createdAt: "2024-05-02T00:00:00.000Z" };
         expect(await ledger.recordWebhookEvent(replay)).toBe("duplicate");
-        expect(await ledger.findByPoNumber(order.poNumber)).toEqual(applied);
+        expect(await ledger.findByPlumPoNumber(order.poNumber)).toEqual(applied);
       });
 
       it("ends with the latest status whatever order deliveries arrive in", async () => {
@@ -492,7 +521,7 @@ export function describeLedgerConformance(
             webhook({ orderId: lateId, deliveryStatus: "delivered", createdAt: "2024-05-01T11:00:00.000Z" }),
           ),
         ).toBe("recorded");
-        const outOfOrder = await ledger.findByPoNumber(late.poNumber);
+        const outOfOrder = await ledger.findByPlumPoNumber(late.poNumber);
         expect(outOfOrder?.deliveryStatus).toBe("canceled");
         expect(outOfOrder?.deliveryStatusAt).toBe("2024-05-01T12:00:00.000Z");
 
@@ -502,7 +531,7 @@ export function describeLedgerConformance(
         await ledger.recordWebhookEvent(
           webhook({ orderId: inOrderId, deliveryStatus: "canceled", createdAt: "2024-05-01T12:00:00.000Z" }),
         );
-        expect((await ledger.findByPoNumber(inOrder.poNumber))?.deliveryStatus).toBe("canceled");
+        expect((await ledger.findByPlumPoNumber(inOrder.poNumber))?.deliveryStatus).toBe("canceled");
       });
 
       it("breaks createdAt ties by the higher id, numerically, in either arrival order", async () => {
@@ -523,15 +552,41 @@ export function describeLedgerConformance(
             });
             expect(await ledger.recordWebhookEvent(event)).toBe("recorded");
           }
-          expect((await ledger.findByPoNumber(order.poNumber))?.deliveryStatus).toBe("canceled");
+          expect((await ledger.findByPlumPoNumber(order.poNumber))?.deliveryStatus).toBe("canceled");
         }
+      });
+
+      it("applies an event only when its orderId and poNumber name the same order", async () => {
+        const a = await placedOrder("webhook-a");
+        const b = await placedOrder("webhook-b");
+        const crossed = webhook({ orderId: a.orderId ?? "", poNumber: b.poNumber, deliveryStatus: "cancelled" });
+        expect(await ledger.recordWebhookEvent(crossed)).toBe("mismatched");
+        const wrongId = webhook({ orderId: uniqueOrderId(), poNumber: b.poNumber, deliveryStatus: "cancelled" });
+        expect(await ledger.recordWebhookEvent(wrongId)).toBe("mismatched");
+        expect((await ledger.findByPlumPoNumber(a.poNumber))?.deliveryStatus).toBeNull();
+        expect((await ledger.findByPlumPoNumber(b.poNumber))?.deliveryStatus).toBeNull();
+        // Stored, but never applied later either (e.g. when another write applies stored events to b).
+        await ledger.recordWebhookEvent(webhook({ orderId: b.orderId ?? "", poNumber: b.poNumber, createdAt: "2024-05-01T09:00:00.000Z" }));
+        expect((await ledger.findByPlumPoNumber(b.poNumber))?.deliveryStatus).toBe("delivered");
+      });
+
+      it("deletes events that never matched an order once older than the cut-off; applied ones stay", async () => {
+        const unknown = webhook({ orderId: uniqueOrderId(), receivedAt: new Date(Date.now() - 60_000) });
+        await ledger.recordWebhookEvent(unknown);
+        const known = await placedOrder("webhook-kept");
+        const applied = webhook({ orderId: known.orderId ?? "", receivedAt: new Date(Date.now() - 60_000) });
+        await ledger.recordWebhookEvent(applied);
+        expect(await ledger.pruneUnmatchedWebhookEvents(new Date(Date.now() - 30_000))).toBeGreaterThanOrEqual(1);
+        // The pruned id is new again; the applied one is still a duplicate.
+        expect(await ledger.recordWebhookEvent(unknown)).toBe("recorded");
+        expect(await ledger.recordWebhookEvent(applied)).toBe("duplicate");
       });
 
       it("matches by poNumber while the order has no orderId yet", async () => {
         const record = await claimed("webhook-by-po");
         await ledger.recordWebhookEvent(webhook({ orderId: uniqueOrderId(), poNumber: record.poNumber }));
 
-        expect((await ledger.findByPoNumber(record.poNumber))?.deliveryStatus).toBe("delivered");
+        expect((await ledger.findByPlumPoNumber(record.poNumber))?.deliveryStatus).toBe("delivered");
       });
 
       it("gives a pending placement it names a webhook proof of existence, due at once", async () => {
@@ -539,7 +594,7 @@ export function describeLedgerConformance(
         const orderId = uniqueOrderId();
         await ledger.recordWebhookEvent(webhook({ orderId, poNumber: record.poNumber }));
 
-        const proven = await ledger.findByPoNumber(record.poNumber);
+        const proven = await ledger.findByPlumPoNumber(record.poNumber);
         expect(proven).toMatchObject({ state: "PENDING", existence: { source: "webhook", orderId } });
         expect(proven?.nextCheckAt?.getTime()).toBeLessThanOrEqual(Date.now());
       });
@@ -550,7 +605,7 @@ export function describeLedgerConformance(
         const orderId = uniqueOrderId();
         await ledger.recordWebhookEvent(webhook({ orderId, poNumber: record.poNumber }));
 
-        expect(await ledger.findByPoNumber(record.poNumber)).toMatchObject({
+        expect(await ledger.findByPlumPoNumber(record.poNumber)).toMatchObject({
           state: "PENDING",
           reopenable: false,
           existence: { source: "webhook", orderId },
@@ -572,11 +627,11 @@ export function describeLedgerConformance(
 
         expect(linked?.deliveryStatus).toBe("canceled");
         expect(linked?.deliveryStatusAt).toBe("2024-05-01T13:00:00.000Z");
-        expect(await ledger.findByPoNumber(record.poNumber)).toEqual(linked);
+        expect(await ledger.findByPlumPoNumber(record.poNumber)).toEqual(linked);
 
         // Applied events stay applied: a later, older delivery does not roll the status back.
         await ledger.recordWebhookEvent(webhook({ orderId, createdAt: "2024-05-01T12:30:00.000Z" }));
-        expect((await ledger.findByPoNumber(record.poNumber))?.deliveryStatus).toBe("canceled");
+        expect((await ledger.findByPlumPoNumber(record.poNumber))?.deliveryStatus).toBe("canceled");
       });
 
       it("applies events kept for an unknown order when remember brings it in", async () => {
@@ -594,7 +649,7 @@ export function describeLedgerConformance(
         const order = await placedOrder("webhook-zoneless");
         await ledger.recordWebhookEvent(webhook({ orderId: order.orderId ?? "", createdAt: "2024-05-01 10:00:00" }));
 
-        expect((await ledger.findByPoNumber(order.poNumber))?.deliveryStatusAt).toBe("2024-05-01T10:00:00.000Z");
+        expect((await ledger.findByPlumPoNumber(order.poNumber))?.deliveryStatusAt).toBe("2024-05-01T10:00:00.000Z");
       });
 
       it("rejects a createdAt that is not an instant, storing nothing", async () => {
@@ -681,7 +736,7 @@ export function describeLedgerConformance(
             true,
           );
           await ledger.recordWebhookEvent(webhook({ orderId, createdAt: "2024-05-01T11:00:00.000Z" }));
-          const withStatus = await ledger.findByPoNumber(record.poNumber);
+          const withStatus = await ledger.findByPlumPoNumber(record.poNumber);
           await ledger.appendAttempt(attempt(record.poNumber));
           const stored = tokens(`access-${uniqueOrderId()}`);
           await ledger.withTokenLock(async () => ({ store: stored, result: undefined }));
@@ -691,7 +746,7 @@ export function describeLedgerConformance(
           await reopened.migrate();
 
           expect(updated?.orderId).toBe(orderId);
-          expect(await reopened.findByPoNumber(record.poNumber)).toEqual(withStatus);
+          expect(await reopened.findByPlumPoNumber(record.poNumber)).toEqual(withStatus);
           expect(withStatus?.deliveryStatus).toBe("delivered");
           expect(await reopened.listAttempts(record.poNumber)).toEqual([attempt(record.poNumber)]);
           expect(await reopened.getTokens()).toEqual(stored);

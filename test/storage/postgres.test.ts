@@ -109,7 +109,7 @@ describe("PostgresLedger across replicas", () => {
           pick(round).update(poNumber, "replica-a", { orderId, state: "PLACED" }, true),
           pick(round + 1).recordWebhookEvent(webhook({ orderId })),
         ]);
-        expect((await pick(0).findByPoNumber(poNumber))?.deliveryStatus).toBe("delivered");
+        expect((await pick(0).findByPlumPoNumber(poNumber))?.deliveryStatus).toBe("delivered");
       }
     } finally {
       for (const replica of replicas) await replica.close();

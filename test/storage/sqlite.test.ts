@@ -5,7 +5,9 @@ import { DatabaseSync } from "node:sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { sqliteMigrations } from "../../src/storage/migrations/sqliteMigrations.js";
 import { SqliteLedger } from "../../src/storage/sqlite/SqliteLedger.js";
+import { migrateSqlite } from "../../src/storage/sqlite/sqliteMigrator.js";
 import { describeLedgerConformance } from "./conformance.js";
+import { lease, placement } from "./fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "ledger-sqlite-"));
 let counter = 0;
@@ -91,5 +93,32 @@ describe("SqliteLedger", () => {
     const reopened = new SqliteLedger(path);
     await expect(reopened.migrate()).rejects.toThrow(/migration 1 was applied as "something-else"/);
     await reopened.close();
+  });
+
+  it("migration 8 keeps rows placed before the namespaces under their caller's poNumber", async () => {
+    const path = freshPath();
+    const setup = new SqliteLedger(path);
+    await setup.close();
+    const db = new DatabaseSync(path);
+    try {
+      migrateSqlite(db, sqliteMigrations.filter((m) => m.version <= 5), new Date());
+      db.prepare(
+        `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts, sends,
+           created_at, updated_at) VALUES ('PO-OLD-1', 'AIRMILES', 'f', 'alice', 'PLACEMENT', 'PLACED', '{}', '[]', 1, '[]', 1, 1)`,
+      ).run();
+    } finally {
+      db.close();
+    }
+    const ledger = new SqliteLedger(path);
+    try {
+      await ledger.migrate();
+      expect(await ledger.findByCallerPoNumber("alice", "PO-OLD-1")).toMatchObject({ poNumber: "PO-OLD-1", callerPoNumber: "PO-OLD-1" });
+      expect(await ledger.findByCallerPoNumber("bob", "PO-OLD-1")).toBeNull();
+      // A new claim by alice for her old poNumber (under any Plum poNumber) is the old row, not a second order.
+      const claim = await ledger.claim(placement("pn1-new", { callerPoNumber: "PO-OLD-1", subject: "alice" }), lease("r", new Date()));
+      expect(claim).toMatchObject({ claimed: false, record: { poNumber: "PO-OLD-1" } });
+    } finally {
+      await ledger.close();
+    }
   });
 });

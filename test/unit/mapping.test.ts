@@ -21,7 +21,7 @@ const REQUEST: PlaceOrderData = {
 function record(overrides: Partial<OrderRecord> = {}): OrderRecord {
   const at = new Date("2026-11-22T10:00:00Z");
   return {
-    poNumber: "PO12662", kind: OrderKind.AIRMILES, fingerprint: "f", subject: "user-1", source: "PLACEMENT", state: "PLACED",
+    poNumber: "PO12662", callerPoNumber: "PO12662", kind: OrderKind.AIRMILES, fingerprint: "f", subject: "user-1", source: "PLACEMENT", state: "PLACED",
     request: REQUEST, orderId: "98765432", order: {}, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 1,
     lastSentAt: at, nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: at, updatedAt: at, placedAt: at,
     sends: [{ n: 1, answer: "created" }], existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 1, readAt: at,
@@ -189,7 +189,7 @@ describe("toOrderView", () => {
   });
 
   it("shows an order placed without a poNumber with a null poNumber, and a looked-up order without a kind", () => {
-    const view = toOrderView(record({ poNumber: "", kind: null, source: "LOOKUP", request: null, subject: null, order: {} }));
+    const view = toOrderView(record({ poNumber: "", callerPoNumber: "", kind: null, source: "LOOKUP", request: null, subject: null, order: {} }));
     expect(view).toMatchObject({ poNumber: null, kind: null, subject: null, voucherDetails: [] });
   });
 });

@@ -20,7 +20,7 @@ function record(patch: Partial<OrderRecord> = {}): OrderRecord {
     poNumber: "PO-1", kind: OrderKind.AIRMILES, fingerprint: "f", subject: "alice", source: "PLACEMENT", state: "PLACED", request: null,
     orderId: "101", order: { orderId: 101 }, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 1, lastSentAt: NOW,
     nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: NOW, updatedAt: NOW, placedAt: NOW, sends: [], existence: null,
-    lastLookupAt: null, alert: null, reopenable: false, version: 1, readAt: NOW,
+    lastLookupAt: null, alert: null, reopenable: false, version: 1, readAt: NOW, callerPoNumber: patch.poNumber ?? "PO-1",
     ...patch,
   };
 }
@@ -111,7 +111,13 @@ describe("placementAnswer: what a retry of the mutation would answer", () => {
       ["PO-L", record({ poNumber: "PO-L", source: "LOOKUP", kind: null, subject: null })],
     ]);
     const deps = {
-      store: { findByPoNumber: async (po: string) => rows.get(po) ?? null },
+      store: {
+        findByCallerPoNumber: async (subject: string | null, po: string) => {
+          const row = rows.get(po);
+          return row !== undefined && row.subject === subject ? row : null;
+        },
+        findByPlumPoNumber: async (po: string) => rows.get(po) ?? null,
+      },
       refresh: async (row: OrderRecord) => {
         refreshed.push(row.poNumber);
         return { ...row, state: "PLACED" as const };

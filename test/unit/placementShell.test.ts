@@ -40,7 +40,7 @@ function storeOver(ledger: SqliteLedger, state: { failing: number }): PlacementS
       }
       return ledger.update(po, owner, patch, release, guard);
     },
-    findByPoNumber: (po) => ledger.findByPoNumber(po),
+    findByPlumPoNumber: (po) => ledger.findByPlumPoNumber(po),
     duePending: (now, limit) => ledger.duePending(now, limit),
   };
 }
@@ -75,7 +75,7 @@ describe("placement shell: evidence written late", () => {
     await engine.reconcileDue(10);
 
     expect(engine.unwrittenCount).toBe(0);
-    expect(await ledger.findByPoNumber(po)).toMatchObject({
+    expect(await ledger.findByPlumPoNumber(po)).toMatchObject({
       state: "PLACED", orderId: "777", reopenable: false, alert: "order_needs_operator",
     });
     expect(logs.text).toContain('"alert":"order_needs_operator"');
@@ -106,7 +106,7 @@ describe("placement shell: evidence written late", () => {
 
     await engine.reconcileDue(10);
 
-    const row = await ledger.findByPoNumber(po);
+    const row = await ledger.findByPlumPoNumber(po);
     expect(row?.state).toBe("PENDING");
     expect(row?.existence).toEqual({ source: "duplicate", orderId: null });
     expect(row?.sends[1]).toMatchObject({ n: 2, answer: "empty", empty: "rejected" });

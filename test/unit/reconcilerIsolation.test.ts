@@ -39,7 +39,7 @@ describe("reconciler pass", () => {
     const settled = await service.reconcileDue(10);
 
     expect(settled).toBe(2);
-    const states = await Promise.all(pos.map(async (po) => (await ledger.findByPoNumber(po))?.state));
+    const states = await Promise.all(pos.map(async (po) => (await ledger.findByPlumPoNumber(po))?.state));
     expect(states).toEqual(["PLACED", "PENDING", "PLACED"]);
     await ledger.close();
   });
@@ -51,7 +51,7 @@ function bind(ledger: SqliteLedger): PlacementStore {
     acquireLease: (po, l, o) => ledger.acquireLease(po, l, o),
     renewLease: (po, l) => ledger.renewLease(po, l),
     update: (po, owner, patch, release, guard) => ledger.update(po, owner, patch, release, guard),
-    findByPoNumber: (po) => ledger.findByPoNumber(po),
+    findByPlumPoNumber: (po) => ledger.findByPlumPoNumber(po),
     duePending: (now, limit) => ledger.duePending(now, limit),
   };
 }

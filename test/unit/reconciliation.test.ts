@@ -19,7 +19,7 @@ function ledgerRow(poNumber: string, patch: Partial<OrderRecord> = {}): OrderRec
     poNumber, kind: null, fingerprint: "f", subject: "alice", source: "PLACEMENT", state: "PLACED", request: null, orderId: null,
     order: null, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 1, lastSentAt: NOW, nextCheckAt: null,
     leaseOwner: null, leaseUntil: null, createdAt: NOW, updatedAt: NOW, placedAt: NOW, sends: [{ n: 1, answer: "unknown" }],
-    existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 1, readAt: NOW,
+    existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 1, readAt: NOW, callerPoNumber: poNumber,
     ...patch,
   };
 }

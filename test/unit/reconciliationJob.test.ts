@@ -95,7 +95,7 @@ describe("ReconciliationJob", () => {
     const summary = await job(history(rows(2))).runOnce(true);
     expect(applied).toEqual([["PO-0", { kind: "history", orderId: "1000" }]]);
     expect(summary?.outcome).toMatchObject({ status: "succeeded", adopted: 0, discrepancies: 1 });
-    expect(await ledger.findByPoNumber("PO-1")).toBeNull();
-    expect((await ledger.findByPoNumber("PO-0"))?.state).toBe("PENDING");
+    expect(await ledger.findByPlumPoNumber("PO-1")).toBeNull();
+    expect((await ledger.findByPlumPoNumber("PO-0"))?.state).toBe("PENDING");
   });
 });

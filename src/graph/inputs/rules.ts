@@ -1,7 +1,7 @@
 // Validation rules shared by both placement inputs. Messages name the rule, never the submitted value.
 import { Metadata, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from "libphonenumber-js/max";
 import {
-  IsEmail,
+  isEmail,
   IsInt,
   IsPositive,
   Matches,
@@ -52,7 +52,8 @@ export const DenominationRule = () => [
   AtMostDecimals(DENOMINATION_DECIMALS, { message: `denomination must have at most ${DENOMINATION_DECIMALS} decimals` }),
 ];
 export const EmailRule = () => [
-  IsEmail({}, { message: "email must be a valid e-mail address" }),
+  // Through ruleFrom: validator's isEmail throws on a lone surrogate, which must be an INVALID_INPUT like any other.
+  ruleFrom("isEmail", { message: "email must be a valid e-mail address" }, (value) => typeof value === "string" && isEmail(value)),
   MaxLength(254, { message: "email must be at most 254 characters" }),
 ];
 export const PoNumberRule = () => [

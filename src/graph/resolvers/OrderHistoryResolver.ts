@@ -76,12 +76,12 @@ export class OrderHistoryResolver {
   async placement(
     @Arg("poNumber", () => String, { description: "The poNumber you placed the order with." }) poNumber: string, @Ctx() context: GraphContext): Promise<Placement | null> {
     if (!PO_NUMBER.test(poNumber)) return null; // cannot exist: not worth a ledger read
-    const answer = await context.services.placementStatus(poNumber, context.caller);
+    const answer = await context.services.placementStatus(poNumber, context.caller, context.upstream);
     const kind = answer?.record.kind ?? null;
     if (answer === null || kind === null) return null;
     const { record } = answer;
     return {
-      poNumber: record.poNumber,
+      poNumber: record.callerPoNumber, // the caller's own, not the namespaced one Plum holds
       kind,
       outcome: answer.outcome,
       errors: answer.errors.map(toOrderError),

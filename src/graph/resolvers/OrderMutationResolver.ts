@@ -3,6 +3,7 @@ import { Scope } from "../../auth/caller.js";
 import { RequiresScopes } from "../access/RequiresScopes.js";
 import { OrderKind } from "../../orders/errorCodes.js";
 import type { OrderRequest } from "../../orders/toPlaceOrderData.js";
+import { refusedFailure, UpstreamRefusedError } from "../../orders/upstreamBudget.js";
 import type { GraphContext } from "../context.js";
 import { PlaceAirmilesOrderInput } from "../inputs/PlaceAirmilesOrderInput.js";
 import { PlaceTopupOrderInput } from "../inputs/PlaceTopupOrderInput.js";
@@ -37,6 +38,13 @@ export class OrderMutationResolver {
 async function place(input: object, request: OrderRequest, context: GraphContext): Promise<PlaceOrderPayload> {
   const invalid = await validateInput(input);
   if (invalid.length > 0) return toPayload(context.services.placement.refuse(request.kind, invalid));
+  // Every placement may reach Plum: refused before anything is claimed, so the same poNumber may be retried.
+  try {
+    context.upstream.take();
+  } catch (error) {
+    if (!(error instanceof UpstreamRefusedError)) throw error;
+    return toPayload(context.services.placement.refuse(request.kind, [refusedFailure(error)]));
+  }
   const result = await context.services.placement.place(request, context.caller.subject);
   return toPayload(result);
 }

@@ -26,7 +26,7 @@ export class OrderQueryResolver {
   })
   async orderByPoNumber(@Arg("poNumber", () => String) poNumber: string, @Ctx() context: GraphContext): Promise<Order | null> {
     if (!PO_NUMBER.test(poNumber)) return null; // cannot exist: not worth a Plum call
-    const record = await context.services.reader.byPoNumber(poNumber, context.caller);
+    const record = await context.services.reader.byPoNumber(poNumber, context.caller, context.upstream);
     return record !== null && canSee(context.caller, record) ? toOrder(record) : null;
   }
 }

@@ -5,8 +5,11 @@ import type { GraphContext } from "../context.js";
 import { toOrder } from "../toGraph.js";
 import type { Order } from "../types/Order.js";
 
-export async function resolveOrderReference(reference: Pick<Order, "orderId">, context: GraphContext): Promise<Order | null> {
+export async function resolveOrderReference(reference: { orderId?: unknown }, context: GraphContext): Promise<Order | null> {
   requireScopes(context, [Scope.read]);
-  const record = await context.ordersById.load(String(reference.orderId));
+  // A representation is client JSON (`_Any`): a key that is not a scalar names no order (and is no error of ours).
+  const { orderId } = reference;
+  if (typeof orderId !== "string" && !(typeof orderId === "number" && Number.isFinite(orderId))) return null;
+  const record = await context.ordersById.load(String(orderId));
   return record !== null && canSee(context.caller, record) ? toOrder(record) : null;
 }

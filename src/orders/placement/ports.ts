@@ -22,7 +22,11 @@ export interface PlacementStore {
    * The patch's attempt-log entries are written in the same commit either way.
    */
   update(poNumber: string, owner: string | null, patch: RecordPatch, release: boolean, guard?: WriteGuard): Promise<OrderRecord | null>;
-  findByPoNumber(poNumber: string): Promise<OrderRecord | null>;
+  /**
+   * The row Plum knows by `plumPoNumber` (the ledger key, what was sent to Plum): for webhooks, Plum's order
+   * lists and every step of the engine after the claim.
+   */
+  findByPlumPoNumber(plumPoNumber: string): Promise<OrderRecord | null>;
   /** PENDING rows due by the database's clock (or `now`, in tests), with a free or expired lease. */
   duePending(now: Date | null, limit: number): Promise<OrderRecord[]>;
 }

@@ -5,7 +5,8 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { UpstreamUnavailableError } from "../../orders/OrderReader.js";
-import { withoutLiteralValue, withoutSubmittedValue } from "./variableErrors.js";
+import { UpstreamRefusedError } from "../../orders/upstreamBudget.js";
+import { withoutLiteralValue, withoutSubmittedValue, withoutTokenValue } from "./variableErrors.js";
 
 const INTERNAL = "INTERNAL_SERVER_ERROR";
 
@@ -14,8 +15,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (original instanceof UpstreamUnavailableError) {
     return { ...formatted, message: original.message, extensions: { code: "UPSTREAM_UNAVAILABLE" } };
   }
+  if (original instanceof UpstreamRefusedError) {
+    const retry = original.retryAfterSeconds === null ? {} : { retryAfterSeconds: original.retryAfterSeconds };
+    return { ...formatted, message: original.message, extensions: { code: original.code, ...retry } };
+  }
   const code = formatted.extensions?.code;
   if (code === "BAD_USER_INPUT") return { ...formatted, message: withoutSubmittedValue(formatted.message) };
+  if (code === "GRAPHQL_PARSE_FAILED") return { ...formatted, message: withoutTokenValue(formatted.message) };
   if (code === "GRAPHQL_VALIDATION_FAILED") return { ...formatted, message: withoutLiteralValue(formatted.message) };
   // Errors we raise on purpose are GraphQLErrors with a code; anything else is a bug or an outage.
   if (original instanceof GraphQLError && typeof code === "string" && code !== INTERNAL) return formatted;
@@ -30,7 +36,8 @@ export function requestIdPlugin(log: Logger): ApolloServerPlugin<{ requestId: st
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            if (!(original instanceof GraphQLError) && !(original instanceof UpstreamUnavailableError)) {
+            const expected = original instanceof GraphQLError || original instanceof UpstreamUnavailableError || original instanceof UpstreamRefusedError;
+            if (!expected) {
               (contextValue?.log ?? log).error({ err: original, path: error.path }, "unexpected error while resolving");
             }
           }

@@ -84,7 +84,12 @@ export function operationLimitsPlugin(options: { maxComplexity: number; maxEntit
       return {
         async didResolveOperation({ request, document, operation, schema }) {
           const variables = request.variables ?? {};
-          const count = operation ? countRepresentations(operation.selectionSet, fragmentsOf(document), variables) : 0;
+          // Counted on the coerced values, defaults included: `query($r: [_Any!]! = [...])` sends no variables.
+          // Variables that do not fit the operation make getComplexity throw, which Apollo would answer with a
+          // 500. Execution refuses them before any resolver runs, as a 400 BAD_USER_INPUT that says what is wrong.
+          const coerced = getVariableValues(schema as GraphQLSchema, operation?.variableDefinitions ?? [], variables);
+          if (coerced.errors !== undefined) return;
+          const count = operation ? countRepresentations(operation.selectionSet, fragmentsOf(document), coerced.coerced) : 0;
           if (count > options.maxEntityRepresentations) {
             throw new GraphQLError(
               `Too many entity representations: ${count} (at most ${options.maxEntityRepresentations} per request).`,
@@ -94,10 +99,6 @@ export function operationLimitsPlugin(options: { maxComplexity: number; maxEntit
           const cacheKey = request.operationName ?? "";
           let complexity = complexityCache.get(document)?.get(cacheKey);
           if (complexity === undefined) {
-            // Variables that do not fit the operation make getComplexity throw, which Apollo would answer with a
-            // 500. Execution refuses them before any resolver runs, as a 400 BAD_USER_INPUT that says what is wrong.
-            const coerced = getVariableValues(schema as GraphQLSchema, operation?.variableDefinitions ?? [], variables);
-            if (coerced.errors !== undefined) return;
             complexity = getComplexity({
               schema: schema as GraphQLSchema,
               query: document,

@@ -30,3 +30,16 @@ export function withoutLiteralValue(message: string): string {
   const enumValue = ENUM_VALUE.exec(message);
   return enumValue ? `Value does not exist in ${enumValue[1]}.` : message;
 }
+
+// graphql-js ends a syntax error with the token it met, its value quoted raw (quotes inside it are not escaped),
+// or with the offending characters after a colon.
+const TOKEN_VALUE = /\b(String|BlockString|Name|Int|Float) ".*"\.?$/s;
+const CHARACTERS = /: ".*"\.?$/s;
+
+/**
+ * A syntax error without the offending token's value: `found String "someone@example.com".` becomes `found String.`,
+ * `Unexpected character: "@".` becomes `Unexpected character.`. Punctuators the parser expected (`Expected ":"`) stay.
+ */
+export function withoutTokenValue(message: string): string {
+  return message.replace(TOKEN_VALUE, "$1.").replace(CHARACTERS, ".");
+}

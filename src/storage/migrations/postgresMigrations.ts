@@ -155,4 +155,17 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX reconciliation_discrepancies_open_idx ON reconciliation_discrepancies (resolved_at, kind);
     `,
   },
+  {
+    version: 8,
+    name: "caller_po_numbers",
+    // Each caller's poNumbers are their own: po_number stays the ledger key and is what Plum knows; the caller's
+    // poNumber is unique per subject. Existing rows were sent to Plum under their caller's poNumber: both equal.
+    // Rows without a subject (auth off) are unique by po_number alone (NULLs are distinct in the index).
+    sql: `
+      ALTER TABLE orders ADD COLUMN caller_po_number text;
+      UPDATE orders SET caller_po_number = po_number;
+      ALTER TABLE orders ALTER COLUMN caller_po_number SET NOT NULL;
+      CREATE UNIQUE INDEX orders_subject_caller_po_number_idx ON orders (subject, caller_po_number);
+    `,
+  },
 ];

@@ -155,4 +155,14 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX reconciliation_discrepancies_open_idx ON reconciliation_discrepancies (resolved_at, kind);
     `,
   },
+  {
+    version: 8,
+    name: "caller_po_numbers",
+    // See the PostgreSQL migration 8. SQLite cannot add a NOT NULL column without a default: every insert sets it.
+    sql: `
+      ALTER TABLE orders ADD COLUMN caller_po_number TEXT;
+      UPDATE orders SET caller_po_number = po_number;
+      CREATE UNIQUE INDEX orders_subject_caller_po_number_idx ON orders (subject, caller_po_number);
+    `,
+  },
 ];

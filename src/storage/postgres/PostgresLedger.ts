@@ -14,8 +14,10 @@ import type {
   StoredTokens,
   TokenLockOutcome,
   WebhookEvent,
+  WebhookRecordResult,
   WriteGuard,
 } from "../ledger.js";
+import { namesOrder } from "../webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { postgresMigrations } from "../migrations/postgresMigrations.js";
 import { patchAssignments } from "../recordPatch.js";
@@ -99,15 +101,17 @@ export class PostgresLedger implements Ledger {
       lease.ms,
       lease.owner,
       lease.at ?? null,
+      placement.callerPoNumber ?? placement.poNumber,
     ];
     // Times come from the database's clock (the same for every replica). Attempt 1 is written ahead with the claim;
     // the check is due at lease expiry so a placement whose replica dies is picked up by the reconciler.
+    // No conflict target: the Plum poNumber and the caller's (subject, poNumber) are both unique.
     const insert = `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
-         sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at)
+         sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number)
        SELECT $1, $2, $3, $4, 'PLACEMENT', 'PENDING', $5::jsonb, '[]'::jsonb, 1, '${FIRST_ATTEMPT}'::jsonb,
-         t.now, t.now + $6 * interval '1 millisecond', $7, t.now + $6 * interval '1 millisecond', t.now, t.now
+         t.now, t.now + $6 * interval '1 millisecond', $7, t.now + $6 * interval '1 millisecond', t.now, t.now, $9
        FROM (SELECT COALESCE($8::timestamptz, clock_timestamp()) AS now) t
-       ON CONFLICT (po_number) DO NOTHING
+       ON CONFLICT DO NOTHING
        RETURNING *, last_sent_at AS db_now`;
     // One statement, one commit: the attempt row is written only if the claim's insert returned a row.
     const statement =
@@ -120,7 +124,9 @@ export class PostgresLedger implements Ledger {
     const inserted = await this.pool.query<OrderRow>(statement, values);
     const claimed = inserted.rows[0];
     if (claimed !== undefined) return { claimed: true, record: toOrderRecord(claimed) };
-    const existing = await this.findByPoNumber(placement.poNumber);
+    const existing =
+      (await this.findByCallerPoNumber(placement.subject, placement.callerPoNumber ?? placement.poNumber)) ??
+      (await this.findByPlumPoNumber(placement.poNumber));
     if (existing === null) throw new Error("claim conflicted with a row that does not exist");
     return { claimed: false, record: existing };
   }
@@ -222,11 +228,21 @@ export class PostgresLedger implements Ledger {
     return rows.map(toAttemptEntry);
   }
 
-  async findByPoNumber(poNumber: string): Promise<OrderRecord | null> {
+  async findByPlumPoNumber(poNumber: string): Promise<OrderRecord | null> {
     // The database's time with the row: decisions are made on it, never on this replica's clock.
     const { rows } = await this.pool.query<OrderRow>("SELECT *, clock_timestamp() AS db_now FROM orders WHERE po_number = $1", [
       poNumber,
     ]);
+    const row = rows[0];
+    return row === undefined ? null : toOrderRecord(row);
+  }
+
+  async findByCallerPoNumber(subject: string | null, poNumber: string): Promise<OrderRecord | null> {
+    if (subject === null) return this.findByPlumPoNumber(poNumber);
+    const { rows } = await this.pool.query<OrderRow>(
+      "SELECT *, clock_timestamp() AS db_now FROM orders WHERE subject = $1 AND caller_po_number = $2",
+      [subject, poNumber],
+    );
     const row = rows[0];
     return row === undefined ? null : toOrderRecord(row);
   }
@@ -251,8 +267,8 @@ export class PostgresLedger implements Ledger {
       // No conflict target: a known poNumber or a known orderId both leave the existing row alone.
       const inserted = await client.query<OrderRow>(
         `INSERT INTO orders (po_number, source, state, order_id, order_data, errors, send_attempts, created_at,
-           updated_at, placed_at)
-         VALUES ($1, 'LOOKUP', 'PLACED', $2, $3::jsonb, '[]'::jsonb, 0, $4, $4, $5)
+           updated_at, placed_at, caller_po_number)
+         VALUES ($1, 'LOOKUP', 'PLACED', $2, $3::jsonb, '[]'::jsonb, 0, $4, $4, $5, $1)
          ON CONFLICT DO NOTHING
          RETURNING *`,
         [order.poNumber, order.orderId, JSON.stringify(order.order), now, order.placedAt],
@@ -286,7 +302,7 @@ export class PostgresLedger implements Ledger {
     return rows[0]?.n ?? 0;
   }
 
-  async recordWebhookEvent(event: WebhookEvent): Promise<"recorded" | "duplicate"> {
+  async recordWebhookEvent(event: WebhookEvent): Promise<WebhookRecordResult> {
     const createdAt = webhookInstant(event.createdAt);
     const now = new Date();
     return inTransaction(this.pool, async (client) => {
@@ -301,6 +317,7 @@ export class PostgresLedger implements Ledger {
       if (inserted.rowCount === 0) return "duplicate";
       const order = await this.findMatchingOrder(client, event);
       if (order === null) return "recorded";
+      if (!namesOrder(event, order)) return "mismatched";
       if (order.existence === null && (order.state === "PENDING" || order.reopenable)) {
         // A callback naming our pending (or retryably rejected) poNumber proves the order exists: never re-sent,
         // adopted by its orderId; a reopenable rejection was wrong and becomes pending again.
@@ -359,6 +376,13 @@ export class PostgresLedger implements Ledger {
 
   async countOpenDiscrepancies() {
     return reconciliation.countOpenPostgres(this.pool);
+  }
+
+  async pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number> {
+    const { rowCount } = await this.pool.query("DELETE FROM webhook_events WHERE applied_at IS NULL AND received_at < $1", [
+      receivedBefore,
+    ]);
+    return rowCount ?? 0;
   }
 
   async getTokens(): Promise<StoredTokens | null> {

@@ -6,6 +6,7 @@ import type { AttemptEntry, LedgerState, OrderRecord, RecordSource, StoredTokens
 
 export interface OrderRow {
   po_number: string;
+  caller_po_number: string;
   kind: string | null;
   fingerprint: string | null;
   subject: string | null;
@@ -57,6 +58,7 @@ export interface TokensRow {
 export function toOrderRecord(row: OrderRow): OrderRecord {
   return {
     poNumber: row.po_number,
+    callerPoNumber: row.caller_po_number,
     kind: row.kind as OrderKind | null,
     fingerprint: row.fingerprint,
     subject: row.subject,

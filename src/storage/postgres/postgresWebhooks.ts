@@ -2,13 +2,14 @@
 // (createdAt, then higher id), whatever order they arrived in. Runs inside the caller's transaction, which holds
 // the orderId's advisory lock.
 import type { OrderRecord } from "../ledger.js";
+import { namesOrderSql } from "../webhookMatch.js";
 import { ORDER_EVENTS_LOCK_CLASS } from "./advisoryLocks.js";
 import { toOrderRecord, type OrderRow } from "./postgresRows.js";
 import type { Queryable } from "./transaction.js";
 
-// Events match the order by orderId, or by poNumber when the event carries one. Numeric ids compare by length
-// first, so "10" beats "9"; the C collation keeps the order the same as SQLite's.
-const MATCHES = "(order_id = $1 OR (po_number = $2 AND po_number <> ''))";
+// Events match the order as webhookMatch.ts says. Numeric ids compare by length first, so "10" beats "9"; the C
+// collation keeps the order the same as SQLite's.
+const MATCHES = namesOrderSql("$1::text", "$2::text");
 
 interface LatestEventRow {
   delivery_status: string;

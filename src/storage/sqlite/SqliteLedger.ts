@@ -14,8 +14,10 @@ import type {
   StoredTokens,
   TokenLockOutcome,
   WebhookEvent,
+  WebhookRecordResult,
   WriteGuard,
 } from "../ledger.js";
+import { namesOrder } from "../webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
 import { patchAssignments } from "../recordPatch.js";
@@ -78,10 +80,11 @@ export class SqliteLedger implements Ledger {
       // Attempt 1 is written ahead with the claim; the check is due at lease expiry so a placement whose process
       // dies is picked up by the reconciler.
       const inserted = this.sql(
+        // No conflict target: the Plum poNumber and the caller's (subject, poNumber) are both unique.
         `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
-           sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, '[]', 1, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(po_number) DO NOTHING`,
+           sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number)
+         VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, '[]', 1, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
       ).run(
         placement.poNumber,
         placement.kind,
@@ -95,9 +98,13 @@ export class SqliteLedger implements Ledger {
         until,
         now,
         now,
+        placement.callerPoNumber ?? placement.poNumber,
       );
+      if (Number(inserted.changes) !== 1) {
+        const existing = this.callerRow(placement.subject, placement.callerPoNumber ?? placement.poNumber);
+        return { claimed: false, record: existing ?? this.requireByPoNumber(placement.poNumber) };
+      }
       const record = this.requireByPoNumber(placement.poNumber);
-      if (Number(inserted.changes) !== 1) return { claimed: false, record };
       if (attempt !== undefined) this.insertAttempt(attempt);
       return { claimed: true, record };
     });
@@ -196,8 +203,20 @@ export class SqliteLedger implements Ledger {
     return this.sql("SELECT * FROM order_attempts WHERE po_number = ? ORDER BY id").all(poNumber).map(toAttemptEntry);
   }
 
-  async findByPoNumber(poNumber: string): Promise<OrderRecord | null> {
+  async findByPlumPoNumber(poNumber: string): Promise<OrderRecord | null> {
     const row = this.sql("SELECT * FROM orders WHERE po_number = ?").get(poNumber);
+    return row === undefined ? null : toOrderRecord(row);
+  }
+
+  async findByCallerPoNumber(subject: string | null, poNumber: string): Promise<OrderRecord | null> {
+    return this.callerRow(subject, poNumber);
+  }
+
+  private callerRow(subject: string | null, poNumber: string): OrderRecord | null {
+    const row =
+      subject === null
+        ? this.sql("SELECT * FROM orders WHERE po_number = ?").get(poNumber)
+        : this.sql("SELECT * FROM orders WHERE subject = ? AND caller_po_number = ?").get(subject, poNumber);
     return row === undefined ? null : toOrderRecord(row);
   }
 
@@ -223,10 +242,10 @@ export class SqliteLedger implements Ledger {
       if (existing !== undefined) return toOrderRecord(existing);
       const row = this.sql(
         `INSERT INTO orders (po_number, source, state, order_id, order_data, errors, send_attempts, created_at,
-           updated_at, placed_at)
-         VALUES (?, 'LOOKUP', 'PLACED', ?, ?, '[]', 0, ?, ?, ?)
+           updated_at, placed_at, caller_po_number)
+         VALUES (?, 'LOOKUP', 'PLACED', ?, ?, '[]', 0, ?, ?, ?, ?)
          RETURNING *`,
-      ).get(order.poNumber, order.orderId, JSON.stringify(order.order), now.getTime(), now.getTime(), epochMs(order.placedAt));
+      ).get(order.poNumber, order.orderId, JSON.stringify(order.order), now.getTime(), now.getTime(), epochMs(order.placedAt), order.poNumber);
       if (row === undefined) throw new Error("insert returned no row");
       return applyStoredEvents(this.statements, toOrderRecord(row), now);
     });
@@ -248,10 +267,10 @@ export class SqliteLedger implements Ledger {
     return row === undefined ? 0 : int(row, "n");
   }
 
-  async recordWebhookEvent(event: WebhookEvent): Promise<"recorded" | "duplicate"> {
+  async recordWebhookEvent(event: WebhookEvent): Promise<WebhookRecordResult> {
     const createdAt = webhookInstant(event.createdAt);
     const now = new Date();
-    return immediateTransaction(this.db, () => {
+    return immediateTransaction(this.db, (): WebhookRecordResult => {
       const inserted = this.sql(
         `INSERT INTO webhook_events (id, order_id, po_number, delivery_status, order_date, created_at, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -271,6 +290,7 @@ export class SqliteLedger implements Ledger {
         (event.poNumber === "" ? undefined : this.sql("SELECT * FROM orders WHERE po_number = ?").get(event.poNumber));
       if (row === undefined) return "recorded";
       const order = toOrderRecord(row, now);
+      if (!namesOrder(event, order)) return "mismatched";
       if (order.existence === null && (order.state === "PENDING" || order.reopenable)) {
         // A callback naming our pending (or retryably rejected) poNumber proves the order exists: never re-sent,
         // adopted by its orderId; a reopenable rejection was wrong and becomes pending again.
@@ -328,6 +348,11 @@ export class SqliteLedger implements Ledger {
 
   async countOpenDiscrepancies() {
     return reconciliation.countOpenSqlite(this.statements);
+  }
+
+  async pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number> {
+    const result = this.sql("DELETE FROM webhook_events WHERE applied_at IS NULL AND received_at < ?").run(receivedBefore.getTime());
+    return Number(result.changes);
   }
 
   async getTokens(): Promise<StoredTokens | null> {

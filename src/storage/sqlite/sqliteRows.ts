@@ -10,6 +10,7 @@ export function toOrderRecord(row: SqliteRow, readAt: Date = new Date()): OrderR
   const deliveryStatusAt = intOrNull(row, "delivery_status_at");
   return {
     poNumber: text(row, "po_number"),
+    callerPoNumber: textOrNull(row, "caller_po_number") ?? text(row, "po_number"),
     kind: textOrNull(row, "kind") as OrderKind | null,
     fingerprint: textOrNull(row, "fingerprint"),
     subject: textOrNull(row, "subject"),

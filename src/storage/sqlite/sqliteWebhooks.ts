@@ -4,10 +4,10 @@ import type { OrderRecord } from "../ledger.js";
 import { int, text, type SqliteRow } from "./columns.js";
 import { toOrderRecord } from "./sqliteRows.js";
 import type { StatementCache } from "./statements.js";
+import { namesOrderSql } from "../webhookMatch.js";
 
-// Events match the order by orderId, or by poNumber when the event carries one. Numeric ids compare by length
-// first, so "10" beats "9".
-const MATCHES = "(order_id = :orderId OR (po_number = :poNumber AND po_number <> ''))";
+// Events match the order as webhookMatch.ts says. Numeric ids compare by length first, so "10" beats "9".
+const MATCHES = namesOrderSql(":orderId", ":poNumber");
 
 export function applyStoredEvents(statements: StatementCache, order: OrderRecord, now: Date): OrderRecord {
   const match = { orderId: order.orderId, poNumber: order.poNumber };

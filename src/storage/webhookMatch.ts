@@ -1,0 +1,18 @@
+// Which stored delivery-status callbacks belong to which order. An event names an order by orderId and, when it
+// carries one, by poNumber: both must name the same order, or it belongs to none (an event whose orderId is one
+// order's and whose poNumber another's must not rewrite either). An order without an orderId yet (a pending
+// placement) is named by poNumber alone.
+import type { OrderRecord, WebhookEvent } from "./ledger.js";
+
+export function namesOrder(event: Pick<WebhookEvent, "orderId" | "poNumber">, order: Pick<OrderRecord, "orderId" | "poNumber">): boolean {
+  if (event.poNumber !== "" && event.poNumber !== order.poNumber) return false;
+  return order.orderId === null ? event.poNumber !== "" : event.orderId === order.orderId;
+}
+
+/**
+ * The same rule in SQL over webhook_events (order_id, po_number), given the order's orderId and poNumber as
+ * parameters. `orderId` may be NULL.
+ */
+export function namesOrderSql(orderId: string, poNumber: string): string {
+  return `((po_number = '' OR po_number = ${poNumber}) AND CASE WHEN ${orderId} IS NULL THEN po_number = ${poNumber} AND po_number <> '' ELSE order_id = ${orderId} END)`;
+}
