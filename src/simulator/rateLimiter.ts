@@ -15,14 +15,15 @@ export class RateLimiter {
 
   /** Counts the request; false when it exceeds the operation's limit. */
   allow(operation: keyof RateLimits, now = Date.now()): boolean {
-    if (this.limits === null) return true;
+    const limit = this.limits?.[operation];
+    if (limit === undefined) return true;
     let window = this.windows.get(operation);
     if (window === undefined || now - window.startedAt >= WINDOW_MS) {
       window = { startedAt: now, count: 0 };
       this.windows.set(operation, window);
     }
     window.count += 1;
-    return window.count <= this.limits[operation];
+    return window.count <= limit;
   }
 
   reset(): void {

@@ -107,4 +107,34 @@ export const sqliteMigrations: readonly Migration[] = [
         WHERE state = 'PENDING';
     `,
   },
+  {
+    version: 6,
+    name: "catalogue_snapshot",
+    // The cached Plum catalogue (one row per product or operator, the parsed entry as JSON) and the single row that
+    // says when it was refreshed and who holds the refresh lease (single flight across replicas).
+    sql: `
+      CREATE TABLE catalogue_products (
+        product_id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('product', 'operator')),
+        parent_product_id INTEGER,
+        country_code TEXT,
+        name TEXT NOT NULL,
+        active INTEGER NOT NULL CHECK (active IN (0, 1)),
+        data TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX catalogue_products_listing ON catalogue_products (kind, role, active, country_code);
+      CREATE INDEX catalogue_products_parent ON catalogue_products (parent_product_id);
+      CREATE TABLE catalogue_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        refreshed_at INTEGER,
+        last_attempt_at INTEGER,
+        last_failure_at INTEGER,
+        lease_owner TEXT,
+        lease_until INTEGER
+      ) STRICT;
+      INSERT INTO catalogue_state (id) VALUES (1);
+    `,
+  },
 ];

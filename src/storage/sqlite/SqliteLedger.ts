@@ -27,6 +27,7 @@ import { openSqliteDatabase } from "./openDatabase.js";
 import { migrateSqlite } from "./sqliteMigrator.js";
 import { toAttemptEntry, toOrderRecord, toStoredTokens } from "./sqliteRows.js";
 import { applyStoredEvents } from "./sqliteWebhooks.js";
+import { SqliteCatalogueStore } from "./SqliteCatalogueStore.js";
 import { StatementCache } from "./statements.js";
 import { tokenMutexFor } from "./tokenMutexes.js";
 import { immediateTransaction } from "./transaction.js";
@@ -39,12 +40,14 @@ export class SqliteLedger implements Ledger {
   private readonly db: DatabaseSync;
   private readonly statements: StatementCache;
   private readonly tokenMutex: AsyncMutex;
+  readonly catalogue: SqliteCatalogueStore;
 
   /** `path` is a file (its directory is created) or ":memory:". */
   constructor(readonly path: string) {
     this.db = openSqliteDatabase(path);
     this.statements = new StatementCache(this.db);
     this.tokenMutex = tokenMutexFor(path);
+    this.catalogue = new SqliteCatalogueStore(this.db, this.statements);
   }
 
   async migrate(): Promise<void> {

@@ -1,0 +1,183 @@
+// The cached catalogue: a snapshot in the ledger's database, refreshed on Plum's schedule and when a product is
+// unknown, single-flight across replicas. Reads never wait on Plum while a snapshot exists; a failed refresh keeps
+// the last good snapshot and logs an alert.
+import type { Logger } from "pino";
+import type { OrderFailure } from "../orders/errorCodes.js";
+import { CallPacer, CatalogueFetchError, fetchCatalogue } from "./fetchCatalogue.js";
+import type { CataloguePlum, CatalogueStore, ListFilter, RefreshCondition } from "./ports.js";
+import { preflightFailures, type PreflightOrder } from "./preflight.js";
+import type { CatalogueMeta, CatalogueProduct } from "./product.js";
+import { lastSlot, nextSlot } from "./schedule.js";
+
+export type RefreshOutcome = "success" | "failure" | "skipped";
+export type RefreshReason = "scheduled" | "unknown_product" | "no_snapshot";
+
+export interface CatalogueOptions {
+  store: CatalogueStore;
+  plum: CataloguePlum;
+  log: Logger;
+  /** Lease owner for the cross-replica single flight. */
+  owner: string;
+  /** Scheduled refresh slots (default 6 h: 4× a day from midnight IST). */
+  refreshIntervalMs: number;
+  /** Older than this, the snapshot is not trusted to refuse orders (they go to Plum as before). */
+  maxAgeMs: number;
+  /** At most one refresh per this interval outside the schedule (unknown products, retries after a failure). */
+  onDemandIntervalMs: number;
+  /** How often the schedule is checked. */
+  checkEveryMs?: number;
+  leaseMs?: number;
+  maxCallsPerRefresh?: number;
+  callsPerMinute?: number;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  onRefresh?: (reason: RefreshReason, outcome: RefreshOutcome) => void;
+}
+
+export class CatalogueUnavailableError extends Error {
+  constructor() {
+    super("the catalogue is not available yet");
+    this.name = "CatalogueUnavailableError";
+  }
+}
+
+export interface PreflightResult {
+  /** false: the snapshot could not judge (unknown product, stale or missing snapshot); Plum decides. */
+  checked: boolean;
+  product: CatalogueProduct | null;
+  failures: OrderFailure[];
+}
+
+export class CatalogueService {
+  private readonly now: () => Date;
+  private readonly pacer: CallPacer;
+  private inFlight: Promise<RefreshOutcome> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: CatalogueOptions) {
+    this.now = options.now ?? (() => new Date());
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.pacer = new CallPacer({ perMinute: options.callsPerMinute ?? 45, now: () => this.now().getTime(), sleep });
+  }
+
+  start(): void {
+    if (this.timer !== null) return;
+    void this.refreshIfDue();
+    this.timer = setInterval(() => void this.refreshIfDue(), this.options.checkEveryMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.inFlight;
+  }
+
+  meta(): Promise<CatalogueMeta> {
+    return this.options.store.meta();
+  }
+
+  /** The scheduled refresh, if its slot has not been refreshed yet (checked every minute by start()). */
+  refreshIfDue(): Promise<RefreshOutcome> {
+    const now = this.now();
+    return this.refresh("scheduled", {
+      refreshedBefore: lastSlot(now, this.options.refreshIntervalMs),
+      attemptedBefore: new Date(now.getTime() - this.options.onDemandIntervalMs),
+    });
+  }
+
+  /** Seconds a catalogue answer may be cached: up to the next scheduled refresh (a minute while one is overdue). */
+  async maxAgeSeconds(): Promise<number> {
+    const now = this.now();
+    const { refreshedAt } = await this.meta();
+    const next = Math.max(1, Math.floor((nextSlot(now, this.options.refreshIntervalMs).getTime() - now.getTime()) / 1000));
+    const current = refreshedAt !== null && refreshedAt >= lastSlot(now, this.options.refreshIntervalMs);
+    return current ? next : Math.min(60, next);
+  }
+
+  /** Products and operators by id (one query), waiting for a first snapshot only when there is none. */
+  async findProducts(productIds: readonly number[]): Promise<Map<number, CatalogueProduct>> {
+    await this.ensureSnapshot();
+    const found = await this.options.store.findProducts(productIds);
+    const byId = new Map(found.map((product) => [product.productId, product]));
+    if (productIds.some((id) => !byId.has(id))) this.refreshForUnknown();
+    return byId;
+  }
+
+  async list(filter: ListFilter): Promise<CatalogueProduct[]> {
+    await this.ensureSnapshot();
+    return this.options.store.list(filter);
+  }
+
+  /**
+   * The pre-flight of one order, from the snapshot only (never waits on Plum). A product the snapshot does not know
+   * starts an on-demand refresh in the background.
+   */
+  async preflight(order: PreflightOrder): Promise<PreflightResult> {
+    const meta = await this.options.store.meta();
+    const fresh = meta.refreshedAt !== null && this.now().getTime() - meta.refreshedAt.getTime() <= this.options.maxAgeMs;
+    const [product] = meta.refreshedAt === null ? [] : await this.options.store.findProducts([order.productId]);
+    if (product === undefined) {
+      this.refreshForUnknown();
+      return { checked: false, product: null, failures: [] };
+    }
+    if (!fresh) return { checked: false, product, failures: [] };
+    return { checked: true, product, failures: preflightFailures(product, order) };
+  }
+
+  /** A refresh outside the schedule, at most once per onDemandIntervalMs across replicas; never awaited by reads. */
+  private refreshForUnknown(): void {
+    const now = this.now();
+    void this.refresh("unknown_product", {
+      refreshedBefore: null,
+      attemptedBefore: new Date(now.getTime() - this.options.onDemandIntervalMs),
+    });
+  }
+
+  private async ensureSnapshot(): Promise<void> {
+    if ((await this.options.store.meta()).refreshedAt !== null) return;
+    const now = this.now();
+    await this.refresh("no_snapshot", {
+      refreshedBefore: null,
+      attemptedBefore: new Date(now.getTime() - this.options.onDemandIntervalMs),
+    });
+    if ((await this.options.store.meta()).refreshedAt === null) throw new CatalogueUnavailableError();
+  }
+
+  /** Single flight within the process (one promise) and across replicas (the store's lease). */
+  private refresh(reason: RefreshReason, condition: RefreshCondition): Promise<RefreshOutcome> {
+    this.inFlight ??= this.runRefresh(reason, condition).finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async runRefresh(reason: RefreshReason, condition: RefreshCondition): Promise<RefreshOutcome> {
+    const { store, owner, log } = this.options;
+    const leaseMs = this.options.leaseMs ?? 10 * 60_000;
+    let outcome: RefreshOutcome;
+    try {
+      if (!(await store.beginRefresh(owner, leaseMs, condition, this.now()))) {
+        outcome = "skipped";
+      } else {
+        try {
+          const products = await fetchCatalogue(this.options.plum, this.pacer, this.options.maxCallsPerRefresh ?? 120);
+          const committed = await store.commitRefresh(owner, products, this.now());
+          outcome = committed ? "success" : "failure";
+          if (committed) log.info({ reason, products: products.length }, "catalogue refreshed");
+          else log.error({ alert: "catalogue_refresh_failed", reason, cause: "lease lost" }, "catalogue refresh failed; the last snapshot stays");
+        } catch (error) {
+          await store.failRefresh(owner, this.now()).catch(() => undefined);
+          throw error;
+        }
+      }
+    } catch (error) {
+      outcome = "failure";
+      // Only our own reason strings: never Plum's text.
+      const cause = error instanceof CatalogueFetchError ? error.reason : "storage error";
+      log.error({ alert: "catalogue_refresh_failed", reason, cause }, "catalogue refresh failed; the last snapshot stays");
+    }
+    this.options.onRefresh?.(reason, outcome);
+    return outcome;
+  }
+}
