@@ -57,6 +57,14 @@ export interface Config {
     maxEntityRepresentations: number;
   };
   shutdownGraceMs: number;
+  catalogue: {
+    refreshIntervalMs: number;
+    maxAgeMs: number;
+    onDemandIntervalMs: number;
+    operatorCacheMs: number;
+    balanceCacheMs: number;
+    walletCurrency: string;
+  };
 }
 
 /** The token endpoint sits beside the API endpoint: …/chef/v1/oauth/api → …/chef/v1/oauth/token/user. */
@@ -160,5 +168,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxEntityRepresentations: raw.MAX_ENTITY_REPRESENTATIONS,
     },
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    catalogue: {
+      refreshIntervalMs: raw.CATALOGUE_REFRESH_INTERVAL_MS,
+      maxAgeMs: raw.CATALOGUE_MAX_AGE_MS,
+      onDemandIntervalMs: raw.CATALOGUE_ON_DEMAND_INTERVAL_MS,
+      operatorCacheMs: raw.OPERATOR_LOOKUP_CACHE_MS,
+      balanceCacheMs: raw.BALANCE_CACHE_MS,
+      walletCurrency: raw.XOXODAY_WALLET_CURRENCY,
+    },
   };
 }

@@ -71,6 +71,14 @@ const schema = z.object({
   MAX_QUERY_COMPLEXITY: z.coerce.number().int().min(10).default(1_000),
   MAX_ENTITY_REPRESENTATIONS: z.coerce.number().int().min(1).default(100),
   SHUTDOWN_GRACE_MS: ms(30_000),
+
+  // The catalogue snapshot (src/catalogue/): Plum advises refreshing 4× a day (docs/plum-api.md §4.5).
+  CATALOGUE_REFRESH_INTERVAL_MS: z.coerce.number().int().min(60_000).default(6 * 3_600_000),
+  CATALOGUE_MAX_AGE_MS: ms(24 * 3_600_000),
+  CATALOGUE_ON_DEMAND_INTERVAL_MS: z.coerce.number().int().min(1_000).default(300_000),
+  OPERATOR_LOOKUP_CACHE_MS: z.coerce.number().int().nonnegative().default(600_000),
+  BALANCE_CACHE_MS: z.coerce.number().int().nonnegative().default(60_000),
+  XOXODAY_WALLET_CURRENCY: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD").default("USD"),
 });
 
 export type RawEnv = z.infer<typeof schema>;

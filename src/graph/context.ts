@@ -2,13 +2,26 @@
 import type DataLoader from "dataloader";
 import type { Logger } from "pino";
 import type { Caller } from "../auth/caller.js";
+import type { CatalogueService } from "../catalogue/CatalogueService.js";
+import type { OperatorDetector } from "../catalogue/OperatorDetector.js";
+import type { WalletBalanceReader } from "../catalogue/WalletBalanceReader.js";
 import type { OrderReader } from "../orders/OrderReader.js";
 import type { PlacementService } from "../orders/PlacementService.js";
 import type { OrderRecord } from "../storage/ledger.js";
+import type { CatalogueReads } from "./catalogue/CatalogueReads.js";
 
 export interface OrderServices {
   placement: PlacementService;
   reader: OrderReader;
+  catalogue: CatalogueServices;
+}
+
+export interface CatalogueServices {
+  service: CatalogueService;
+  operators: OperatorDetector;
+  balance: WalletBalanceReader;
+  /** Currency of the Plum wallet, for charge estimates converted with a product's exchangeRate. */
+  walletCurrency: string;
 }
 
 export interface GraphContext {
@@ -20,4 +33,6 @@ export interface GraphContext {
   services: OrderServices;
   /** Batches `Order` look-ups by orderId within one request (entities, `order`). */
   ordersById: DataLoader<string, OrderRecord | null>;
+  /** The catalogue snapshot for this request: products batched by id, the snapshot's age read once. */
+  catalogue: CatalogueReads;
 }

@@ -4,20 +4,25 @@ import type { GraphQLSchema } from "graphql";
 import { authChecker } from "./authChecker.js";
 import { buildFederatedSchema } from "./federation/buildFederatedSchema.js";
 import { OrderMutationResolver } from "./resolvers/OrderMutationResolver.js";
+import { CatalogueQueryResolver, TopupOperatorResolver } from "./resolvers/CatalogueQueryResolver.js";
 import { OrderQueryResolver } from "./resolvers/OrderQueryResolver.js";
+import { PreOrderResolver } from "./resolvers/PreOrderResolver.js";
+import { resolveProductReference } from "./resolvers/productReference.js";
+import { VoucherDetailResolver } from "./resolvers/VoucherDetailResolver.js";
 import { resolveOrderReference } from "./resolvers/orderReference.js";
 import { Order } from "./types/Order.js";
+import { Product } from "./types/Product.js";
 
 export function buildOrdersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
-      resolvers: [OrderMutationResolver, OrderQueryResolver],
-      orphanedTypes: [Order],
+      resolvers: [OrderMutationResolver, OrderQueryResolver, CatalogueQueryResolver, TopupOperatorResolver, PreOrderResolver, VoucherDetailResolver],
+      orphanedTypes: [Order, Product],
       authChecker,
       // Validation runs in the resolvers so failures become payload errors, not GraphQL errors.
       validate: false,
     },
-    { Order: { __resolveReference: resolveOrderReference } },
+    { Order: { __resolveReference: resolveOrderReference }, Product: { __resolveReference: resolveProductReference } },
   );
 }
 

@@ -110,6 +110,11 @@ export class PlacementService {
     return result;
   }
 
+  /** Whether the ledger holds a row for this poNumber (a refusal before the claim must not hide a replay). */
+  async hasRecord(poNumber: string): Promise<boolean> {
+    return (await this.options.store.findByPoNumber(poNumber)) !== null;
+  }
+
   /** Refused before anything was claimed or sent (input validation); reported like any other outcome. */
   refuse(kind: OrderKind, errors: OrderFailure[]): PlacementResult {
     const result = rejected(errors);

@@ -7,6 +7,10 @@ import type { AddressInfo } from "node:net";
 import type { DestinationStream, Logger } from "pino";
 import { createCallerResolver } from "../auth/callerResolver.js";
 import type { Config } from "../config/config.js";
+import { CatalogueService } from "../catalogue/CatalogueService.js";
+import { OperatorDetector } from "../catalogue/OperatorDetector.js";
+import { WalletBalanceReader } from "../catalogue/WalletBalanceReader.js";
+import { CatalogueReads } from "../graph/catalogue/CatalogueReads.js";
 import type { GraphContext } from "../graph/context.js";
 import { buildOrdersSchema } from "../graph/schema.js";
 import { OrderReader } from "../orders/OrderReader.js";
@@ -41,6 +45,7 @@ export interface RunningApp {
   /** The built-in simulator when no XOXODAY_API_URL is configured (never in production). */
   simulator: PlumSimulator | null;
   reconciler: ReconcilerLoop;
+  catalogue: CatalogueService;
   credentials: PlumCredentials;
   /** Graceful stop: no new requests, in-flight ones finish (bounded), then upstream and ledger close. */
   close(): Promise<void>;
@@ -72,7 +77,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
 
   const credentials = await createCredentials({ config, ledger, simulator, log });
-  const metrics = createMetrics({ pendingReconciliation: () => ledger.countPending(), tokenExpiresAt: () => credentials.expiresAt() });
+  const metrics = createMetrics({
+    pendingReconciliation: () => ledger.countPending(),
+    tokenExpiresAt: () => credentials.expiresAt(),
+    catalogueRefreshedAt: async () => (await ledger.catalogue.meta()).refreshedAt,
+  });
   const plum = new PlumClient({
     apiUrl,
     tokens: credentials,
@@ -106,17 +115,34 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const reader = new OrderReader({ ledger, plum, placement, lookupConcurrency: 4 });
   const reconciler = new ReconcilerLoop(placement, config.reconcile.intervalMs, log, (n) => metrics.reconciled.inc(n));
 
+  const catalogue = new CatalogueService({
+    store: ledger.catalogue,
+    plum,
+    log,
+    owner: replicaId,
+    refreshIntervalMs: config.catalogue.refreshIntervalMs,
+    maxAgeMs: config.catalogue.maxAgeMs,
+    onDemandIntervalMs: config.catalogue.onDemandIntervalMs,
+    onRefresh: (reason, outcome) => metrics.catalogueRefreshes.inc({ reason, outcome }),
+  });
+  const catalogueServices = {
+    service: catalogue,
+    operators: new OperatorDetector(plum, config.catalogue.operatorCacheMs),
+    balance: new WalletBalanceReader(plum, config.catalogue.balanceCacheMs),
+    walletCurrency: config.catalogue.walletCurrency,
+  };
+
   const apollo = createApolloServer(await buildOrdersSchema(), config, log);
   await apollo.start();
 
   const callerOf = createCallerResolver(config.auth);
-  const services = { placement, reader };
+  const services = { placement, reader, catalogue: catalogueServices };
   const graphql = createGraphqlHandler(apollo, {
     maxBodyBytes: config.graphql.maxBodyBytes,
     context: async (req): Promise<GraphContext> => {
       const { requestId, log: requestLog } = requestScope(req);
       const caller = await callerOf(req.headers.authorization);
-      return { requestId, log: requestLog, caller, authEnabled: config.auth.enabled, services, ordersById: reader.createLoader(caller) };
+      return { requestId, log: requestLog, caller, authEnabled: config.auth.enabled, services, ordersById: reader.createLoader(caller), catalogue: new CatalogueReads(catalogue) };
     },
   });
 
@@ -165,6 +191,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   simulator?.setWebhook({ url: `http://127.0.0.1:${port}/webhooks/xoxoday`, apiKey: config.plum.webhookKey });
   reconciler.start();
   credentials.start();
+  catalogue.start();
   if (!config.auth.enabled) log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
   if (!config.auth.routerSecret) log.warn("No ROUTER_SECRET: any client that can reach this port may call the subgraph.");
   if (!config.plum.webhookKey) log.warn("No XOXODAY_WEBHOOK_KEY: delivery callbacks are accepted without a key.");
@@ -179,6 +206,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       log.info({ inFlight }, "shutting down: no new requests, finishing in-flight ones");
       await reconciler.stop();
       credentials.stop();
+      await catalogue.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {
@@ -197,5 +225,5 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       log.info("stopped");
     })());
 
-  return { url, port, log, ledger, metrics, simulator, reconciler, credentials, close };
+  return { url, port, log, ledger, metrics, simulator, reconciler, catalogue, credentials, close };
 }

@@ -10,9 +10,17 @@ export interface Metrics {
   plumDuration: Histogram<"operation" | "outcome">;
   webhooks: Counter<"result">;
   reconciled: Counter;
+  catalogueRefreshes: Counter<"reason" | "outcome">;
 }
 
-export function createMetrics(sources: { pendingReconciliation: () => Promise<number>; tokenExpiresAt: () => Date | null }): Metrics {
+export interface MetricSources {
+  pendingReconciliation: () => Promise<number>;
+  tokenExpiresAt: () => Date | null;
+  /** When the catalogue snapshot was refreshed (null: none yet). */
+  catalogueRefreshedAt?: () => Promise<Date | null>;
+}
+
+export function createMetrics(sources: MetricSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics: Metrics = {
@@ -47,7 +55,27 @@ export function createMetrics(sources: { pendingReconciliation: () => Promise<nu
       help: "Pending orders the background reconciler worked on (settled or rescheduled).",
       registers: [registry],
     }),
+    catalogueRefreshes: new Counter({
+      name: "orders_catalogue_refreshes_total",
+      help: "Catalogue refresh attempts by reason (scheduled, unknown_product, no_snapshot) and outcome (success, failure, skipped: another replica was refreshing or none was due).",
+      labelNames: ["reason", "outcome"],
+      registers: [registry],
+    }),
   };
+  new Gauge({
+    name: "orders_catalogue_age_seconds",
+    help: "Seconds since the catalogue snapshot was refreshed from Plum (absent: no snapshot yet, or the ledger is unreachable).",
+    registers: [registry],
+    async collect() {
+      try {
+        const refreshedAt = (await sources.catalogueRefreshedAt?.()) ?? null;
+        if (refreshedAt === null) this.remove();
+        else this.set(Math.round((Date.now() - refreshedAt.getTime()) / 1000));
+      } catch {
+        this.remove();
+      }
+    },
+  });
   new Gauge({
     name: "orders_pending_reconciliation",
     help: "Orders whose outcome at Plum is not known yet (absent while the ledger is unreachable).",
