@@ -10,7 +10,7 @@ import type { CatalogueMeta, CatalogueProduct } from "./product.js";
 import { lastSlot, nextSlot } from "./schedule.js";
 
 export type RefreshOutcome = "success" | "failure" | "skipped";
-export type RefreshReason = "scheduled" | "unknown_product" | "no_snapshot";
+export type RefreshReason = "scheduled" | "unknown_product" | "no_snapshot" | "manual";
 
 export interface CatalogueOptions {
   store: CatalogueStore;
@@ -84,6 +84,11 @@ export class CatalogueService {
       refreshedBefore: lastSlot(now, this.options.refreshIntervalMs),
       attemptedBefore: new Date(now.getTime() - this.options.onDemandIntervalMs),
     });
+  }
+
+  /** A refresh now, whatever the schedule (operators and tests); still single-flight across replicas. */
+  refreshNow(): Promise<RefreshOutcome> {
+    return this.refresh("manual", { refreshedBefore: null, attemptedBefore: new Date(this.now().getTime() + 1) });
   }
 
   /** Seconds a catalogue answer may be cached: up to the next scheduled refresh (a minute while one is overdue). */

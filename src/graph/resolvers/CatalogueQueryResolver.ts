@@ -78,7 +78,7 @@ export class CatalogueQueryResolver {
     description: "One product by Plum's id; null when the catalogue does not know it (an unknown id also makes the subgraph refresh its snapshot soon).",
   })
   async product(
-    @Arg("productId", () => Int) productId: number,
+    @Arg("productId", () => Int, { description: "Plum's product id, e.g. 15365." }) productId: number,
     @Ctx() context: GraphContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Product | null> {

@@ -76,7 +76,7 @@ export class PreOrderResolver {
   @Authorized(Scope.write)
   @Query(() => OrderQuote, { description: `What placeAirmilesOrder would answer for this input, and what it would cost.${QUOTE}` })
   quoteAirmilesOrder(
-    @Arg("input", () => PlaceAirmilesOrderInput) input: PlaceAirmilesOrderInput,
+    @Arg("input", () => PlaceAirmilesOrderInput, { description: "Exactly what you would pass to placeAirmilesOrder." }) input: PlaceAirmilesOrderInput,
     @Ctx() context: GraphContext,
   ): Promise<OrderQuote> {
     return quote({ kind: OrderKind.AIRMILES, input }, context);
@@ -84,7 +84,7 @@ export class PreOrderResolver {
 
   @Authorized(Scope.write)
   @Query(() => OrderQuote, { description: `What placeTopupOrder would answer for this input, and what it would cost.${QUOTE}` })
-  quoteTopupOrder(@Arg("input", () => PlaceTopupOrderInput) input: PlaceTopupOrderInput, @Ctx() context: GraphContext): Promise<OrderQuote> {
+  quoteTopupOrder(@Arg("input", () => PlaceTopupOrderInput, { description: "Exactly what you would pass to placeTopupOrder." }) input: PlaceTopupOrderInput, @Ctx() context: GraphContext): Promise<OrderQuote> {
     return quote({ kind: OrderKind.TOPUP, input }, context);
   }
 
