@@ -115,11 +115,17 @@ export class CatalogueService {
   }
 
   /**
-   * The pre-flight of one order, from the snapshot only (never waits on Plum). A product the snapshot does not know
-   * starts an on-demand refresh in the background.
+   * The pre-flight of one order, from the snapshot only (never waits on Plum while a snapshot exists). A product the
+   * snapshot does not know starts an on-demand refresh in the background.
    */
   async preflight(order: PreflightOrder): Promise<PreflightResult> {
-    const meta = await this.options.store.meta();
+    let meta = await this.options.store.meta();
+    if (meta.refreshedAt === null) {
+      // A brand-new database: the first snapshot is worth waiting for (bounded by the Plum client's timeouts);
+      // if it cannot be had, Plum decides.
+      await this.ensureSnapshot().catch(() => undefined);
+      meta = await this.options.store.meta();
+    }
     const fresh = meta.refreshedAt !== null && this.now().getTime() - meta.refreshedAt.getTime() <= this.options.maxAgeMs;
     const [product] = meta.refreshedAt === null ? [] : await this.options.store.findProducts([order.productId]);
     if (product === undefined) {
