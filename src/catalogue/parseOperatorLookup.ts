@@ -22,7 +22,7 @@ function loose(value: unknown): Loose {
   return typeof value === "number" || typeof value === "string" ? value : null;
 }
 
-/** null when the answer names no operator (Plum cannot tell). */
+/** null for an unreadable answer; `operatorId` and `name` are both null when Plum cannot tell the operator. */
 export function parseOperatorLookup(data: unknown): DetectedOperator | null {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return null;
   const item = data as Record<string, unknown>;
@@ -30,7 +30,6 @@ export function parseOperatorLookup(data: unknown): DetectedOperator | null {
   const nested = operatorField !== null && typeof operatorField === "object" ? (operatorField as Record<string, unknown>) : null;
   const id = toInt(loose(item["parentProductId"])) ?? toInt(loose(item["productId"])) ?? (nested ? toInt(loose(nested["productId"])) : null);
   const name = toText(item["network_operator"]) ?? toText(operatorField) ?? (nested ? toText(nested["name"]) : null);
-  if ((id === null || id <= 0) && name === null) return null;
   const country = toText(item["countryCode"]);
   return {
     operatorId: id !== null && id > 0 ? id : null,

@@ -63,6 +63,7 @@ export class PreOrderResolver {
       throw error;
     }
     if (detected === null) return { operator: null, active: null };
+    if (detected.operatorId === null && detected.name === null) return { operator: null, active: detected.active };
     // The snapshot's entry is the authority on names and logos; Plum's answer may carry a name only.
     const known = detected.operatorId === null ? null : await context.catalogue.products.load(detected.operatorId).catch(() => null);
     if (known !== null && known.role === "operator") return { operator: toTopupOperator(known), active: detected.active };
