@@ -148,7 +148,8 @@ export const SIMULATOR_PRODUCTS: readonly SimProduct[] = [
     vendorLogo: `${LOGO_BASE}/airtel.png`,
     countryCode: "IN",
     description: "Airtel prepaid recharge, India.",
-    feePercent: 2,
+    // placeOrder charges no fee (pricing.ts), so the catalogue advertises none: quotes must match the debit.
+    feePercent: 0,
   },
   {
     productId: JIO_TOPUP_PRODUCT_ID,

@@ -69,7 +69,7 @@ describe("catalogue reads", () => {
       kind: "TOPUP",
       denominations: [100, 200, 500],
       quantityLimit: 1,
-      feePercent: 2,
+      feePercent: 0,
       exchangeRate: 0.012,
       currencyCode: "INR",
       operator: { productId: AIRTEL_OPERATOR_ID, name: "Airtel" },

@@ -52,7 +52,7 @@ describe("getVouchers", () => {
         productId: String(AIRTEL_TOPUP_PRODUCT_ID),
         valueDenominations: "100,200,500",
         orderQuantityLimit: "1",
-        fee: "2",
+        fee: "0",
         exchangeRate: "0.012",
         parentProductId: AIRTEL_OPERATOR_ID,
       }),
