@@ -60,11 +60,13 @@ export class CatalogueService {
     this.pacer = new CallPacer({ perMinute: options.callsPerMinute ?? 45, now: () => this.now().getTime(), sleep });
   }
 
-  start(): void {
-    if (this.timer !== null) return;
-    void this.refreshIfDue();
+  /** Starts the schedule; resolves when the first check is done (a refresh if one is due), never rejects. */
+  start(): Promise<RefreshOutcome | null> {
+    if (this.timer !== null) return Promise.resolve(null);
+    const first = this.refreshIfDue();
     this.timer = setInterval(() => void this.refreshIfDue(), this.options.checkEveryMs ?? 60_000);
     this.timer.unref();
+    return first;
   }
 
   async stop(): Promise<void> {

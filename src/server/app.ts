@@ -132,6 +132,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     walletCurrency: config.catalogue.walletCurrency,
   };
 
+  // The first check is given a moment before requests are taken (a new database then starts with a snapshot), but
+  // a slow Plum never holds up the start: the refresh continues in the background and reads wait for it.
+  const firstCheck = catalogue.start();
+  await Promise.race([firstCheck, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
+
   const apollo = createApolloServer(await buildOrdersSchema(), config, log);
   await apollo.start();
 
@@ -191,7 +196,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   simulator?.setWebhook({ url: `http://127.0.0.1:${port}/webhooks/xoxoday`, apiKey: config.plum.webhookKey });
   reconciler.start();
   credentials.start();
-  catalogue.start();
   if (!config.auth.enabled) log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
   if (!config.auth.routerSecret) log.warn("No ROUTER_SECRET: any client that can reach this port may call the subgraph.");
   if (!config.plum.webhookKey) log.warn("No XOXODAY_WEBHOOK_KEY: delivery callbacks are accepted without a key.");
