@@ -53,7 +53,7 @@ export class PreOrderResolver {
     if (first !== undefined) {
       // The path names the argument (e.g. ["phoneNumber"]); the value is never echoed.
       const field = first.field?.slice(1) ?? [];
-      throw new GraphQLError(first.message, { extensions: { code: "BAD_USER_INPUT", field, http: { status: 200 } } });
+      throw new GraphQLError(first.message, { extensions: { code: "BAD_USER_INPUT", field } });
     }
     let detected;
     try {

@@ -34,6 +34,7 @@ export class Product {
   @Field(() => ProductValueType, { description: "Whether the value is one of `denominations` or anything between `minValue` and `maxValue`." })
   valueType!: ProductValueType;
 
+  @Directive("@listSize(assumedSize: 10)")
   @Field(() => [Float], { description: "The values a FIXED_DENOMINATIONS product accepts, ascending (from Plum's CSV `valueDenominations`); empty for OPEN_VALUE." })
   denominations!: number[];
 
