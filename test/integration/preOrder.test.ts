@@ -41,6 +41,17 @@ describe("detectTopupOperator", () => {
     expect(response.data?.detectTopupOperator).toMatchObject({ active: null, operator: { productId: JIO_OPERATOR_ID, name: "Jio" } });
   });
 
+  it("matches an operator Plum names without an id to the catalogue's, by name", async () => {
+    t.sim.inject({
+      kind: "status",
+      status: 200,
+      operation: "lookupMobileNumber",
+      body: { data: { lookupMobileNumber: { status: 1, network_operator: "jio", is_active: 1 } } },
+    });
+    const response = await gql(t.url, DetectTopupOperatorDocument, { phoneCode: "+91", phoneNumber: "8912345678" }, await reader());
+    expect(response.data?.detectTopupOperator).toMatchObject({ active: true, operator: { productId: JIO_OPERATOR_ID, name: "Jio" } });
+  });
+
   it("answers operator: null when Plum cannot tell", async () => {
     const response = await gql(t.url, DetectTopupOperatorDocument, { phoneCode: "+91", phoneNumber: "6012345678" }, await reader());
     expect(response.errors).toBeUndefined();

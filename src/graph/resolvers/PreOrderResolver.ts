@@ -6,6 +6,8 @@ import { Matches } from "class-validator";
 import { Scope } from "../../auth/caller.js";
 import { estimateCharge } from "../../catalogue/estimate.js";
 import { OperatorLookupUnavailableError } from "../../catalogue/OperatorDetector.js";
+import type { DetectedOperator } from "../../catalogue/parseOperatorLookup.js";
+import type { CatalogueProduct } from "../../catalogue/product.js";
 import { BalanceUnavailableError } from "../../catalogue/WalletBalanceReader.js";
 import { OrderKind } from "../../orders/errorCodes.js";
 import type { OrderRequest } from "../../orders/toPlaceOrderData.js";
@@ -55,18 +57,14 @@ export class PreOrderResolver {
       const field = first.field?.slice(1) ?? [];
       throw new GraphQLError(first.message, { extensions: { code: "BAD_USER_INPUT", field } });
     }
-    let detected;
-    try {
-      detected = await context.services.catalogue.operators.detect(`${args.phoneCode}${args.phoneNumber}`);
-    } catch (error) {
-      if (error instanceof OperatorLookupUnavailableError) throw upstreamUnavailable("for the operator");
-      throw error;
-    }
+    const detected = await context.services.catalogue.operators.detect(`${args.phoneCode}${args.phoneNumber}`).catch((error: unknown) => {
+      throw error instanceof OperatorLookupUnavailableError ? upstreamUnavailable("for the operator") : error;
+    });
     if (detected === null) return { operator: null, active: null };
     if (detected.operatorId === null && detected.name === null) return { operator: null, active: detected.active };
     // The snapshot's entry is the authority on names and logos; Plum's answer may carry a name only.
-    const known = detected.operatorId === null ? null : await context.catalogue.products.load(detected.operatorId).catch(() => null);
-    if (known !== null && known.role === "operator") return { operator: toTopupOperator(known), active: detected.active };
+    const known = await knownOperator(detected, context);
+    if (known !== null) return { operator: toTopupOperator(known), active: detected.active };
     if (detected.operatorId === null || detected.name === null) return { operator: null, active: detected.active };
     return {
       operator: toTopupOperator({ productId: detected.operatorId, name: detected.name, countryCode: detected.countryCode, imageUrl: null }),
@@ -102,6 +100,21 @@ export class PreOrderResolver {
       if (error instanceof BalanceUnavailableError) throw upstreamUnavailable("for the balance");
       throw error;
     }
+  }
+}
+
+/** The snapshot's operator for a detection: by id, else by name (within the country when Plum named one). */
+async function knownOperator(detected: DetectedOperator, context: GraphContext): Promise<CatalogueProduct | null> {
+  try {
+    if (detected.operatorId !== null) {
+      const byId = await context.catalogue.products.load(detected.operatorId);
+      return byId !== null && byId.role === "operator" ? byId : null;
+    }
+    const name = detected.name?.trim().toLowerCase();
+    const operators = await context.catalogue.service.list({ kind: OrderKind.TOPUP, role: "operator", countryCode: detected.countryCode });
+    return operators.find((operator) => operator.name.trim().toLowerCase() === name) ?? null;
+  } catch {
+    return null; // no snapshot: answer from Plum's words alone
   }
 }
 
