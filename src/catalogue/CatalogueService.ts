@@ -7,7 +7,9 @@ import { CallPacer, CatalogueFetchError, fetchCatalogue } from "./fetchCatalogue
 import type { CataloguePlum, CatalogueStore, ListFilter, RefreshCondition } from "./ports.js";
 import { preflightFailures, type PreflightOrder } from "./preflight.js";
 import type { CatalogueMeta, CatalogueProduct } from "./product.js";
-import { lastSlot, nextSlot } from "./schedule.js";
+import { budgetDay, lastSlot, nextSlot, slotsLeftToday } from "./schedule.js";
+
+type Due = Omit<RefreshCondition, "budget">;
 
 export type RefreshOutcome = "success" | "failure" | "skipped";
 export type RefreshReason = "scheduled" | "unknown_product" | "no_snapshot" | "manual";
@@ -28,6 +30,8 @@ export interface CatalogueOptions {
   checkEveryMs?: number;
   leaseMs?: number;
   maxCallsPerRefresh?: number;
+  /** getVouchers calls a day across replicas (Plum: 500); unscheduled refreshes leave room for the scheduled ones. */
+  dailyCallBudget?: number;
   callsPerMinute?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
@@ -53,6 +57,7 @@ export class CatalogueService {
   private readonly pacer: CallPacer;
   private inFlight: Promise<RefreshOutcome> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private budgetWarnedFor: string | null = null;
 
   constructor(private readonly options: CatalogueOptions) {
     this.now = options.now ?? (() => new Date());
@@ -158,29 +163,59 @@ export class CatalogueService {
   }
 
   /** Single flight within the process (one promise) and across replicas (the store's lease). */
-  private refresh(reason: RefreshReason, condition: RefreshCondition): Promise<RefreshOutcome> {
+  private refresh(reason: RefreshReason, condition: Due): Promise<RefreshOutcome> {
     this.inFlight ??= this.runRefresh(reason, condition).finally(() => {
       this.inFlight = null;
     });
     return this.inFlight;
   }
 
-  private async runRefresh(reason: RefreshReason, condition: RefreshCondition): Promise<RefreshOutcome> {
+  /**
+   * The most calls the day may already have used for this refresh to start: room for its own calls (estimated by
+   * the last refresh's), and for an unscheduled one also for every scheduled refresh still to come today.
+   */
+  private async budgetFor(reason: RefreshReason, due: Due, now: Date): Promise<{ day: string; maxUsed: number; used: number; due: boolean }> {
+    const meta = await this.options.store.meta();
+    const isDue =
+      (due.refreshedBefore === null || meta.refreshedAt === null || meta.refreshedAt < due.refreshedBefore) &&
+      (meta.lastAttemptAt === null || meta.lastAttemptAt < due.attemptedBefore);
+    const cap = this.options.maxCallsPerRefresh ?? 120;
+    const estimate = Math.max(1, Math.min(cap, meta.lastRefreshCalls ?? cap));
+    const reserved = reason === "scheduled" ? 0 : estimate * slotsLeftToday(now, this.options.refreshIntervalMs);
+    const day = budgetDay(now);
+    return {
+      day,
+      maxUsed: (this.options.dailyCallBudget ?? 500) - estimate - reserved,
+      used: meta.budgetDay === day ? meta.budgetCalls : 0,
+      due: isDue,
+    };
+  }
+
+  private async runRefresh(reason: RefreshReason, due: Due): Promise<RefreshOutcome> {
     const { store, owner, log } = this.options;
     const leaseMs = this.options.leaseMs ?? 10 * 60_000;
     let outcome: RefreshOutcome;
     try {
-      if (!(await store.beginRefresh(owner, leaseMs, condition, this.now()))) {
+      const now = this.now();
+      const budget = await this.budgetFor(reason, due, now);
+      if (budget.due && budget.used > budget.maxUsed && this.budgetWarnedFor !== budget.day) {
+        // Not an outage: the snapshot stays, and the next slot (or day) brings room again. Said once a day.
+        this.budgetWarnedFor = budget.day;
+        log.warn({ reason, used: budget.used, day: budget.day }, "catalogue refresh skipped: getVouchers' daily budget is spent");
+      }
+      if (!(await store.beginRefresh(owner, leaseMs, { ...due, budget: { day: budget.day, maxUsed: budget.maxUsed } }, now))) {
         outcome = "skipped";
       } else {
+        const usage = { day: budget.day, calls: 0 };
         try {
-          const products = await fetchCatalogue(this.options.plum, this.pacer, this.options.maxCallsPerRefresh ?? 120);
-          const committed = await store.commitRefresh(owner, products, this.now());
+          const maxCalls = Math.min(this.options.maxCallsPerRefresh ?? 120, (this.options.dailyCallBudget ?? 500) - budget.used);
+          const products = await fetchCatalogue(this.options.plum, this.pacer, maxCalls, usage);
+          const committed = await store.commitRefresh(owner, products, this.now(), usage);
           outcome = committed ? "success" : "failure";
           if (committed) log.info({ reason, products: products.length }, "catalogue refreshed");
           else log.error({ alert: "catalogue_refresh_failed", reason, cause: "lease lost" }, "catalogue refresh failed; the last snapshot stays");
         } catch (error) {
-          await store.failRefresh(owner, this.now()).catch(() => undefined);
+          await store.failRefresh(owner, this.now(), usage).catch(() => undefined);
           throw error;
         }
       }

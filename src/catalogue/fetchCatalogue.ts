@@ -1,7 +1,7 @@
 // One complete read of Plum's catalogue: airmiles programmes, top-up operators, and each operator's plans, page by
-// page. Inside getVouchers' limits (docs/plum-api.md §6.2, §9: 50 a minute, 500 a day): calls are paced to at most
-// `perMinute` in any minute, and one refresh makes at most `maxCalls` (500 a day over 4 refreshes leaves room for
-// a few on-demand ones).
+// page. Inside getVouchers' limits (docs/plum-api.md §6.2, §4.5: 50 a minute, 500 a day): calls are paced to at most
+// `perMinute` in any minute, one refresh makes at most `maxCalls`, and `usage.calls` counts what it made (even when it
+// fails) for the daily budget the service keeps across replicas.
 import { OrderKind } from "../orders/errorCodes.js";
 import { PlumErrorId, type GetVouchersData } from "../plum/wire.js";
 import { parseVoucher, voucherItems } from "./parseVoucher.js";
@@ -57,13 +57,17 @@ function request(categoryType: "miles" | "topup", page: number, parentProductId?
   };
 }
 
-export async function fetchCatalogue(plum: CataloguePlum, pacer: CallPacer, maxCalls: number): Promise<CatalogueProduct[]> {
-  let calls = 0;
+export async function fetchCatalogue(
+  plum: CataloguePlum,
+  pacer: CallPacer,
+  maxCalls: number,
+  usage: { calls: number },
+): Promise<CatalogueProduct[]> {
   async function listAll(categoryType: "miles" | "topup", parentProductId?: number): Promise<unknown[]> {
     const all: unknown[] = [];
     for (let page = 1; ; page += 1) {
-      if (calls >= maxCalls) throw new CatalogueFetchError("call budget exhausted");
-      calls += 1;
+      if (usage.calls >= maxCalls) throw new CatalogueFetchError("call budget exhausted");
+      usage.calls += 1;
       await pacer.take();
       const result = await plum.read("getVouchers", request(categoryType, page, parentProductId));
       // PLE10030 "No Vouchers Found" is an empty page, not a failure.

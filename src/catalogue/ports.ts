@@ -9,6 +9,14 @@ export interface RefreshCondition {
   refreshedBefore: Date | null;
   /** …and no refresh was attempted (by any replica) at or after this: spaces retries and on-demand refreshes. */
   attemptedBefore: Date;
+  /** …and `day`'s getVouchers calls so far are at most `maxUsed` (the daily budget, shared by every replica). */
+  budget: { day: string; maxUsed: number };
+}
+
+/** The getVouchers calls one refresh made, counted against its UTC day. */
+export interface CallUsage {
+  day: string;
+  calls: number;
 }
 
 export interface CatalogueStore {
@@ -26,9 +34,9 @@ export interface CatalogueStore {
    * Commits a complete snapshot in one transaction, if `owner` still holds the lease: entries not in `products`
    * stay, marked inactive (a withdrawn product is refused, not forgotten). Releases the lease. false: lease lost.
    */
-  commitRefresh(owner: string, products: readonly CatalogueProduct[], now: Date): Promise<boolean>;
-  /** Releases the lease after a failed refresh; the snapshot is untouched. */
-  failRefresh(owner: string, now: Date): Promise<void>;
+  commitRefresh(owner: string, products: readonly CatalogueProduct[], now: Date, usage: CallUsage): Promise<boolean>;
+  /** Releases the lease after a failed refresh (counting its calls); the snapshot is untouched. */
+  failRefresh(owner: string, now: Date, usage: CallUsage): Promise<void>;
 }
 
 export interface ListFilter {

@@ -41,4 +41,9 @@ export interface CatalogueMeta {
   refreshedAt: Date | null;
   lastAttemptAt: Date | null;
   lastFailureAt: Date | null;
+  /** getVouchers calls the last successful refresh made (the estimate for the next one); null before one. */
+  lastRefreshCalls: number | null;
+  /** getVouchers calls made on `budgetDay` (UTC date, YYYY-MM-DD) by every replica. */
+  budgetDay: string | null;
+  budgetCalls: number;
 }

@@ -12,3 +12,15 @@ export function lastSlot(now: Date, intervalMs: number): Date {
 export function nextSlot(now: Date, intervalMs: number): Date {
   return new Date(lastSlot(now, intervalMs).getTime() + intervalMs);
 }
+
+/** The UTC date of `now` (YYYY-MM-DD): the day the daily call budget counts against ([I]: Plum does not say). */
+export function budgetDay(now: Date): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** How many scheduled slots are still to come on `now`'s UTC day. */
+export function slotsLeftToday(now: Date, intervalMs: number): number {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  const next = nextSlot(now, intervalMs).getTime();
+  return next >= midnight ? 0 : Math.floor((midnight - 1 - next) / intervalMs) + 1;
+}

@@ -61,6 +61,8 @@ export interface Config {
     refreshIntervalMs: number;
     maxAgeMs: number;
     onDemandIntervalMs: number;
+    callsPerMinute: number;
+    dailyCallBudget: number;
     operatorCacheMs: number;
     balanceCacheMs: number;
     walletCurrency: string;
@@ -172,6 +174,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       refreshIntervalMs: raw.CATALOGUE_REFRESH_INTERVAL_MS,
       maxAgeMs: raw.CATALOGUE_MAX_AGE_MS,
       onDemandIntervalMs: raw.CATALOGUE_ON_DEMAND_INTERVAL_MS,
+      callsPerMinute: raw.CATALOGUE_CALLS_PER_MINUTE,
+      dailyCallBudget: raw.CATALOGUE_DAILY_CALL_BUDGET,
       operatorCacheMs: raw.OPERATOR_LOOKUP_CACHE_MS,
       balanceCacheMs: raw.BALANCE_CACHE_MS,
       walletCurrency: raw.XOXODAY_WALLET_CURRENCY,

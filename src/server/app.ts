@@ -123,6 +123,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     refreshIntervalMs: config.catalogue.refreshIntervalMs,
     maxAgeMs: config.catalogue.maxAgeMs,
     onDemandIntervalMs: config.catalogue.onDemandIntervalMs,
+    callsPerMinute: config.catalogue.callsPerMinute,
+    dailyCallBudget: config.catalogue.dailyCallBudget,
     onRefresh: (reason, outcome) => metrics.catalogueRefreshes.inc({ reason, outcome }),
   });
   const catalogueServices = {

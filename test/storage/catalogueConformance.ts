@@ -68,7 +68,11 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
       await opened.cleanup();
     });
 
-    function service(ledger: Ledger = opened.ledger, owner = "replica-a"): CatalogueService {
+    function service(
+      ledger: Ledger = opened.ledger,
+      owner = "replica-a",
+      budget: { dailyCallBudget?: number; maxCallsPerRefresh?: number } = {},
+    ): CatalogueService {
       const created = new CatalogueService({
         store: ledger.catalogue,
         plum,
@@ -79,6 +83,7 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
         onDemandIntervalMs: ON_DEMAND_MS,
         now: () => now,
         sleep: async () => undefined,
+        ...budget,
       });
       services.push(created);
       return created;
@@ -183,15 +188,43 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
 
     it("a lease left by a crashed replica blocks others until it expires; its late commit is refused", async () => {
       const store = opened.ledger.catalogue;
-      const due = { refreshedBefore: null, attemptedBefore: new Date(now.getTime() + 1) };
+      const due = { refreshedBefore: null, attemptedBefore: new Date(now.getTime() + 1), budget: { day: "2026-12-01", maxUsed: 500 } };
       expect(await store.beginRefresh("crashed", 60_000, due, now)).toBe(true);
       advance(1);
       const catalogue = service(opened.second, "replica-b");
       expect(await catalogue.refreshNow()).toBe("skipped");
       advance(60_000);
       expect(await catalogue.refreshNow()).toBe("success");
-      expect(await store.commitRefresh("crashed", [], now)).toBe(false);
+      expect(await store.commitRefresh("crashed", [], now, { day: "2026-12-01", calls: 4 })).toBe(false);
       expect((await catalogue.findProducts([ETIHAD_GUEST_PRODUCT_ID])).get(ETIHAD_GUEST_PRODUCT_ID)?.active).toBe(true);
+    });
+
+    it("keeps getVouchers' daily budget across replicas, failed calls included, leaving room for the schedule", async () => {
+      const budget = { dailyCallBudget: 13, maxCallsPerRefresh: CALLS_PER_REFRESH };
+      const a = service(opened.ledger, "replica-a", budget);
+      const b = service(opened.second, "replica-b", budget);
+      sim.inject({ kind: "status", status: 502, operation: "getVouchers" });
+      expect(await a.refreshIfDue()).toBe("failure"); // 1 call, counted
+      advance(ON_DEMAND_MS + 1);
+      expect(await a.refreshIfDue()).toBe("success"); // 5 used today
+      expect(await a.meta()).toMatchObject({ budgetDay: "2026-12-01", budgetCalls: 1 + CALLS_PER_REFRESH, lastRefreshCalls: CALLS_PER_REFRESH });
+      // 10:05 UTC: two scheduled slots are left today (12:30, 18:30 UTC), 8 calls reserved for them: no room.
+      const unknown = { kind: OrderKind.AIRMILES, productId: 777_777, denomination: 50, quantity: 1 };
+      advance(ON_DEMAND_MS + 1);
+      await b.preflight(unknown);
+      await b.stop();
+      expect(sim.count("getVouchers")).toBe(1 + CALLS_PER_REFRESH);
+      expect(await b.refreshNow()).toBe("skipped");
+      // The scheduled refreshes still fit: 12:30 and 18:30 UTC.
+      advance(2.5 * 3_600_000);
+      expect(await b.refreshIfDue()).toBe("success");
+      advance(SIX_HOURS);
+      expect(await a.refreshIfDue()).toBe("success");
+      expect((await a.meta()).budgetCalls).toBe(1 + 3 * CALLS_PER_REFRESH);
+      // A new UTC day starts from zero.
+      advance(SIX_HOURS);
+      expect(await a.refreshIfDue()).toBe("success");
+      expect(await a.meta()).toMatchObject({ budgetDay: "2026-12-02", budgetCalls: CALLS_PER_REFRESH });
     });
 
     it("without any snapshot a read waits for the first refresh, and fails cleanly when Plum cannot give one", async () => {

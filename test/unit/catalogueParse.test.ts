@@ -7,7 +7,7 @@ import { parseOperatorLookup } from "../../src/catalogue/parseOperatorLookup.js"
 import { parseDenominations, parseVoucher, voucherItems } from "../../src/catalogue/parseVoucher.js";
 import { denominationAllowed, preflightFailures } from "../../src/catalogue/preflight.js";
 import type { CatalogueProduct } from "../../src/catalogue/product.js";
-import { lastSlot, nextSlot } from "../../src/catalogue/schedule.js";
+import { budgetDay, lastSlot, nextSlot, slotsLeftToday } from "../../src/catalogue/schedule.js";
 import { parseBalance } from "../../src/catalogue/WalletBalanceReader.js";
 import { OrderKind } from "../../src/orders/errorCodes.js";
 import { classifyRead } from "../../src/plum/readResult.js";
@@ -243,6 +243,13 @@ describe("refresh schedule (4× a day from midnight IST)", () => {
     expect(nextSlot(new Date("2026-12-01T10:00:00Z"), sixHours).toISOString()).toBe("2026-12-01T12:30:00.000Z");
     expect(lastSlot(new Date("2026-12-01T00:10:00Z"), sixHours).toISOString()).toBe("2026-11-30T18:30:00.000Z");
     expect(lastSlot(new Date("2026-12-01T06:30:00Z"), sixHours).toISOString()).toBe("2026-12-01T06:30:00.000Z");
+  });
+
+  it("counts the slots left on the UTC day the daily budget counts against", () => {
+    expect(slotsLeftToday(new Date("2026-12-01T00:00:00Z"), sixHours)).toBe(4);
+    expect(slotsLeftToday(new Date("2026-12-01T10:00:00Z"), sixHours)).toBe(2);
+    expect(slotsLeftToday(new Date("2026-12-01T18:30:00Z"), sixHours)).toBe(0);
+    expect(budgetDay(new Date("2026-12-01T23:59:59Z"))).toBe("2026-12-01");
   });
 });
 

@@ -111,7 +111,8 @@ export const postgresMigrations: readonly Migration[] = [
     version: 6,
     name: "catalogue_snapshot",
     // The cached Plum catalogue (one row per product or operator, the parsed entry as JSON) and the single row that
-    // says when it was refreshed and who holds the refresh lease (single flight across replicas).
+    // says when it was refreshed, who holds the refresh lease (single flight across replicas) and how many getVouchers
+    // calls the day has used (Plum allows 500 a day).
     sql: `
       CREATE TABLE catalogue_products (
         product_id integer PRIMARY KEY,
@@ -132,7 +133,10 @@ export const postgresMigrations: readonly Migration[] = [
         last_attempt_at timestamptz,
         last_failure_at timestamptz,
         lease_owner text,
-        lease_until timestamptz
+        lease_until timestamptz,
+        budget_day text,
+        budget_calls integer NOT NULL DEFAULT 0,
+        last_refresh_calls integer
       );
       INSERT INTO catalogue_state (id) VALUES (1);
     `,

@@ -111,7 +111,8 @@ export const sqliteMigrations: readonly Migration[] = [
     version: 6,
     name: "catalogue_snapshot",
     // The cached Plum catalogue (one row per product or operator, the parsed entry as JSON) and the single row that
-    // says when it was refreshed and who holds the refresh lease (single flight across replicas).
+    // says when it was refreshed, who holds the refresh lease (single flight across replicas) and how many getVouchers
+    // calls the day has used (Plum allows 500 a day).
     sql: `
       CREATE TABLE catalogue_products (
         product_id INTEGER PRIMARY KEY,
@@ -132,7 +133,10 @@ export const sqliteMigrations: readonly Migration[] = [
         last_attempt_at INTEGER,
         last_failure_at INTEGER,
         lease_owner TEXT,
-        lease_until INTEGER
+        lease_until INTEGER,
+        budget_day TEXT,
+        budget_calls INTEGER NOT NULL DEFAULT 0,
+        last_refresh_calls INTEGER
       ) STRICT;
       INSERT INTO catalogue_state (id) VALUES (1);
     `,

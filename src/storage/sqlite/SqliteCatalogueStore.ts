@@ -1,7 +1,7 @@
 // The catalogue snapshot in the embedded ledger's file. One process owns the file, so the refresh lease only
 // matters across restarts; it is kept anyway so both engines behave alike (one conformance suite).
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { CatalogueStore, ListFilter, RefreshCondition } from "../../catalogue/ports.js";
+import type { CallUsage, CatalogueStore, ListFilter, RefreshCondition } from "../../catalogue/ports.js";
 import type { CatalogueMeta, CatalogueProduct } from "../../catalogue/product.js";
 import { catalogueData, fromCatalogueData } from "../catalogueRow.js";
 import type { StatementCache } from "./statements.js";
@@ -12,6 +12,10 @@ interface ProductRow {
   active: number;
 }
 
+/** Adds a refresh's calls to its day's count (params: day, calls, calls, day); a new day starts from zero. */
+const COUNT_USAGE =
+  "budget_calls = CASE WHEN budget_day = ? THEN budget_calls + ? ELSE ? END, budget_day = ?";
+
 const date = (value: unknown): Date | null => (typeof value === "number" ? new Date(value) : null);
 
 export class SqliteCatalogueStore implements CatalogueStore {
@@ -21,11 +25,16 @@ export class SqliteCatalogueStore implements CatalogueStore {
   ) {}
 
   async meta(): Promise<CatalogueMeta> {
-    const row = this.statements.get("SELECT refreshed_at, last_attempt_at, last_failure_at FROM catalogue_state WHERE id = 1").get();
+    const row = this.statements
+      .get("SELECT refreshed_at, last_attempt_at, last_failure_at, last_refresh_calls, budget_day, budget_calls FROM catalogue_state WHERE id = 1")
+      .get();
     return {
       refreshedAt: date(row?.["refreshed_at"]),
       lastAttemptAt: date(row?.["last_attempt_at"]),
       lastFailureAt: date(row?.["last_failure_at"]),
+      lastRefreshCalls: typeof row?.["last_refresh_calls"] === "number" ? row["last_refresh_calls"] : null,
+      budgetDay: typeof row?.["budget_day"] === "string" ? row["budget_day"] : null,
+      budgetCalls: typeof row?.["budget_calls"] === "number" ? row["budget_calls"] : 0,
     };
   }
 
@@ -63,7 +72,8 @@ export class SqliteCatalogueStore implements CatalogueStore {
         `UPDATE catalogue_state SET lease_owner = ?, lease_until = ?, last_attempt_at = ?
          WHERE id = 1 AND (lease_owner IS NULL OR lease_until < ?)
            AND (? IS NULL OR refreshed_at IS NULL OR refreshed_at < ?)
-           AND (last_attempt_at IS NULL OR last_attempt_at < ?)`,
+           AND (last_attempt_at IS NULL OR last_attempt_at < ?)
+           AND (budget_day IS NULL OR budget_day <> ? OR budget_calls <= ?)`,
       )
       .run(
         owner,
@@ -73,11 +83,13 @@ export class SqliteCatalogueStore implements CatalogueStore {
         condition.refreshedBefore?.getTime() ?? null,
         condition.refreshedBefore?.getTime() ?? null,
         condition.attemptedBefore.getTime(),
+        condition.budget.day,
+        condition.budget.maxUsed,
       );
     return Number(result.changes) === 1;
   }
 
-  async commitRefresh(owner: string, products: readonly CatalogueProduct[], now: Date): Promise<boolean> {
+  async commitRefresh(owner: string, products: readonly CatalogueProduct[], now: Date, usage: CallUsage): Promise<boolean> {
     const at = now.getTime();
     return immediateTransaction(this.db, () => {
       const held = this.statements.get("SELECT 1 AS held FROM catalogue_state WHERE id = 1 AND lease_owner = ?").get(owner);
@@ -105,15 +117,21 @@ export class SqliteCatalogueStore implements CatalogueStore {
         upsert.run(...values);
       }
       this.statements
-        .get("UPDATE catalogue_state SET refreshed_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = 1")
-        .run(at);
+        .get(`UPDATE catalogue_state SET refreshed_at = ?, last_refresh_calls = ?, lease_owner = NULL, lease_until = NULL, ${COUNT_USAGE} WHERE id = 1`)
+        .run(at, usage.calls, usage.day, usage.calls, usage.calls, usage.day);
       return true;
     });
   }
 
-  async failRefresh(owner: string, now: Date): Promise<void> {
+  async failRefresh(owner: string, now: Date, usage: CallUsage): Promise<void> {
+    // The calls count whether or not the lease is still ours: Plum counted them.
     this.statements
-      .get("UPDATE catalogue_state SET last_failure_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = 1 AND lease_owner = ?")
-      .run(now.getTime(), owner);
+      .get(
+        `UPDATE catalogue_state SET last_failure_at = ?, ${COUNT_USAGE},
+           lease_owner = CASE WHEN lease_owner = ? THEN NULL ELSE lease_owner END,
+           lease_until = CASE WHEN lease_owner = ? THEN NULL ELSE lease_until END
+         WHERE id = 1`,
+      )
+      .run(now.getTime(), usage.day, usage.calls, usage.calls, usage.day, owner, owner);
   }
 }
