@@ -29,6 +29,8 @@ export interface CatalogueOptions {
   /** How often the schedule is checked. */
   checkEveryMs?: number;
   leaseMs?: number;
+  /** How long a catalogue read waits for the first snapshot of a new database (default 10 s, under the router's 30 s). */
+  firstSnapshotWaitMs?: number;
   maxCallsPerRefresh?: number;
   /** getVouchers calls a day across replicas (Plum: 500); unscheduled refreshes leave room for the scheduled ones. */
   dailyCallBudget?: number;
@@ -109,15 +111,16 @@ export class CatalogueService {
 
   /** Products and operators by id (one query), waiting for a first snapshot only when there is none. */
   async findProducts(productIds: readonly number[]): Promise<Map<number, CatalogueProduct>> {
-    await this.ensureSnapshot();
+    await this.ensureSnapshot(this.options.firstSnapshotWaitMs ?? 10_000);
     const found = await this.options.store.findProducts(productIds);
     const byId = new Map(found.map((product) => [product.productId, product]));
-    if (productIds.some((id) => !byId.has(id))) this.refreshForUnknown();
+    // Ids that cannot be Plum's are not worth a refresh.
+    if (productIds.some((id) => id > 0 && !byId.has(id))) this.refreshForUnknown();
     return byId;
   }
 
   async list(filter: ListFilter): Promise<CatalogueProduct[]> {
-    await this.ensureSnapshot();
+    await this.ensureSnapshot(this.options.firstSnapshotWaitMs ?? 10_000);
     return this.options.store.list(filter);
   }
 
@@ -128,9 +131,8 @@ export class CatalogueService {
   async preflight(order: PreflightOrder): Promise<PreflightResult> {
     let meta = await this.options.store.meta();
     if (meta.refreshedAt === null) {
-      // A brand-new database: the first snapshot is worth waiting for (bounded by the Plum client's timeouts);
-      // if it cannot be had, Plum decides.
-      await this.ensureSnapshot().catch(() => undefined);
+      // A brand-new database: the first snapshot is worth a short wait; if it cannot be had by then, Plum decides.
+      await this.ensureSnapshot(2_000).catch(() => undefined);
       meta = await this.options.store.meta();
     }
     const fresh = meta.refreshedAt !== null && this.now().getTime() - meta.refreshedAt.getTime() <= this.options.maxAgeMs;
@@ -152,13 +154,17 @@ export class CatalogueService {
     });
   }
 
-  private async ensureSnapshot(): Promise<void> {
+  /** Waits at most `waitMs` for a first snapshot (the refresh goes on in the background after that). */
+  private async ensureSnapshot(waitMs: number): Promise<void> {
     if ((await this.options.store.meta()).refreshedAt !== null) return;
     const now = this.now();
-    await this.refresh("no_snapshot", {
+    const refreshing = this.refresh("no_snapshot", {
       refreshedBefore: null,
       attemptedBefore: new Date(now.getTime() - this.options.onDemandIntervalMs),
     });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([refreshing, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
     if ((await this.options.store.meta()).refreshedAt === null) throw new CatalogueUnavailableError();
   }
 

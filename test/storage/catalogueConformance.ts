@@ -71,7 +71,7 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
     function service(
       ledger: Ledger = opened.ledger,
       owner = "replica-a",
-      budget: { dailyCallBudget?: number; maxCallsPerRefresh?: number } = {},
+      budget: { dailyCallBudget?: number; maxCallsPerRefresh?: number; firstSnapshotWaitMs?: number } = {},
     ): CatalogueService {
       const created = new CatalogueService({
         store: ledger.catalogue,
@@ -225,6 +225,16 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
       advance(SIX_HOURS);
       expect(await a.refreshIfDue()).toBe("success");
       expect(await a.meta()).toMatchObject({ budgetDay: "2026-12-02", budgetCalls: CALLS_PER_REFRESH });
+    });
+
+    it("a read waits for a slow first snapshot only briefly; the refresh goes on and later reads find it", async () => {
+      sim.inject({ kind: "latency", ms: 300, operation: "getVouchers" });
+      const catalogue = service(opened.ledger, "replica-a", { firstSnapshotWaitMs: 20 });
+      const started = performance.now();
+      await expect(catalogue.list({ kind: OrderKind.AIRMILES, role: "product" })).rejects.toBeInstanceOf(CatalogueUnavailableError);
+      expect(performance.now() - started).toBeLessThan(250);
+      await catalogue.stop(); // the refresh it started completes
+      expect((await catalogue.list({ kind: OrderKind.AIRMILES, role: "product" })).length).toBeGreaterThan(0);
     });
 
     it("without any snapshot a read waits for the first refresh, and fails cleanly when Plum cannot give one", async () => {
