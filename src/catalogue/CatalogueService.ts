@@ -1,6 +1,7 @@
 // The cached catalogue: a snapshot in the ledger's database, refreshed on Plum's schedule and when a product is
 // unknown, single-flight across replicas. Reads never wait on Plum while a snapshot exists; a failed refresh keeps
 // the last good snapshot and logs an alert.
+import { setTimeout as wait } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { OrderFailure } from "../orders/errorCodes.js";
 import { CallPacer, CatalogueFetchError, fetchCatalogue } from "./fetchCatalogue.js";
@@ -59,11 +60,14 @@ export class CatalogueService {
   private readonly pacer: CallPacer;
   private inFlight: Promise<RefreshOutcome> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Aborted by stop(): a refresh in progress ends after its current call. */
+  private readonly stopping = new AbortController();
   private budgetWarnedFor: string | null = null;
 
   constructor(private readonly options: CatalogueOptions) {
     this.now = options.now ?? (() => new Date());
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    // The pacer's waits end early on stop(); it then gives up the refresh.
+    const sleep = options.sleep ?? ((ms: number) => wait(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined));
     this.pacer = new CallPacer({ perMinute: options.callsPerMinute ?? 45, now: () => this.now().getTime(), sleep });
   }
 
@@ -76,9 +80,11 @@ export class CatalogueService {
     return first;
   }
 
-  async stop(): Promise<void> {
+  /** Stops the schedule; with `abort`, a refresh in progress ends after its current call (shutdown). */
+  async stop(options: { abort?: boolean } = {}): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    if (options.abort === true) this.stopping.abort();
     await this.inFlight;
   }
 
@@ -215,7 +221,7 @@ export class CatalogueService {
         const usage = { day: budget.day, calls: 0 };
         try {
           const maxCalls = Math.min(this.options.maxCallsPerRefresh ?? 120, (this.options.dailyCallBudget ?? 500) - budget.used);
-          const products = await fetchCatalogue(this.options.plum, this.pacer, maxCalls, usage);
+          const products = await fetchCatalogue(this.options.plum, this.pacer, maxCalls, usage, this.stopping.signal);
           const committed = await store.commitRefresh(owner, products, this.now(), usage);
           outcome = committed ? "success" : "failure";
           if (committed) log.info({ reason, products: products.length }, "catalogue refreshed");

@@ -30,8 +30,9 @@ export class CallPacer {
 
   constructor(private readonly limits: Pick<FetchLimits, "perMinute" | "now" | "sleep">) {}
 
-  async take(): Promise<void> {
+  async take(signal?: AbortSignal): Promise<void> {
     for (;;) {
+      if (signal?.aborted === true) throw new CatalogueFetchError("stopped");
       const now = this.limits.now();
       while (this.starts.length > 0 && (this.starts[0] ?? 0) <= now - 60_000) this.starts.shift();
       if (this.starts.length < this.limits.perMinute) {
@@ -62,13 +63,15 @@ export async function fetchCatalogue(
   pacer: CallPacer,
   maxCalls: number,
   usage: { calls: number },
+  signal?: AbortSignal,
 ): Promise<CatalogueProduct[]> {
   async function listAll(categoryType: "miles" | "topup", parentProductId?: number): Promise<unknown[]> {
     const all: unknown[] = [];
     for (let page = 1; ; page += 1) {
       if (usage.calls >= maxCalls) throw new CatalogueFetchError("call budget exhausted");
+      if (signal?.aborted === true) throw new CatalogueFetchError("stopped");
       usage.calls += 1;
-      await pacer.take();
+      await pacer.take(signal);
       const result = await plum.read("getVouchers", request(categoryType, page, parentProductId));
       // PLE10030 "No Vouchers Found" is an empty page, not a failure.
       if (result.kind === "rejected" && result.errorId === PlumErrorId.noVouchers) return all;

@@ -212,7 +212,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       log.info({ inFlight }, "shutting down: no new requests, finishing in-flight ones");
       await reconciler.stop();
       credentials.stop();
-      await catalogue.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {
@@ -224,6 +223,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       }
       server.closeAllConnections();
       await stopped;
+      // A refresh in progress ends after its current call (bounded by the Plum client's timeouts).
+      await catalogue.stop({ abort: true });
       await apollo.stop();
       await plum.close();
       await ledger.close();
