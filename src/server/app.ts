@@ -137,7 +137,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // The first check is given a moment before requests are taken (a new database then starts with a snapshot), but
   // a slow Plum never holds up the start: the refresh continues in the background and reads wait for it.
   const firstCheck = catalogue.start();
-  await Promise.race([firstCheck, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
+  await Promise.race([firstCheck, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
 
   const apollo = createApolloServer(await buildOrdersSchema(), config, log);
   await apollo.start();
