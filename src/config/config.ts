@@ -93,6 +93,16 @@ export interface Config {
   upstream: { burst: number; perMinute: number; perRequest: number };
   /** PO_NUMBER_KEY; undefined: the built-in key. */
   poNumberKey: string | undefined;
+  catalogue: {
+    refreshIntervalMs: number;
+    maxAgeMs: number;
+    onDemandIntervalMs: number;
+    callsPerMinute: number;
+    dailyCallBudget: number;
+    operatorCacheMs: number;
+    balanceCacheMs: number;
+    walletCurrency: string;
+  };
 }
 
 /** The token endpoint sits beside the API endpoint: …/chef/v1/oauth/api → …/chef/v1/oauth/token/user. */
@@ -226,5 +236,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnections: raw.HTTP_MAX_CONNECTIONS,
     },
     poNumberKey: raw.PO_NUMBER_KEY,
+    catalogue: {
+      refreshIntervalMs: raw.CATALOGUE_REFRESH_INTERVAL_MS,
+      maxAgeMs: raw.CATALOGUE_MAX_AGE_MS,
+      onDemandIntervalMs: raw.CATALOGUE_ON_DEMAND_INTERVAL_MS,
+      callsPerMinute: raw.CATALOGUE_CALLS_PER_MINUTE,
+      dailyCallBudget: raw.CATALOGUE_DAILY_CALL_BUDGET,
+      operatorCacheMs: raw.OPERATOR_LOOKUP_CACHE_MS,
+      balanceCacheMs: raw.BALANCE_CACHE_MS,
+      walletCurrency: raw.XOXODAY_WALLET_CURRENCY,
+    },
   };
 }

@@ -104,6 +104,17 @@ const schema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: ms(15_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: ms(5_000),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1_000),
+
+  // The catalogue snapshot (src/catalogue/): Plum advises refreshing 4× a day (docs/plum-api.md §4.5).
+  CATALOGUE_REFRESH_INTERVAL_MS: z.coerce.number().int().min(60_000).default(6 * 3_600_000),
+  CATALOGUE_MAX_AGE_MS: ms(24 * 3_600_000),
+  CATALOGUE_ON_DEMAND_INTERVAL_MS: z.coerce.number().int().min(1_000).default(300_000),
+  // getVouchers' limits (docs/plum-api.md §6.2, §4.5: 50 a minute, 500 a day); sources disagree, so configurable.
+  CATALOGUE_CALLS_PER_MINUTE: z.coerce.number().int().min(1).default(45),
+  CATALOGUE_DAILY_CALL_BUDGET: z.coerce.number().int().min(1).default(500),
+  OPERATOR_LOOKUP_CACHE_MS: z.coerce.number().int().nonnegative().default(600_000),
+  BALANCE_CACHE_MS: z.coerce.number().int().nonnegative().default(60_000),
+  XOXODAY_WALLET_CURRENCY: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD").default("USD"),
 });
 
 export type RawEnv = z.infer<typeof schema>;

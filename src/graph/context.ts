@@ -3,6 +3,9 @@ import type DataLoader from "dataloader";
 import type { Logger } from "pino";
 import type { Caller } from "../auth/caller.js";
 import type { OrderList } from "../orders/listing/OrderList.js";
+import type { CatalogueService } from "../catalogue/CatalogueService.js";
+import type { OperatorDetector } from "../catalogue/OperatorDetector.js";
+import type { WalletBalanceReader } from "../catalogue/WalletBalanceReader.js";
 import type { OrderReader } from "../orders/OrderReader.js";
 import type { PlacementAnswer } from "../orders/placementStatus.js";
 import type { ReconciliationJob } from "../orders/reconciliation/ReconciliationJob.js";
@@ -10,14 +13,26 @@ import type { ReconciliationStore } from "../orders/reconciliation/ports.js";
 import type { PlacementService } from "../orders/PlacementService.js";
 import type { UpstreamBudget } from "../orders/upstreamBudget.js";
 import type { OrderRecord } from "../storage/ledger.js";
+import type { CatalogueReads } from "./catalogue/CatalogueReads.js";
 
 export interface OrderServices {
   placement: PlacementService;
   reader: OrderReader;
   orderList: OrderList;
+  /** Whether the caller already has a row under this poNumber (their own namespace, pre-namespace rows included). */
+  hasPlacement: (subject: string | null, poNumber: string) => Promise<boolean>;
   /** placementStatus() bound to the ledger and the placement engine's throttled look-up (charged to `budget`). */
   placementStatus: (poNumber: string, caller: Caller, budget: UpstreamBudget) => Promise<PlacementAnswer | null>;
   reconciliation: { job: ReconciliationJob; store: ReconciliationStore };
+  catalogue: CatalogueServices;
+}
+
+export interface CatalogueServices {
+  service: CatalogueService;
+  operators: OperatorDetector;
+  balance: WalletBalanceReader;
+  /** Currency of the Plum wallet, for charge estimates converted with a product's exchangeRate. */
+  walletCurrency: string;
 }
 
 export interface GraphContext {
@@ -31,4 +46,6 @@ export interface GraphContext {
   upstream: UpstreamBudget;
   /** Batches `Order` look-ups by orderId within one request (entities, `order`). */
   ordersById: DataLoader<string, OrderRecord | null>;
+  /** The catalogue snapshot for this request: products batched by id, the snapshot's age read once. */
+  catalogue: CatalogueReads;
 }

@@ -7,19 +7,27 @@ import { OrderMutationResolver } from "./resolvers/OrderMutationResolver.js";
 import { OrderHistoryResolver } from "./resolvers/OrderHistoryResolver.js";
 import { OrderQueryResolver } from "./resolvers/OrderQueryResolver.js";
 import { ReconciliationResolver } from "./resolvers/ReconciliationResolver.js";
+import { CatalogueQueryResolver, TopupOperatorResolver } from "./resolvers/CatalogueQueryResolver.js";
+import { PreOrderResolver } from "./resolvers/PreOrderResolver.js";
+import { resolveProductReference } from "./resolvers/productReference.js";
+import { VoucherDetailResolver } from "./resolvers/VoucherDetailResolver.js";
 import { resolveOrderReference } from "./resolvers/orderReference.js";
 import { Order } from "./types/Order.js";
+import { Product } from "./types/Product.js";
 
 export function buildOrdersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
-      resolvers: [OrderMutationResolver, OrderQueryResolver, OrderHistoryResolver, ReconciliationResolver],
-      orphanedTypes: [Order],
+      resolvers: [
+        OrderMutationResolver, OrderQueryResolver, OrderHistoryResolver, ReconciliationResolver,
+        CatalogueQueryResolver, TopupOperatorResolver, PreOrderResolver, VoucherDetailResolver,
+      ],
+      orphanedTypes: [Order, Product],
       authChecker,
       // Validation runs in the resolvers so failures become payload errors, not GraphQL errors.
       validate: false,
     },
-    { Order: { __resolveReference: resolveOrderReference } },
+    { Order: { __resolveReference: resolveOrderReference }, Product: { __resolveReference: resolveProductReference } },
   );
 }
 

@@ -6,6 +6,7 @@ import { plumRequestBody } from "./requestBody.js";
 import { Slots } from "./slots.js";
 import { classifyResponse, classifyTransportError } from "./classify.js";
 import type { PlumCallResult } from "./result.js";
+import { classifyRead, type PlumReadResult } from "./readResult.js";
 import type { AccessTokenSource } from "./tokens.js";
 import type { GetOrderDetailsData, PlaceOrderData, PlumOperationName } from "./wire.js";
 
@@ -19,12 +20,15 @@ export interface PlumClientOptions {
   /** Persists every exchange (Plum asks clients to store each placeOrder request and response). */
   record: (entry: AttemptEntry) => Promise<void>;
   /** Called once per HTTP exchange, for metrics. */
-  observe?: (operation: PlumOperationName, outcome: PlumCallResult["kind"], seconds: number) => void;
+  observe?: (operation: PlumOperationName, outcome: PlumCallResult["kind"] | PlumReadResult["kind"], seconds: number) => void;
 }
 
 const MAX_RESPONSE_BYTES = 1_048_576;
 /** Keep audit rows bounded; a longer body is an upstream anomaly, and the head is what matters. */
 const MAX_RECORDED_BODY_CHARS = 65_536;
+
+/** The operations the attempt log records (the order's own exchanges). */
+type OrderOperation = "placeOrder" | "getOrderDetails";
 
 export type OrderLookup = { orderId: string } | { poNumber: string };
 
@@ -103,12 +107,50 @@ export class PlumClient {
     return { result, log: journal.deferred };
   }
 
+  /**
+   * A read-only operation (getVouchers, lookupMobileNumber, getBalance): nothing is placed, so nothing goes to the
+   * attempt log, and a refused token is renewed and the read sent once more.
+   */
+  async read(operation: "getVouchers" | "lookupMobileNumber" | "getBalance", data: object): Promise<PlumReadResult> {
+    const body = plumRequestBody(operation, data);
+    const token = await this.options.tokens.current();
+    const first = await this.readOnce(operation, body, token);
+    if (first.kind === "failed" && first.reason === "unauthorized") {
+      const renewed = await this.options.tokens.renew(token);
+      if (renewed !== null && renewed !== token) return this.readOnce(operation, body, renewed);
+    }
+    return first;
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
 
+  private async readOnce(operation: PlumOperationName, body: string, token: string): Promise<PlumReadResult> {
+    const release = await this.slots.take("lookup");
+    const started = performance.now();
+    let result: PlumReadResult;
+    try {
+      const response = await this.pool.request({
+        path: this.path,
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}` },
+        body,
+        signal: AbortSignal.timeout(this.exchangeBudgetMs),
+      });
+      result = classifyRead(operation, response.statusCode, await response.body.text());
+    } catch (error) {
+      const transport = classifyTransportError(error);
+      result = { kind: "failed", reason: transport.kind === "ok" ? "unreadable" : transport.kind };
+    } finally {
+      release();
+    }
+    this.options.observe?.(operation, result.kind, (performance.now() - started) / 1000);
+    return result;
+  }
+
   private async call(
-    operation: PlumOperationName,
+    operation: OrderOperation,
     data: object,
     poNumber: string | null,
     journal: CallJournal | undefined,
@@ -130,7 +172,7 @@ export class PlumClient {
   }
 
   private async exchange(
-    operation: PlumOperationName,
+    operation: OrderOperation,
     body: string,
     poNumber: string | null,
     token: string,
@@ -159,7 +201,7 @@ export class PlumClient {
   }
 
   private async exchangeInSlot(
-    operation: PlumOperationName,
+    operation: OrderOperation,
     body: string,
     poNumber: string | null,
     token: string,

@@ -7,6 +7,10 @@ export const PlumOperation = {
   placeOrder: "plumProAPI.mutation.placeOrder",
   getOrderDetails: "plumProAPI.mutation.getOrderDetails",
   getOrderHistory: "plumProAPI.mutation.getOrderHistory",
+  // Catalogue and account reads (docs/plum-api.md §4.4, §4.5, §4.7). getBalance is a query, the others mutations.
+  getVouchers: "plumProAPI.mutation.getVouchers",
+  lookupMobileNumber: "plumProAPI.mutation.lookupMobileNumber",
+  getBalance: "plumProAPI.query.getBalance",
 } as const;
 export type PlumOperationName = keyof typeof PlumOperation;
 
@@ -47,6 +51,25 @@ export interface GetOrderDetailsData {
   orderId: number | string | null;
   poNumber: string | null;
   sendMailToReceiver: PlumFlag;
+}
+
+/** `variables.data` of getVouchers (docs/plum-api.md §4.5): miles, top-up operators, or one operator's plans. */
+export interface GetVouchersData {
+  voucherMongoId?: string;
+  filters: { key: string; value: string }[];
+  includeProducts: string;
+  excludeProducts: string;
+  exchangeRate: PlumFlag;
+  sort: { field: string; order: "ASC" | "DESC" };
+  categoryType: "miles" | "topup";
+  parentProductId?: number;
+  limit: number;
+  page: number;
+}
+
+/** `variables.data` of lookupMobileNumber: the number in E.164 (docs/plum-api.md §4.7). */
+export interface LookupMobileNumberData {
+  mobile_number: string;
 }
 
 /** Values as they may arrive: numbers sometimes come as numeric strings, discounts as "" (docs/plum-api.md §1). */
@@ -155,6 +178,7 @@ export const PlumErrorId = {
   orderNotFound: "PLE10016",
   invalidDenomination: "PLE10018",
   outOfStock: "PLE10024",
+  noVouchers: "PLE10030", // getVouchers: "Failed to find vouchers" (an empty page)
   cancelledRefundFailed: "PLE10026", // "Order cancelled but refund failed": money may be held
 
   placeFailed: "PLE10025",

@@ -8,6 +8,10 @@ import type { DestinationStream, Logger } from "pino";
 import type { Caller } from "../auth/caller.js";
 import { createCallerResolver } from "../auth/callerResolver.js";
 import type { Config } from "../config/config.js";
+import { CatalogueService } from "../catalogue/CatalogueService.js";
+import { OperatorDetector } from "../catalogue/OperatorDetector.js";
+import { WalletBalanceReader } from "../catalogue/WalletBalanceReader.js";
+import { CatalogueReads } from "../graph/catalogue/CatalogueReads.js";
 import type { GraphContext } from "../graph/context.js";
 import { buildOrdersSchema } from "../graph/schema.js";
 import { OrderReader } from "../orders/OrderReader.js";
@@ -56,6 +60,7 @@ export interface RunningApp {
   reconciler: ReconcilerLoop;
   /** The scheduled comparison with Plum's order history. */
   reconciliation: ReconciliationJob;
+  catalogue: CatalogueService;
   credentials: PlumCredentials;
   /** Graceful stop: no new requests, in-flight ones finish (bounded), then upstream and ledger close. */
   close(): Promise<void>;
@@ -93,6 +98,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     pendingReconciliation: () => ledger.countPending(),
     tokenExpiresAt: () => credentials.expiresAt(),
     openDiscrepancies: () => ledger.countOpenDiscrepancies(),
+    catalogueRefreshedAt: async () => (await ledger.catalogue.meta()).refreshedAt,
   });
   const plum = new PlumClient({
     apiUrl,
@@ -150,6 +156,29 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     leaseMs: 180_000,
     onFinished: (outcome) => metrics.reconciliationRuns.inc({ result: outcome.status }),
   });
+  const catalogue = new CatalogueService({
+    store: ledger.catalogue,
+    plum,
+    log,
+    owner: replicaId,
+    refreshIntervalMs: config.catalogue.refreshIntervalMs,
+    maxAgeMs: config.catalogue.maxAgeMs,
+    onDemandIntervalMs: config.catalogue.onDemandIntervalMs,
+    callsPerMinute: config.catalogue.callsPerMinute,
+    dailyCallBudget: config.catalogue.dailyCallBudget,
+    onRefresh: (reason, outcome) => metrics.catalogueRefreshes.inc({ reason, outcome }),
+  });
+  const catalogueServices = {
+    service: catalogue,
+    operators: new OperatorDetector(plum, config.catalogue.operatorCacheMs),
+    balance: new WalletBalanceReader(plum, config.catalogue.balanceCacheMs),
+    walletCurrency: config.catalogue.walletCurrency,
+  };
+
+  // The first check is given a moment before requests are taken (a new database then starts with a snapshot), but
+  // a slow Plum never holds up the start: the refresh continues in the background and reads wait for it.
+  const firstCheck = catalogue.start();
+  await Promise.race([firstCheck, new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
 
   const apollo = createApolloServer(await buildOrdersSchema(), config, log);
   await apollo.start();
@@ -159,9 +188,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     placement,
     reader,
     orderList: new OrderList(ledger),
+    hasPlacement: async (subject: string | null, poNumber: string) => (await ledger.findByCallerPoNumber(subject, poNumber)) !== null,
     placementStatus: (poNumber: string, caller: Caller, budget: UpstreamBudget) =>
       placementStatus({ store: ledger, refresh: (row) => refreshWithin(budget, row, (r) => placement.refresh(r)) }, poNumber, caller),
     reconciliation: { job: reconciliation, store: ledger },
+    catalogue: catalogueServices,
   };
   const callerLimiter = new CallerRateLimiter({ burst: config.upstream.burst, perMinute: config.upstream.perMinute });
   const graphql = createGraphqlHandler(apollo, {
@@ -173,7 +204,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       const upstream = requestUpstreamBudget({ perRequest: config.upstream.perRequest, limiter: callerLimiter, callerKey: caller.subject });
       return {
         requestId, log: requestLog, caller, authEnabled: config.auth.enabled, services, upstream,
-        ordersById: reader.createLoader(caller, upstream),
+        ordersById: reader.createLoader(caller, upstream), catalogue: new CatalogueReads(catalogue),
       };
     },
   });
@@ -274,6 +305,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         opsServer.closeAllConnections();
         await opsStopped;
       }
+      // A refresh in progress ends after its current call (bounded by the Plum client's timeouts).
+      await catalogue.stop({ abort: true });
       await apollo.stop();
       await plum.close();
       await history.close();
@@ -282,5 +315,5 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       log.info("stopped");
     })());
 
-  return { url, port, opsPort, log, ledger, metrics, simulator, reconciler, reconciliation, credentials, close };
+  return { url, port, opsPort, log, ledger, metrics, simulator, reconciler, reconciliation, catalogue, credentials, close };
 }

@@ -11,6 +11,7 @@ export interface Metrics {
   webhooks: Counter<"result">;
   reconciled: Counter;
   reconciliationRuns: Counter<"result">;
+  catalogueRefreshes: Counter<"reason" | "outcome">;
 }
 
 export interface MetricSources {
@@ -18,6 +19,8 @@ export interface MetricSources {
   tokenExpiresAt: () => Date | null;
   /** Open reconciliation discrepancies by alert (a bounded set of names). */
   openDiscrepancies?: () => Promise<Record<string, number>>;
+  /** When the catalogue snapshot was refreshed (null: none yet). */
+  catalogueRefreshedAt?: () => Promise<Date | null>;
 }
 
 /** The backlog is a count over the ledger: computed at most this often, whatever the scrape rate. */
@@ -64,6 +67,12 @@ export function createMetrics(sources: MetricSources): Metrics {
       labelNames: ["result"],
       registers: [registry],
     }),
+    catalogueRefreshes: new Counter({
+      name: "orders_catalogue_refreshes_total",
+      help: "Catalogue refresh attempts by reason (scheduled, unknown_product, no_snapshot) and outcome (success, failure, skipped: another replica was refreshing or none was due).",
+      labelNames: ["reason", "outcome"],
+      registers: [registry],
+    }),
   };
   const openDiscrepancies = sources.openDiscrepancies;
   if (openDiscrepancies !== undefined) {
@@ -82,6 +91,20 @@ export function createMetrics(sources: MetricSources): Metrics {
     });
   }
   let pending: { value: number; at: number } | null = null;
+  new Gauge({
+    name: "orders_catalogue_age_seconds",
+    help: "Seconds since the catalogue snapshot was refreshed from Plum (absent: no snapshot yet, or the ledger is unreachable).",
+    registers: [registry],
+    async collect() {
+      try {
+        const refreshedAt = (await sources.catalogueRefreshedAt?.()) ?? null;
+        if (refreshedAt === null) this.remove();
+        else this.set(Math.round((Date.now() - refreshedAt.getTime()) / 1000));
+      } catch {
+        this.remove();
+      }
+    },
+  });
   new Gauge({
     name: "orders_pending_reconciliation",
     help: "Orders whose outcome at Plum is not known yet (absent while the ledger is unreachable).",

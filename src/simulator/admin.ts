@@ -1,5 +1,6 @@
 // HTTP control endpoints under /__simulator, for the embedded simulator and multi-process tests. No auth.
 import { parseBehaviourPatch } from "./behaviour.js";
+import { parseCataloguePatch } from "./catalogueState.js";
 import { DeliverError, type SimulatorCore } from "./core.js";
 import { parseFaultSpec } from "./faults.js";
 import { parseJson } from "./http.js";
@@ -38,6 +39,7 @@ export function simulatorState(core: SimulatorCore): Record<string, unknown> {
     orders: core.book.all(),
     ordersByPoNumber: orderIdsByPoNumber(core),
     behaviour: core.behaviour.get(),
+    catalogue: core.catalogue.get(),
     counts: core.calls.counts(),
     balance: core.book.balanceUsd,
     tokens: core.tokens.pair,
@@ -89,6 +91,12 @@ export async function handleAdmin(core: SimulatorCore, method: string, path: str
     const parsed = body.ok ? parseBehaviourPatch(body.value) : { ok: false as const, error: "body must be JSON" };
     if (!parsed.ok) return badRequest(parsed.error);
     return jsonReply(200, { behaviour: core.behaviour.update(parsed.patch) });
+  }
+  if (method === "POST" && route === "/catalogue") {
+    const body = jsonBody(raw);
+    const parsed = body.ok ? parseCataloguePatch(body.value) : { ok: false as const, error: "body must be JSON" };
+    if (!parsed.ok) return badRequest(parsed.error);
+    return jsonReply(200, { catalogue: core.catalogue.update(parsed.patch) });
   }
   if (method === "DELETE" && route === "/faults") {
     core.faults.clear();

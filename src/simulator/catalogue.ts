@@ -7,6 +7,9 @@ export const QATAR_AVIOS_PRODUCT_ID = 15399;
 export const KRISFLYER_PRODUCT_ID = 15400;
 export const AIRTEL_TOPUP_PRODUCT_ID = 20001;
 export const JIO_TOPUP_PRODUCT_ID = 20002;
+/** Top-up operators: the parents getVouchers lists for categoryType "topup"; their plans name them. */
+export const AIRTEL_OPERATOR_ID = 20100;
+export const JIO_OPERATOR_ID = 20200;
 
 export type ProductCategory = "airmiles" | "topup";
 export type DeliveryType = "realtime" | "delayed";
@@ -17,7 +20,10 @@ export type DenominationRule =
 
 /** Operator validation for top-up: the number (without country code) must start with one of `prefixes`. */
 export interface TopupOperator {
+  /** The operator's own catalogue entry (parentProductId of its plans). */
+  readonly productId: number;
   readonly name: string;
+  readonly countryCode: string;
   readonly phoneCode: string;
   readonly prefixes: readonly string[];
 }
@@ -40,6 +46,12 @@ export interface SimProduct {
   /** Send numeric response fields as numeric strings, as some real responses do. */
   readonly numericStrings: boolean;
   readonly vendorLogo: string;
+  /** Catalogue fields getVouchers serves (docs/plum-api.md §4.5). */
+  readonly countryCode: string;
+  readonly description: string;
+  /** Percent added to the face value (0: none). */
+  readonly feePercent: number;
+  readonly loyaltyConversion?: string;
 }
 
 const LOGO_BASE = "https://res.cloudinary.com/dyyjph6kx/image/upload/simulator";
@@ -59,6 +71,10 @@ export const SIMULATOR_PRODUCTS: readonly SimProduct[] = [
     activated: true,
     numericStrings: false,
     vendorLogo: `${LOGO_BASE}/emirates-skywards.png`,
+    countryCode: "AE",
+    description: "Skywards Miles credited to an Emirates Skywards member account.",
+    feePercent: 0,
+    loyaltyConversion: "1 USD = 1 Mile",
   },
   {
     productId: ETIHAD_GUEST_PRODUCT_ID,
@@ -74,6 +90,10 @@ export const SIMULATOR_PRODUCTS: readonly SimProduct[] = [
     activated: true,
     numericStrings: false,
     vendorLogo: `${LOGO_BASE}/etihad-guest.png`,
+    countryCode: "AE",
+    description: "Etihad Guest Miles, credited within 72 hours.",
+    feePercent: 0,
+    loyaltyConversion: "1 USD = 2 Miles",
   },
   {
     productId: QATAR_AVIOS_PRODUCT_ID,
@@ -89,6 +109,9 @@ export const SIMULATOR_PRODUCTS: readonly SimProduct[] = [
     activated: true,
     numericStrings: false,
     vendorLogo: `${LOGO_BASE}/qatar-avios.png`,
+    countryCode: "QA",
+    description: "Avios for Qatar Airways Privilege Club members.",
+    feePercent: 0,
   },
   {
     productId: KRISFLYER_PRODUCT_ID,
@@ -104,6 +127,9 @@ export const SIMULATOR_PRODUCTS: readonly SimProduct[] = [
     activated: false,
     numericStrings: false,
     vendorLogo: `${LOGO_BASE}/krisflyer.png`,
+    countryCode: "SG",
+    description: "KrisFlyer miles for Singapore Airlines members.",
+    feePercent: 0,
   },
   {
     productId: AIRTEL_TOPUP_PRODUCT_ID,
@@ -117,9 +143,13 @@ export const SIMULATOR_PRODUCTS: readonly SimProduct[] = [
     discountPercent: 0,
     inStock: true,
     activated: true,
-    operator: { name: "Airtel", phoneCode: "+91", prefixes: ["98", "99", "97"] },
+    operator: { productId: AIRTEL_OPERATOR_ID, name: "Airtel", countryCode: "IN", phoneCode: "+91", prefixes: ["98", "99", "97"] },
     numericStrings: true,
     vendorLogo: `${LOGO_BASE}/airtel.png`,
+    countryCode: "IN",
+    description: "Airtel prepaid recharge, India.",
+    // placeOrder charges no fee (pricing.ts), so the catalogue advertises none: quotes must match the debit.
+    feePercent: 0,
   },
   {
     productId: JIO_TOPUP_PRODUCT_ID,
@@ -133,10 +163,18 @@ export const SIMULATOR_PRODUCTS: readonly SimProduct[] = [
     discountPercent: 0,
     inStock: true,
     activated: true,
-    operator: { name: "Jio", phoneCode: "+91", prefixes: ["70", "89"] },
+    operator: { productId: JIO_OPERATOR_ID, name: "Jio", countryCode: "IN", phoneCode: "+91", prefixes: ["70", "89"] },
     numericStrings: false,
     vendorLogo: "",
+    countryCode: "IN",
+    description: "Jio prepaid recharge, India.",
+    feePercent: 0,
   },
+];
+
+/** The top-up operators, one per distinct plan operator. */
+export const SIMULATOR_OPERATORS: readonly TopupOperator[] = [
+  ...new Map(SIMULATOR_PRODUCTS.flatMap((p) => (p.operator ? [[p.operator.productId, p.operator] as const] : []))).values(),
 ];
 
 const byId = new Map<number, SimProduct>(SIMULATOR_PRODUCTS.map((p) => [p.productId, p]));

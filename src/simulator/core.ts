@@ -3,6 +3,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BehaviourSettings, type SimBehaviour } from "./behaviour.js";
 import { CallLog } from "./callLog.js";
+import { CatalogueState } from "./catalogueState.js";
+import { getVouchers } from "./getVouchers.js";
+import { lookupMobileNumber } from "./lookupMobileNumber.js";
 import { FaultQueue, type OtherOrderMode } from "./faults.js";
 import { getOrderDetails } from "./getOrderDetails.js";
 import { getOrderHistory } from "./getOrderHistory.js";
@@ -58,6 +61,7 @@ export class SimulatorCore {
   readonly rateLimiter: RateLimiter;
   readonly webhooks: WebhookEmitter;
   readonly behaviour: BehaviourSettings;
+  readonly catalogue = new CatalogueState();
 
   constructor(private readonly options: CoreOptions) {
     this.behaviour = new BehaviourSettings(options.behaviour);
@@ -84,6 +88,20 @@ export class SimulatorCore {
     if (!outcome.ok) return outcome.reply;
     if (outcome.order.deliveryStatus === "pending") this.scheduleAutoDelivery(outcome.order.orderId);
     return successReply("placeOrder", placeOrderWire(outcome.order));
+  }
+
+  /** The catalogue placeOrder validates against (catalogue.ts), as getVouchers lists it. */
+  getVouchers(data: unknown): SimReply {
+    return getVouchers(data, this.catalogue);
+  }
+
+  lookupMobileNumber(data: unknown): SimReply {
+    return lookupMobileNumber(data, this.catalogue.get().lookupShape);
+  }
+
+  /** The wallet placeOrder debits (docs/plum-api.md §4.4: `{value, currency}`). */
+  getBalance(): SimReply {
+    return successReply("getBalance", { value: this.book.balanceUsd, currency: "USD" });
   }
 
   getOrderDetails(data: unknown): SimReply {
@@ -157,6 +175,7 @@ export class SimulatorCore {
     this.rateLimiter.reset();
     this.webhooks.reset();
     this.behaviour.reset();
+    this.catalogue.reset();
     for (const timer of this.autoDeliveries.values()) clearTimeout(timer);
     this.autoDeliveries.clear();
     this.cancelDeferred();

@@ -93,6 +93,7 @@ export async function createPlumSimulator(options: SimulatorOptions = {}): Promi
     get tokens() {
       return core.tokens.pair;
     },
+    setCatalogue: (patch) => core.catalogue.update(patch),
     reset: () => core.reset(),
   };
 }

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { SimOperation } from "./types.js";
 
-export type FaultOperation = "placeOrder" | "getOrderDetails" | "tokenRefresh" | "getOrderHistory" | "any";
+export type FaultOperation = "placeOrder" | "getOrderDetails" | "getOrderHistory" | "getVouchers" | "lookupMobileNumber" | "getBalance" | "tokenRefresh" | "any";
 
 /** What the client sees of a slowProcessing request: nothing (until it gives up), a reset socket, or a gateway 502. */
 export type SlowProcessingAnswer = "timeout" | "reset" | "502";
@@ -83,7 +83,7 @@ export class FaultQueue {
 }
 
 const common = {
-  operation: z.enum(["placeOrder", "getOrderDetails", "tokenRefresh", "getOrderHistory", "any"]).optional(),
+  operation: z.enum(["placeOrder", "getOrderDetails", "getOrderHistory", "getVouchers", "lookupMobileNumber", "getBalance", "tokenRefresh", "any"]).optional(),
   times: z.number().int().positive().optional(),
 };
 const httpStatus = z.number().int().min(100).max(599);

@@ -4,8 +4,12 @@ export type { PlumSimulator, RateLimits, RecordedCall, SimOperation, SimulatorOp
 export type { FaultKindSpec, FaultOperation, FaultSpec, OtherOrderMode, SlowProcessingAnswer } from "./faults.js";
 export type { SimBehaviour } from "./behaviour.js";
 export type { SimDeliveryStatus, SimOrder } from "./orderBook.js";
+export type { LookupShape, SimCatalogueSettings } from "./catalogueState.js";
 export {
+  AIRTEL_OPERATOR_ID,
   AIRTEL_TOPUP_PRODUCT_ID,
+  JIO_OPERATOR_ID,
+  SIMULATOR_OPERATORS,
   EMIRATES_SKYWARDS_PRODUCT_ID,
   ETIHAD_GUEST_PRODUCT_ID,
   JIO_TOPUP_PRODUCT_ID,

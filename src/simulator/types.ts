@@ -1,10 +1,20 @@
 // Public types of the Plum simulator.
 import type { PlumWebhookBody } from "../plum/wire.js";
 import type { SimBehaviour } from "./behaviour.js";
+import type { SimCatalogueSettings } from "./catalogueState.js";
 import type { FaultSpec } from "./faults.js";
 import type { SimOrder } from "./orderBook.js";
 
-export type SimOperation = "placeOrder" | "getOrderDetails" | "getOrderHistory" | "tokenRefresh" | "tokenValidate" | "unknown";
+export type SimOperation =
+  | "placeOrder"
+  | "getOrderDetails"
+  | "getOrderHistory"
+  | "getVouchers"
+  | "lookupMobileNumber"
+  | "getBalance"
+  | "tokenRefresh"
+  | "tokenValidate"
+  | "unknown";
 
 export interface RecordedCall {
   readonly operation: SimOperation;
@@ -35,6 +45,10 @@ export interface RateLimits {
   getOrderDetails: number;
   /** Absent: not limited. */
   getOrderHistory?: number;
+  /** Catalogue and account reads; unlimited when absent. */
+  getVouchers?: number;
+  lookupMobileNumber?: number;
+  getBalance?: number;
 }
 
 export interface SimulatorOptions {
@@ -100,5 +114,7 @@ export interface PlumSimulator {
   balance(): number;
   expireAccessToken(): void;
   readonly tokens: { accessToken: string; refreshToken: string };
+  /** Catalogue settings: products withdrawn from getVouchers, lookupMobileNumber's answer shape. */
+  setCatalogue(patch: Partial<SimCatalogueSettings>): SimCatalogueSettings;
   reset(): void;
 }

@@ -1,5 +1,6 @@
 // The ledger: the subgraph's system of record for orders. One small interface, two engines (SQLite embedded,
 // PostgreSQL for replicas), one conformance suite (test/storage/conformance.ts) run against both.
+import type { CatalogueStore } from "../catalogue/ports.js";
 import type { OrderRecord } from "../orders/orderRecord.js";
 import type { OrderListStore } from "../orders/listing/ports.js";
 import type { PlacementStore } from "../orders/placement/ports.js";
@@ -45,6 +46,8 @@ export interface StoredTokens {
 
 export interface Ledger extends PlacementStore, OrderListStore, ReconciliationStore {
   readonly engine: "sqlite" | "postgres";
+  /** The cached Plum catalogue, in the same database (src/catalogue/). */
+  readonly catalogue: CatalogueStore;
   /** Applies versioned migrations; safe when several replicas start at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -6,7 +6,7 @@
 // spelled out here, with the generated input and enum types.
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse } from "graphql";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   OrderByPoNumberDocument,
   type OrderErrorCode,
@@ -53,6 +53,22 @@ const PlaceTopupWithPoints: TypedDocumentNode<{ placeTopupOrder: PayloadWithPoin
 
 const FeaturedOrder: TypedDocumentNode<{ featuredOrder: OrderWithPoints | null }, { orderId: string }> = parse(`
   query FeaturedOrder($orderId: ID!) { featuredOrder(orderId: $orderId) { ${ORDER_WITH_POINTS} } }
+`);
+
+interface RecommendedProduct {
+  productId: number;
+  name: string;
+  kind: OrderKind;
+  denominations: number[];
+  operator: { name: string } | null;
+}
+
+const RecommendedProducts: TypedDocumentNode<{ recommendedProducts: RecommendedProduct[] }, Record<string, never>> = parse(`
+  query RecommendedProducts { recommendedProducts { productId name kind denominations operator { name } } }
+`);
+
+const FeaturedProduct: TypedDocumentNode<{ featuredProduct: { productId: number; name: string } | null }, { productId: number }> = parse(`
+  query FeaturedProduct($productId: Int!) { featuredProduct(productId: $productId) { productId name } }
 `);
 
 /**
@@ -114,6 +130,22 @@ describe("through @apollo/gateway (orders + loyalty)", () => {
     expect(response.errors).toBeUndefined();
     // poNumber, amountCharged, kind and voucherDetails exist only in the orders subgraph: fetched via its _entities.
     expect(response.data?.featuredOrder).toEqual(order);
+  });
+
+  it("resolves Product entities the loyalty subgraph references, from the orders catalogue (one batch)", async () => {
+    const findProducts = vi.spyOn(orders.app.ledger.catalogue, "findProducts");
+    const response = await gql(gateway.url, RecommendedProducts, {});
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.recommendedProducts).toEqual([
+      { productId: 15366, name: "Etihad Guest Miles", kind: "AIRMILES", denominations: [25, 50, 100], operator: null },
+      { productId: 20001, name: "Airtel Prepaid India", kind: "TOPUP", denominations: [100, 200, 500], operator: { name: "Airtel" } },
+    ]);
+    // Both representations in one _entities call, one snapshot query for the products (and one for the operator).
+    expect(findProducts.mock.calls.map((call) => [...call[0]].sort())).toEqual([[15366, 20001], [20100]]);
+    findProducts.mockRestore();
+    const unknown = await gql(gateway.url, FeaturedProduct, { productId: 99_999 });
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data).toEqual({ featuredProduct: null });
   });
 
   it("places a top-up through the gateway too", async () => {

@@ -21,13 +21,27 @@ type Order @key(fields: "orderId") {
   loyaltyPoints: Int!
 }
 
+# Products are the orders subgraph's: this subgraph only references them by key (resolvable: false).
+type Product @key(fields: "productId", resolvable: false) {
+  productId: Int!
+}
+
 type Query {
   """An order the loyalty programme features: only its key is known here, everything else comes from orders."""
   featuredOrder(orderId: ID!): Order
+
+  """Products the loyalty programme recommends, by key only: their fields come from the orders subgraph's catalogue."""
+  recommendedProducts: [Product!]!
+
+  """One product by key, whether or not the catalogue knows it."""
+  featuredProduct(productId: Int!): Product
 }
 `;
 
 /** Deterministic stand-in for a points calculation: any subgraph or test can recompute it from the orderId. */
+/** What recommendedProducts answers (the simulator's Etihad Guest and Airtel plan). */
+export const RECOMMENDED_PRODUCT_IDS = [15366, 20001];
+
 export function loyaltyPointsFor(orderId: string): number {
   let points = 0;
   for (const char of orderId) points = (points * 31 + char.charCodeAt(0)) % 10_000;
@@ -53,6 +67,8 @@ export async function startLoyaltySubgraph(): Promise<LoyaltySubgraph> {
       Query: {
         // A stub with the key only: the planner must fetch every other Order field from the orders subgraph.
         featuredOrder: (_parent: unknown, args: { orderId: string }): OrderReference => ({ orderId: args.orderId }),
+        recommendedProducts: (): { productId: number }[] => RECOMMENDED_PRODUCT_IDS.map((productId) => ({ productId })),
+        featuredProduct: (_parent: unknown, args: { productId: number }): { productId: number } => ({ productId: args.productId }),
       },
       Order: {
         __resolveReference: (reference: OrderReference): OrderReference => {

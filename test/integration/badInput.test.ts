@@ -7,7 +7,9 @@ import { airmilesInput, topupInput } from "../support/orderInputs.js";
 import { placeAirmiles, placeTopup } from "../support/orderOperations.js";
 import { expectNothingVerbatim } from "./helpers.js";
 
-const t = useTestApp({ resetSimulator: true });
+// Input rules come before the catalogue pre-flight; a snapshot that is always stale (1 ms) lets valid input reach
+// Plum as before, so "reaches Plum" stays observable (the pre-flight has its own tests in preflight.test.ts).
+const t = useTestApp({ resetSimulator: true, env: { CATALOGUE_MAX_AGE_MS: "1" } });
 
 // Distinctive fragments of the submitted values: none may come back in a message.
 const SECRET = "zq7xsecret";

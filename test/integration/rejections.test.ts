@@ -12,7 +12,9 @@ import { airmilesInput, topupInput } from "../support/orderInputs.js";
 import { placeAirmiles, placeTopup } from "../support/orderOperations.js";
 import { expectNothingVerbatim, pastSettleWindow } from "./helpers.js";
 
-const t = useTestApp({ resetSimulator: true });
+// These tests are about Plum's answers: a catalogue snapshot that is always stale (1 ms) leaves every judgement to
+// Plum, as when the snapshot does not know a product (the pre-flight has its own tests in preflight.test.ts).
+const t = useTestApp({ resetSimulator: true, env: { CATALOGUE_MAX_AGE_MS: "1" } });
 
 describe("business rejections", () => {
   it("INVALID_DENOMINATION for a value outside the product's range", async () => {

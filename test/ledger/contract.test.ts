@@ -9,7 +9,9 @@ import { placeAirmilesStatus } from "../support/orderStatusOperations.js";
 import { placeAtPlum, simOrdersFor } from "../support/plumDirect.js";
 
 describe("placement contract", () => {
-  const t = useTestApp();
+  // These tests are about Plum's answers: a catalogue snapshot that is always stale (1 ms) leaves every judgement to
+  // Plum, as when the snapshot does not know a product (the pre-flight has its own tests in preflight.test.ts).
+  const t = useTestApp({ env: { CATALOGUE_MAX_AGE_MS: "1" } });
 
   it("replays a PLACED order for the same poNumber and order, without calling Plum", async () => {
     const input = airmilesInput();

@@ -40,7 +40,8 @@ describe.each([
 
   beforeAll(async () => {
     db = postgres ? await createTestDatabase() : undefined;
-    t = await startTestApp({ ...JWT_ENV, ...(db ? { DATABASE_URL: db.url } : {}) });
+    // CATALOGUE_MAX_AGE_MS=1: no catalogue pre-flight, so Plum itself records the rejections these tests read back.
+    t = await startTestApp({ ...JWT_ENV, CATALOGUE_MAX_AGE_MS: "1", ...(db ? { DATABASE_URL: db.url } : {}) });
     alice = bearer(await tokenFor("alice", "orders:write orders:read"));
     bob = bearer(await tokenFor("bob", "orders:write orders:read"));
     admin = bearer(await tokenFor("ops", "orders:read orders:admin"));

@@ -31,7 +31,8 @@ describe("poNumber namespaces over PostgreSQL, two replicas sharing one Plum", (
   beforeAll(async () => {
     db = await createTestDatabase();
     sim = await createPlumSimulator({ port: 0 });
-    const env = { ...JWT_ENV, ...externalPlumEnv(sim), ...KEY, DATABASE_URL: db.url };
+    // CATALOGUE_MAX_AGE_MS=1: no catalogue pre-flight, so bob's bad denomination is recorded as Plum's rejection.
+    const env = { ...JWT_ENV, ...externalPlumEnv(sim), ...KEY, DATABASE_URL: db.url, CATALOGUE_MAX_AGE_MS: "1" };
     a = await startTestApp(env, { replicaId: "replica-a" });
     b = await startTestApp(env, { replicaId: "replica-b" });
     alice = bearer(await tokenFor("alice", WRITE_READ));

@@ -23,7 +23,7 @@ describe("admin endpoints", () => {
     expect(state.status).toBe(200);
     expect(state.json).toMatchObject({
       orders: [{ poNumber: request["poNumber"], deliveryStatus: "delivered" }],
-      counts: { placeOrder: 1, getOrderDetails: 1, tokenRefresh: 0, tokenValidate: 0, unknown: 0 },
+      counts: { placeOrder: 1, getOrderDetails: 1, getVouchers: 0, lookupMobileNumber: 0, getBalance: 0, tokenRefresh: 0, tokenValidate: 0, unknown: 0 },
       webhookDisabled: false,
       balance: 1_000_000 - 50,
       tokens: { accessToken: "sim-access-token" },

@@ -195,7 +195,7 @@ describe("placeOrder business errors", () => {
 describe("API route", () => {
   it("400 PLE10001 for an unknown query or a non-JSON body", async () => {
     const unknown = await http(sim.apiUrl, {
-      body: { query: "plumProAPI.mutation.getVouchers", tag: "plumProAPI", variables: { data: {} } },
+      body: { query: "plumProAPI.mutation.getFilters", tag: "plumProAPI", variables: { data: {} } },
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     expectShapeB(unknown, 400, "PLE10001");

@@ -6,7 +6,7 @@ describe("refreshWithin (placement status look-ups on the caller's budget)", () 
     let left = 1;
     const budget: UpstreamBudget = {
       take() {
-        if (left === 0) throw new UpstreamRefusedError(3);
+        if (left === 0) throw new UpstreamRefusedError("RATE_LIMITED", 3);
         left -= 1;
       },
     };

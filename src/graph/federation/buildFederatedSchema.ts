@@ -6,12 +6,13 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { type GraphQLSchema, parse } from "graphql";
 import { buildSchema, createResolversMap, type BuildSchemaOptions } from "type-graphql";
 
+// v2.9 for demand control: @listSize and @cost hints on catalogue lists and the fields that ask Plum.
 const FEDERATION_LINK =
-  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@authenticated", "@requiresScopes"])';
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@authenticated", "@requiresScopes", "@cost", "@listSize"])';
 
 type SubgraphModule = Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>;
 
-export type ReferenceResolvers = Record<string, { __resolveReference: (reference: never, context: never) => unknown }>;
+export type ReferenceResolvers = Record<string, { __resolveReference: (reference: never, context: never, info: never) => unknown }>;
 
 export async function buildFederatedSchema(options: BuildSchemaOptions, referenceResolvers: ReferenceResolvers): Promise<GraphQLSchema> {
   const schema = await buildSchema({ ...options, skipCheck: true });

@@ -108,6 +108,40 @@ export const postgresMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 6,
+    name: "catalogue_snapshot",
+    // The cached Plum catalogue (one row per product or operator, the parsed entry as JSON) and the single row that
+    // says when it was refreshed, who holds the refresh lease (single flight across replicas) and how many getVouchers
+    // calls the day has used (Plum allows 500 a day).
+    sql: `
+      CREATE TABLE catalogue_products (
+        product_id integer PRIMARY KEY,
+        kind text NOT NULL,
+        role text NOT NULL CHECK (role IN ('product', 'operator')),
+        parent_product_id integer,
+        country_code text,
+        name text NOT NULL,
+        active boolean NOT NULL,
+        data jsonb NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX catalogue_products_listing ON catalogue_products (kind, role, active, country_code);
+      CREATE INDEX catalogue_products_parent ON catalogue_products (parent_product_id);
+      CREATE TABLE catalogue_state (
+        id integer PRIMARY KEY CHECK (id = 1),
+        refreshed_at timestamptz,
+        last_attempt_at timestamptz,
+        last_failure_at timestamptz,
+        lease_owner text,
+        lease_until timestamptz,
+        budget_day text,
+        budget_calls integer NOT NULL DEFAULT 0,
+        last_refresh_calls integer
+      );
+      INSERT INTO catalogue_state (id) VALUES (1);
+    `,
+  },
+  {
     version: 7,
     name: "order_history_and_reconciliation",
     // Keyset pagination of placed orders, newest first (created_at, po_number), for everyone (admins) and per

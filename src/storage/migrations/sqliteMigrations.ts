@@ -108,6 +108,40 @@ export const sqliteMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 6,
+    name: "catalogue_snapshot",
+    // The cached Plum catalogue (one row per product or operator, the parsed entry as JSON) and the single row that
+    // says when it was refreshed, who holds the refresh lease (single flight across replicas) and how many getVouchers
+    // calls the day has used (Plum allows 500 a day).
+    sql: `
+      CREATE TABLE catalogue_products (
+        product_id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('product', 'operator')),
+        parent_product_id INTEGER,
+        country_code TEXT,
+        name TEXT NOT NULL,
+        active INTEGER NOT NULL CHECK (active IN (0, 1)),
+        data TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX catalogue_products_listing ON catalogue_products (kind, role, active, country_code);
+      CREATE INDEX catalogue_products_parent ON catalogue_products (parent_product_id);
+      CREATE TABLE catalogue_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        refreshed_at INTEGER,
+        last_attempt_at INTEGER,
+        last_failure_at INTEGER,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        budget_day TEXT,
+        budget_calls INTEGER NOT NULL DEFAULT 0,
+        last_refresh_calls INTEGER
+      ) STRICT;
+      INSERT INTO catalogue_state (id) VALUES (1);
+    `,
+  },
+  {
     version: 7,
     name: "order_history_and_reconciliation",
     // Keyset pagination of placed orders, newest first (created_at, po_number), for everyone (admins) and per

@@ -23,6 +23,7 @@ import { postgresMigrations } from "../migrations/postgresMigrations.js";
 import { patchAssignments } from "../recordPatch.js";
 import { webhookInstant } from "../webhookInstant.js";
 import { TOKEN_LOCK_KEY } from "./advisoryLocks.js";
+import { PostgresCatalogueStore } from "./PostgresCatalogueStore.js";
 import { postgresParam } from "./encodePatch.js";
 import { migratePostgres } from "./postgresMigrator.js";
 import { toAttemptEntry, toOrderRecord, type AttemptRow, type OrderRow } from "./postgresRows.js";
@@ -70,11 +71,13 @@ export class PostgresLedger implements Ledger {
   readonly engine = "postgres" as const;
   private readonly pool: Pool;
   private closed = false;
+  readonly catalogue: PostgresCatalogueStore;
 
   constructor(options: PostgresLedgerOptions) {
     this.pool = new Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
     // Without a listener an idle connection's error would be an unhandled 'error' event and crash the process.
     this.pool.on("error", (error) => options.onIdleClientError?.(error));
+    this.catalogue = new PostgresCatalogueStore(this.pool);
   }
 
   async migrate(): Promise<void> {

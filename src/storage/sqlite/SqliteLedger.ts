@@ -33,6 +33,7 @@ import { countPlacedSqlite, listPlacedSqlite } from "./sqliteOrderList.js";
 import * as reconciliation from "./sqliteReconciliation.js";
 import type { ListScope, OrderListFilter, OrderListQuery } from "../../orders/listing/ports.js";
 import type { Discrepancy, RunOutcome } from "../../orders/reconciliation/ports.js";
+import { SqliteCatalogueStore } from "./SqliteCatalogueStore.js";
 import { StatementCache } from "./statements.js";
 import { tokenMutexFor } from "./tokenMutexes.js";
 import { immediateTransaction } from "./transaction.js";
@@ -45,12 +46,14 @@ export class SqliteLedger implements Ledger {
   private readonly db: DatabaseSync;
   private readonly statements: StatementCache;
   private readonly tokenMutex: AsyncMutex;
+  readonly catalogue: SqliteCatalogueStore;
 
   /** `path` is a file (its directory is created) or ":memory:". */
   constructor(readonly path: string) {
     this.db = openSqliteDatabase(path);
     this.statements = new StatementCache(this.db);
     this.tokenMutex = tokenMutexFor(path);
+    this.catalogue = new SqliteCatalogueStore(this.db, this.statements);
   }
 
   async migrate(): Promise<void> {
