@@ -6,10 +6,10 @@ export const ALERT_REASONS: readonly AlertReason[] = ["order_needs_operator", "p
 
 /** Age buckets of PENDING rows, by the time since they were claimed. Upper bounds in seconds (last: unbounded). */
 export const PENDING_AGE_BUCKETS = [
-  { label: "under_5m", upToSeconds: 300 },
-  { label: "5m_to_1h", upToSeconds: 3_600 },
-  { label: "1h_to_1d", upToSeconds: 86_400 },
-  { label: "over_1d", upToSeconds: null },
+  { label: "under_five_minutes", upToSeconds: 300 },
+  { label: "under_one_hour", upToSeconds: 3_600 },
+  { label: "under_one_day", upToSeconds: 86_400 },
+  { label: "over_one_day", upToSeconds: null },
 ] as const;
 export type PendingAgeBucket = (typeof PENDING_AGE_BUCKETS)[number]["label"];
 
