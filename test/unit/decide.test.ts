@@ -1330,6 +1330,48 @@ describe("invariants over every combination of driver × history × existence ×
     expect(violations.slice(0, 20)).toEqual([]);
     expect(violations).toHaveLength(0);
   });
+
+  it("I3: an operator's decision never sends, never REJECTs an order that may exist, and adopts only our order", () => {
+    const violations: string[] = [];
+    let decisions = 0;
+    for (const kinds of histories(3)) {
+      for (const existence of EXISTENCES) {
+        if (kinds.includes("created") && existence?.source !== "answer") continue;
+        for (const alert of [null, "order_needs_operator", "po_number_held_by_different_order"] as const) {
+          for (const [timeLabel, startedAt] of TIMES) {
+            const now = at(startedAt, 200);
+            const r = row({ sends: kinds.map((k, i) => make[k](i + 1)), existence, alert, lastSentAt: SENT });
+            for (const [resultLabel, result] of RESULTS) {
+              for (const decisionOf of [{ verdict: "placed", orderId: ORDER_ID }, { verdict: "notPlaced" }] as const) {
+                const evidence: Evidence = { kind: "operator", decision: decisionOf, startedAt, result };
+                const name = `[${kinds.join(",")}] existence=${existence?.source ?? "none"} alert=${alert} ${decisionOf.verdict} ${resultLabel} ${timeLabel}`;
+                const { action, patch } = decide(r, evidence, ctx(now, "reconciler"));
+                decisions += 1;
+                if (action.type === "send" || patch.startAttempt) violations.push(`sent ${name}`);
+                if (alert === null && action.type !== "refused") violations.push(`no alert, not refused ${name}`);
+                const ours = result.kind === "ok" && result.order.orderId != null && result.order.poNumber === PO;
+                if (action.type === "placed" && !ours) violations.push(`adopted what is not ours ${name}`);
+                if (action.type === "rejected") {
+                  const exists = existence !== null || kinds.includes("created") || ours;
+                  if (decisionOf.verdict !== "notPlaced") violations.push(`rejected on "placed" ${name}`);
+                  if (exists) violations.push(`rejected although an order exists ${name}`);
+                  if (startedAt.getTime() < TRUSTED.getTime()) violations.push(`rejected inside the processing window ${name}`);
+                  if (result.kind !== "notFound" && result.kind !== "ok") violations.push(`rejected on an inconclusive look-up ${name}`);
+                  if (patch.reopenable !== false) violations.push(`reopenable ${name}`);
+                }
+                if (action.type === "refused" && (patch.state !== undefined || patch.alert !== undefined)) violations.push(`refused but changed ${name}`);
+                if (r.existence !== null && patch.existence !== undefined && JSON.stringify(patch.existence) !== JSON.stringify(r.existence)) {
+                  violations.push(`sticky ${name}`);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(decisions).toBeGreaterThan(10_000);
+    expect(violations.slice(0, 20)).toEqual([]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
