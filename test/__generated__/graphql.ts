@@ -186,6 +186,7 @@ export type ResolveOrderInput = {
   orderId?: string | number | null | undefined;
   /** Plum's poNumber of the order (as the alert, the logs and the ledger name it). */
   poNumber: string;
+  /** What the operator found. */
   verdict: OperatorVerdict;
 };
 

@@ -30,7 +30,7 @@ export class OperatorResolver {
       "Admin only. Resolves an order that needs an operator (alert `order_needs_operator` or `po_number_held_by_different_order`): the decision is checked at Plum, applied only if Plum bears it out, and recorded in the order's attempt log with who made it. See docs/runbook.md.",
   })
   async resolveOrderNeedingOperator(
-    @Arg("input", () => ResolveOrderInput) input: ResolveOrderInput,
+    @Arg("input", () => ResolveOrderInput, { description: "The order (Plum's poNumber), the verdict and why." }) input: ResolveOrderInput,
     @Ctx() context: GraphContext,
   ): Promise<OperatorResolution> {
     const note = input.note.trim();

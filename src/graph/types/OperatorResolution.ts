@@ -76,7 +76,7 @@ export class ResolveOrderInput {
   @Field(() => String, { description: "Plum's poNumber of the order (as the alert, the logs and the ledger name it)." })
   poNumber!: string;
 
-  @Field(() => OperatorVerdict)
+  @Field(() => OperatorVerdict, { description: "What the operator found." })
   verdict!: OperatorVerdict;
 
   @Field(() => ID, { nullable: true, description: "PLACED only: Plum's orderId of our order." })
@@ -88,7 +88,7 @@ export class ResolveOrderInput {
 
 @ObjectType({ description: "What became of an operator's decision." })
 export class OperatorResolution {
-  @Field(() => OperatorResolutionOutcome)
+  @Field(() => OperatorResolutionOutcome, { description: "Whether the decision was applied, and how." })
   outcome!: OperatorResolutionOutcome;
 
   @Field(() => OperatorRefusal, { nullable: true, description: "Why it was refused; null otherwise." })
