@@ -3,12 +3,13 @@
 // the last good snapshot and logs an alert.
 import { setTimeout as wait } from "node:timers/promises";
 import type { Logger } from "pino";
-import type { OrderFailure } from "../orders/errorCodes.js";
+import { OrderKind, type OrderFailure } from "../orders/errorCodes.js";
 import { CallPacer, CatalogueFetchError, fetchCatalogue } from "./fetchCatalogue.js";
 import type { CataloguePlum, CatalogueStore, ListFilter, RefreshCondition } from "./ports.js";
 import { preflightFailures, type PreflightOrder } from "./preflight.js";
 import type { CatalogueMeta, CatalogueProduct } from "./product.js";
 import { budgetDay, lastSlot, nextSlot, slotsLeftToday } from "./schedule.js";
+import { wholesaleWithdrawal } from "./wholesaleWithdrawal.js";
 
 type Due = Omit<RefreshCondition, "budget">;
 
@@ -203,6 +204,17 @@ export class CatalogueService {
     };
   }
 
+  /** Every active entry of the snapshot (three indexed list queries). */
+  private async activeSnapshot(): Promise<CatalogueProduct[]> {
+    const { store } = this.options;
+    const lists = await Promise.all([
+      store.list({ kind: OrderKind.AIRMILES, role: "product" }),
+      store.list({ kind: OrderKind.TOPUP, role: "operator" }),
+      store.list({ kind: OrderKind.TOPUP, role: "product" }),
+    ]);
+    return lists.flat();
+  }
+
   private async runRefresh(reason: RefreshReason, due: Due): Promise<RefreshOutcome> {
     const { store, owner, log } = this.options;
     const leaseMs = this.options.leaseMs ?? 10 * 60_000;
@@ -222,6 +234,8 @@ export class CatalogueService {
         try {
           const maxCalls = Math.min(this.options.maxCallsPerRefresh ?? 120, (this.options.dailyCallBudget ?? 500) - budget.used);
           const products = await fetchCatalogue(this.options.plum, this.pacer, maxCalls, usage, this.stopping.signal);
+          const withdrawn = wholesaleWithdrawal(await this.activeSnapshot(), products);
+          if (withdrawn !== null) throw new CatalogueFetchError(`the answer would withdraw all ${withdrawn}`);
           const committed = await store.commitRefresh(owner, products, this.now(), usage);
           outcome = committed ? "success" : "failure";
           if (committed) log.info({ reason, products: products.length }, "catalogue refreshed");

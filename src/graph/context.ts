@@ -19,8 +19,8 @@ export interface OrderServices {
   placement: PlacementService;
   reader: OrderReader;
   orderList: OrderList;
-  /** Whether the caller already has a row under this poNumber (their own namespace, pre-namespace rows included). */
-  hasPlacement: (subject: string | null, poNumber: string) => Promise<boolean>;
+  /** The caller's row under their poNumber (their own namespace, pre-namespace rows included), or null. */
+  callerRow: (subject: string | null, poNumber: string) => Promise<OrderRecord | null>;
   /** placementStatus() bound to the ledger and the placement engine's throttled look-up (charged to `budget`). */
   placementStatus: (poNumber: string, caller: Caller, budget: UpstreamBudget) => Promise<PlacementAnswer | null>;
   reconciliation: { job: ReconciliationJob; store: ReconciliationStore };

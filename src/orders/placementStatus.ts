@@ -1,7 +1,7 @@
 // `placement(poNumber)`: what a retry of the placement mutation would answer now, without placing or sending. A
 // PENDING row gets the same throttled look-up a read gives it (PlacementService.refresh); nothing else calls Plum.
 import type { Caller } from "../auth/caller.js";
-import { findCallerRow, type CallerRowStore } from "./callerRow.js";
+import type { CallerRowStore } from "./callerRow.js";
 import { PlaceOrderOutcome, type OrderFailure } from "./errorCodes.js";
 import { inProgressFailure, outcomeUnknownFailure } from "./failures.js";
 import type { OrderRecord } from "./orderRecord.js";
@@ -31,14 +31,17 @@ export function placementAnswer(row: OrderRecord): PlacementAnswer {
 }
 
 export interface PlacementStatusDeps {
-  store: CallerRowStore;
+  store: Pick<CallerRowStore, "findByCallerPoNumber">;
   /** The read path's throttled look-up of a PENDING row. */
   refresh: (row: OrderRecord) => Promise<OrderRecord>;
 }
 
-/** null when the poNumber is unknown, not the caller's, or not a placement (an order learned from Plum). */
+/**
+ * null when the poNumber is unknown, not the caller's, or not a placement (an order learned from Plum). Only the
+ * caller's own namespace, admins included: a retry of the mutation claims there, so this answers what it would.
+ */
 export async function placementStatus(deps: PlacementStatusDeps, poNumber: string, caller: Caller): Promise<PlacementAnswer | null> {
-  const row = await findCallerRow(deps.store, poNumber, caller);
+  const row = await deps.store.findByCallerPoNumber(caller.subject, poNumber);
   if (row === null || row.source !== "PLACEMENT" || row.kind === null) return null;
   return placementAnswer(row.state === "PENDING" ? await deps.refresh(row) : row);
 }

@@ -126,18 +126,25 @@ export class PlumClient {
     return this.pool.close();
   }
 
+  /** One POST to Plum's endpoint. */
+  private post(body: string, token: string): ReturnType<Pool["request"]> {
+    return this.pool.request({
+      path: this.path,
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}` },
+      body,
+      // undici's timeouts bound each phase (and the body only between chunks); this bounds the whole exchange, so
+      // an operation can be trusted to end within its lease (see leaseMs in app.ts).
+      signal: AbortSignal.timeout(this.exchangeBudgetMs),
+    });
+  }
+
   private async readOnce(operation: PlumOperationName, body: string, token: string): Promise<PlumReadResult> {
     const release = await this.slots.take("lookup");
     const started = performance.now();
     let result: PlumReadResult;
     try {
-      const response = await this.pool.request({
-        path: this.path,
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}` },
-        body,
-        signal: AbortSignal.timeout(this.exchangeBudgetMs),
-      });
+      const response = await this.post(body, token);
       result = classifyRead(operation, response.statusCode, await response.body.text());
     } catch (error) {
       const transport = classifyTransportError(error);
@@ -219,15 +226,7 @@ export class PlumClient {
     let responseText: string | null = null;
     let errorCode: string | null = null;
     try {
-      const response = await this.pool.request({
-        path: this.path,
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}` },
-        body,
-        // undici's timeouts bound each phase (and the body only between chunks); this bounds the whole exchange, so
-        // an operation can be trusted to end within its lease (see leaseMs in app.ts).
-        signal: AbortSignal.timeout(this.exchangeBudgetMs),
-      });
+      const response = await this.post(body, token);
       httpStatus = response.statusCode;
       responseText = await response.body.text();
       result = classifyResponse(operation, httpStatus, responseText);

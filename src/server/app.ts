@@ -198,7 +198,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     placement,
     reader,
     orderList: new OrderList(ledger),
-    hasPlacement: async (subject: string | null, poNumber: string) => (await ledger.findByCallerPoNumber(subject, poNumber)) !== null,
+    callerRow: (subject: string | null, poNumber: string) => ledger.findByCallerPoNumber(subject, poNumber),
     placementStatus: (poNumber: string, caller: Caller, budget: UpstreamBudget) =>
       placementStatus({ store: ledger, refresh: (row) => refreshWithin(budget, row, (r) => placement.refresh(r)) }, poNumber, caller),
     reconciliation: { job: reconciliation, store: ledger },

@@ -41,3 +41,19 @@ export function parseWebhook(body: unknown, receivedAt: Date): WebhookEvent | nu
     receivedAt,
   };
 }
+
+/** The largest UTC offset in use (UTC+14): how far ahead a zoneless local time may read when taken as UTC. */
+const LARGEST_UTC_OFFSET_MS = 14 * 3_600_000;
+
+/**
+ * Whether a callback's createdAt is further ahead of `receivedAt` than `maxFutureMs` allows. Plum's documented
+ * createdAt carries no zone (docs/plum-api.md §5), and it is read as UTC: if Plum stamps local time (IST), every
+ * real callback would look hours ahead, be refused, and Plum disables a webhook after three failures. So a zoneless
+ * value is allowed the largest UTC offset on top; a year-2099 createdAt is still refused either way.
+ */
+export function createdAtTooFarAhead(body: unknown, event: WebhookEvent, maxFutureMs: number): boolean {
+  const raw = webhookBody.safeParse(body);
+  const zoned = raw.success && /(?:z|[+-]\d{2}:?\d{2})$/i.test(raw.data.createdAt.trim());
+  const allowed = maxFutureMs + (zoned ? 0 : LARGEST_UTC_OFFSET_MS);
+  return Date.parse(event.createdAt) > event.receivedAt.getTime() + allowed;
+}

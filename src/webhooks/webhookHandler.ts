@@ -6,7 +6,7 @@ import { secretMatches } from "../auth/routerSecret.js";
 import type { Ledger } from "../storage/ledger.js";
 import { BodyTooLargeError, readBody } from "../server/readBody.js";
 import { sendJson } from "../server/respond.js";
-import { parseWebhook } from "./parseWebhook.js";
+import { createdAtTooFarAhead, parseWebhook } from "./parseWebhook.js";
 
 const MAX_WEBHOOK_BYTES = 16_384;
 
@@ -42,7 +42,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       sendJson(res, 400, { error: "body must be a JSON delivery-status callback" });
       return;
     }
-    if (Date.parse(event.createdAt) > receivedAt.getTime() + options.maxFutureMs) {
+    if (createdAtTooFarAhead(body, event, options.maxFutureMs)) {
       options.onResult?.("malformed");
       sendJson(res, 400, { error: "createdAt is in the future" });
       return;

@@ -55,6 +55,20 @@ describe("webhook hardening", () => {
     expect(await statusOf(input.poNumber)).toBe("cancelled");
   });
 
+  it("allows a zoneless createdAt the largest UTC offset (Plum may stamp local time, e.g. IST), and no more", async () => {
+    const input = topupInput();
+    const placed = (await placeTopup(t.url, input)).payload.order as { orderId: string };
+    const zoneless = (at: number): string => new Date(at).toISOString().slice(0, 19).replace("T", " ");
+    const event = { orderId: placed.orderId, poNumber: input.poNumber, deliveryStatus: "delivered" };
+    // Plum's documented shape ("YYYY-MM-DD HH:MM:SS", no zone) in IST reads 5.5 h ahead as UTC: a real event.
+    expect(await deliver(event, zoneless(Date.now() + 5.5 * 3_600_000))).toBe(200);
+    expect(await statusOf(input.poNumber)).toBe("delivered");
+    // Beyond any zone: refused, nothing changed.
+    expect(await deliver({ ...event, deliveryStatus: "cancelled" }, zoneless(Date.now() + 15 * 3_600_000))).toBe(400);
+    expect(await deliver({ ...event, deliveryStatus: "cancelled" }, "2099-01-01 00:00:00")).toBe(400);
+    expect(await statusOf(input.poNumber)).toBe("delivered");
+  });
+
   it("applies an event only when its orderId and poNumber name the same order", async () => {
     const a = airmilesInput();
     const b = topupInput();

@@ -121,4 +121,31 @@ describe("SqliteLedger", () => {
       await ledger.close();
     }
   });
+
+  it("a row a previous version claimed after migration 8 (no caller poNumber) is found by its caller after a restart", async () => {
+    const path = freshPath();
+    const first = new SqliteLedger(path);
+    await first.migrate();
+    await first.close();
+    const db = new DatabaseSync(path);
+    try {
+      // What the previous version's claim writes: it knows nothing of caller_po_number (SQLite leaves it nullable).
+      db.prepare(
+        `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts, sends,
+           created_at, updated_at) VALUES ('PO-ROLLBACK-1', 'AIRMILES', 'f', 'alice', 'PLACEMENT', 'PENDING', '{}', '[]', 1,
+           '[{"n":1,"answer":"unknown"}]', 1, 1)`,
+      ).run();
+    } finally {
+      db.close();
+    }
+    const ledger = new SqliteLedger(path);
+    try {
+      await ledger.migrate();
+      expect(await ledger.findByCallerPoNumber("alice", "PO-ROLLBACK-1")).toMatchObject({ poNumber: "PO-ROLLBACK-1", state: "PENDING" });
+      const claim = await ledger.claim(placement("pn1-other", { callerPoNumber: "PO-ROLLBACK-1", subject: "alice" }), lease("r", new Date()));
+      expect(claim).toMatchObject({ claimed: false, record: { poNumber: "PO-ROLLBACK-1" } });
+    } finally {
+      await ledger.close();
+    }
+  });
 });

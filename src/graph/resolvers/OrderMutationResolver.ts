@@ -1,7 +1,8 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { Scope } from "../../auth/caller.js";
 import { RequiresScopes } from "../access/RequiresScopes.js";
-import { OrderKind } from "../../orders/errorCodes.js";
+import { answerWhenRefused, mayReachPlum } from "../../orders/budgetGate.js";
+import { OrderKind, PlaceOrderOutcome } from "../../orders/errorCodes.js";
 import type { OrderRequest } from "../../orders/toPlaceOrderData.js";
 import { refusedFailure, UpstreamRefusedError } from "../../orders/upstreamBudget.js";
 import type { GraphContext } from "../context.js";
@@ -38,17 +39,21 @@ export class OrderMutationResolver {
 async function place(request: OrderRequest, context: GraphContext): Promise<PlaceOrderPayload> {
   const { invalid, preflight } = await checkOrder(request, context);
   if (invalid.length > 0) return toPayload(context.services.placement.refuse(request.kind, invalid));
-  // A catalogue refusal comes before the claim. A poNumber already on record keeps its own answer (a replay of an
-  // order placed before the catalogue changed, or a conflict), so it goes through placement as always.
-  if (preflight.failures.length > 0 && !(await context.services.hasPlacement(context.caller.subject, request.input.poNumber))) {
+  // The caller's row under this poNumber, if any: a poNumber already on record keeps its own answer (a replay of an
+  // order placed before the catalogue changed, or a conflict), so the catalogue refuses only new poNumbers.
+  const existing = await context.services.callerRow(context.caller.subject, request.input.poNumber);
+  if (preflight.failures.length > 0 && existing === null) {
     return toPayload(context.services.placement.refuse(request.kind, preflight.failures));
   }
-  // Every placement may reach Plum: refused before anything is claimed, so the same poNumber may be retried.
-  try {
-    context.upstream.take();
-  } catch (error) {
-    if (!(error instanceof UpstreamRefusedError)) throw error;
-    return toPayload(context.services.placement.refuse(request.kind, [refusedFailure(error)]));
+  // A placement that may reach Plum spends the caller's budget; a refusal never calls an existing order failed.
+  if (mayReachPlum(existing)) {
+    try {
+      context.upstream.take();
+    } catch (error) {
+      if (!(error instanceof UpstreamRefusedError)) throw error;
+      const answer = answerWhenRefused(request, existing, refusedFailure(error));
+      if (answer !== null) return toPayload(answer.outcome === PlaceOrderOutcome.REJECTED ? context.services.placement.refuse(request.kind, answer.errors) : answer);
+    }
   }
   const result = await context.services.placement.place(request, context.caller.subject);
   return toPayload(result);

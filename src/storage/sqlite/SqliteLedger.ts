@@ -65,6 +65,10 @@ export class SqliteLedger implements Ledger {
       `UPDATE orders SET lease_owner = NULL, lease_until = NULL, next_check_at = ?, version = version + 1
        WHERE state = 'PENDING' AND lease_owner IS NOT NULL`,
     ).run(Date.now());
+    // SQLite cannot add a NOT NULL column to a table with rows, so a previous version run on this file after
+    // migration 8 could claim rows without the caller's poNumber; such a row is un-namespaced (what it sent is its
+    // po_number): backfilled here, so a retry by its caller finds it instead of claiming and sending anew.
+    this.sql("UPDATE orders SET caller_po_number = po_number WHERE caller_po_number IS NULL").run();
   }
 
   async close(): Promise<void> {
