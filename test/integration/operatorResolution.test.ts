@@ -8,7 +8,9 @@ import { bearer, JWT_ENV, tokenFor } from "../support/jwtTokens.js";
 import { airmilesInput } from "../support/orderInputs.js";
 import { placeAirmiles } from "../support/orderOperations.js";
 import { placeAtPlum, simOrdersFor } from "../support/plumDirect.js";
+import { parsePrometheus, valueOf } from "../support/prometheusText.js";
 import { pastSettleWindow } from "./helpers.js";
+import { request } from "undici";
 
 type Input = { poNumber: string; verdict: OperatorVerdict; orderId?: string | null; note: string };
 const resolve = (t: TestApp, input: Input, headers: Record<string, string> = {}) =>
@@ -35,8 +37,10 @@ async function decisions(t: TestApp, poNumber: string) {
 describe("resolveOrderNeedingOperator (auth off: the one caller has every scope)", () => {
   const t = useTestApp({ resetSimulator: true });
 
-  it("counts the row among orders needing an operator until it is resolved", async () => {
+  it("counts the row among orders needing an operator until it is resolved; /metrics counts the raise", async () => {
     const { input } = await heldByAnother(t);
+    const metrics = parsePrometheus(await (await request(`${new URL(t.url).origin}/metrics`)).body.text());
+    expect(valueOf(metrics, "orders_operator_alerts_total", { reason: "po_number_held_by_different_order" })).toBeGreaterThanOrEqual(1);
     expect((await t.app.ledger.operationsCounts()).needingOperator.po_number_held_by_different_order).toBeGreaterThanOrEqual(1);
     const before = (await t.app.ledger.operationsCounts()).needingOperator.po_number_held_by_different_order;
     const response = await resolve(t, { poNumber: input.poNumber, verdict: "NOT_PLACED", note: "checked Plum's dashboard: only another client's order" });
