@@ -41,7 +41,7 @@ const schema = z.object({
   XOXODAY_HEADERS_TIMEOUT_MS: ms(20_000),
   XOXODAY_BODY_TIMEOUT_MS: ms(5_000),
   XOXODAY_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(16),
-  XOXODAY_REFRESH_BEFORE_EXPIRY_MS: ms(24 * 3_600_000),
+  XOXODAY_REFRESH_BEFORE_EXPIRY_MS: ms(3 * 24 * 3_600_000),
   // A callback created further in the future than this is refused (it would win over every later one).
   WEBHOOK_MAX_FUTURE_MS: z.coerce.number().int().min(0).default(300_000),
   // Callbacks that matched no order are deleted this long after they arrived.

@@ -7,6 +7,7 @@ import { OrderMutationResolver } from "./resolvers/OrderMutationResolver.js";
 import { OrderHistoryResolver } from "./resolvers/OrderHistoryResolver.js";
 import { OrderQueryResolver } from "./resolvers/OrderQueryResolver.js";
 import { ReconciliationResolver } from "./resolvers/ReconciliationResolver.js";
+import { OperatorResolver } from "./resolvers/OperatorResolver.js";
 import { CatalogueQueryResolver, TopupOperatorResolver } from "./resolvers/CatalogueQueryResolver.js";
 import { PreOrderResolver } from "./resolvers/PreOrderResolver.js";
 import { resolveProductReference } from "./resolvers/productReference.js";
@@ -19,7 +20,7 @@ export function buildOrdersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
       resolvers: [
-        OrderMutationResolver, OrderQueryResolver, OrderHistoryResolver, ReconciliationResolver,
+        OrderMutationResolver, OrderQueryResolver, OrderHistoryResolver, ReconciliationResolver, OperatorResolver,
         CatalogueQueryResolver, TopupOperatorResolver, PreOrderResolver, VoucherDetailResolver,
       ],
       orphanedTypes: [Order, Product],

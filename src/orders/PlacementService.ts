@@ -12,7 +12,8 @@ import { conflictFailure, inProgressFailure, outcomeUnknownFailure } from "./fai
 import { fingerprint } from "./fingerprint.js";
 import type { Lease, OrderRecord, RecordPatch } from "./orderRecord.js";
 import { decide, type Action } from "./placement/decide.js";
-import type { AlertReason, Driver, Evidence, PlacementPolicy } from "./placement/evidence.js";
+import type { AlertReason, Driver, Evidence, OperatorDecision, PlacementPolicy } from "./placement/evidence.js";
+import { decisionEntry, type OperatorAudit, type OperatorResolution } from "./operatorDecision.js";
 import type { PlacementStore, PlumPort } from "./placement/ports.js";
 import { DEFAULT_PO_NUMBER_KEY, plumPoNumber } from "./poNumberNamespace.js";
 import { toPlaceOrderData, type OrderRequest } from "./toPlaceOrderData.js";
@@ -177,6 +178,60 @@ export class PlacementService {
       await this.drive(held, lease, "reconciler", evidence, []);
     }
     return this.options.store.findByPlumPoNumber(poNumber);
+  }
+
+  /**
+   * An operator's decision on a row that carries an alert (operatorDecision.ts). PENDING rows: the claim is checked
+   * at Plum (the orderId, or the poNumber) and decided by the engine; the decision, the look-up and the outcome go
+   * into the attempt log in the same commit. PLACED rows with an alert (a late or second order): "acknowledged"
+   * clears the alert once a person has refunded or honoured what it names. Nothing else changes a final row.
+   */
+  async resolveByOperator(
+    poNumber: string,
+    decision: OperatorDecision | { verdict: "acknowledged" },
+    audit: OperatorAudit,
+  ): Promise<OperatorResolution & { record: OrderRecord | null }> {
+    const orderId = decision.verdict === "placed" ? decision.orderId : null;
+    const entry = (resolution: OperatorResolution, at: Date) => decisionEntry(poNumber, decision.verdict, orderId, audit, resolution, at);
+    const refuse = async (refusal: OperatorResolution["refusal"], record: OrderRecord | null) => {
+      const resolution: OperatorResolution = { outcome: "refused", refusal };
+      if (record !== null) await this.options.store.update(poNumber, null, { attempts: [entry(resolution, new Date())] }, false);
+      return { ...resolution, record };
+    };
+    const row = await this.options.store.findByPlumPoNumber(poNumber);
+    if (row === null) return { outcome: "refused", refusal: "unknown_order", record: null };
+    if (decision.verdict === "acknowledged") {
+      if (row.state !== "PLACED" || row.alert === null) return refuse(row.state === "PENDING" ? "pending_needs_verdict" : "not_awaiting_operator", row);
+      const resolution: OperatorResolution = { outcome: "acknowledged", refusal: null };
+      const written = await this.options.store.update(poNumber, null, { alert: null, attempts: [entry(resolution, row.readAt)] }, false, {
+        version: row.version,
+      });
+      return written === null ? refuse("busy", row) : { ...resolution, record: written };
+    }
+    if (row.state !== "PENDING") return refuse("already_final", row);
+    const lease = this.newLease();
+    const held = await this.options.store.acquireLease(poNumber, lease);
+    if (held === null) return refuse("busy", row);
+    const target = decision.verdict === "placed" ? { orderId: decision.orderId } : { poNumber };
+    // The row's read time is database time no later than the look-up leaves: a conservative start.
+    const startedAt = held.readAt;
+    const exchange = await this.withRenewal(poNumber, lease, () => this.options.plum.getOrderDetails(target));
+    const { patch, action } = this.decideFor(held, { kind: "operator", decision, startedAt, result: exchange.result }, "reconciler");
+    const resolution: OperatorResolution =
+      action.type === "placed" ? { outcome: "placed", refusal: null }
+      : action.type === "rejected" ? { outcome: "rejected", refusal: null }
+      : { outcome: "refused", refusal: action.type === "refused" ? action.reason : "busy" };
+    const written = await this.options.store.update(
+      poNumber, lease.owner, { ...patch, attempts: [...exchange.log, entry(resolution, held.readAt)] }, true, { version: held.version },
+    );
+    if (written === null) {
+      // The row moved under us (a webhook, another replica's evidence): nothing decided; record that and let go.
+      const busy: OperatorResolution = { outcome: "refused", refusal: "busy" };
+      await this.options.store.update(poNumber, lease.owner, { attempts: [...exchange.log, entry(busy, held.readAt)] }, true);
+      return { ...busy, record: await this.options.store.findByPlumPoNumber(poNumber) };
+    }
+    this.options.log.warn({ poNumber, verdict: decision.verdict, outcome: resolution.outcome, refusal: resolution.refusal }, "operator decision");
+    return { ...resolution, record: written };
   }
 
   private async resume(existing: OrderRecord, print: string, subject: string | null, lease: Lease): Promise<PlacementResult> {

@@ -128,6 +128,15 @@ export function exhaustedFailure(attempts: number): OrderFailure {
   };
 }
 
+/** An operator confirmed (and a trusted look-up agreed) that nothing was placed under this poNumber. */
+export function operatorNotPlacedFailure(): OrderFailure {
+  return {
+    code: OrderErrorCode.UPSTREAM_UNAVAILABLE,
+    message: "Plum has no record of this order, and an operator confirmed it. Nothing was placed; place it again with a new poNumber.",
+    retryable: false,
+  };
+}
+
 /** Codes recorded on a PENDING row only when the request provably never reached Plum. */
 export const NOT_SENT_CODES: ReadonlySet<OrderErrorCode> = new Set([
   OrderErrorCode.RATE_LIMITED,

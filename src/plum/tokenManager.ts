@@ -25,6 +25,8 @@ export interface TokenManagerOptions {
   /** How long an in-memory copy is trusted before re-reading the ledger (another replica may have rotated). */
   cacheMs?: number;
   clock?: () => Date;
+  /** Every refresh call's result (the `orders_plum_token_refreshes_total` metric). */
+  onRefresh?: (result: "success" | "failure") => void;
 }
 
 export type CredentialsState = "valid" | "expired" | "unknown";
@@ -83,6 +85,11 @@ export class TokenManager implements AccessTokenSource {
     return this.cached?.accessTokenExpiresAt ?? null;
   }
 
+  /** When the stored refresh token expires, as Plum said (null: unknown). */
+  refreshExpiresAt(): Date | null {
+    return this.cached?.refreshTokenExpiresAt ?? null;
+  }
+
   /** Proactive refresh: checks every minute whether the token is within `refreshBeforeExpiryMs` of expiry. */
   start(intervalMs = 60_000): void {
     this.timer = setInterval(() => void this.refreshIfDue(), intervalMs);
@@ -124,6 +131,7 @@ export class TokenManager implements AccessTokenSource {
       if (!stillNeeded(stored) || stored.refreshToken === null) return { store: null, result: stored.accessToken };
       const outcome = await this.callRefresh(stored.refreshToken);
       const attempts = [outcome.response];
+      this.options.onRefresh?.(outcome.ok ? "success" : "failure");
       if (!outcome.ok) {
         // Keep the old pair: it may still work, and a refresh token cannot be recovered by API.
         this.options.log.error(

@@ -37,7 +37,7 @@ import { createHttpServer, requestScope } from "./httpServer.js";
 import { createOpsServer } from "./opsServer.js";
 import { createLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
-import { createReadiness } from "./readiness.js";
+import { createReadiness, readiness } from "./readiness.js";
 import { simulatorStateFile } from "./simulatorStateFile.js";
 import { sendJson } from "./respond.js";
 
@@ -93,13 +93,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     );
   }
 
-  const credentials = await createCredentials({ config, ledger, simulator, log });
+  // The metrics exist before the credentials (a refresh at start-up is counted); their sources read them later.
+  let credentialsRef: PlumCredentials | null = null;
   const metrics = createMetrics({
     pendingReconciliation: () => ledger.countPending(),
-    tokenExpiresAt: () => credentials.expiresAt(),
+    tokenExpiresAt: () => credentialsRef?.expiresAt() ?? null,
+    refreshTokenExpiresAt: () => credentialsRef?.refreshExpiresAt() ?? null,
     openDiscrepancies: () => ledger.countOpenDiscrepancies(),
     catalogueRefreshedAt: async () => (await ledger.catalogue.meta()).refreshedAt,
+    operationsCounts: () => ledger.operationsCounts(),
+    ready: async () => {
+      const current = credentialsRef;
+      return current !== null && (await readiness({ ledger, credentials: () => current.state(), shuttingDown: () => shuttingDown })).ready;
+    },
   });
+  const credentials = await createCredentials({ config, ledger, simulator, log, onRefresh: (result) => metrics.tokenRefreshes.inc({ result }) });
+  credentialsRef = credentials;
   const plum = new PlumClient({
     apiUrl,
     tokens: credentials,
@@ -130,6 +139,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     leaseMs: config.reconcile.leaseMs,
     onOutcome: (kind, outcome, code) => metrics.orders.inc({ kind: kind ?? "unknown", outcome, code: code ?? "none" }),
+    onAlert: (reason) => metrics.operatorAlerts.inc({ reason }),
   });
   const reader = new OrderReader({ ledger, plum, placement, lookupConcurrency: 4 });
   const reconciler = new ReconcilerLoop(placement, config.reconcile.intervalMs, log, (n) => metrics.reconciled.inc(n));

@@ -11,6 +11,7 @@ import type { Ledger } from "../storage/ledger.js";
 export interface PlumCredentials extends AccessTokenSource {
   state(): CredentialsState;
   expiresAt(): Date | null;
+  refreshExpiresAt(): Date | null;
   start(): void;
   stop(): void;
 }
@@ -22,15 +23,17 @@ export async function createCredentials(deps: {
   ledger: Ledger;
   simulator: PlumSimulator | null;
   log: Logger;
+  onRefresh?: (result: "success" | "failure") => void;
 }): Promise<PlumCredentials> {
   const { config, ledger, simulator, log } = deps;
+  const onRefresh = deps.onRefresh === undefined ? {} : { onRefresh: deps.onRefresh };
   const plum = config.plum;
   const timeoutMs = plum.connectTimeoutMs + plum.headersTimeoutMs;
   const record = (entry: Parameters<Ledger["appendAttempt"]>[0]) => ledger.appendAttempt(entry);
 
   if (simulator !== null) {
     const manager = new TokenManager({
-      ledger, log, record, timeoutMs,
+      ledger, log, record, timeoutMs, ...onRefresh,
       refreshUrl: `${simulator.baseUrl}${PLUM_TOKEN_REFRESH_PATH}`,
       validateUrl: `${simulator.baseUrl}${PLUM_TOKEN_VALIDATE_PATH}`,
       ...SIMULATOR_CLIENT,
@@ -48,7 +51,7 @@ export async function createCredentials(deps: {
 
   if (plum.refreshToken && plum.clientId && plum.clientSecret && plum.apiUrl) {
     const manager = new TokenManager({
-      ledger, log, record, timeoutMs,
+      ledger, log, record, timeoutMs, ...onRefresh,
       // config.ts derives the refresh URL from the API URL unless XOXODAY_TOKEN_URL overrides it.
       refreshUrl: plum.tokenUrl ?? deriveTokenUrl(plum.apiUrl),
       validateUrl: plum.apiUrl.replace(/\/api\/?$/, "/token"),
@@ -68,6 +71,7 @@ export async function createCredentials(deps: {
     renew: () => source.renew(),
     state: () => "unknown",
     expiresAt: () => null,
+    refreshExpiresAt: () => null,
     start: () => {},
     stop: () => {},
   };

@@ -1,9 +1,10 @@
 // Prometheus metrics (prom-client). Labels are bounded enums only: never poNumbers, ids, e-mails or phones.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { registerOperationsMetrics, type OperationsMetrics, type OperationsSources } from "./operationsMetrics.js";
 
 export type Route = "graphql" | "health" | "ready" | "metrics" | "webhook" | "explorer" | "other";
 
-export interface Metrics {
+export interface Metrics extends OperationsMetrics {
   registry: Registry;
   httpRequests: Counter<"route" | "status">;
   orders: Counter<"kind" | "outcome" | "code">;
@@ -14,7 +15,7 @@ export interface Metrics {
   catalogueRefreshes: Counter<"reason" | "outcome">;
 }
 
-export interface MetricSources {
+export interface MetricSources extends OperationsSources {
   pendingReconciliation: () => Promise<number>;
   tokenExpiresAt: () => Date | null;
   /** Open reconciliation discrepancies by alert (a bounded set of names). */
@@ -73,6 +74,7 @@ export function createMetrics(sources: MetricSources): Metrics {
       labelNames: ["reason", "outcome"],
       registers: [registry],
     }),
+    ...registerOperationsMetrics(registry, sources),
   };
   const openDiscrepancies = sources.openDiscrepancies;
   if (openDiscrepancies !== undefined) {

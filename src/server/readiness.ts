@@ -5,8 +5,22 @@ import type { Ledger } from "../storage/ledger.js";
 import { sendJson } from "./respond.js";
 
 
-export function createReadiness(options: { ledger: Ledger; credentials: () => CredentialsState; shuttingDown: () => boolean }) {
+export interface ReadinessOptions {
+  ledger: Ledger;
+  credentials: () => CredentialsState;
+  shuttingDown: () => boolean;
+}
+
+export function createReadiness(options: ReadinessOptions) {
   return async (res: ServerResponse): Promise<void> => {
+    const { ready, checks } = await readiness(options);
+    sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "unready", checks });
+  };
+}
+
+/** The verdict of GET /ready (also the `orders_ready` gauge). */
+export async function readiness(options: ReadinessOptions) {
+  {
     const database = await options.ledger.ping().then(
       () => "ok" as const,
       () => "unreachable" as const,
@@ -14,6 +28,6 @@ export function createReadiness(options: { ledger: Ledger; credentials: () => Cr
     const credentials = options.credentials();
     const shuttingDown = options.shuttingDown();
     const ready = database === "ok" && credentials !== "expired" && !shuttingDown;
-    sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "unready", checks: { database, credentials, shuttingDown } });
-  };
+    return { ready, checks: { database, credentials, shuttingDown } };
+  }
 }

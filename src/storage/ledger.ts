@@ -3,6 +3,7 @@
 import type { CatalogueStore } from "../catalogue/ports.js";
 import type { OrderRecord } from "../orders/orderRecord.js";
 import type { OrderListStore } from "../orders/listing/ports.js";
+import type { OperationsCountsSource } from "../orders/operations/counts.js";
 import type { PlacementStore } from "../orders/placement/ports.js";
 import type { ReconciliationStore } from "../orders/reconciliation/ports.js";
 import type { AttemptEntry } from "../plum/exchange.js";
@@ -44,7 +45,7 @@ export interface StoredTokens {
   updatedAt: Date;
 }
 
-export interface Ledger extends PlacementStore, OrderListStore, ReconciliationStore {
+export interface Ledger extends PlacementStore, OrderListStore, ReconciliationStore, OperationsCountsSource {
   readonly engine: "sqlite" | "postgres";
   /** The cached Plum catalogue, in the same database (src/catalogue/). */
   readonly catalogue: CatalogueStore;

@@ -26,8 +26,11 @@ const PLACE_FAULTS: PlaceFault[] = [
 ];
 const LOOKUP_FAULTS: LookupFault[] = ["truthful", "truthful", "unavailable", "rateLimited", "anotherOrder"];
 const silent = pino({ level: "silent" });
-/** place, reconcile, read, crash a replica, webhook, failing write: placements and reconciler passes most often. */
-const ACTS = [0, 0, 0, 0, 1, 1, 2, 3, 4, 5];
+/**
+ * place, reconcile, read, crash a replica, webhook, failing write, a hostile operator's decision: placements and
+ * reconciler passes most often.
+ */
+const ACTS = [0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6];
 
 function request(poNumber: string): OrderRequest {
   return {
@@ -40,7 +43,7 @@ function request(poNumber: string): OrderRequest {
 }
 
 /** How much each run exercised (printed once, so a schedule generator that stopped doing anything shows). */
-const stats = { runs: 0, orders: 0, told: 0, rejectedTold: 0, sends: 0, resends: 0, kills: 0 };
+const stats = { runs: 0, orders: 0, told: 0, rejectedTold: 0, sends: 0, resends: 0, kills: 0, operatorApplied: 0, operatorRefused: 0 };
 
 interface Schedule {
   deduplicate: boolean;
@@ -127,6 +130,19 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
       case 5:
         ledger.failNext = next() % 2 === 0 ? "before" : "after";
         break;
+      case 6: {
+        // A hostile operator: flags any PENDING row, then claims "not placed" or "placed as" any order Plum holds
+        // (possibly another poNumber's) or one that does not exist. Plum's evidence must decide, never the claim.
+        ledger.flag(atPlum(po));
+        plum.land();
+        const order = plum.orders[next() % Math.max(1, plum.orders.length)];
+        const decision = next() % 2 === 0 ? { verdict: "notPlaced" as const } : { verdict: "placed" as const, orderId: order?.orderId ?? "424242" };
+        void engine.resolveByOperator(atPlum(po), decision, { operator: "op", note: "model" }).then(
+          (r) => (r.outcome === "refused" ? (stats.operatorRefused += 1) : (stats.operatorApplied += 1)),
+          () => {},
+        );
+        break;
+      }
     }
   };
 
@@ -222,5 +238,7 @@ describe("placement engine against a hostile Plum (model-based)", () => {
     expect(stats.resends).toBeGreaterThan(0);
     expect(stats.kills).toBeGreaterThan(0);
     expect(stats.rejectedTold).toBeGreaterThan(0);
+    expect(stats.operatorApplied).toBeGreaterThan(0);
+    expect(stats.operatorRefused).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -27,6 +27,12 @@ export class ModelLedger {
     this.put({ ...row, state: "PENDING", reopenable: false, existence: { source: "webhook", orderId }, nextCheckAt: this.world.date() });
   }
 
+  /** Flags a PENDING row for an operator, as the engine does when it will not decide alone (any pending state). */
+  flag(poNumber: string): void {
+    const row = this.rows.get(poNumber);
+    if (row?.state === "PENDING" && row.alert === null) this.put({ ...row, alert: "order_needs_operator" });
+  }
+
   forReplica(replica: Replica): PlacementStore {
     const w = this.world;
     const io = async <T>(write: boolean, fn: () => T): Promise<T> => {

@@ -79,6 +79,36 @@ describe("/metrics", () => {
     expect(expiry).toBeLessThanOrEqual(15 * 24 * 3600);
   });
 
+  it("reports the alert conditions: orders needing an operator, pending by age, the queue, readiness", async () => {
+    const { samples } = await scrape(t);
+    // One PENDING order (its outcome unknown a moment ago), none parked for an operator yet.
+    expect(valueOf(samples, "orders_needing_operator", { reason: "order_needs_operator" })).toBe(0);
+    expect(valueOf(samples, "orders_needing_operator", { reason: "po_number_held_by_different_order" })).toBe(0);
+    expect(valueOf(samples, "orders_operator_alerts_total", { reason: "order_needs_operator" })).toBe(0);
+    expect(valueOf(samples, "orders_pending_by_age", { age: "under_five_minutes" })).toBe(1);
+    expect(valueOf(samples, "orders_pending_by_age", { age: "over_one_day" })).toBe(0);
+    expect(valueOf(samples, "orders_pending_oldest_age_seconds")).toBeLessThan(60);
+    // The airmiles order is realtime (delivered); the Airtel top-up is delayed: placed, awaiting its webhook.
+    expect(valueOf(samples, "orders_awaiting_delivery")).toBe(1);
+    // No queue exists yet: nothing is queued.
+    expect(valueOf(samples, "orders_placement_queue_depth")).toBe(0);
+    expect(valueOf(samples, "orders_placement_queue_oldest_age_seconds")).toBe(0);
+    expect(valueOf(samples, "orders_ready")).toBe(1);
+    expect(valueOf(samples, "orders_plum_token_refreshes_total", { result: "failure" })).toBe(0);
+  });
+
+  it("counts token refreshes and reports the refresh token's expiry once Plum has told it", async () => {
+    expect((await request(`${t.sim.baseUrl}/__simulator/expire-token`, { method: "POST" })).statusCode).toBe(200);
+    const input = airmilesInput({ email: EMAIL });
+    poNumbers.push(input.poNumber);
+    expect((await sendAirmiles(t.url, input)).data?.placeAirmilesOrder.outcome).toBe("PLACED");
+    const { samples } = await scrape(t);
+    expect(valueOf(samples, "orders_plum_token_refreshes_total", { result: "success" })).toBe(1);
+    const refreshExpiry = valueOf(samples, "orders_plum_refresh_token_expiry_seconds") ?? 0;
+    expect(refreshExpiry).toBeGreaterThan(29 * 24 * 3600); // refresh tokens live 30 days
+    expect(refreshExpiry).toBeLessThanOrEqual(30 * 24 * 3600);
+  });
+
   it("never uses a poNumber, e-mail, phone, loyalty id or order id as a label value", async () => {
     const { text, samples } = await scrape(t);
     const forbidden = [...poNumbers, ...orderIds, EMAIL, PHONE, LOYALTY, "470-555-0100"];
@@ -115,6 +145,10 @@ describe("/metrics when parts are down or unknown", () => {
       const { status, samples } = await scrape(app);
       expect(status).toBe(200);
       expect(samplesOf(samples, "orders_pending_reconciliation")).toEqual([]);
+      // The ledger's counts are absent (not 0, which would look like "all clear"); readiness says why.
+      expect(samplesOf(samples, "orders_needing_operator")).toEqual([]);
+      expect(samplesOf(samples, "orders_pending_oldest_age_seconds")).toEqual([]);
+      expect(valueOf(samples, "orders_ready")).toBe(0);
       expect(samplesOf(samples, "orders_http_requests_total").length).toBeGreaterThanOrEqual(0);
       expect(samplesOf(samples, "process_cpu_user_seconds_total")).toHaveLength(1);
     } finally {

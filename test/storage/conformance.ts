@@ -402,6 +402,35 @@ export function describeLedgerConformance(
         expect(await ledger.countPending()).toBe(before + 1);
         expect(pending.state).toBe("PENDING");
       });
+
+      it("counts rows needing an operator, PENDING rows by age, and placed orders awaiting delivery (the operations counts)", async () => {
+        const before = await ledger.operationsCounts();
+        const waiting = await claimed("ops-needs-operator");
+        await ledger.update(waiting.poNumber, "replica-a", { alert: "order_needs_operator" }, true);
+        const held = await claimed("ops-held");
+        await ledger.update(held.poNumber, "replica-a", { alert: "po_number_held_by_different_order" }, true);
+        const awaiting = await claimed("ops-awaiting");
+        const awaitingId = uniqueOrderId();
+        await ledger.update(awaiting.poNumber, "replica-a", { state: "PLACED", orderId: awaitingId, order: plumOrder(awaitingId, awaiting.poNumber), placedAt: aMinuteAgo() }, true);
+        const delivered = await claimed("ops-delivered");
+        const deliveredId = uniqueOrderId();
+        await ledger.update(
+          delivered.poNumber, "replica-a",
+          { state: "PLACED", orderId: deliveredId, order: { ...plumOrder(deliveredId, delivered.poNumber), deliveryStatus: "pending" }, deliveryStatus: "delivered" }, true,
+        );
+
+        const after = await ledger.operationsCounts();
+        expect(after.needingOperator).toEqual({
+          order_needs_operator: before.needingOperator.order_needs_operator + 1,
+          po_number_held_by_different_order: before.needingOperator.po_number_held_by_different_order + 1,
+        });
+        // Claimed a minute ago: the youngest bucket; the other buckets are unchanged.
+        expect(after.pendingByAge).toEqual({ ...before.pendingByAge, under_five_minutes: before.pendingByAge.under_five_minutes + 2 });
+        expect(after.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(50);
+        // A webhook's status wins over the order data's: the delivered one is not waiting.
+        expect(after.awaitingDelivery).toBe(before.awaitingDelivery + 1);
+        expect(after.oldestAwaitingDeliveryAgeSeconds).toBeGreaterThanOrEqual(0);
+      });
     });
 
     describe("attempts log", () => {

@@ -1330,4 +1330,156 @@ describe("invariants over every combination of driver × history × existence ×
     expect(violations.slice(0, 20)).toEqual([]);
     expect(violations).toHaveLength(0);
   });
+
+  it("I3: an operator's decision never sends, never REJECTs an order that may exist, and adopts only our order", () => {
+    const violations: string[] = [];
+    let decisions = 0;
+    for (const kinds of histories(3)) {
+      for (const existence of EXISTENCES) {
+        if (kinds.includes("created") && existence?.source !== "answer") continue;
+        for (const alert of [null, "order_needs_operator", "po_number_held_by_different_order"] as const) {
+          for (const [timeLabel, startedAt] of TIMES) {
+            const now = at(startedAt, 200);
+            const r = row({ sends: kinds.map((k, i) => make[k](i + 1)), existence, alert, lastSentAt: SENT });
+            for (const [resultLabel, result] of RESULTS) {
+              for (const decisionOf of [{ verdict: "placed", orderId: ORDER_ID }, { verdict: "notPlaced" }] as const) {
+                const evidence: Evidence = { kind: "operator", decision: decisionOf, startedAt, result };
+                const name = `[${kinds.join(",")}] existence=${existence?.source ?? "none"} alert=${alert} ${decisionOf.verdict} ${resultLabel} ${timeLabel}`;
+                const { action, patch } = decide(r, evidence, ctx(now, "reconciler"));
+                decisions += 1;
+                if (action.type === "send" || patch.startAttempt) violations.push(`sent ${name}`);
+                if (alert === null && action.type !== "refused") violations.push(`no alert, not refused ${name}`);
+                const ours = result.kind === "ok" && result.order.orderId != null && result.order.poNumber === PO;
+                if (action.type === "placed" && !ours) violations.push(`adopted what is not ours ${name}`);
+                if (action.type === "rejected") {
+                  const exists = existence !== null || kinds.includes("created") || ours;
+                  if (decisionOf.verdict !== "notPlaced") violations.push(`rejected on "placed" ${name}`);
+                  if (exists) violations.push(`rejected although an order exists ${name}`);
+                  if (startedAt.getTime() < TRUSTED.getTime()) violations.push(`rejected inside the processing window ${name}`);
+                  if (result.kind !== "notFound" && result.kind !== "ok") violations.push(`rejected on an inconclusive look-up ${name}`);
+                  if (patch.reopenable !== false) violations.push(`reopenable ${name}`);
+                }
+                if (action.type === "refused" && (patch.state !== undefined || patch.alert !== undefined)) violations.push(`refused but changed ${name}`);
+                if (r.existence !== null && patch.existence !== undefined && JSON.stringify(patch.existence) !== JSON.stringify(r.existence)) {
+                  violations.push(`sticky ${name}`);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(decisions).toBeGreaterThan(10_000);
+    expect(violations.slice(0, 20)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Operator decisions (issue 14): evidence checked at Plum, never taken on the operator's word
+// ---------------------------------------------------------------------------------------------------------------
+
+describe("an operator's decision on a row that needs one", () => {
+  const NEEDS: Partial<PlacementRow> = { alert: "order_needs_operator", sends: [unknown(1), unknown(2), unknown(3)] };
+  const placedAs = (orderId: string, result: PlumCallResult, startedAt = at(TRUSTED, MINUTE)): Evidence => ({
+    kind: "operator", decision: { verdict: "placed", orderId }, startedAt, result,
+  });
+  const notPlaced = (result: PlumCallResult, startedAt = at(TRUSTED, MINUTE)): Evidence => ({
+    kind: "operator", decision: { verdict: "notPlaced" }, startedAt, result,
+  });
+  const now = at(TRUSTED, 2 * MINUTE);
+  const expectRefused = (decision: Decision, reason: string) => {
+    expect(decision.action).toEqual({ type: "refused", reason });
+    expect(decision.patch.state).toBeUndefined();
+    expect(decision.patch.alert).toBeUndefined();
+    expect(decision.patch.startAttempt).toBeUndefined();
+  };
+
+  it("is refused on a row without an alert, whatever Plum says (the engine is still deciding it)", () => {
+    for (const evidence of [placedAs(ORDER_ID, ok()), notPlaced(notFound)]) {
+      expectRefused(decide(row({ ...NEEDS, alert: null }), evidence, ctx(now, "reconciler")), "not_awaiting_operator");
+    }
+  });
+
+  describe("placed as orderId N", () => {
+    it("adopts N when Plum answers N and it is ours, clearing the alert", () => {
+      const decision = decide(row(NEEDS), placedAs(ORDER_ID, ok()), ctx(now, "reconciler"));
+      expectPlaced(decision);
+      expect(decision.patch.alert).toBeNull();
+    });
+
+    it("adopts N even inside the processing window (Plum's answer is the proof)", () => {
+      expectPlaced(decide(row(NEEDS), placedAs(ORDER_ID, ok(), at(SENT, SECOND)), ctx(at(SENT, 2 * SECOND), "reconciler")));
+    });
+
+    it("is refused when N is not ours (another poNumber, recipient, product, denomination or quantity)", () => {
+      const others = [
+        ourOrder({ poNumber: "PO-OTHER" }),
+        ourOrder({ orderMeta: { email: "someone.else@example.com" } }),
+        ourOrder({ quantity: 1 }),
+        ourOrder({ voucherDetails: [{ orderId: Number(ORDER_ID), productId: 99999, denomination: 50, productName: "x" }] }),
+      ];
+      for (const order of others) expectRefused(decide(row(NEEDS), placedAs(ORDER_ID, ok(order)), ctx(now, "reconciler")), "not_ours");
+    });
+
+    it("is refused when Plum answers a different orderId than the operator named", () => {
+      expectRefused(decide(row(NEEDS), placedAs("11111111", ok()), ctx(now, "reconciler")), "not_ours");
+    });
+
+    it("is refused when Plum does not know N, or cannot answer", () => {
+      expectRefused(decide(row(NEEDS), placedAs(ORDER_ID, notFound), ctx(now, "reconciler")), "not_found_at_plum");
+      for (const result of [unknownResult(), notSent, rateLimited(30), unauthorized]) {
+        expectRefused(decide(row(NEEDS), placedAs(ORDER_ID, result), ctx(now, "reconciler")), "plum_unreachable");
+      }
+    });
+
+    it("is refused when the proof on record names another order (two orders may exist)", () => {
+      const proof: ExistenceProof = { source: "webhook", orderId: "22222222" };
+      expectRefused(decide(row({ ...NEEDS, existence: proof }), placedAs(ORDER_ID, ok()), ctx(now, "reconciler")), "proof_names_other_order");
+    });
+  });
+
+  describe("not placed", () => {
+    it("is a final, non-reopenable rejection after a trusted look-up finds nothing", () => {
+      const decision = decide(row(NEEDS), notPlaced(notFound), ctx(now, "reconciler"));
+      const failure = expectRejected(decision, OrderErrorCode.UPSTREAM_UNAVAILABLE);
+      expect(failure.retryable).toBe(false);
+      expect(decision.patch.reopenable).toBe(false);
+      expect(decision.patch.sends?.every((s) => s.answer === "empty")).toBe(true);
+    });
+
+    it("is also accepted when Plum holds someone else's order under the poNumber", () => {
+      const held = { ...NEEDS, alert: "po_number_held_by_different_order" as const };
+      expectRejected(decide(row(held), notPlaced(ok(ourOrder({ orderMeta: { email: "x@example.com" } }))), ctx(now, "reconciler")), OrderErrorCode.UPSTREAM_UNAVAILABLE);
+    });
+
+    it("is refused while any proof of existence is on record", () => {
+      const proofs: Partial<PlacementRow>[] = [
+        { existence: DUPLICATE_PROOF },
+        { existence: WEBHOOK_PROOF },
+        { existence: { source: "history", orderId: ORDER_ID } },
+        { sends: [createdAttempt(1), unknown(2)] },
+      ];
+      for (const proof of proofs) {
+        const decision = decide(row({ ...NEEDS, ...proof }), notPlaced(notFound), ctx(now, "reconciler"));
+        expectRefused(decision, "existence_proven");
+        expectNeverSendsOrRejects(decision);
+      }
+    });
+
+    it("is refused while Plum may still be creating the order (look-up before the processing window ended)", () => {
+      const decision = decide(row(NEEDS), notPlaced(notFound, at(TRUSTED, -SECOND)), ctx(now, "reconciler"));
+      expectRefused(decision, "processing_window_open");
+      expectNeverSendsOrRejects(decision);
+    });
+
+    it("is refused when Plum cannot answer the check", () => {
+      for (const result of [unknownResult(), notSent, rateLimited(30), unauthorized, ok(ourOrder({ orderId: undefined }))]) {
+        expectRefused(decide(row(NEEDS), notPlaced(result), ctx(now, "reconciler")), "plum_unreachable");
+      }
+    });
+
+    it("adopts the order when the look-up finds ours after all (the operator was wrong)", () => {
+      expectPlaced(decide(row(NEEDS), notPlaced(ok()), ctx(now, "reconciler")));
+    });
+  });
 });

@@ -14,12 +14,13 @@ import {
   conflictFailure,
   exhaustedFailure,
   NOT_PLACED_SERVER_ERROR_IDS,
+  operatorNotPlacedFailure,
   outcomeUnknownFailure,
   rateLimitedFailure,
   rejectionFailure,
   unavailableFailure,
 } from "../failures.js";
-import type { AlertReason, AttemptRecord, Driver, Evidence, ExistenceProof, PlacementPolicy } from "./evidence.js";
+import type { AlertReason, AttemptRecord, Driver, Evidence, ExistenceProof, OperatorRefusal, PlacementPolicy } from "./evidence.js";
 import { isOurOrder } from "./ownership.js";
 import type { PlacementPatch, PlacementRow } from "./row.js";
 
@@ -33,7 +34,9 @@ export type Action =
   | { type: "placed"; orderId: string; order: PlumOrderWire; lateSuccess: boolean }
   | { type: "rejected"; failure: OrderFailure }
   /** Stay PENDING; look again at `until` (null: only when asked). */
-  | { type: "wait"; until: Date | null; errors: OrderFailure[]; alert: AlertReason | null };
+  | { type: "wait"; until: Date | null; errors: OrderFailure[]; alert: AlertReason | null }
+  /** An operator's decision the evidence does not bear out: nothing changes but the facts the look-up added. */
+  | { type: "refused"; reason: OperatorRefusal };
 
 export interface Decision {
   patch: PlacementPatch;
@@ -151,6 +154,7 @@ function merge(row: PlacementRow, evidence: Evidence, ctx: DecideContext): Merge
   }
   switch (evidence.kind) {
     case "none":
+    case "operator": // decideOperator() merges its look-up as a look-up
       break;
     case "answer":
       answerAttempt(merged.sends, evidence.attempt, evidence.result, merged, ctx.now);
@@ -207,6 +211,7 @@ function unknownErrors(sends: AttemptRecord[]): OrderFailure[] {
 
 export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext): Decision {
   if (row.state !== "PENDING") throw new Error("decide() is for PENDING rows; PLACED and REJECTED are final");
+  if (evidence.kind === "operator") return decideOperator(row, evidence, ctx);
   const { now, policy, driver } = ctx;
   const m = merge(row, evidence, ctx);
   const facts: PlacementPatch = { sends: m.sends, existence: m.existence, lastLookupAt: m.lastLookupAt };
@@ -314,5 +319,52 @@ export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext
       nextCheckAt: later(now, policy.settleMs),
     },
     action: { type: "send", attempt },
+  };
+}
+
+/**
+ * An operator's decision on a row the engine parked for a person. It is evidence, checked like any other: "placed as
+ * N" only if Plum answers order N and it is ours (and no proof names another order); "not placed" only if no proof of
+ * existence is on record and a look-up by poNumber that started after Plum's whole processing window finds nothing
+ * of ours. Then it is a final (never reopened) rejection. Anything else is refused, and the row stays as it was.
+ */
+function decideOperator(row: PlacementRow, evidence: Extract<Evidence, { kind: "operator" }>, ctx: DecideContext): Decision {
+  const refused = (reason: OperatorRefusal, patch: PlacementPatch = {}): Decision => ({ patch, action: { type: "refused", reason } });
+  if (row.alert === null) return refused("not_awaiting_operator");
+  const { decision, startedAt, result } = evidence;
+  const by = decision.verdict === "placed" ? "orderId" : "poNumber";
+  const m = merge(row, { kind: "lookup", startedAt, by, result }, ctx);
+  // What the look-up proved is kept even when the decision is refused (the look-up throttle moves too).
+  const facts: PlacementPatch = { sends: m.sends, existence: m.existence, lastLookupAt: m.lastLookupAt };
+  const placed = (found: { orderId: string; order: PlumOrderWire }): Decision => ({
+    patch: {
+      ...facts, state: "PLACED", orderId: found.orderId, order: found.order, errors: [], nextCheckAt: null, alert: null,
+      placedAt: parsePlumDate(found.order.orderDate) ?? ctx.now,
+    },
+    action: { type: "placed", orderId: found.orderId, order: found.order, lateSuccess: false },
+  });
+  // Neither ours, nor another's, nor a clean "not found": Plum could not answer (or answered without an orderId).
+  const unreachable = m.found === null && !m.notOurs && result.kind !== "notFound";
+  if (decision.verdict === "placed") {
+    if (m.found === null) return refused(unreachable ? "plum_unreachable" : m.notOurs ? "not_ours" : "not_found_at_plum", facts);
+    if (m.found.orderId !== decision.orderId) return refused("not_ours", facts);
+    const named = row.existence?.orderId ?? null;
+    if (named !== null && named !== decision.orderId) return refused("proof_names_other_order", facts);
+    return placed(m.found);
+  }
+  // "Not placed", but Plum answers our order: it exists after all; adopt it (the operator sees "placed").
+  if (m.found !== null) return placed(m.found);
+  if (row.existence !== null || m.existence !== null || row.sends.some((s) => s.answer === "created")) {
+    return refused("existence_proven", facts);
+  }
+  if (unreachable) return refused("plum_unreachable", facts);
+  if (startedAt.getTime() < trustedAfter(row, ctx.policy).getTime()) return refused("processing_window_open", facts);
+  const failure = operatorNotPlacedFailure();
+  return {
+    patch: {
+      ...facts, sends: m.sends.map((s) => (isUnresolved(s) ? { ...s, answer: "empty", empty: "notFound" } : s)),
+      state: "REJECTED", errors: [failure], nextCheckAt: null, alert: null, reopenable: false,
+    },
+    action: { type: "rejected", failure },
   };
 }

@@ -49,7 +49,29 @@ export type Evidence =
   /** A delivery callback naming our poNumber. */
   | { kind: "webhook"; orderId: string }
   /** Plum's getOrderHistory lists an order (this orderId) under our poNumber: as strong as a webhook naming it. */
-  | { kind: "history"; orderId: string };
+  | { kind: "history"; orderId: string }
+  /**
+   * An operator's decision on a row that carries an alert, with the getOrderDetails answer it was checked against
+   * (`startedAt`: database time no later than that look-up left). Never taken on the operator's word alone.
+   */
+  | { kind: "operator"; decision: OperatorDecision; startedAt: Date; result: PlumCallResult };
+
+/**
+ * placed: "Plum holds our order `orderId`" (checked by looking that orderId up: it must be ours).
+ * notPlaced: "nothing was placed" (checked by looking the poNumber up after Plum's processing window; refused while
+ * any proof of existence is on record).
+ */
+export type OperatorDecision = { verdict: "placed"; orderId: string } | { verdict: "notPlaced" };
+
+/** Why an operator's decision was not applied (the row is unchanged but for what the look-up taught). */
+export type OperatorRefusal =
+  | "not_awaiting_operator"
+  | "not_ours"
+  | "not_found_at_plum"
+  | "proof_names_other_order"
+  | "existence_proven"
+  | "processing_window_open"
+  | "plum_unreachable";
 
 /** Who drives: a caller's mutation (answers the caller), a read (never sends), or the background reconciler. */
 export type Driver = "mutation" | "read" | "reconciler";

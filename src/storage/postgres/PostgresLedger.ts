@@ -28,6 +28,7 @@ import { postgresParam } from "./encodePatch.js";
 import { migratePostgres } from "./postgresMigrator.js";
 import { toAttemptEntry, toOrderRecord, type AttemptRow, type OrderRow } from "./postgresRows.js";
 import { readTokens, storeTokens } from "./postgresTokens.js";
+import { operationsCountsPostgres } from "./postgresOperations.js";
 import { applyStoredEvents, lockOrderEvents } from "./postgresWebhooks.js";
 import { inTransaction, type Queryable } from "./transaction.js";
 import { countPlacedPostgres, listPlacedPostgres } from "./postgresOrderList.js";
@@ -379,6 +380,10 @@ export class PostgresLedger implements Ledger {
 
   async countOpenDiscrepancies() {
     return reconciliation.countOpenPostgres(this.pool);
+  }
+
+  async operationsCounts() {
+    return operationsCountsPostgres(this.pool);
   }
 
   async pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number> {

@@ -31,6 +31,7 @@ import { toAttemptEntry, toOrderRecord, toStoredTokens } from "./sqliteRows.js";
 import { applyStoredEvents } from "./sqliteWebhooks.js";
 import { countPlacedSqlite, listPlacedSqlite } from "./sqliteOrderList.js";
 import * as reconciliation from "./sqliteReconciliation.js";
+import { operationsCountsSqlite } from "./sqliteOperations.js";
 import type { ListScope, OrderListFilter, OrderListQuery } from "../../orders/listing/ports.js";
 import type { Discrepancy, RunOutcome } from "../../orders/reconciliation/ports.js";
 import { SqliteCatalogueStore } from "./SqliteCatalogueStore.js";
@@ -355,6 +356,10 @@ export class SqliteLedger implements Ledger {
 
   async countOpenDiscrepancies() {
     return reconciliation.countOpenSqlite(this.statements);
+  }
+
+  async operationsCounts() {
+    return operationsCountsSqlite(this.statements, Date.now());
   }
 
   async pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number> {
