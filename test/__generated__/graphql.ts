@@ -22,8 +22,10 @@ export type OperatorRefusal =
   | 'not_awaiting_operator'
   /** Plum does not know the order `orderId`. */
   | 'not_found_at_plum'
-  /** Plum's order `orderId` is not ours (another poNumber, recipient, product, denomination or quantity). */
+  /** Plum's order is not ours (another poNumber, recipient, product, denomination or quantity); for NOT_PLACED: Plum holds someone else's order under the poNumber after an attempt of ours may have reached it, so ours may exist too: ask Plum. */
   | 'not_ours'
+  /** Plum's order `orderId` does not carry our poNumber and no proof on record names it: it may be someone else's (a dashboard order, one without a poNumber). */
+  | 'ownership_unproven'
   /** A PENDING order needs PLACED or NOT_PLACED, not ACKNOWLEDGED. */
   | 'pending_needs_verdict'
   /** Plum could not answer the check: try again. */

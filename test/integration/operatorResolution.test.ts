@@ -37,30 +37,20 @@ async function decisions(t: TestApp, poNumber: string) {
 describe("resolveOrderNeedingOperator (auth off: the one caller has every scope)", () => {
   const t = useTestApp({ resetSimulator: true });
 
-  it("counts the row among orders needing an operator until it is resolved; /metrics counts the raise", async () => {
-    const { input } = await heldByAnother(t);
+  it("/metrics counts the raise and the row among orders needing an operator", async () => {
+    await heldByAnother(t);
     const metrics = parsePrometheus(await (await request(`${new URL(t.url).origin}/metrics`)).body.text());
     expect(valueOf(metrics, "orders_operator_alerts_total", { reason: "po_number_held_by_different_order" })).toBeGreaterThanOrEqual(1);
     expect((await t.app.ledger.operationsCounts()).needingOperator.po_number_held_by_different_order).toBeGreaterThanOrEqual(1);
-    const before = (await t.app.ledger.operationsCounts()).needingOperator.po_number_held_by_different_order;
-    const response = await resolve(t, { poNumber: input.poNumber, verdict: "NOT_PLACED", note: "checked Plum's dashboard: only another client's order" });
-    expect(response.data?.resolveOrderNeedingOperator.outcome).toBe("REJECTED");
-    expect((await t.app.ledger.operationsCounts()).needingOperator.po_number_held_by_different_order).toBe(before - 1);
   });
 
-  it("NOT_PLACED after Plum's window: a final rejection, recorded with who and why; retries replay it and never send", async () => {
+  it("NOT_PLACED while Plum holds someone else's order under the poNumber after our attempt may have reached it: refused", async () => {
+    // Plum answers one order per poNumber: the other client's cannot show that ours is absent (review finding).
     const { input } = await heldByAnother(t);
     const sendsBefore = t.sim.count("placeOrder");
-    const response = await resolve(t, { poNumber: input.poNumber, verdict: "NOT_PLACED", note: "ticket OPS-1: not ours at Plum" });
-    expect(response.errors).toBeUndefined();
-    expect(response.data?.resolveOrderNeedingOperator).toEqual({ outcome: "REJECTED", refusal: null, order: null });
-    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "REJECTED", reopenable: false, alert: null });
-    expect(await decisions(t, input.poNumber)).toEqual([
-      { operator: null, verdict: "notPlaced", orderId: null, note: "ticket OPS-1: not ours at Plum", outcome: "rejected", refusal: null },
-    ]);
-    const retry = await placeAirmiles(t.url, input);
-    expect(retry.payload.outcome).toBe("REJECTED");
-    expect(retry.payload.errors[0]?.retryable).toBe(false);
+    const response = await resolve(t, { poNumber: input.poNumber, verdict: "NOT_PLACED", note: "only another client's order on the dashboard" });
+    expect(response.data?.resolveOrderNeedingOperator).toEqual({ outcome: "REFUSED", refusal: "not_ours", order: null });
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "PENDING", alert: "po_number_held_by_different_order" });
     expect(t.sim.count("placeOrder")).toBe(sendsBefore);
   });
 
@@ -133,5 +123,38 @@ describe("resolveOrderNeedingOperator with JWT verification", () => {
     expect(writer.errors?.[0]?.extensions?.["code"]).toBe("FORBIDDEN");
     const admin = await resolve(t, input, bearer(await tokenFor("ops-1", "orders:read orders:admin")));
     expect(admin.data?.resolveOrderNeedingOperator.refusal).toBe("unknown_order");
+  });
+});
+
+describe("resolveOrderNeedingOperator NOT_PLACED (MAX_SEND_ATTEMPTS=1: one unknown attempt, then a person decides)", () => {
+  const t = useTestApp({ resetSimulator: true, env: { MAX_SEND_ATTEMPTS: "1" } });
+
+  /** Our one allowed attempt's outcome unknown (a 503: nothing was created): parked for an operator at once. */
+  async function needsOperator() {
+    const input = airmilesInput({ denomination: 50 });
+    t.sim.inject({ kind: "status", status: 503 });
+    expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("PENDING");
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "PENDING", alert: "order_needs_operator" });
+    // The decision's look-up must start after Plum's processing window (and the settle window) has passed.
+    await pastSettleWindow();
+    return input;
+  }
+
+  it("after Plum's window: a final rejection, recorded with who and why; the row leaves the count; retries replay it and never send", async () => {
+    const input = await needsOperator();
+    const before = (await t.app.ledger.operationsCounts()).needingOperator.order_needs_operator;
+    const sendsBefore = t.sim.count("placeOrder");
+    const response = await resolve(t, { poNumber: input.poNumber, verdict: "NOT_PLACED", note: "ticket OPS-1: nothing at Plum" });
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.resolveOrderNeedingOperator).toEqual({ outcome: "REJECTED", refusal: null, order: null });
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "REJECTED", reopenable: false, alert: null });
+    expect((await t.app.ledger.operationsCounts()).needingOperator.order_needs_operator).toBe(before - 1);
+    expect(await decisions(t, input.poNumber)).toEqual([
+      { operator: null, verdict: "notPlaced", orderId: null, note: "ticket OPS-1: nothing at Plum", outcome: "rejected", refusal: null },
+    ]);
+    const retry = await placeAirmiles(t.url, input);
+    expect(retry.payload.outcome).toBe("REJECTED");
+    expect(retry.payload.errors[0]?.retryable).toBe(false);
+    expect(t.sim.count("placeOrder")).toBe(sendsBefore);
   });
 });

@@ -1432,6 +1432,15 @@ describe("an operator's decision on a row that needs one", () => {
       }
     });
 
+    it("is refused unless Plum names our poNumber for N or a proof on record names N (an arbitrary orderId proves nothing)", () => {
+      for (const order of [ourOrder({ poNumber: "" }), ourOrder({ poNumber: undefined })]) {
+        expectRefused(decide(row(NEEDS), placedAs(ORDER_ID, ok(order)), ctx(now, "reconciler")), "ownership_unproven");
+        // A webhook or Plum's history named N for our poNumber: that is the proof.
+        const proven = row({ ...NEEDS, existence: { source: "webhook", orderId: ORDER_ID } });
+        expectPlaced(decide(proven, placedAs(ORDER_ID, ok(order)), ctx(now, "reconciler")));
+      }
+    });
+
     it("is refused when the proof on record names another order (two orders may exist)", () => {
       const proof: ExistenceProof = { source: "webhook", orderId: "22222222" };
       expectRefused(decide(row({ ...NEEDS, existence: proof }), placedAs(ORDER_ID, ok()), ctx(now, "reconciler")), "proof_names_other_order");
@@ -1447,9 +1456,11 @@ describe("an operator's decision on a row that needs one", () => {
       expect(decision.patch.sends?.every((s) => s.answer === "empty")).toBe(true);
     });
 
-    it("is also accepted when Plum holds someone else's order under the poNumber", () => {
+    it("is refused when Plum holds someone else's order under the poNumber after an attempt of ours may have reached it", () => {
       const held = { ...NEEDS, alert: "po_number_held_by_different_order" as const };
-      expectRejected(decide(row(held), notPlaced(ok(ourOrder({ orderMeta: { email: "x@example.com" } }))), ctx(now, "reconciler")), OrderErrorCode.UPSTREAM_UNAVAILABLE);
+      const decision = decide(row(held), notPlaced(ok(ourOrder({ orderMeta: { email: "x@example.com" } }))), ctx(now, "reconciler"));
+      expectRefused(decision, "not_ours");
+      expectNeverSendsOrRejects(decision);
     });
 
     it("is refused while any proof of existence is on record", () => {

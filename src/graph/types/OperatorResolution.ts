@@ -44,6 +44,7 @@ export enum OperatorRefusal {
   not_ours = "not_ours",
   not_found_at_plum = "not_found_at_plum",
   proof_names_other_order = "proof_names_other_order",
+  ownership_unproven = "ownership_unproven",
   existence_proven = "existence_proven",
   processing_window_open = "processing_window_open",
   plum_unreachable = "plum_unreachable",
@@ -58,9 +59,15 @@ registerEnumType(OperatorRefusal, {
   description: "Why an operator's decision was not applied.",
   valuesConfig: {
     not_awaiting_operator: { description: "The order carries no operator alert: the engine is still deciding it (or nothing is left to do)." },
-    not_ours: { description: "Plum's order `orderId` is not ours (another poNumber, recipient, product, denomination or quantity)." },
+    not_ours: {
+      description:
+        "Plum's order is not ours (another poNumber, recipient, product, denomination or quantity); for NOT_PLACED: Plum holds someone else's order under the poNumber after an attempt of ours may have reached it, so ours may exist too: ask Plum.",
+    },
     not_found_at_plum: { description: "Plum does not know the order `orderId`." },
     proof_names_other_order: { description: "The proof on record (a webhook, Plum's history) names a different orderId: two orders may exist." },
+    ownership_unproven: {
+      description: "Plum's order `orderId` does not carry our poNumber and no proof on record names it: it may be someone else's (a dashboard order, one without a poNumber).",
+    },
     existence_proven: { description: "Proof that the order exists is on record: it is never rejected. Find it (webhook, history, Plum's dashboard) and use PLACED." },
     processing_window_open: { description: "Plum may still be creating the order (its processing window since the last attempt has not passed): try again later." },
     plum_unreachable: { description: "Plum could not answer the check: try again." },

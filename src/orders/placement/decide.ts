@@ -350,6 +350,9 @@ function decideOperator(row: PlacementRow, evidence: Extract<Evidence, { kind: "
     if (m.found.orderId !== decision.orderId) return refused("not_ours", facts);
     const named = row.existence?.orderId ?? null;
     if (named !== null && named !== decision.orderId) return refused("proof_names_other_order", facts);
+    // The operator's orderId is arbitrary: "not proven someone else's" is not enough. Plum must name our poNumber
+    // for it, or a proof on record (a webhook, Plum's history) must name this order.
+    if (m.found.order.poNumber !== row.poNumber && named !== decision.orderId) return refused("ownership_unproven", facts);
     return placed(m.found);
   }
   // "Not placed", but Plum answers our order: it exists after all; adopt it (the operator sees "placed").
@@ -358,6 +361,9 @@ function decideOperator(row: PlacementRow, evidence: Extract<Evidence, { kind: "
     return refused("existence_proven", facts);
   }
   if (unreachable) return refused("plum_unreachable", facts);
+  // Plum answers one order per poNumber: someone else's there cannot show that ours, which an attempt of ours may
+  // have created, is absent. Neither "placed" nor "nothing was placed" is safe: a person must ask Plum.
+  if (m.notOurs && row.sends.some(mayHaveReached)) return refused("not_ours", facts);
   if (startedAt.getTime() < trustedAfter(row, ctx.policy).getTime()) return refused("processing_window_open", facts);
   const failure = operatorNotPlacedFailure();
   return {

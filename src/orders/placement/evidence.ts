@@ -69,6 +69,7 @@ export type OperatorRefusal =
   | "not_ours"
   | "not_found_at_plum"
   | "proof_names_other_order"
+  | "ownership_unproven"
   | "existence_proven"
   | "processing_window_open"
   | "plum_unreachable";
