@@ -20,7 +20,7 @@ import type {
 import { namesOrder } from "../webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
-import { patchAssignments } from "../recordPatch.js";
+import { patchAssignments, queueAssignment } from "../recordPatch.js";
 import { webhookInstant } from "../webhookInstant.js";
 import type { AsyncMutex } from "./asyncMutex.js";
 import { epochMs, int } from "./columns.js";
@@ -33,6 +33,9 @@ import { countPlacedSqlite, listPlacedSqlite } from "./sqliteOrderList.js";
 import * as reconciliation from "./sqliteReconciliation.js";
 import type { ListScope, OrderListFilter, OrderListQuery } from "../../orders/listing/ports.js";
 import type { Discrepancy, RunOutcome } from "../../orders/reconciliation/ports.js";
+import type { QueueStats } from "../../orders/placement/ports.js";
+import type { BudgetLedger } from "../../orders/budget/ports.js";
+import { InProcessBudgetLedger } from "../../orders/budget/inProcessBudget.js";
 import { SqliteCatalogueStore } from "./SqliteCatalogueStore.js";
 import { StatementCache } from "./statements.js";
 import { tokenMutexFor } from "./tokenMutexes.js";
@@ -40,6 +43,7 @@ import { immediateTransaction } from "./transaction.js";
 
 /** The write-ahead of attempt 1, written with the claim. */
 const FIRST_ATTEMPT = JSON.stringify([{ n: 1, answer: "open" }]);
+const QUEUED_ATTEMPT = JSON.stringify([{ n: 1, answer: "queued" }]);
 
 export class SqliteLedger implements Ledger {
   readonly engine = "sqlite" as const;
@@ -47,6 +51,8 @@ export class SqliteLedger implements Ledger {
   private readonly statements: StatementCache;
   private readonly tokenMutex: AsyncMutex;
   readonly catalogue: SqliteCatalogueStore;
+  /** The shared Plum rate budget (issue 16). */
+  readonly budget: BudgetLedger;
 
   /** `path` is a file (its directory is created) or ":memory:". */
   constructor(readonly path: string) {
@@ -54,6 +60,7 @@ export class SqliteLedger implements Ledger {
     this.statements = new StatementCache(this.db);
     this.tokenMutex = tokenMutexFor(path);
     this.catalogue = new SqliteCatalogueStore(this.db, this.statements);
+    this.budget = new InProcessBudgetLedger();
   }
 
   async migrate(): Promise<void> {
@@ -82,7 +89,18 @@ export class SqliteLedger implements Ledger {
       const until = now + lease.ms;
       // Attempt 1 is written ahead with the claim; the check is due at lease expiry so a placement whose process
       // dies is picked up by the reconciler.
-      const inserted = this.sql(
+      const inserted = placement.queued
+        ? this.sql(
+            // Queued: attempt 1 waits for the budget (not written ahead), no lease, not due for the reconciler.
+            `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
+               sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number, queued_at)
+             VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, ?, 0, ?, NULL, NULL, NULL, NULL, ?, ?, ?, ?)
+             ON CONFLICT DO NOTHING`,
+          ).run(
+            placement.poNumber, placement.kind, placement.fingerprint, placement.subject, JSON.stringify(placement.request),
+            JSON.stringify(placement.errors ?? []), QUEUED_ATTEMPT, now, now, placement.callerPoNumber ?? placement.poNumber, now,
+          )
+        : this.sql(
         // No conflict target: the Plum poNumber and the caller's (subject, poNumber) are both unique.
         `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
            sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number)
@@ -108,7 +126,7 @@ export class SqliteLedger implements Ledger {
         return { claimed: false, record: existing ?? this.requireByPoNumber(placement.poNumber) };
       }
       const record = this.requireByPoNumber(placement.poNumber);
-      if (attempt !== undefined) this.insertAttempt(attempt);
+      if (attempt !== undefined && !placement.queued) this.insertAttempt(attempt);
       return { claimed: true, record };
     });
   }
@@ -153,6 +171,12 @@ export class SqliteLedger implements Ledger {
       sets.push("last_sent_at = ?");
       values.push(now.getTime());
     }
+    const queue = queueAssignment(patch);
+    if (queue === "enter") {
+      sets.push("queued_at = COALESCE(queued_at, ?)");
+      values.push(now.getTime());
+    }
+    if (queue === "leave") sets.push("queued_at = NULL");
     if (release) sets.push("lease_owner = NULL", "lease_until = NULL");
     const where = ["po_number = ?"];
     values.push(poNumber);
@@ -263,6 +287,33 @@ export class SqliteLedger implements Ledger {
     )
       .all({ now: at, limit })
       .map((row) => toOrderRecord(row, new Date(at)));
+  }
+
+  async nextQueued(limit: number): Promise<OrderRecord[]> {
+    const at = Date.now();
+    return this.sql(
+      `SELECT * FROM orders
+       WHERE queued_at IS NOT NULL AND state = 'PENDING' AND (lease_owner IS NULL OR lease_until < :now)
+       ORDER BY queued_at, po_number LIMIT :limit`,
+    )
+      .all({ now: at, limit })
+      .map((row) => toOrderRecord(row, new Date(at)));
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    const row = this.sql("SELECT count(*) AS depth, min(queued_at) AS oldest FROM orders WHERE queued_at IS NOT NULL AND state = 'PENDING'").get();
+    const oldest = row?.["oldest"];
+    return { depth: Number(row?.["depth"] ?? 0), oldestQueuedAt: typeof oldest === "number" ? new Date(oldest) : null, now: new Date() };
+  }
+
+  async queuePosition(plumPoNumber: string): Promise<number | null> {
+    const row = this.sql(
+      `SELECT count(*) AS position FROM orders o, (SELECT queued_at, po_number FROM orders WHERE po_number = ? AND queued_at IS NOT NULL) me
+       WHERE o.queued_at IS NOT NULL AND o.state = 'PENDING'
+         AND (o.queued_at < me.queued_at OR (o.queued_at = me.queued_at AND o.po_number <= me.po_number))`,
+    ).get(plumPoNumber);
+    const position = Number(row?.["position"] ?? 0);
+    return position === 0 ? null : position;
   }
 
   async countPending(): Promise<number> {
