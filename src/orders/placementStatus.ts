@@ -3,7 +3,7 @@
 import type { Caller } from "../auth/caller.js";
 import { findCallerRow, type CallerRowStore } from "./callerRow.js";
 import { PlaceOrderOutcome, type OrderFailure } from "./errorCodes.js";
-import { inProgressFailure, outcomeUnknownFailure } from "./failures.js";
+import { inProgressFailure, outcomeUnknownFailure, queuedFailure } from "./failures.js";
 import type { OrderRecord } from "./orderRecord.js";
 
 export interface PlacementAnswer {
@@ -34,11 +34,18 @@ export interface PlacementStatusDeps {
   store: CallerRowStore;
   /** The read path's throttled look-up of a PENDING row. */
   refresh: (row: OrderRecord) => Promise<OrderRecord>;
+  /** Seconds until a queued row is likely sent (its queue position over the budget). */
+  queuedEstimate?: (plumPoNumber: string) => Promise<number>;
 }
 
 /** null when the poNumber is unknown, not the caller's, or not a placement (an order learned from Plum). */
 export async function placementStatus(deps: PlacementStatusDeps, poNumber: string, caller: Caller): Promise<PlacementAnswer | null> {
   const row = await findCallerRow(deps.store, poNumber, caller);
   if (row === null || row.source !== "PLACEMENT" || row.kind === null) return null;
-  return placementAnswer(row.state === "PENDING" ? await deps.refresh(row) : row);
+  const now = row.state === "PENDING" ? await deps.refresh(row) : row;
+  if (now.state === "PENDING" && now.queuedAt && deps.queuedEstimate !== undefined) {
+    // Queued: the progress a retry would show (its place in the queue, as an estimate).
+    return { outcome: PlaceOrderOutcome.PENDING, errors: [queuedFailure(await deps.queuedEstimate(now.poNumber))], record: now };
+  }
+  return placementAnswer(now);
 }

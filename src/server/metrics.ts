@@ -12,6 +12,15 @@ export interface Metrics {
   reconciled: Counter;
   reconciliationRuns: Counter<"result">;
   catalogueRefreshes: Counter<"reason" | "outcome">;
+  /** Rate-limit answers from Plum this replica saw, by operation. */
+  plumPenalties: Counter<"operation">;
+}
+
+/** One Plum operation's shared budget: sends in the current window, and its limit. */
+export interface BudgetReading {
+  operation: string;
+  used: number;
+  limit: number;
 }
 
 export interface MetricSources {
@@ -21,6 +30,12 @@ export interface MetricSources {
   openDiscrepancies?: () => Promise<Record<string, number>>;
   /** When the catalogue snapshot was refreshed (null: none yet). */
   catalogueRefreshedAt?: () => Promise<Date | null>;
+  /** Placements waiting in the placement queue. */
+  queueDepth?: () => Promise<number>;
+  /** Seconds the oldest queued placement has waited (null: the queue is empty). */
+  queueOldestAgeSeconds?: () => Promise<number | null>;
+  /** The shared Plum budget per limited operation. */
+  plumBudget?: () => Promise<BudgetReading[]>;
 }
 
 /** The backlog is a count over the ledger: computed at most this often, whatever the scrape rate. */
@@ -73,7 +88,14 @@ export function createMetrics(sources: MetricSources): Metrics {
       labelNames: ["reason", "outcome"],
       registers: [registry],
     }),
+    plumPenalties: new Counter({
+      name: "orders_plum_penalties_total",
+      help: "Rate-limit answers (penalties) from Plum seen by this replica, by operation; each pauses the operation for every replica.",
+      labelNames: ["operation"],
+      registers: [registry],
+    }),
   };
+  queueMetrics(registry, sources);
   const openDiscrepancies = sources.openDiscrepancies;
   if (openDiscrepancies !== undefined) {
     new Gauge({
@@ -136,4 +158,67 @@ export function createMetrics(sources: MetricSources): Metrics {
     },
   });
   return metrics;
+}
+
+/** The placement queue and the shared Plum budget (issue 16); each absent while the ledger is unreachable. */
+function queueMetrics(registry: Registry, sources: MetricSources): void {
+  const { queueDepth, queueOldestAgeSeconds, plumBudget } = sources;
+  if (queueDepth !== undefined) {
+    new Gauge({
+      name: "orders_placement_queue_depth",
+      help: "Placements queued for the shared Plum budget (claimed, not sent yet).",
+      registers: [registry],
+      async collect() {
+        try {
+          this.set(await queueDepth());
+        } catch {
+          this.remove();
+        }
+      },
+    });
+  }
+  if (queueOldestAgeSeconds !== undefined) {
+    new Gauge({
+      name: "orders_placement_queue_oldest_age_seconds",
+      help: "Seconds the oldest queued placement has waited (0: the queue is empty).",
+      registers: [registry],
+      async collect() {
+        try {
+          this.set((await queueOldestAgeSeconds()) ?? 0);
+        } catch {
+          this.remove();
+        }
+      },
+    });
+  }
+  if (plumBudget === undefined) return;
+  let readings: Promise<BudgetReading[]> | null = null;
+  // One read of the budget serves both gauges of a scrape.
+  const read = () => (readings ??= plumBudget().finally(() => setTimeout(() => (readings = null), 0)));
+  new Gauge({
+    name: "orders_plum_budget_used",
+    help: "Sends to Plum in the current window (the strict sliding 60 s span) per operation, across all replicas.",
+    labelNames: ["operation"],
+    registers: [registry],
+    async collect() {
+      try {
+        for (const { operation, used } of await read()) this.set({ operation }, used);
+      } catch {
+        this.reset();
+      }
+    },
+  });
+  new Gauge({
+    name: "orders_plum_budget_limit",
+    help: "Sends allowed per window per Plum operation (the shared budget's configured limit).",
+    labelNames: ["operation"],
+    registers: [registry],
+    async collect() {
+      try {
+        for (const { operation, limit } of await read()) this.set({ operation }, limit);
+      } catch {
+        this.reset();
+      }
+    },
+  });
 }

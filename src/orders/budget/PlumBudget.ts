@@ -68,11 +68,15 @@ export class PlumBudget {
    * plus any penalty still running. An estimate, never a promise; at least 1.
    */
   async queuedEstimateSeconds(position: number): Promise<number> {
+    return (await this.estimator())(position);
+  }
+
+  /** queuedEstimateSeconds for many positions with one read of the penalty. */
+  async estimator(): Promise<(position: number) => number> {
     const limit = this.limit("placeOrder");
-    if (limit === null) return 1;
+    if (limit === null) return () => 1;
     const { penaltyUntil } = await this.usage("placeOrder");
     const penaltyMs = penaltyUntil === null ? 0 : Math.max(0, penaltyUntil.getTime() - Date.now());
-    const ms = (Math.max(1, position) / limit) * this.countedWindowMs + penaltyMs;
-    return Math.max(1, Math.ceil(ms / 1000));
+    return (position) => Math.max(1, Math.ceil(((Math.max(1, position) / limit) * this.countedWindowMs + penaltyMs) / 1000));
   }
 }

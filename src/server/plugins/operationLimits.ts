@@ -13,7 +13,8 @@ import {
   type ValueNode,
   visit,
 } from "graphql";
-import { getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { BULK_PLACEMENT_FIELDS } from "../../graph/resolvers/BulkPlacementResolver.js";
 
 function listLength(value: ValueNode, variables: Record<string, unknown>): number {
   if (value.kind === Kind.LIST) return value.values.length;
@@ -59,6 +60,14 @@ function countRepresentations(
 function dependsOnVariables(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
+    // A bulk mutation scores per item, and its list may come in a variable.
+    Field(node) {
+      if (BULK_PLACEMENT_FIELDS.has(node.name.value)) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
     Directive(node) {
       if ((node.name.value === "skip" || node.name.value === "include") && node.arguments?.some((a) => a.value.kind === Kind.VARIABLE)) {
         found = true;
@@ -104,7 +113,8 @@ export function operationLimitsPlugin(options: { maxComplexity: number; maxEntit
               query: document,
               operationName: request.operationName ?? undefined,
               variables,
-              estimators: [simpleEstimator({ defaultComplexity: 1 })],
+              // Fields that declare their own (the bulk mutations: per item), then one per field.
+              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
             });
             if (!dependsOnVariables(document)) {
               const perOperation = complexityCache.get(document) ?? new Map<string, number>();

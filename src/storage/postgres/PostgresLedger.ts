@@ -49,6 +49,8 @@ export interface PostgresLedgerOptions {
 /** The write-ahead of attempt 1, written with the claim. */
 const FIRST_ATTEMPT = JSON.stringify([{ n: 1, answer: "open" }]);
 const QUEUED_ATTEMPT = JSON.stringify([{ n: 1, answer: "queued" }]);
+/** Bulk claims per transaction. */
+const CLAIM_CHUNK = 100;
 
 const ATTEMPT_COLUMNS = "po_number, operation, phase, body, http_status, error_code, duration_ms, at";
 
@@ -102,6 +104,27 @@ export class PostgresLedger implements Ledger {
   }
 
   async claim(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
+    return this.claimOn(this.pool, placement, lease, attempt);
+  }
+
+  /** Many queued claims, a chunk per transaction, in input order (each row's queued_at is later than the last). */
+  async claimQueued(placements: readonly NewPlacement[]): Promise<ClaimResult[]> {
+    const results: ClaimResult[] = [];
+    const lease: Lease = { owner: "bulk", ms: 0 };
+    for (let start = 0; start < placements.length; start += CLAIM_CHUNK) {
+      const chunk = placements.slice(start, start + CLAIM_CHUNK);
+      results.push(
+        ...(await inTransaction(this.pool, async (client) => {
+          const claimed: ClaimResult[] = [];
+          for (const placement of chunk) claimed.push(await this.claimOn(client, { ...placement, queued: true }, lease));
+          return claimed;
+        })),
+      );
+    }
+    return results;
+  }
+
+  private async claimOn(db: Queryable, placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
     const values: unknown[] = [
       placement.poNumber,
       placement.kind,
@@ -141,7 +164,7 @@ export class PostgresLedger implements Ledger {
            logged AS (INSERT INTO order_attempts (${ATTEMPT_COLUMNS})
                       SELECT ${attemptParams(attempt, values).slice(1, -1)} FROM claimed)
            SELECT * FROM claimed`;
-    const inserted = await this.pool.query<OrderRow>(statement, values);
+    const inserted = await db.query<OrderRow>(statement, values);
     const claimed = inserted.rows[0];
     if (claimed !== undefined) return { claimed: true, record: toOrderRecord(claimed) };
     const existing =

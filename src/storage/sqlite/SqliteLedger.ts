@@ -44,6 +44,8 @@ import { immediateTransaction } from "./transaction.js";
 /** The write-ahead of attempt 1, written with the claim. */
 const FIRST_ATTEMPT = JSON.stringify([{ n: 1, answer: "open" }]);
 const QUEUED_ATTEMPT = JSON.stringify([{ n: 1, answer: "queued" }]);
+/** Bulk claims per transaction. */
+const CLAIM_CHUNK = 100;
 
 export class SqliteLedger implements Ledger {
   readonly engine = "sqlite" as const;
@@ -53,6 +55,7 @@ export class SqliteLedger implements Ledger {
   readonly catalogue: SqliteCatalogueStore;
   /** The shared Plum rate budget (issue 16). */
   readonly budget: BudgetLedger;
+  private lastQueuedAt = 0;
 
   /** `path` is a file (its directory is created) or ":memory:". */
   constructor(readonly path: string) {
@@ -84,7 +87,12 @@ export class SqliteLedger implements Ledger {
   }
 
   async claim(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
-    return immediateTransaction(this.db, (): ClaimResult => {
+    return immediateTransaction(this.db, () => this.claimRow(placement, lease, attempt));
+  }
+
+  /** One claim inside the caller's transaction (queued or written ahead, per `placement.queued`). */
+  private claimRow(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): ClaimResult {
+    {
       const now = (lease.at ?? new Date()).getTime();
       const until = now + lease.ms;
       // Attempt 1 is written ahead with the claim; the check is due at lease expiry so a placement whose process
@@ -98,7 +106,8 @@ export class SqliteLedger implements Ledger {
              ON CONFLICT DO NOTHING`,
           ).run(
             placement.poNumber, placement.kind, placement.fingerprint, placement.subject, JSON.stringify(placement.request),
-            JSON.stringify(placement.errors ?? []), QUEUED_ATTEMPT, now, now, placement.callerPoNumber ?? placement.poNumber, now,
+            JSON.stringify(placement.errors ?? []), QUEUED_ATTEMPT, now, now, placement.callerPoNumber ?? placement.poNumber,
+            this.nextQueuedAt(now),
           )
         : this.sql(
         // No conflict target: the Plum poNumber and the caller's (subject, poNumber) are both unique.
@@ -128,7 +137,25 @@ export class SqliteLedger implements Ledger {
       const record = this.requireByPoNumber(placement.poNumber);
       if (attempt !== undefined && !placement.queued) this.insertAttempt(attempt);
       return { claimed: true, record };
-    });
+    }
+  }
+
+  /** Many queued claims, a chunk per transaction, in input order (so the queue keeps it). */
+  async claimQueued(placements: readonly NewPlacement[]): Promise<ClaimResult[]> {
+    const results: ClaimResult[] = [];
+    const lease: Lease = { owner: "bulk", ms: 0 };
+    for (let start = 0; start < placements.length; start += CLAIM_CHUNK) {
+      const chunk = placements.slice(start, start + CLAIM_CHUNK);
+      // claim() opens its own transaction; the chunk shares one by running the statements inline.
+      results.push(...immediateTransaction(this.db, () => chunk.map((placement) => this.claimRow({ ...placement, queued: true }, lease))));
+    }
+    return results;
+  }
+
+  /** Milliseconds are the column's resolution: rows queued in one millisecond keep their order by a strictly later time. */
+  private nextQueuedAt(now: number): number {
+    this.lastQueuedAt = Math.max(now, this.lastQueuedAt + 1);
+    return this.lastQueuedAt;
   }
 
   async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
