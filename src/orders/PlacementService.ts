@@ -61,6 +61,11 @@ export interface PlacementQueue {
 interface SendMode {
   budget: SendBudget;
   retryAfterSeconds: number;
+  /**
+   * With a slot: the monotonic time by which the request must leave. The budget logs the slot's time, and Plum
+   * counts arrivals, so a send later than the budget's margin could land in a window the log did not count.
+   */
+  leaveBy?: number;
 }
 
 export interface PlacementResult {
@@ -134,7 +139,7 @@ export class PlacementService {
       if (claim.claimed && queued) {
         result = pending([queuedFailure(await this.queuedEstimate(claim.record.poNumber))]);
       } else if (claim.claimed) {
-        const evidence = await this.send(claim.record, lease, 1, claimStarted, true);
+        const evidence = await this.send(claim.record, lease, 1, claimStarted, true, mode.leaveBy);
         result = await this.drive(claim.record, lease, "mutation", evidence.evidence, evidence.log);
       } else {
         result = await this.resume(claim.record, print, subject, lease);
@@ -163,7 +168,8 @@ export class PlacementService {
     });
     if (!queuedRow && depth > 0) return blocked();
     const grant = await queue.budget.take("placeOrder", "placement");
-    return grant.granted ? { budget: "available", retryAfterSeconds: 0 } : blocked();
+    if (!grant.granted) return blocked();
+    return { budget: "available", retryAfterSeconds: 0, leaveBy: this.monotonic() + queue.budget.config.marginMs };
   }
 
   /** The honest estimate for a queued row: its place in the queue over the budget. */
@@ -348,6 +354,7 @@ export class PlacementService {
       const again = await this.stillOurs(row.poNumber, lease);
       return again === null ? null : learned.slice(0, -1).reduce((r, e) => withFacts(r, this.decideFor(r, e, driver).patch), again);
     };
+    let leaveBy: number | undefined;
     for (let step = 0; step < MAX_STEPS; step += 1) {
       let { patch, action } = this.decideFor(row, evidence, driver);
       if (action.type === "send") {
@@ -355,6 +362,7 @@ export class PlacementService {
         // Only the dispatcher (the reconciler's driver on a queued row) sends the queue's rows; others wait behind it.
         const mode = await this.sendMode(driver === "reconciler" && row.sends.at(-1)?.answer === "queued");
         if (mode.budget !== "available") ({ patch, action } = this.decideFor(row, evidence, driver, mode));
+        leaveBy = mode.leaveBy;
       }
       if (action.type === "send") {
         const startedAt = this.monotonic();
@@ -372,7 +380,7 @@ export class PlacementService {
           continue;
         }
         row = written;
-        ({ evidence, log } = await this.send(row, lease, action.attempt, startedAt, true));
+        ({ evidence, log } = await this.send(row, lease, action.attempt, startedAt, true, leaveBy));
         learned.push(evidence);
         continue;
       }
@@ -412,10 +420,12 @@ export class PlacementService {
   }
 
   /** Sends attempt `attempt`; the client refuses to let it leave once the write-ahead is more than the guard old. */
-  private async send(row: OrderRecord, lease: Lease, attempt: number, startedAt: number, requestOnRecord: boolean) {
+  private async send(row: OrderRecord, lease: Lease, attempt: number, startedAt: number, requestOnRecord: boolean, leaveBy?: number) {
     const request = row.request;
     if (request === null) throw new Error(`ledger row ${row.poNumber} has no request to send`);
-    const notAfter = startedAt + (this.options.sendGuardMs ?? Math.min(5_000, this.options.policy.settleMs / 2));
+    const guard = startedAt + (this.options.sendGuardMs ?? Math.min(5_000, this.options.policy.settleMs / 2));
+    // A budget slot is only good for its margin: later, the request is not sent (notSent: it is queued again).
+    const notAfter = leaveBy === undefined ? guard : Math.min(guard, leaveBy);
     const exchange = await this.withRenewal(row.poNumber, lease, () => this.options.plum.placeOrder(request, { requestOnRecord, notAfter }));
     if (exchange.result.kind === "unknown") {
       this.options.log.warn({ poNumber: row.poNumber, upstreamErrorId: exchange.result.errorId }, "order outcome unknown; will reconcile");
