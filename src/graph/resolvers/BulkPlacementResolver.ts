@@ -22,6 +22,8 @@ export const BULK_PLACEMENT_FIELDS: ReadonlySet<string> = new Set(["placeAirmile
 const BULK =
   " Each item is answered like the single mutation (idempotent by poNumber: REPLAYED, PO_NUMBER_CONFLICT, INVALID_INPUT per item; a poNumber repeated within one call is PO_NUMBER_CONFLICT for the later items), in input order. Items are queued for Plum's rate limit and sent in order: most answer PENDING with QUEUED and `retryAfterSeconds`; read `placement(poNumber)` or retry with the same poNumber to see the progress.";
 
+const INPUTS = "The orders, each with its own poNumber; at most BULK_PLACEMENT_MAX (default 500) per call.";
+
 /**
  * Complexity: one unit per item plus the payload's selection (whose fields are flat per item). With the default
  * MAX_QUERY_COMPLEXITY (1,000) a call of BULK_PLACEMENT_MAX (500) items fits; a longer list is refused up front.
@@ -34,7 +36,7 @@ export class BulkPlacementResolver {
   @RequiresScopes(Scope.write)
   @Mutation(() => [PlaceOrderPayload], { description: `Places many paid airmiles orders at Xoxoday Plum.${BULK}`, complexity: perItem })
   placeAirmilesOrders(
-    @Arg("inputs", () => [PlaceAirmilesOrderInput]) inputs: PlaceAirmilesOrderInput[],
+    @Arg("inputs", () => [PlaceAirmilesOrderInput], { description: INPUTS }) inputs: PlaceAirmilesOrderInput[],
     @Ctx() context: GraphContext,
   ): Promise<PlaceOrderPayload[]> {
     return placeMany(inputs.map((input) => ({ kind: OrderKind.AIRMILES, input })), context);
@@ -43,7 +45,7 @@ export class BulkPlacementResolver {
   @RequiresScopes(Scope.write)
   @Mutation(() => [PlaceOrderPayload], { description: `Places many paid mobile top-up orders at Xoxoday Plum.${BULK}`, complexity: perItem })
   placeTopupOrders(
-    @Arg("inputs", () => [PlaceTopupOrderInput]) inputs: PlaceTopupOrderInput[],
+    @Arg("inputs", () => [PlaceTopupOrderInput], { description: INPUTS }) inputs: PlaceTopupOrderInput[],
     @Ctx() context: GraphContext,
   ): Promise<PlaceOrderPayload[]> {
     return placeMany(inputs.map((input) => ({ kind: OrderKind.TOPUP, input })), context);
