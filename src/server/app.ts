@@ -122,6 +122,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     openDiscrepancies: () => ledger.countOpenDiscrepancies(),
     catalogueRefreshedAt: async () => (await ledger.catalogue.meta()).refreshedAt,
   });
+  const gate = countPenalties(budgetGate(budget, { maxWaitMs: config.budget.lookupWaitMs, log }), metrics);
   const plum = new PlumClient({
     apiUrl,
     tokens: credentials,
@@ -131,7 +132,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     maxConnections: config.plum.maxConnections,
     record: (entry) => ledger.appendAttempt(entry),
     observe: (operation, outcome, seconds) => metrics.plumDuration.observe({ operation, outcome }, seconds),
-    gate: countPenalties(budgetGate(budget, { maxWaitMs: config.budget.lookupWaitMs, log }), metrics),
+    gate,
   });
 
   const placement = new PlacementService({
@@ -167,6 +168,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     tokens: credentials,
     timeoutMs: config.plum.connectTimeoutMs + config.plum.headersTimeoutMs + config.plum.bodyTimeoutMs,
     observe: (outcome, seconds) => metrics.plumDuration.observe({ operation: "getOrderHistory", outcome }, seconds),
+    gate,
   });
   const reconciliation = new ReconciliationJob({
     store: ledger,
@@ -304,7 +306,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   simulator?.setWebhook({ url: `http://127.0.0.1:${port}/webhooks/xoxoday`, apiKey: config.plum.webhookKey });
   reconciler.start();
   dispatcher.start();
-  reconciliation.start();
+  // Its timers keep the context: history pages and adoptions draw on the reconciliation share.
+  withBudgetClass("reconciliation", () => reconciliation.start());
   credentials.start();
   const stopWebhookExpiry = startWebhookExpiry({ ledger, ttlMs: config.plum.webhookUnmatchedTtlMs, log });
   if (!config.auth.enabled) log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
