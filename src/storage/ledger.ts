@@ -75,6 +75,7 @@ export interface Ledger extends PlacementStore, PlacementQueueStore, OrderListSt
    * known the existing row is returned unchanged. Applies webhook events already received for it.
    */
   remember(order: { poNumber: string; orderId: string; order: PlumOrderWire; placedAt: Date | null }): Promise<OrderRecord>;
+  /** PENDING rows whose outcome is not known yet (queued rows are not: nothing was sent). */
   countPending(): Promise<number>;
 
   /**

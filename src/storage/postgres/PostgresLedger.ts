@@ -371,7 +371,7 @@ export class PostgresLedger implements Ledger {
 
   async countPending(): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM orders WHERE state = 'PENDING'",
+      "SELECT count(*)::int AS n FROM orders WHERE state = 'PENDING' AND queued_at IS NULL",
     );
     return rows[0]?.n ?? 0;
   }

@@ -344,7 +344,7 @@ export class SqliteLedger implements Ledger {
   }
 
   async countPending(): Promise<number> {
-    const row = this.sql("SELECT count(*) AS n FROM orders WHERE state = 'PENDING'").get();
+    const row = this.sql("SELECT count(*) AS n FROM orders WHERE state = 'PENDING' AND queued_at IS NULL").get();
     return row === undefined ? 0 : int(row, "n");
   }
 
