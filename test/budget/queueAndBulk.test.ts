@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
-import { PlaceAirmilesOrderQueuedDocument, PlacementStatusDocument } from "../__generated__/graphql.js";
+import { PlaceAirmilesOrderQueuedDocument, PlaceAirmilesOrdersDocument, PlacementStatusDocument } from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
 import { useTestApp } from "../support/harness.js";
 import { airmilesInput, newPoNumber } from "../support/orderInputs.js";
@@ -148,5 +148,19 @@ describe("FIFO, bulk validation and duplicates within a call", () => {
     await placeBulk(t.url, [airmilesInput({ poNumber: po })]);
     const [answer] = await placeBulk(t.url, [airmilesInput({ poNumber: po, denomination: 80 })]);
     expect(answer).toMatchObject({ outcome: "REJECTED", errors: [{ code: "PO_NUMBER_CONFLICT" }] });
+  });
+});
+
+describe("the operation-complexity limit counts the list", () => {
+  const t = useTestApp({ env: { MAX_QUERY_COMPLEXITY: "50", BULK_PLACEMENT_MAX: "100", PLUM_BUDGET_PLACE_ORDER: "100" } });
+
+  it("scores one per item plus the selection: a short list passes, a long one is refused before anything runs", async () => {
+    const short = await placeBulk(t.url, inputs(30, "cx-ok"));
+    expect(short).toHaveLength(30);
+    const long = inputs(45, "cx-long");
+    const response = await gql(t.url, PlaceAirmilesOrdersDocument, { inputs: long });
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]?.extensions?.["code"]).toBe("QUERY_TOO_COMPLEX");
+    expect(await t.app.ledger.findByCallerPoNumber(null, long[0]?.poNumber as string)).toBeNull();
   });
 });

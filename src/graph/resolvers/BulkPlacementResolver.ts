@@ -24,17 +24,10 @@ const BULK =
 
 const INPUTS = "The orders, each with its own poNumber; at most BULK_PLACEMENT_MAX (default 500) per call.";
 
-/**
- * Complexity: one unit per item plus the payload's selection (whose fields are flat per item). With the default
- * MAX_QUERY_COMPLEXITY (1,000) a call of BULK_PLACEMENT_MAX (500) items fits; a longer list is refused up front.
- */
-const perItem = ({ args, childComplexity }: { args: Record<string, unknown>; childComplexity: number }) =>
-  (Array.isArray(args["inputs"]) ? args["inputs"].length : 1) + childComplexity;
-
 @Resolver()
 export class BulkPlacementResolver {
   @RequiresScopes(Scope.write)
-  @Mutation(() => [PlaceOrderPayload], { description: `Places many paid airmiles orders at Xoxoday Plum.${BULK}`, complexity: perItem })
+  @Mutation(() => [PlaceOrderPayload], { description: `Places many paid airmiles orders at Xoxoday Plum.${BULK}` })
   placeAirmilesOrders(
     @Arg("inputs", () => [PlaceAirmilesOrderInput], { description: INPUTS }) inputs: PlaceAirmilesOrderInput[],
     @Ctx() context: GraphContext,
@@ -43,7 +36,7 @@ export class BulkPlacementResolver {
   }
 
   @RequiresScopes(Scope.write)
-  @Mutation(() => [PlaceOrderPayload], { description: `Places many paid mobile top-up orders at Xoxoday Plum.${BULK}`, complexity: perItem })
+  @Mutation(() => [PlaceOrderPayload], { description: `Places many paid mobile top-up orders at Xoxoday Plum.${BULK}` })
   placeTopupOrders(
     @Arg("inputs", () => [PlaceTopupOrderInput], { description: INPUTS }) inputs: PlaceTopupOrderInput[],
     @Ctx() context: GraphContext,

@@ -13,7 +13,7 @@ import {
   type ValueNode,
   visit,
 } from "graphql";
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
 import { BULK_PLACEMENT_FIELDS } from "../../graph/resolvers/BulkPlacementResolver.js";
 
 function listLength(value: ValueNode, variables: Record<string, unknown>): number {
@@ -79,6 +79,17 @@ function dependsOnVariables(document: DocumentNode): boolean {
   return found;
 }
 
+/**
+ * A bulk placement scores one per item plus its payload selection (whose fields are flat per item): with the
+ * default MAX_QUERY_COMPLEXITY (1,000) a call of BULK_PLACEMENT_MAX (500) items fits. (Field extensions do not
+ * survive the federated schema build, so the rule lives here.)
+ */
+const bulkEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  if (!BULK_PLACEMENT_FIELDS.has(field.name)) return undefined;
+  const inputs: unknown = args["inputs"];
+  return (Array.isArray(inputs) ? inputs.length : 1) + childComplexity;
+};
+
 const complexityCache = new WeakMap<DocumentNode, Map<string, number>>();
 
 function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
@@ -113,8 +124,8 @@ export function operationLimitsPlugin(options: { maxComplexity: number; maxEntit
               query: document,
               operationName: request.operationName ?? undefined,
               variables,
-              // Fields that declare their own (the bulk mutations: per item), then one per field.
-              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+              // The bulk mutations per item, then one per field.
+              estimators: [bulkEstimator, simpleEstimator({ defaultComplexity: 1 })],
             });
             if (!dependsOnVariables(document)) {
               const perOperation = complexityCache.get(document) ?? new Map<string, number>();
