@@ -3,10 +3,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
-import { PlaceAirmilesOrderQueuedDocument, PlaceAirmilesOrdersDocument, PlacementStatusDocument } from "../__generated__/graphql.js";
+import { PlaceAirmilesOrderQueuedDocument, PlaceAirmilesOrdersDocument, PlacementStatusDocument, PlaceTopupOrdersDocument } from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
 import { useTestApp } from "../support/harness.js";
-import { airmilesInput, newPoNumber } from "../support/orderInputs.js";
+import { airmilesInput, newPoNumber, realtimeTopupInput } from "../support/orderInputs.js";
 import { valueOf, parsePrometheus } from "../support/prometheusText.js";
 import { inputs, placeBulk } from "./support.js";
 
@@ -133,6 +133,20 @@ describe("FIFO, bulk validation and duplicates within a call", () => {
     // Only the first item was claimed under the repeated poNumber, with its own order.
     const row = await t.app.ledger.findByCallerPoNumber(null, repeated);
     expect(row?.request?.denomination).toBe(50);
+  });
+
+  it("placeTopupOrders: the same semantics for top-ups, validated per item", async () => {
+    const [first, second] = [realtimeTopupInput(), realtimeTopupInput()];
+    const good = [first, second];
+    const bad = realtimeTopupInput({ userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "12" } });
+    const response = await gql(t.url, PlaceTopupOrdersDocument, { inputs: [first, bad, second] });
+    const answers = response.data?.placeTopupOrders ?? [];
+    expect(answers.map((a) => `${a.outcome}:${a.errors[0]?.code ?? ""}`)).toEqual(["PENDING:QUEUED", "REJECTED:INVALID_INPUT", "PENDING:QUEUED"]);
+    expect(answers[1]?.errors[0]?.field?.slice(0, 2)).toEqual(["inputs", "1"]);
+    const deadline = Date.now() + 10_000;
+    const placed = async () => (await Promise.all(good.map((i) => t.app.ledger.findByCallerPoNumber(null, i.poNumber)))).every((r) => r?.state === "PLACED");
+    while (!(await placed()) && Date.now() < deadline) await sleep(50);
+    expect(await placed()).toBe(true);
   });
 
   it("refuses a call with more items than the maximum, claiming nothing", async () => {
