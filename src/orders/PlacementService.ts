@@ -200,7 +200,9 @@ export class PlacementService {
           continue;
         }
         const result = await this.drive(held, lease, "reconciler", { kind: "none" }, []);
-        if (result.errors[0]?.code === OrderErrorCode.QUEUED) return { sent, blocked: true };
+        const code = result.errors[0]?.code;
+        // No slot, or Plum refused for its rate limit (the penalty is being recorded for every replica): stop here.
+        if (code === OrderErrorCode.QUEUED || code === OrderErrorCode.RATE_LIMITED) return { sent, blocked: true };
         sent += 1;
       } catch (error) {
         this.options.log.error({ err: error, poNumber: row.poNumber }, "dispatching one queued order failed; the others go on");
