@@ -1,6 +1,10 @@
 // The service's configuration: the validated environment shaped into sections, plus the cross-variable rules
 // (what production requires, what development may default).
+import type { PlumOperationName } from "../plum/wire.js";
 import { ConfigError, parseEnv, type RawEnv } from "./env.js";
+
+/** 0 in the environment: not limited here. */
+const limitOrNull = (value: number): number | null => (value === 0 ? null : value);
 
 export interface PlumConfig {
   /** undefined: use the built-in simulator (never in production). */
@@ -91,6 +95,17 @@ export interface Config {
   ops: { port: number | undefined; host: string };
   /** Per-caller bucket (burst, refill per minute; 0: off) and the per-request cap on Plum calls. */
   upstream: { burst: number; perMinute: number; perRequest: number };
+  /** The shared Plum budget, the placement queue and bulk placement (issue 16). */
+  budget: {
+    windowMs: number;
+    marginMs: number;
+    limits: Record<PlumOperationName, number | null>;
+    reservedShare: number;
+    lookupWaitMs: number;
+    queueMax: number;
+    dispatchIntervalMs: number;
+    bulkMax: number;
+  };
   /** PO_NUMBER_KEY; undefined: the built-in key. */
   poNumberKey: string | undefined;
   catalogue: {
@@ -222,6 +237,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxTokens: raw.MAX_QUERY_TOKENS,
     },
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    budget: {
+      windowMs: raw.PLUM_BUDGET_WINDOW_MS,
+      marginMs: raw.PLUM_BUDGET_MARGIN_MS,
+      limits: {
+        placeOrder: limitOrNull(raw.PLUM_BUDGET_PLACE_ORDER),
+        getOrderDetails: limitOrNull(raw.PLUM_BUDGET_GET_ORDER_DETAILS),
+        getOrderHistory: limitOrNull(raw.PLUM_BUDGET_GET_ORDER_HISTORY),
+        getVouchers: limitOrNull(raw.PLUM_BUDGET_GET_VOUCHERS),
+        getBalance: limitOrNull(raw.PLUM_BUDGET_GET_BALANCE),
+        lookupMobileNumber: limitOrNull(raw.PLUM_BUDGET_LOOKUP_MOBILE_NUMBER),
+      },
+      reservedShare: raw.PLUM_BUDGET_RESERVED_SHARE,
+      lookupWaitMs: raw.PLUM_BUDGET_LOOKUP_WAIT_MS,
+      queueMax: raw.PLACEMENT_QUEUE_MAX,
+      dispatchIntervalMs: raw.PLACEMENT_DISPATCH_INTERVAL_MS,
+      bulkMax: raw.BULK_PLACEMENT_MAX,
+    },
     upstream: {
       burst: raw.CALLER_RATE_LIMIT_BURST,
       perMinute: raw.CALLER_RATE_LIMIT_PER_MINUTE,

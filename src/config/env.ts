@@ -99,6 +99,22 @@ const schema = z.object({
   CALLER_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(20),
   CALLER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(60),
   MAX_UPSTREAM_CALLS_PER_REQUEST: z.coerce.number().int().min(1).default(20),
+  // The shared Plum budget (docs/plum-api.md §6.2): sends per window per operation for the whole account, counted
+  // by every replica through the ledger's database; 0: not limited here. The window is Plum's minute (tests scale it).
+  PLUM_BUDGET_WINDOW_MS: ms(60_000),
+  PLUM_BUDGET_MARGIN_MS: z.coerce.number().int().min(0).default(1_000),
+  PLUM_BUDGET_PLACE_ORDER: z.coerce.number().int().min(0).default(100),
+  PLUM_BUDGET_GET_ORDER_DETAILS: z.coerce.number().int().min(0).default(200),
+  PLUM_BUDGET_GET_ORDER_HISTORY: z.coerce.number().int().min(0).default(200),
+  PLUM_BUDGET_GET_VOUCHERS: z.coerce.number().int().min(0).default(50),
+  PLUM_BUDGET_GET_BALANCE: z.coerce.number().int().min(0).default(10),
+  PLUM_BUDGET_LOOKUP_MOBILE_NUMBER: z.coerce.number().int().min(0).default(0),
+  PLUM_BUDGET_RESERVED_SHARE: z.coerce.number().min(0).max(0.5).default(0.2),
+  PLUM_BUDGET_LOOKUP_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
+  // Queued placements above this bound are refused (RATE_LIMITED, retryable); the dispatcher looks this often.
+  PLACEMENT_QUEUE_MAX: z.coerce.number().int().min(0).default(10_000),
+  PLACEMENT_DISPATCH_INTERVAL_MS: ms(250),
+  BULK_PLACEMENT_MAX: z.coerce.number().int().min(1).max(5_000).default(500),
   // The public listener's limits against slow or too many clients (node:http server settings).
   HTTP_HEADERS_TIMEOUT_MS: ms(10_000),
   HTTP_REQUEST_TIMEOUT_MS: ms(15_000),

@@ -25,6 +25,8 @@ export interface OrderServices {
   placementStatus: (poNumber: string, caller: Caller, budget: UpstreamBudget) => Promise<PlacementAnswer | null>;
   reconciliation: { job: ReconciliationJob; store: ReconciliationStore };
   catalogue: CatalogueServices;
+  /** Bulk placement: at most `maxItems` per call; `queued` wakes the dispatcher after a bulk claim. */
+  bulk: { maxItems: number; queued: () => void };
 }
 
 export interface CatalogueServices {

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from "graphql";
 import { authChecker } from "./authChecker.js";
 import { buildFederatedSchema } from "./federation/buildFederatedSchema.js";
 import { OrderMutationResolver } from "./resolvers/OrderMutationResolver.js";
+import { BulkPlacementResolver } from "./resolvers/BulkPlacementResolver.js";
 import { OrderHistoryResolver } from "./resolvers/OrderHistoryResolver.js";
 import { OrderQueryResolver } from "./resolvers/OrderQueryResolver.js";
 import { ReconciliationResolver } from "./resolvers/ReconciliationResolver.js";
@@ -20,7 +21,7 @@ export function buildOrdersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
       resolvers: [
-        OrderMutationResolver, OrderQueryResolver, OrderHistoryResolver, ReconciliationResolver, OperatorResolver,
+        OrderMutationResolver, BulkPlacementResolver, OrderQueryResolver, OrderHistoryResolver, ReconciliationResolver, OperatorResolver,
         CatalogueQueryResolver, TopupOperatorResolver, PreOrderResolver, VoucherDetailResolver,
       ],
       orphanedTypes: [Order, Product],

@@ -7,14 +7,15 @@ import { toId } from "../plum/lenient.js";
 import { parsePlumDate } from "../plum/plumDate.js";
 import { PlumErrorId, type PlaceOrderData } from "../plum/wire.js";
 import { plumRequestBody } from "../plum/requestBody.js";
-import { PlaceOrderOutcome, type OrderFailure, type OrderKind } from "./errorCodes.js";
-import { conflictFailure, inProgressFailure, outcomeUnknownFailure } from "./failures.js";
+import type { PlumBudget } from "./budget/PlumBudget.js";
+import { OrderErrorCode, PlaceOrderOutcome, type OrderFailure, type OrderKind } from "./errorCodes.js";
+import { conflictFailure, inProgressFailure, outcomeUnknownFailure, queuedFailure, queueFullFailure } from "./failures.js";
 import { fingerprint } from "./fingerprint.js";
 import type { Lease, OrderRecord, RecordPatch } from "./orderRecord.js";
 import { decide, type Action } from "./placement/decide.js";
-import type { AlertReason, Driver, Evidence, OperatorDecision, PlacementPolicy } from "./placement/evidence.js";
+import type { AlertReason, Driver, Evidence, OperatorDecision, PlacementPolicy, SendBudget } from "./placement/evidence.js";
 import { decisionEntry, type OperatorAudit, type OperatorResolution } from "./operatorDecision.js";
-import type { PlacementStore, PlumPort } from "./placement/ports.js";
+import type { PlacementQueueStore, PlacementStore, PlumPort } from "./placement/ports.js";
 import { DEFAULT_PO_NUMBER_KEY, plumPoNumber } from "./poNumberNamespace.js";
 import { toPlaceOrderData, type OrderRequest } from "./toPlaceOrderData.js";
 
@@ -43,6 +44,29 @@ export interface PlacementOptions {
   every?: (ms: number, task: () => void) => () => void;
   onOutcome?: (kind: OrderKind | null, outcome: PlaceOrderOutcome, code: string | null) => void;
   onAlert?: (reason: AlertReason) => void;
+  /**
+   * The shared Plum budget and the placement queue (issue 16): a send takes a placeOrder slot before its
+   * write-ahead; without one the attempt is queued and the dispatcher sends it in turn. Absent: sends leave at once.
+   */
+  queue?: PlacementQueue;
+}
+
+export interface PlacementQueue {
+  budget: PlumBudget;
+  store: PlacementQueueStore;
+  /** Above this many queued rows a new placement is refused (RATE_LIMITED, retryable), nothing claimed. */
+  bound: number;
+}
+
+/** Whether this send may leave now, and what a queued row is told. */
+interface SendMode {
+  budget: SendBudget;
+  retryAfterSeconds: number;
+  /**
+   * With a slot: the monotonic time by which the request must leave. The budget logs the slot's time, and Plum
+   * counts arrivals, so a send later than the budget's margin could land in a window the log did not count.
+   */
+  leaveBy?: number;
 }
 
 export interface PlacementResult {
@@ -93,16 +117,30 @@ export class PlacementService {
     const print = fingerprint(request.kind, data);
     const lease = this.newLease();
     const claimStarted = this.monotonic();
+    const mode = await this.sendMode(false);
+    if (mode.budget === "full" && (await this.options.store.findByPlumPoNumber(data.poNumber)) === null) {
+      // Over the queue bound a new poNumber is refused before anything is claimed; a known one is answered as usual.
+      const result = rejected([queueFullFailure(mode.retryAfterSeconds)]);
+      this.options.onOutcome?.(request.kind, result.outcome, OrderErrorCode.RATE_LIMITED);
+      return result;
+    }
+    const queued = mode.budget !== "available";
     // The request goes on record with the claim, which also writes attempt 1 ahead: one commit before it leaves.
+    // Queued, attempt 1 waits in the queue instead, and its request goes on record with the dispatcher's write-ahead.
     const claim = await this.options.store.claim(
-      { poNumber: data.poNumber, callerPoNumber: asked.poNumber, kind: request.kind, fingerprint: print, subject, request: data },
+      {
+        poNumber: data.poNumber, callerPoNumber: asked.poNumber, kind: request.kind, fingerprint: print, subject, request: data,
+        ...(queued ? { queued: true, errors: [queuedFailure(mode.retryAfterSeconds)] } : {}),
+      },
       lease,
       requestEntry(data.poNumber, data),
     );
     let result: PlacementResult;
     try {
-      if (claim.claimed) {
-        const evidence = await this.send(claim.record, lease, 1, claimStarted, true);
+      if (claim.claimed && queued) {
+        result = pending([queuedFailure(await this.queuedEstimate(claim.record.poNumber))]);
+      } else if (claim.claimed) {
+        const evidence = await this.send(claim.record, lease, 1, claimStarted, true, mode.leaveBy);
         result = await this.drive(claim.record, lease, "mutation", evidence.evidence, evidence.log);
       } else {
         result = await this.resume(claim.record, print, subject, lease);
@@ -115,6 +153,118 @@ export class PlacementService {
     }
     this.options.onOutcome?.(request.kind, result.outcome, result.errors[0]?.code ?? null);
     return result;
+  }
+
+  /**
+   * The placeOrder budget for a send now. A row that is not queued waits behind the queue (FIFO); the queue's own
+   * rows (the dispatcher) take a slot. Without a queue configured, always available.
+   */
+  private async sendMode(queuedRow: boolean): Promise<SendMode> {
+    const queue = this.options.queue;
+    if (queue === undefined) return { budget: "available", retryAfterSeconds: 0 };
+    const { depth } = await queue.store.queueStats();
+    const blocked = async (): Promise<SendMode> => ({
+      budget: depth >= queue.bound ? "full" : "exhausted",
+      retryAfterSeconds: await queue.budget.queuedEstimateSeconds(depth + 1),
+    });
+    if (!queuedRow && depth > 0) return blocked();
+    const grant = await queue.budget.take("placeOrder", "placement");
+    if (!grant.granted) return blocked();
+    return { budget: "available", retryAfterSeconds: 0, leaveBy: this.monotonic() + queue.budget.config.marginMs };
+  }
+
+  /** The honest estimate for a queued row: its place in the queue over the budget. */
+  async queuedEstimate(plumPoNumber: string): Promise<number> {
+    const queue = this.options.queue;
+    if (queue === undefined) return 1;
+    const position = (await queue.store.queuePosition(plumPoNumber)) ?? 1;
+    return queue.budget.queuedEstimateSeconds(position);
+  }
+
+  /**
+   * One pass of the dispatcher: the oldest queued rows, in FIFO order, each driven under its lease (so any replica
+   * may run it); a row's queued attempt becomes its write-ahead only with a budget slot. Stops at the first row the
+   * budget cannot send yet (`blocked`).
+   */
+  async dispatchQueued(limit: number, keepGoing: () => boolean = () => true): Promise<{ sent: number; blocked: boolean }> {
+    const queue = this.options.queue;
+    if (queue === undefined) return { sent: 0, blocked: false };
+    let sent = 0;
+    for (const row of await queue.store.nextQueued(limit)) {
+      if (!keepGoing()) break;
+      try {
+        const lease = this.newLease();
+        const held = await this.options.store.acquireLease(row.poNumber, lease);
+        if (held === null || held.queuedAt === null) {
+          // Taken by another dispatcher, or it left the queue meanwhile: release what we took and go on.
+          if (held !== null) await this.options.store.update(row.poNumber, lease.owner, {}, true).catch(() => null);
+          continue;
+        }
+        const result = await this.drive(held, lease, "reconciler", { kind: "none" }, []);
+        const code = result.errors[0]?.code;
+        // No slot, or Plum refused for its rate limit (the penalty is being recorded for every replica): stop here.
+        if (code === OrderErrorCode.QUEUED || code === OrderErrorCode.RATE_LIMITED) return { sent, blocked: true };
+        sent += 1;
+      } catch (error) {
+        this.options.log.error({ err: error, poNumber: row.poNumber }, "dispatching one queued order failed; the others go on");
+      }
+    }
+    return { sent, blocked: false };
+  }
+
+  /**
+   * Bulk placement: every item is claimed queued (a few transactions for all of them), with the same semantics as
+   * place() for a poNumber already on record (replay, conflict, the recorded rejection, the queue's progress).
+   * Items past the queue bound are refused, nothing claimed. The dispatcher sends the queue in input order.
+   * Without a queue configured the items are placed one by one.
+   */
+  async placeMany(requests: readonly OrderRequest[], subject: string | null): Promise<PlacementResult[]> {
+    const queue = this.options.queue;
+    if (queue === undefined) {
+      const results: PlacementResult[] = [];
+      for (const request of requests) results.push(await this.place(request, subject));
+      return results;
+    }
+    const key = this.options.poNumberKey ?? DEFAULT_PO_NUMBER_KEY;
+    const prepared = requests.map((request) => {
+      const asked = toPlaceOrderData(request);
+      const data: PlaceOrderData = { ...asked, poNumber: plumPoNumber(key, subject, asked.poNumber) };
+      return { request, asked, data, print: fingerprint(request.kind, data) };
+    });
+    const { depth } = await queue.store.queueStats();
+    const estimate = await queue.budget.estimator();
+    const room = Math.max(0, queue.bound - depth);
+    const admitted = prepared.slice(0, room);
+    const claims = await queue.store.claimQueued(
+      admitted.map(({ request, asked, data, print }, index) => ({
+        poNumber: data.poNumber, callerPoNumber: asked.poNumber, kind: request.kind, fingerprint: print, subject, request: data,
+        errors: [queuedFailure(estimate(depth + index + 1))],
+      })),
+    );
+    const results: PlacementResult[] = [];
+    let claimedSoFar = 0;
+    for (const [index, item] of prepared.entries()) {
+      const claim = claims[index];
+      let result: PlacementResult;
+      try {
+        if (claim?.claimed) {
+          claimedSoFar += 1;
+          result = pending([queuedFailure(estimate(depth + claimedSoFar))]);
+        } else if (claim !== undefined) {
+          result = await this.resume(claim.record, item.print, subject, this.newLease());
+        } else {
+          // Past the bound: a poNumber on record keeps its answer; a new one is refused, nothing claimed.
+          const existing = await this.options.store.findByPlumPoNumber(item.data.poNumber);
+          result = existing === null ? rejected([queueFullFailure(estimate(depth + 1))]) : await this.resume(existing, item.print, subject, this.newLease());
+        }
+      } catch (error) {
+        this.options.log.error({ err: error, poNumber: item.data.poNumber }, "bulk item interrupted; the reconciler will settle it");
+        result = pending([outcomeUnknownFailure(null)]);
+      }
+      this.options.onOutcome?.(item.request.kind, result.outcome, result.errors[0]?.code ?? null);
+      results.push(result);
+    }
+    return results;
   }
 
   /** Refused before anything was claimed or sent (input validation); reported like any other outcome. */
@@ -130,6 +280,8 @@ export class PlacementService {
    */
   async refresh(record: OrderRecord): Promise<OrderRecord> {
     if (record.state !== "PENDING") return record;
+    // A queued row has sent nothing yet: there is nothing to look up.
+    if (record.queuedAt) return record;
     if (record.leaseUntil !== null && record.leaseUntil > record.readAt) return record;
     const { lookupIntervalMs } = this.options.policy;
     if (record.lastLookupAt !== null && record.readAt.getTime() < record.lastLookupAt.getTime() + lookupIntervalMs) return record;
@@ -239,6 +391,8 @@ export class PlacementService {
     if (existing.fingerprint !== print || existing.subject !== subject) return rejected([conflictFailure()]);
     if (existing.state === "PLACED") return { outcome: PlaceOrderOutcome.REPLAYED, record: existing, errors: [] };
     if (existing.state === "REJECTED" && !existing.reopenable) return rejected(existing.errors);
+    // Queued: the retry shows its progress and keeps its place (only the dispatcher sends it).
+    if (existing.state === "PENDING" && existing.queuedAt) return pending([queuedFailure(await this.queuedEstimate(existing.poNumber))]);
     // An answer of ours still held in memory (its write failed) goes on record before anything is decided.
     if (this.unwritten.some((item) => item.poNumber === existing.poNumber)) await this.flushUnwritten();
     const held = await this.options.store.acquireLease(existing.poNumber, lease, { reopen: existing.state === "REJECTED" });
@@ -257,8 +411,16 @@ export class PlacementService {
       const again = await this.stillOurs(row.poNumber, lease);
       return again === null ? null : learned.slice(0, -1).reduce((r, e) => withFacts(r, this.decideFor(r, e, driver).patch), again);
     };
+    let leaveBy: number | undefined;
     for (let step = 0; step < MAX_STEPS; step += 1) {
-      const { patch, action } = this.decideFor(row, evidence, driver);
+      let { patch, action } = this.decideFor(row, evidence, driver);
+      if (action.type === "send") {
+        // No slot in the shared budget: decide again knowing it (the attempt is queued, or refused over the bound).
+        // Only the dispatcher (the reconciler's driver on a queued row) sends the queue's rows; others wait behind it.
+        const mode = await this.sendMode(driver === "reconciler" && row.sends.at(-1)?.answer === "queued");
+        if (mode.budget !== "available") ({ patch, action } = this.decideFor(row, evidence, driver, mode));
+        leaveBy = mode.leaveBy;
+      }
       if (action.type === "send") {
         const startedAt = this.monotonic();
         // The request goes on record with its write-ahead, before it leaves.
@@ -275,7 +437,7 @@ export class PlacementService {
           continue;
         }
         row = written;
-        ({ evidence, log } = await this.send(row, lease, action.attempt, startedAt, true));
+        ({ evidence, log } = await this.send(row, lease, action.attempt, startedAt, true, leaveBy));
         learned.push(evidence);
         continue;
       }
@@ -309,15 +471,18 @@ export class PlacementService {
     return pending(row.errors.length > 0 ? row.errors : [outcomeUnknownFailure(null)]);
   }
 
-  private decideFor(row: OrderRecord, evidence: Evidence, driver: Driver) {
-    return decide(row, evidence, { now: row.readAt, driver, policy: this.options.policy });
+  private decideFor(row: OrderRecord, evidence: Evidence, driver: Driver, mode?: SendMode) {
+    const budget = mode === undefined ? {} : { sendBudget: mode.budget, queuedRetryAfterSeconds: mode.retryAfterSeconds };
+    return decide(row, evidence, { now: row.readAt, driver, policy: this.options.policy, ...budget });
   }
 
   /** Sends attempt `attempt`; the client refuses to let it leave once the write-ahead is more than the guard old. */
-  private async send(row: OrderRecord, lease: Lease, attempt: number, startedAt: number, requestOnRecord: boolean) {
+  private async send(row: OrderRecord, lease: Lease, attempt: number, startedAt: number, requestOnRecord: boolean, leaveBy?: number) {
     const request = row.request;
     if (request === null) throw new Error(`ledger row ${row.poNumber} has no request to send`);
-    const notAfter = startedAt + (this.options.sendGuardMs ?? Math.min(5_000, this.options.policy.settleMs / 2));
+    const guard = startedAt + (this.options.sendGuardMs ?? Math.min(5_000, this.options.policy.settleMs / 2));
+    // A budget slot is only good for its margin: later, the request is not sent (notSent: it is queued again).
+    const notAfter = leaveBy === undefined ? guard : Math.min(guard, leaveBy);
     const exchange = await this.withRenewal(row.poNumber, lease, () => this.options.plum.placeOrder(request, { requestOnRecord, notAfter }));
     if (exchange.result.kind === "unknown") {
       this.options.log.warn({ poNumber: row.poNumber, upstreamErrorId: exchange.result.errorId }, "order outcome unknown; will reconcile");
@@ -507,7 +672,7 @@ function withFacts(row: OrderRecord, patch: RecordPatch): OrderRecord {
 }
 
 function actionErrors(action: Action): OrderFailure[] {
-  if (action.type === "wait") return action.errors;
+  if (action.type === "wait" || action.type === "queued") return action.errors;
   if (action.type === "rejected") return [action.failure];
   return [outcomeUnknownFailure(null)];
 }

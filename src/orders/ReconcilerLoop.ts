@@ -15,6 +15,8 @@ export class ReconcilerLoop {
     private readonly intervalMs: number,
     private readonly log: Logger,
     private readonly onSettled: (count: number) => void = () => {},
+    /** Runs each pass in a context (the reconciliation share of the Plum budget). */
+    private readonly within: (fn: () => Promise<void>) => Promise<void> = (fn) => fn(),
   ) {}
 
   start(): void {
@@ -24,7 +26,7 @@ export class ReconcilerLoop {
 
   /** One pass; concurrent calls share the pass in progress. */
   runOnce(): Promise<void> {
-    this.running ??= (async () => {
+    this.running ??= this.within(async () => {
       try {
         let settled: number;
         do {
@@ -36,7 +38,7 @@ export class ReconcilerLoop {
       } finally {
         this.running = null;
       }
-    })();
+    });
     return this.running;
   }
 

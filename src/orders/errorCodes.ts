@@ -11,6 +11,8 @@ export enum OrderErrorCode {
   PO_NUMBER_CONFLICT = "PO_NUMBER_CONFLICT",
   ORDER_IN_PROGRESS = "ORDER_IN_PROGRESS",
   RATE_LIMITED = "RATE_LIMITED",
+  /** PENDING: claimed and waiting in the placement queue for the shared Plum budget; nothing has been sent yet. */
+  QUEUED = "QUEUED",
   UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE",
   OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN",
   UPSTREAM_REJECTED = "UPSTREAM_REJECTED",

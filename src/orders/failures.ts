@@ -81,6 +81,26 @@ export function rateLimitedFailure(penaltySeconds: number): OrderFailure {
   };
 }
 
+/** PENDING in the placement queue: it will be sent once, in turn; the estimate comes from the queue position. */
+export function queuedFailure(retryAfterSeconds: number): OrderFailure {
+  return {
+    code: OrderErrorCode.QUEUED,
+    message: `The order is recorded and queued for Plum's rate limit; it will be sent in turn. Check again in about ${retryAfterSeconds} seconds with the same poNumber.`,
+    retryable: true,
+    retryAfterSeconds,
+  };
+}
+
+/** The placement queue is at its bound: nothing was queued or sent; the same poNumber may be retried. */
+export function queueFullFailure(retryAfterSeconds: number): OrderFailure {
+  return {
+    code: OrderErrorCode.RATE_LIMITED,
+    message: `The placement queue is full. Nothing was placed; retry with the same poNumber in ${retryAfterSeconds} seconds.`,
+    retryable: true,
+    retryAfterSeconds,
+  };
+}
+
 export function unavailableFailure(): OrderFailure {
   return {
     code: OrderErrorCode.UPSTREAM_UNAVAILABLE,

@@ -42,6 +42,8 @@ export interface OrderRecord extends PlacementRow {
   sendAttempts: number;
   /** PENDING rows: when the reconciler should look next. */
   nextCheckAt: Date | null;
+  /** Database time it entered the placement queue (FIFO key); null when not queued. */
+  queuedAt?: Date | null;
   leaseOwner: string | null;
   leaseUntil: Date | null;
   /** Bumped by every write: writes that must not race (evidence, decisions) are conditional on it. */
@@ -69,6 +71,13 @@ export interface NewPlacement {
   fingerprint: string;
   subject: string | null;
   request: PlaceOrderData;
+  /**
+   * No budget to send now: attempt 1 is written queued (not ahead), the row enters the placement queue, no lease is
+   * held and no request is logged yet (the dispatcher's write-ahead logs it).
+   */
+  queued?: boolean;
+  /** What a queued row tells its caller until the dispatcher takes it. */
+  errors?: OrderFailure[];
 }
 
 export type ClaimResult = { claimed: true; record: OrderRecord } | { claimed: false; record: OrderRecord };

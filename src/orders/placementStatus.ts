@@ -3,7 +3,7 @@
 import type { Caller } from "../auth/caller.js";
 import type { CallerRowStore } from "./callerRow.js";
 import { PlaceOrderOutcome, type OrderFailure } from "./errorCodes.js";
-import { inProgressFailure, outcomeUnknownFailure } from "./failures.js";
+import { inProgressFailure, outcomeUnknownFailure, queuedFailure } from "./failures.js";
 import type { OrderRecord } from "./orderRecord.js";
 
 export interface PlacementAnswer {
@@ -34,6 +34,8 @@ export interface PlacementStatusDeps {
   store: Pick<CallerRowStore, "findByCallerPoNumber">;
   /** The read path's throttled look-up of a PENDING row. */
   refresh: (row: OrderRecord) => Promise<OrderRecord>;
+  /** Seconds until a queued row is likely sent (its queue position over the budget). */
+  queuedEstimate?: (plumPoNumber: string) => Promise<number>;
 }
 
 /**
@@ -43,5 +45,10 @@ export interface PlacementStatusDeps {
 export async function placementStatus(deps: PlacementStatusDeps, poNumber: string, caller: Caller): Promise<PlacementAnswer | null> {
   const row = await deps.store.findByCallerPoNumber(caller.subject, poNumber);
   if (row === null || row.source !== "PLACEMENT" || row.kind === null) return null;
-  return placementAnswer(row.state === "PENDING" ? await deps.refresh(row) : row);
+  const now = row.state === "PENDING" ? await deps.refresh(row) : row;
+  if (now.state === "PENDING" && now.queuedAt && deps.queuedEstimate !== undefined) {
+    // Queued: the progress a retry would show (its place in the queue, as an estimate).
+    return { outcome: PlaceOrderOutcome.PENDING, errors: [queuedFailure(await deps.queuedEstimate(now.poNumber))], record: now };
+  }
+  return placementAnswer(now);
 }

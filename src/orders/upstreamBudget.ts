@@ -21,10 +21,15 @@ export class UpstreamRefusedError extends Error {
 /** One request's allowance. `take()` throws UpstreamRefusedError when the call must not be made. */
 export interface UpstreamBudget {
   take(): void;
+  /**
+   * One item of a bulk call: charged to the caller's bucket only (a queued item makes no Plum call in this
+   * request, so the per-request cap does not apply). Throws UpstreamRefusedError like take().
+   */
+  charge?(): void;
 }
 
 /** No limit: for callers outside a GraphQL request (tests, the reconciler). */
-export const UNLIMITED_UPSTREAM: UpstreamBudget = { take: () => {} };
+export const UNLIMITED_UPSTREAM: UpstreamBudget = { take: () => {}, charge: () => {} };
 
 export function requestUpstreamBudget(options: { perRequest: number; limiter: CallerRateLimiter; callerKey: string | null }): UpstreamBudget {
   let used = 0;
@@ -34,6 +39,10 @@ export function requestUpstreamBudget(options: { perRequest: number; limiter: Ca
       const wait = options.callerKey === null ? 0 : options.limiter.take(options.callerKey);
       if (wait > 0) throw new UpstreamRefusedError("RATE_LIMITED", wait);
       used += 1;
+    },
+    charge() {
+      const wait = options.callerKey === null ? 0 : options.limiter.take(options.callerKey);
+      if (wait > 0) throw new UpstreamRefusedError("RATE_LIMITED", wait);
     },
   };
 }

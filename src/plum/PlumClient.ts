@@ -2,6 +2,7 @@
 // timeouts), every request and response handed to the recorder, one renew-and-retry on an expired token.
 import { Pool } from "undici";
 import type { AttemptEntry, Exchange } from "./exchange.js";
+import type { PlumGate } from "./gate.js";
 import { plumRequestBody } from "./requestBody.js";
 import { Slots } from "./slots.js";
 import { classifyResponse, classifyTransportError } from "./classify.js";
@@ -21,7 +22,12 @@ export interface PlumClientOptions {
   record: (entry: AttemptEntry) => Promise<void>;
   /** Called once per HTTP exchange, for metrics. */
   observe?: (operation: PlumOperationName, outcome: PlumCallResult["kind"] | PlumReadResult["kind"], seconds: number) => void;
+  /** The shared rate budget (issue 16); absent: every call leaves at once. */
+  gate?: PlumGate;
 }
+
+/** Plum's documented penalty (docs/plum-api.md §6.2), for read answers that do not carry theirs. */
+const DEFAULT_PENALTY_SECONDS = 60;
 
 const MAX_RESPONSE_BYTES = 1_048_576;
 /** Keep audit rows bounded; a longer body is an upstream anomaly, and the head is what matters. */
@@ -140,6 +146,7 @@ export class PlumClient {
   }
 
   private async readOnce(operation: PlumOperationName, body: string, token: string): Promise<PlumReadResult> {
+    if ((await this.options.gate?.admit(operation) ?? 0) > 0) return { kind: "failed", reason: "rateLimited" };
     const release = await this.slots.take("lookup");
     const started = performance.now();
     let result: PlumReadResult;
@@ -153,6 +160,7 @@ export class PlumClient {
       release();
     }
     this.options.observe?.(operation, result.kind, (performance.now() - started) / 1000);
+    if (result.kind === "failed" && result.reason === "rateLimited") this.options.gate?.rateLimited(operation, DEFAULT_PENALTY_SECONDS);
     return result;
   }
 
@@ -162,6 +170,9 @@ export class PlumClient {
     poNumber: string | null,
     journal: CallJournal | undefined,
   ): Promise<PlumCallResult> {
+    // Over the shared budget the call never leaves: answered like Plum's refusal (nothing was processed).
+    const refusedMs = (await this.options.gate?.admit(operation)) ?? 0;
+    if (refusedMs > 0) return { kind: "rateLimited", httpStatus: 0, penaltySeconds: Math.ceil(refusedMs / 1000) };
     const body = plumRequestBody(operation, data);
     const token = await this.options.tokens.current();
     // "Already on record" covers the journal's first request only; later calls with it record their own.
@@ -236,6 +247,7 @@ export class PlumClient {
     }
     const durationMs = performance.now() - started;
     this.options.observe?.(operation, result.kind, durationMs / 1000);
+    if (result.kind === "rateLimited") this.options.gate?.rateLimited(operation, result.penaltySeconds);
     const response: AttemptEntry = {
       poNumber,
       operation,

@@ -1,6 +1,7 @@
 // getOrderHistory (docs/plum-api.md §4.3): one page of the orders Plum holds for a date range. Used by the daily
 // reconciliation only, on its own small undici pool so it never takes a connection slot from placements. Pages are
 // not written to the attempt log: they carry every order's e-mail and phone number and no single order's story.
+import type { PlumGate } from "./gate.js";
 import { Pool } from "undici";
 import { classifyResponse, classifyTransportError } from "./classify.js";
 import { toId } from "./lenient.js";
@@ -75,6 +76,8 @@ export interface OrderHistoryClientOptions {
   tokens: AccessTokenSource;
   timeoutMs: number;
   observe?: (outcome: string, seconds: number) => void;
+  /** The shared rate budget (issue 16); absent: every page leaves at once. */
+  gate?: PlumGate;
 }
 
 export class OrderHistoryClient {
@@ -101,6 +104,9 @@ export class OrderHistoryClient {
   }
 
   private async request(query: HistoryQuery, token: string): Promise<{ status: number | null; result: HistoryResult }> {
+    // Over the shared budget the page is not asked for: answered like Plum's refusal, so the job waits it out.
+    const refusedMs = (await this.options.gate?.admit("getOrderHistory")) ?? 0;
+    if (refusedMs > 0) return { status: null, result: { kind: "rateLimited", penaltySeconds: Math.ceil(refusedMs / 1000) } };
     const started = performance.now();
     let outcome: { status: number | null; result: HistoryResult };
     try {
@@ -117,6 +123,7 @@ export class OrderHistoryClient {
       outcome = { status: null, result: { kind: "failed", reason: classifyTransportError(error).kind } };
     }
     this.options.observe?.(outcome.result.kind, (performance.now() - started) / 1000);
+    if (outcome.result.kind === "rateLimited") this.options.gate?.rateLimited("getOrderHistory", outcome.result.penaltySeconds);
     return outcome;
   }
 }

@@ -18,6 +18,12 @@ import { OrderReader } from "../orders/OrderReader.js";
 import { PlacementService } from "../orders/PlacementService.js";
 import { CallerRateLimiter } from "../orders/callerRateLimiter.js";
 import { ReconcilerLoop } from "../orders/ReconcilerLoop.js";
+import { QueueDispatcher } from "../orders/QueueDispatcher.js";
+import { PlumBudget } from "../orders/budget/PlumBudget.js";
+import { withBudgetClass } from "../orders/budget/budgetClass.js";
+import { budgetGate } from "../orders/budget/plumGate.js";
+import type { PlumGate } from "../plum/gate.js";
+import type { PlumOperationName } from "../plum/wire.js";
 import { OrderList } from "../orders/listing/OrderList.js";
 import { placementStatus } from "../orders/placementStatus.js";
 import { ReconciliationJob } from "../orders/reconciliation/ReconciliationJob.js";
@@ -58,6 +64,8 @@ export interface RunningApp {
   /** The built-in simulator when no XOXODAY_API_URL is configured (never in production). */
   simulator: PlumSimulator | null;
   reconciler: ReconcilerLoop;
+  /** Sends the placement queue as the shared budget allows. */
+  dispatcher: QueueDispatcher;
   /** The scheduled comparison with Plum's order history. */
   reconciliation: ReconciliationJob;
   catalogue: CatalogueService;
@@ -95,7 +103,21 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   // The metrics exist before the credentials (a refresh at start-up is counted); their sources read them later.
   let credentialsRef: PlumCredentials | null = null;
+  const budget = new PlumBudget(ledger.budget, {
+    windowMs: config.budget.windowMs,
+    marginMs: config.budget.marginMs,
+    limits: config.budget.limits,
+    reservedShare: config.budget.reservedShare,
+  });
+  const limited = (Object.keys(config.budget.limits) as PlumOperationName[]).filter((op) => config.budget.limits[op] !== null);
   const metrics = createMetrics({
+    queueDepth: async () => (await ledger.queueStats()).depth,
+    queueOldestAgeSeconds: async () => {
+      const { oldestQueuedAt, now } = await ledger.queueStats();
+      return oldestQueuedAt === null ? null : Math.max(0, Math.round((now.getTime() - oldestQueuedAt.getTime()) / 1000));
+    },
+    plumBudget: () =>
+      Promise.all(limited.map(async (operation) => ({ operation, used: (await budget.usage(operation)).used, limit: budget.limit(operation) ?? 0 }))),
     pendingReconciliation: () => ledger.countPending(),
     tokenExpiresAt: () => credentialsRef?.expiresAt() ?? null,
     refreshTokenExpiresAt: () => credentialsRef?.refreshExpiresAt() ?? null,
@@ -109,6 +131,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   const credentials = await createCredentials({ config, ledger, simulator, log, onRefresh: (result) => metrics.tokenRefreshes.inc({ result }) });
   credentialsRef = credentials;
+  const gate = countPenalties(budgetGate(budget, { maxWaitMs: config.budget.lookupWaitMs, log }), metrics);
   const plum = new PlumClient({
     apiUrl,
     tokens: credentials,
@@ -118,6 +141,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     maxConnections: config.plum.maxConnections,
     record: (entry) => ledger.appendAttempt(entry),
     observe: (operation, outcome, seconds) => metrics.plumDuration.observe({ operation, outcome }, seconds),
+    gate,
   });
 
   const placement = new PlacementService({
@@ -140,15 +164,21 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     leaseMs: config.reconcile.leaseMs,
     onOutcome: (kind, outcome, code) => metrics.orders.inc({ kind: kind ?? "unknown", outcome, code: code ?? "none" }),
     onAlert: (reason) => metrics.operatorAlerts.inc({ reason }),
+    queue: { budget, store: ledger, bound: config.budget.queueMax },
   });
+  const dispatcher = new QueueDispatcher(placement, config.budget.dispatchIntervalMs, log);
   const reader = new OrderReader({ ledger, plum, placement, lookupConcurrency: 4 });
-  const reconciler = new ReconcilerLoop(placement, config.reconcile.intervalMs, log, (n) => metrics.reconciled.inc(n));
+  // The reconciler's look-ups draw on the reconciliation share of the budget.
+  const reconciler = new ReconcilerLoop(placement, config.reconcile.intervalMs, log, (n) => metrics.reconciled.inc(n), (fn) =>
+    withBudgetClass("reconciliation", fn),
+  );
 
   const history = new OrderHistoryClient({
     apiUrl,
     tokens: credentials,
     timeoutMs: config.plum.connectTimeoutMs + config.plum.headersTimeoutMs + config.plum.bodyTimeoutMs,
     observe: (outcome, seconds) => metrics.plumDuration.observe({ operation: "getOrderHistory", outcome }, seconds),
+    gate,
   });
   const reconciliation = new ReconciliationJob({
     store: ledger,
@@ -199,8 +229,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     reader,
     orderList: new OrderList(ledger),
     callerRow: (subject: string | null, poNumber: string) => ledger.findByCallerPoNumber(subject, poNumber),
-    placementStatus: (poNumber: string, caller: Caller, budget: UpstreamBudget) =>
-      placementStatus({ store: ledger, refresh: (row) => refreshWithin(budget, row, (r) => placement.refresh(r)) }, poNumber, caller),
+    placementStatus: (poNumber: string, caller: Caller, upstream: UpstreamBudget) =>
+      placementStatus(
+        { store: ledger, refresh: (row) => refreshWithin(upstream, row, (r) => placement.refresh(r)), queuedEstimate: (po) => placement.queuedEstimate(po) },
+        poNumber,
+        caller,
+      ),
+    bulk: { maxItems: config.budget.bulkMax, queued: () => dispatcher.nudge() },
     reconciliation: { job: reconciliation, store: ledger },
     catalogue: catalogueServices,
   };
@@ -280,7 +315,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/graphql`;
   simulator?.setWebhook({ url: `http://127.0.0.1:${port}/webhooks/xoxoday`, apiKey: config.plum.webhookKey });
   reconciler.start();
-  reconciliation.start();
+  dispatcher.start();
+  // Its timers keep the context: history pages and adoptions draw on the reconciliation share.
+  withBudgetClass("reconciliation", () => reconciliation.start());
   credentials.start();
   const stopWebhookExpiry = startWebhookExpiry({ ledger, ttlMs: config.plum.webhookUnmatchedTtlMs, log });
   if (!config.auth.enabled) log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
@@ -296,6 +333,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       for (const res of responses) if (!res.headersSent) res.shouldKeepAlive = false;
       log.info({ inFlight }, "shutting down: no new requests, finishing in-flight ones");
       await reconciler.stop();
+      await dispatcher.stop();
       await reconciliation.stop();
       credentials.stop();
       stopWebhookExpiry();
@@ -325,5 +363,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       log.info("stopped");
     })());
 
-  return { url, port, opsPort, log, ledger, metrics, simulator, reconciler, reconciliation, catalogue, credentials, close };
+  return { url, port, opsPort, log, ledger, metrics, simulator, reconciler, dispatcher, reconciliation, catalogue, credentials, close };
+}
+
+/** Every rate-limit answer Plum gives is counted, whichever replica saw it. */
+function countPenalties(gate: PlumGate, metrics: Metrics): PlumGate {
+  return {
+    admit: (operation) => gate.admit(operation),
+    rateLimited(operation, penaltySeconds) {
+      metrics.plumPenalties.inc({ operation });
+      gate.rateLimited(operation, penaltySeconds);
+    },
+  };
 }

@@ -13,6 +13,15 @@ export interface Metrics extends OperationsMetrics {
   reconciled: Counter;
   reconciliationRuns: Counter<"result">;
   catalogueRefreshes: Counter<"reason" | "outcome">;
+  /** Rate-limit answers from Plum this replica saw, by operation. */
+  plumPenalties: Counter<"operation">;
+}
+
+/** One Plum operation's shared budget: sends in the current window, and its limit. */
+export interface BudgetReading {
+  operation: string;
+  used: number;
+  limit: number;
 }
 
 export interface MetricSources extends OperationsSources {
@@ -22,6 +31,8 @@ export interface MetricSources extends OperationsSources {
   openDiscrepancies?: () => Promise<Record<string, number>>;
   /** When the catalogue snapshot was refreshed (null: none yet). */
   catalogueRefreshedAt?: () => Promise<Date | null>;
+  /** The shared Plum budget per limited operation. */
+  plumBudget?: () => Promise<BudgetReading[]>;
 }
 
 /** The backlog is a count over the ledger: computed at most this often, whatever the scrape rate. */
@@ -75,7 +86,14 @@ export function createMetrics(sources: MetricSources): Metrics {
       registers: [registry],
     }),
     ...registerOperationsMetrics(registry, sources),
+    plumPenalties: new Counter({
+      name: "orders_plum_penalties_total",
+      help: "Rate-limit answers (penalties) from Plum seen by this replica, by operation; each pauses the operation for every replica.",
+      labelNames: ["operation"],
+      registers: [registry],
+    }),
   };
+  budgetMetrics(registry, sources);
   const openDiscrepancies = sources.openDiscrepancies;
   if (openDiscrepancies !== undefined) {
     new Gauge({
@@ -138,4 +156,40 @@ export function createMetrics(sources: MetricSources): Metrics {
     },
   });
   return metrics;
+}
+
+/** The shared Plum budget (issue 16); absent while the ledger is unreachable. */
+function budgetMetrics(registry: Registry, sources: MetricSources): void {
+  // The queue gauges are registered with the operations metrics (operationsMetrics.ts).
+  const { plumBudget } = sources;
+  if (plumBudget === undefined) return;
+  let readings: Promise<BudgetReading[]> | null = null;
+  // One read of the budget serves both gauges of a scrape.
+  const read = () => (readings ??= plumBudget().finally(() => setTimeout(() => (readings = null), 0)));
+  new Gauge({
+    name: "orders_plum_budget_used",
+    help: "Sends to Plum in the current window (the strict sliding 60 s span) per operation, across all replicas.",
+    labelNames: ["operation"],
+    registers: [registry],
+    async collect() {
+      try {
+        for (const { operation, used } of await read()) this.set({ operation }, used);
+      } catch {
+        this.reset();
+      }
+    },
+  });
+  new Gauge({
+    name: "orders_plum_budget_limit",
+    help: "Sends allowed per window per Plum operation (the shared budget's configured limit).",
+    labelNames: ["operation"],
+    registers: [registry],
+    async collect() {
+      try {
+        for (const { operation, limit } of await read()) this.set({ operation }, limit);
+      } catch {
+        this.reset();
+      }
+    },
+  });
 }

@@ -32,6 +32,8 @@ export interface CoreOptions {
   autoDeliverMs: number | null;
   recordCalls: boolean;
   rateLimits: RateLimits | null;
+  rateWindowMs?: number;
+  ratePenaltySeconds?: number;
   invalidateOldAccessTokenOnRefresh: boolean;
   accessTokenTtlSeconds: number;
   firstOrderId: number;
@@ -75,7 +77,10 @@ export class SimulatorCore {
     if (saved !== null) this.book.restore(saved);
     this.tokens = new TokenStore(options);
     this.calls = new CallLog(options.recordCalls);
-    this.rateLimiter = new RateLimiter(options.rateLimits);
+    this.rateLimiter = new RateLimiter(options.rateLimits, {
+      ...(options.rateWindowMs === undefined ? {} : { windowMs: options.rateWindowMs }),
+      ...(options.ratePenaltySeconds === undefined ? {} : { penaltySeconds: options.ratePenaltySeconds }),
+    });
     this.webhooks = new WebhookEmitter(options.webhook, this.shutdown.signal);
   }
 

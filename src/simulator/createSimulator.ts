@@ -23,6 +23,8 @@ function coreOptions(options: SimulatorOptions): CoreOptions {
     autoDeliverMs: options.autoDeliverMs ?? null,
     recordCalls: options.recordCalls ?? true,
     rateLimits: options.rateLimits ?? null,
+    ...(options.rateWindowMs === undefined ? {} : { rateWindowMs: options.rateWindowMs }),
+    ...(options.ratePenaltySeconds === undefined ? {} : { ratePenaltySeconds: options.ratePenaltySeconds }),
     invalidateOldAccessTokenOnRefresh: options.invalidateOldAccessTokenOnRefresh ?? false,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
     firstOrderId: options.firstOrderId ?? DEFAULT_FIRST_ORDER_ID,
@@ -71,6 +73,12 @@ export async function createPlumSimulator(options: SimulatorOptions = {}): Promi
     clearFaults: () => core.faults.clear(),
     calls: (operation?: SimOperation): RecordedCall[] => core.calls.list(operation),
     count: (operation: SimOperation) => core.calls.count(operation),
+    rates: {
+      refused: (operation) => core.rateLimiter.refused(operation),
+      acceptedAt: (operation) => core.rateLimiter.acceptedAt(operation),
+      peak: (operation, windowMs) => core.rateLimiter.peak(operation, windowMs),
+      penalize: (operation) => core.rateLimiter.penalize(operation),
+    },
     orders: () => core.book.all().map(snapshot),
     findOrder(by: { orderId?: number; poNumber?: string }): SimOrder | undefined {
       const order =

@@ -1,6 +1,6 @@
 // Standalone simulator process: `node --import tsx src/simulator/main.ts`.
 import { createPlumSimulator } from "./createSimulator.js";
-import type { SimulatorOptions } from "./types.js";
+import type { RateLimits, SimulatorOptions } from "./types.js";
 
 function numberFromEnv(name: string): number | undefined {
   const raw = process.env[name];
@@ -24,6 +24,10 @@ function optionsFromEnv(): SimulatorOptions {
     clientId: env["SIM_CLIENT_ID"],
     clientSecret: env["SIM_CLIENT_SECRET"],
     recordCalls: env["SIM_RECORD_CALLS"] !== "0",
+    // SIM_RATE_LIMITS='{"placeOrder":100,"getOrderDetails":200}': Plum's per-window limits and penalty (§6.2).
+    rateLimits: env["SIM_RATE_LIMITS"] ? (JSON.parse(env["SIM_RATE_LIMITS"]) as RateLimits) : null,
+    ...(numberFromEnv("SIM_RATE_WINDOW_MS") === undefined ? {} : { rateWindowMs: numberFromEnv("SIM_RATE_WINDOW_MS") as number }),
+    ...(numberFromEnv("SIM_RATE_PENALTY_SECONDS") === undefined ? {} : { ratePenaltySeconds: numberFromEnv("SIM_RATE_PENALTY_SECONDS") as number }),
     webhook:
       webhookUrl === undefined || webhookUrl === ""
         ? undefined

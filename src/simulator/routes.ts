@@ -36,7 +36,8 @@ export async function handleApi(core: SimulatorCore, req: IncomingMessage, res: 
     const detail = parsed.ok ? "Unknown or missing query" : "Request body must be JSON";
     return sendReply(res, businessError(400, PlumErrorId.validation, "Validation error in place order", detail));
   }
-  if (!core.rateLimiter.allow(operation)) return sendReply(res, rateLimitReply());
+  const rate = core.rateLimiter.decide(operation);
+  if (!rate.allowed) return sendReply(res, rateLimitReply(429, rate.penaltySeconds));
 
   const data = variablesData(parsed.ok ? parsed.value : undefined);
   if (operation === "placeOrder") return respondWithFault(core, res, operation, () => core.placeOrder(data));

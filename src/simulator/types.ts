@@ -64,8 +64,11 @@ export interface SimulatorOptions {
   /** Delayed orders become delivered after this many ms; null (default) = pending until deliver(). */
   autoDeliverMs?: number | null;
   recordCalls?: boolean;
-  /** Requests per minute per operation; null (default) = no limit. */
+  /** Requests per window per operation; null (default) = no limit. */
   rateLimits?: RateLimits | null;
+  /** The limits' window (default 60 000 ms, Plum's minute) and the penalty after going over (default 60 s). */
+  rateWindowMs?: number;
+  ratePenaltySeconds?: number;
   /** false (default): the previous access token keeps working until its own expiry (TOKMGMT). */
   invalidateOldAccessTokenOnRefresh?: boolean;
   accessTokenTtlSeconds?: number;
@@ -116,5 +119,12 @@ export interface PlumSimulator {
   readonly tokens: { accessToken: string; refreshToken: string };
   /** Catalogue settings: products withdrawn from getVouchers, lookupMobileNumber's answer shape. */
   setCatalogue(patch: Partial<SimCatalogueSettings>): SimCatalogueSettings;
+  /** The rate limits' view: refusals, accepted requests' times, the peak in any window; penalize() starts a penalty. */
+  readonly rates: {
+    refused(operation: keyof RateLimits): number;
+    acceptedAt(operation: keyof RateLimits): readonly number[];
+    peak(operation: keyof RateLimits, windowMs?: number): number;
+    penalize(operation: keyof RateLimits): void;
+  };
   reset(): void;
 }

@@ -1,10 +1,11 @@
 // The ledger: the subgraph's system of record for orders. One small interface, two engines (SQLite embedded,
 // PostgreSQL for replicas), one conformance suite (test/storage/conformance.ts) run against both.
 import type { CatalogueStore } from "../catalogue/ports.js";
+import type { BudgetLedger } from "../orders/budget/ports.js";
 import type { OrderRecord } from "../orders/orderRecord.js";
 import type { OrderListStore } from "../orders/listing/ports.js";
 import type { OperationsCountsSource } from "../orders/operations/counts.js";
-import type { PlacementStore } from "../orders/placement/ports.js";
+import type { PlacementQueueStore, PlacementStore } from "../orders/placement/ports.js";
 import type { ReconciliationStore } from "../orders/reconciliation/ports.js";
 import type { AttemptEntry } from "../plum/exchange.js";
 import type { PlumOrderWire } from "../plum/wire.js";
@@ -45,10 +46,12 @@ export interface StoredTokens {
   updatedAt: Date;
 }
 
-export interface Ledger extends PlacementStore, OrderListStore, ReconciliationStore, OperationsCountsSource {
+export interface Ledger extends PlacementStore, PlacementQueueStore, OrderListStore, ReconciliationStore, OperationsCountsSource {
   readonly engine: "sqlite" | "postgres";
   /** The cached Plum catalogue, in the same database (src/catalogue/). */
   readonly catalogue: CatalogueStore;
+  /** The shared Plum rate budget: PostgreSQL's tables for every replica; SQLite's process memory (one process). */
+  readonly budget: BudgetLedger;
   /** Applies versioned migrations; safe when several replicas start at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -73,6 +76,7 @@ export interface Ledger extends PlacementStore, OrderListStore, ReconciliationSt
    * known the existing row is returned unchanged. Applies webhook events already received for it.
    */
   remember(order: { poNumber: string; orderId: string; order: PlumOrderWire; placedAt: Date | null }): Promise<OrderRecord>;
+  /** PENDING rows whose outcome is not known yet (queued rows are not: nothing was sent). */
   countPending(): Promise<number>;
 
   /**

@@ -36,3 +36,13 @@ export function patchAssignments(patch: RecordPatch): PatchAssignment[] {
   }
   return assignments;
 }
+
+/**
+ * The placement queue follows the newest attempt: a queued one enters the queue (keeping an earlier place), any
+ * other leaves it, and so does a final state. undefined: the patch does not touch it.
+ */
+export function queueAssignment(patch: RecordPatch): "enter" | "leave" | undefined {
+  if (patch.state === "PLACED" || patch.state === "REJECTED") return "leave";
+  if (patch.sends === undefined) return undefined;
+  return patch.sends.at(-1)?.answer === "queued" ? "enter" : "leave";
+}

@@ -11,8 +11,6 @@ import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { useTestApp } from "../support/harness.js";
 
-/** Series the placement queue (issue 16) exports; the dashboard shows them once it is merged. */
-const PROVIDED_BY_ISSUE_16 = ["orders_plum_budget_used", "orders_plum_budget_limit", "orders_plum_penalties_total"];
 /** Series Prometheus itself writes for every scrape target. */
 const PROVIDED_BY_PROMETHEUS = ["up"];
 
@@ -80,16 +78,15 @@ describe("the Grafana dashboard and the alert rules", () => {
     expect(metricNames("max(a_total) / on () max(b_seconds) > 3 * 3600")).toEqual(["a_total", "b_seconds"]);
   });
 
-  it("uses only metrics the running service exports (or the named providers')", async () => {
+  it("uses only metrics the running service exports (or Prometheus itself)", async () => {
     const exported = await exportedNames();
     expect(exported.has("orders_placements_total")).toBe(true);
-    const allowed = new Set([...PROVIDED_BY_ISSUE_16, ...PROVIDED_BY_PROMETHEUS]);
+    const allowed = new Set(PROVIDED_BY_PROMETHEUS);
     const missing = [...dashboardExprs, ...rules].flatMap(({ where, expr }) =>
       metricNames(expr).filter((name) => !exported.has(name) && !allowed.has(name)).map((name) => `${where}: ${name}`),
     );
     expect(missing).toEqual([]);
-    // The allow-list holds only what the service does not export yet: once issue 16 lands, its names must go.
-    for (const name of PROVIDED_BY_ISSUE_16) expect(exported.has(name), `${name} is exported now: drop it from PROVIDED_BY_ISSUE_16`).toBe(false);
+    for (const name of ["orders_plum_budget_used", "orders_plum_budget_limit", "orders_plum_penalties_total"]) expect(exported.has(name)).toBe(true);
   });
 
   it("has expressions that parse (promtool checks them as recording rules)", async () => {

@@ -60,7 +60,9 @@ describe("composition", () => {
       expect.arrayContaining(["airmilesProgrammes", "topupOperators", "product", "detectTopupOperator", "quoteAirmilesOrder", "quoteTopupOrder", "walletBalance"]),
     );
     expect(fieldNames(composed.apiSchema, "Query")).toEqual(expect.arrayContaining(["orders", "placement", "reconciliationReport"]));
-    expect([...fieldNames(composed.apiSchema, "Mutation")].sort()).toEqual(["placeAirmilesOrder", "placeTopupOrder", "resolveOrderNeedingOperator", "runReconciliation"]);
+    expect([...fieldNames(composed.apiSchema, "Mutation")].sort()).toEqual([
+      "placeAirmilesOrder", "placeAirmilesOrders", "placeTopupOrder", "placeTopupOrders", "resolveOrderNeedingOperator", "runReconciliation",
+    ]);
   });
 
   it("composes with a second subgraph that contributes a field to Order by its key", () => {

@@ -10,6 +10,8 @@ import type { PlacementPolicy } from "../../src/orders/placement/evidence.js";
 import { PlacementService, type PlacementResult } from "../../src/orders/PlacementService.js";
 import { DEFAULT_PO_NUMBER_KEY, plumPoNumber } from "../../src/orders/poNumberNamespace.js";
 import type { OrderRequest } from "../../src/orders/toPlaceOrderData.js";
+import { InProcessBudgetLedger } from "../../src/orders/budget/inProcessBudget.js";
+import { PlumBudget } from "../../src/orders/budget/PlumBudget.js";
 import { ModelPlum, type LookupFault, type PlaceFault } from "./modelPlum.js";
 import { ModelLedger } from "./modelStore.js";
 import { World, type Replica } from "./world.js";
@@ -27,10 +29,12 @@ const PLACE_FAULTS: PlaceFault[] = [
 const LOOKUP_FAULTS: LookupFault[] = ["truthful", "truthful", "unavailable", "rateLimited", "anotherOrder"];
 const silent = pino({ level: "silent" });
 /**
- * place, reconcile, read, crash a replica, webhook, failing write, a hostile operator's decision: placements and
- * reconciler passes most often.
+ * place, reconcile, read, crash a replica, webhook, failing write, dispatch the queue, bulk placement, a hostile
+ * operator's decision: placements, reconciler passes and dispatches most often.
  */
-const ACTS = [0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6];
+const ACTS = [0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 6, 7, 8];
+/** The shared send budget (issue 16), small enough that schedules queue, refuse over the bound and dispatch. */
+const BUDGET = { windowMs: 1_000, marginMs: 150, placeOrder: 2, queueBound: 1 };
 
 function request(poNumber: string): OrderRequest {
   return {
@@ -43,7 +47,9 @@ function request(poNumber: string): OrderRequest {
 }
 
 /** How much each run exercised (printed once, so a schedule generator that stopped doing anything shows). */
-const stats = { runs: 0, orders: 0, told: 0, rejectedTold: 0, sends: 0, resends: 0, kills: 0, operatorApplied: 0, operatorRefused: 0 };
+const stats = {
+  runs: 0, orders: 0, told: 0, rejectedTold: 0, sends: 0, resends: 0, kills: 0, queuedTold: 0, queueFullTold: 0, operatorApplied: 0, operatorRefused: 0,
+};
 
 interface Schedule {
   deduplicate: boolean;
@@ -63,12 +69,18 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
   const ledger = new ModelLedger(world);
   const plum = new ModelPlum(world, ledger, { deduplicate, lagMs, maxProcessingMs: POLICY.maxProcessingMs });
   const told: Told[] = [];
+  // One budget for both replicas, on the simulated clock (the engines' shared table, in memory).
+  const budgetLedger = new InProcessBudgetLedger(() => world.now);
+  const limits = { placeOrder: BUDGET.placeOrder, getOrderDetails: null, getOrderHistory: null, getVouchers: null, getBalance: null, lookupMobileNumber: null };
+  const budget = new PlumBudget(budgetLedger, { windowMs: BUDGET.windowMs, marginMs: BUDGET.marginMs, limits, reservedShare: 0.2 });
   const replicas: { replica: Replica; engine: PlacementService }[] = [];
   let generation = 0;
   const start = (slot: number) => {
     const replica: Replica = { id: `r${slot}-${(generation += 1)}`, dead: false };
+    const store = ledger.forReplica(replica);
     const engine = new PlacementService({
-      store: ledger.forReplica(replica),
+      store,
+      queue: { budget, store, bound: BUDGET.queueBound },
       plum: plum.forReplica(replica),
       log: silent,
       replicaId: replica.id,
@@ -130,7 +142,19 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
       case 5:
         ledger.failNext = next() % 2 === 0 ? "before" : "after";
         break;
-      case 6: {
+      case 6:
+        void engine.dispatchQueued(10).catch(() => {});
+        break;
+      case 7: {
+        // Bulk: both poNumbers in one call (claims queued together; the second may be past the bound).
+        const order = next() % 2 === 0 ? PO_NUMBERS : [...PO_NUMBERS].reverse();
+        engine.placeMany(order.map(request), SUBJECT).then(
+          (results) => results.forEach((result, index) => say(atPlum(order[index] ?? "PO-A"), Promise.resolve(result))),
+          () => {},
+        );
+        break;
+      }
+      case 8: {
         // A hostile operator: flags any PENDING row, then claims "not placed" or "placed as" any order Plum holds
         // (possibly another poNumber's) or one that does not exist. Plum's evidence must decide, never the claim.
         ledger.flag(atPlum(po));
@@ -169,6 +193,7 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
     const engine = replicas[round % 2]?.engine;
     if (engine !== undefined) {
       void engine.reconcileDue(10).catch(() => {});
+      void engine.dispatchQueued(10).catch(() => {});
       for (const row of open) if ((row.leaseUntil === null || row.leaseUntil < world.date()) && round % 7 === 0) say(row.poNumber, engine.place(request(row.callerPoNumber), SUBJECT));
     }
   }
@@ -184,6 +209,8 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
   stats.sends += [...ledger.rows.values()].reduce((n, r) => n + r.sendAttempts, 0);
   stats.resends += [...ledger.rows.values()].filter((r) => r.sendAttempts > 1).length;
   stats.kills += generation - 2;
+  stats.queuedTold += told.filter((t) => t.result.errors[0]?.code === "QUEUED").length;
+  stats.queueFullTold += told.filter((t) => t.result.outcome === "REJECTED" && t.result.errors[0]?.code === "RATE_LIMITED" && t.result.errors[0]?.message.includes("queue")).length;
 
   // Invariants.
   expect(plum.violations).toEqual([]);
@@ -240,5 +267,8 @@ describe("placement engine against a hostile Plum (model-based)", () => {
     expect(stats.rejectedTold).toBeGreaterThan(0);
     expect(stats.operatorApplied).toBeGreaterThan(0);
     expect(stats.operatorRefused).toBeGreaterThan(0);
+    // Queued rows and the queue bound are reached too (issue 16).
+    expect(stats.queuedTold).toBeGreaterThan(0);
+    expect(stats.queueFullTold).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,7 +1,8 @@
 // An in-memory ledger with the engines' semantics (conditional writes, leases on the database's clock, the
 // write-ahead's database time), reached through the simulated world so any step can be delayed or lost.
 import type { ClaimResult, Lease, NewPlacement, OrderRecord, RecordPatch, WriteGuard } from "../../src/orders/orderRecord.js";
-import type { PlacementStore } from "../../src/orders/placement/ports.js";
+import type { PlacementQueueStore, PlacementStore } from "../../src/orders/placement/ports.js";
+import { queueAssignment } from "../../src/storage/recordPatch.js";
 import type { AttemptEntry } from "../../src/plum/exchange.js";
 import type { Replica, World } from "./world.js";
 
@@ -33,7 +34,7 @@ export class ModelLedger {
     if (row?.state === "PENDING" && row.alert === null) this.put({ ...row, alert: "order_needs_operator" });
   }
 
-  forReplica(replica: Replica): PlacementStore {
+  forReplica(replica: Replica): PlacementStore & PlacementQueueStore {
     const w = this.world;
     const io = async <T>(write: boolean, fn: () => T): Promise<T> => {
       await w.step(replica);
@@ -59,7 +60,22 @@ export class ModelLedger {
             .slice(0, limit)
             .map((r) => ({ ...r, readAt: w.date() })),
         ),
+      claimQueued: (placements) => io(true, () => placements.map((p) => this.claim({ ...p, queued: true }, { owner: "bulk", ms: 0 }))),
+      nextQueued: (limit) => io(false, () => this.queue().filter((r) => !this.leased(r)).slice(0, limit).map((r) => ({ ...r, readAt: w.date() }))),
+      queueStats: () => io(false, () => ({ depth: this.queue().length, oldestQueuedAt: this.queue()[0]?.queuedAt ?? null, now: w.date() })),
+      queuePosition: (poNumber) =>
+        io(false, () => {
+          const index = this.queue().findIndex((r) => r.poNumber === poNumber);
+          return index < 0 ? null : index + 1;
+        }),
     };
+  }
+
+  /** Queued PENDING rows in FIFO order (the engines' queued_at, then poNumber). */
+  private queue(): OrderRecord[] {
+    return [...this.rows.values()]
+      .filter((r) => r.state === "PENDING" && r.queuedAt)
+      .sort((a, b) => (a.queuedAt?.getTime() ?? 0) - (b.queuedAt?.getTime() ?? 0) || a.poNumber.localeCompare(b.poNumber));
   }
 
   private leased(row: OrderRecord): boolean {
@@ -81,13 +97,21 @@ export class ModelLedger {
     if (existing !== undefined) return { claimed: false, record: structuredClone({ ...existing, readAt: this.world.date() }) };
     const now = this.world.date();
     const until = new Date(now.getTime() + lease.ms);
-    const row: OrderRecord = {
-      ...placement, callerPoNumber: placement.callerPoNumber ?? placement.poNumber, source: "PLACEMENT", state: "PENDING", orderId: null, order: null, errors: [], deliveryStatus: null,
-      deliveryStatusAt: null, sendAttempts: 1, sends: [{ n: 1, answer: "open" }], existence: null, lastSentAt: now,
-      lastLookupAt: null, nextCheckAt: until, leaseOwner: lease.owner, leaseUntil: until, alert: null, reopenable: false,
-      version: -1, readAt: now, createdAt: now, updatedAt: now, placedAt: null,
-    };
-    if (request) this.log.push(request);
+    const { queued, errors, ...fields } = placement;
+    const row: OrderRecord = queued
+      ? {
+          ...fields, callerPoNumber: placement.callerPoNumber ?? placement.poNumber, source: "PLACEMENT", state: "PENDING", orderId: null, order: null,
+          errors: errors ?? [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 0, sends: [{ n: 1, answer: "queued" }], existence: null,
+          lastSentAt: null, lastLookupAt: null, nextCheckAt: null, queuedAt: now, leaseOwner: null, leaseUntil: null, alert: null, reopenable: false,
+          version: -1, readAt: now, createdAt: now, updatedAt: now, placedAt: null,
+        }
+      : {
+          ...fields, callerPoNumber: placement.callerPoNumber ?? placement.poNumber, source: "PLACEMENT", state: "PENDING", orderId: null, order: null, errors: [], deliveryStatus: null,
+          deliveryStatusAt: null, sendAttempts: 1, sends: [{ n: 1, answer: "open" }], existence: null, lastSentAt: now,
+          lastLookupAt: null, nextCheckAt: until, queuedAt: null, leaseOwner: lease.owner, leaseUntil: until, alert: null, reopenable: false,
+          version: -1, readAt: now, createdAt: now, updatedAt: now, placedAt: null,
+        };
+    if (request && !queued) this.log.push(request);
     return { claimed: true, record: this.put(row) };
   }
 
@@ -120,6 +144,10 @@ export class ModelLedger {
     const next: OrderRecord = { ...row };
     for (const [key, value] of Object.entries(fields)) if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value;
     if (startAttempt) next.lastSentAt = this.world.date();
+    // The engines' queued_at: entered with a queued newest attempt (keeping an earlier place), left otherwise.
+    const queue = queueAssignment(patch);
+    if (queue === "enter") next.queuedAt = row.queuedAt ?? this.world.date();
+    if (queue === "leave") next.queuedAt = null;
     this.trace.push(`t=${this.world.now} write ${poNumber} v${row.version} owner=${owner?.slice(0, 4)} ${JSON.stringify({ ...fields, errors: undefined, order: undefined })} start=${startAttempt ?? false}`);
     if (release) {
       next.leaseOwner = null;

@@ -29,6 +29,18 @@ describe("the per-caller budget keeps every existing order's answer", () => {
     const fresh = (await sendAirmiles(t.url, airmilesInput(), alice)).data?.placeAirmilesOrder;
     expect(fresh).toMatchObject({ outcome: "REJECTED", errors: [{ code: "RATE_LIMITED", retryable: true }] });
     expect(t.sim.count("placeOrder")).toBe(sends);
+    // The bulk mutation keeps the same answers, item by item.
+    const bulk = await gql<{ placeAirmilesOrders: { outcome: string; errors: { code: string }[]; order: { orderId: string } | null }[] }>(
+      t.url,
+      `mutation($inputs: [PlaceAirmilesOrderInput!]!) { placeAirmilesOrders(inputs: $inputs) { outcome errors { code } order { orderId } } }`,
+      { inputs: [input, airmilesInput()] },
+      alice,
+    );
+    expect(bulk.data?.placeAirmilesOrders).toMatchObject([
+      { outcome: "REPLAYED", errors: [], order: { orderId: first?.order?.orderId } },
+      { outcome: "REJECTED", errors: [{ code: "RATE_LIMITED" }], order: null },
+    ]);
+    expect(t.sim.count("placeOrder")).toBe(sends);
   });
 
   it("a retry of a PENDING poNumber stays PENDING with the bucket empty (never REJECTED), as placement() says", async () => {

@@ -65,6 +65,77 @@ export function describeLedgerConformance(
       return result.record;
     }
 
+    describe("placement queue (issue 16)", () => {
+      it("claims queued in input order, keeps FIFO positions, and a row leaves the queue when written ahead or final", async () => {
+        const before = (await ledger.queueStats()).depth;
+        const [a, b, c] = [uniquePo("q-a"), uniquePo("q-b"), uniquePo("q-c")];
+        const errors = [failure()];
+        const claims = await ledger.claimQueued([placement(a, { errors }), placement(b, { errors }), placement(c, { errors })]);
+        expect(claims.map((claim) => claim.claimed)).toEqual([true, true, true]);
+        for (const claim of claims) {
+          expect(claim.record).toMatchObject({
+            state: "PENDING", sends: [{ n: 1, answer: "queued" }], sendAttempts: 0, lastSentAt: null, nextCheckAt: null,
+            leaseOwner: null, leaseUntil: null, errors,
+          });
+          expect(claim.record.queuedAt).toBeInstanceOf(Date);
+        }
+        // The same poNumber again: not claimed, the row untouched.
+        const again = await ledger.claimQueued([placement(a)]);
+        expect(again[0]).toMatchObject({ claimed: false, record: { poNumber: a, errors } });
+        expect((await ledger.queueStats()).depth).toBe(before + 3);
+        const positions = await Promise.all([a, b, c].map((po) => ledger.queuePosition(po)));
+        expect(positions).toEqual([...positions].sort((x, y) => (x ?? 0) - (y ?? 0)));
+        expect(new Set(positions).size).toBe(3);
+        const fifo = (await ledger.nextQueued(1_000)).map((row) => row.poNumber).filter((po) => [a, b, c].includes(po));
+        expect(fifo).toEqual([a, b, c]);
+
+        // The dispatcher's write-ahead takes b out of the queue; a final state takes a out.
+        const held = await ledger.acquireLease(b, { owner: "dispatcher", ms: 30_000 });
+        expect(held?.queuedAt).toBeInstanceOf(Date);
+        expect((await ledger.nextQueued(1_000)).map((row) => row.poNumber)).not.toContain(b);
+        const written = await ledger.update(b, "dispatcher", { sends: [{ n: 1, answer: "open" }], startAttempt: true, sendAttempts: 1 }, false, { live: true });
+        expect(written).toMatchObject({ sendAttempts: 1, queuedAt: null });
+        expect(written?.lastSentAt).toBeInstanceOf(Date);
+        expect(await ledger.queuePosition(b)).toBeNull();
+        await ledger.update(a, null, { state: "REJECTED", errors: [failure()] }, false);
+        expect(await ledger.queuePosition(a)).toBeNull();
+        // Staying queued (a dispatcher without a slot) keeps the place.
+        const cBefore = (await ledger.findByPlumPoNumber(c))?.queuedAt;
+        await ledger.update(c, null, { sends: [{ n: 1, answer: "queued" }], errors }, false);
+        expect((await ledger.findByPlumPoNumber(c))?.queuedAt).toEqual(cBefore);
+        expect((await ledger.queueStats()).depth).toBe(before + 1);
+        // A single queued claim (the mutation without a slot) is the same kind of row.
+        const single = await ledger.claim(placement(uniquePo("q-single"), { queued: true, errors }), lease("x", new Date()));
+        expect(single.record).toMatchObject({ sends: [{ n: 1, answer: "queued" }], leaseOwner: null, nextCheckAt: null });
+        for (const po of [c, single.record.poNumber]) await ledger.update(po, null, { state: "REJECTED", errors: [failure()] }, false);
+        expect((await ledger.queueStats()).depth).toBe(before);
+      });
+
+      it("the Plum budget: a sliding log per operation, a class limit, and a penalty for every taker", async () => {
+        const rule = { limit: 2, classLimit: 2, windowMs: 300 };
+        expect(await ledger.budget.take("getBalance", "placement", rule)).toEqual({ granted: true });
+        expect(await ledger.budget.take("getBalance", "placement", rule)).toEqual({ granted: true });
+        const refused = await ledger.budget.take("getBalance", "placement", rule);
+        expect(refused).toMatchObject({ granted: false, penalized: false });
+        if (!refused.granted) expect(refused.retryAfterMs).toBeLessThanOrEqual(300);
+        expect((await ledger.budget.usage("getBalance", 300)).used).toBe(2);
+        await sleep(320);
+        expect(await ledger.budget.take("getBalance", "placement", rule)).toEqual({ granted: true });
+        // The class limit keeps the other class's reserve.
+        const split = { limit: 3, classLimit: 2, windowMs: 5_000 };
+        expect((await ledger.budget.take("getVouchers", "reconciliation", split)).granted).toBe(true);
+        expect((await ledger.budget.take("getVouchers", "reconciliation", split)).granted).toBe(true);
+        expect((await ledger.budget.take("getVouchers", "reconciliation", split)).granted).toBe(false);
+        expect((await ledger.budget.take("getVouchers", "placement", split)).granted).toBe(true);
+        // A penalty refuses every taker until it ends.
+        await ledger.budget.penalize("lookupMobileNumber", 250);
+        expect(await ledger.budget.take("lookupMobileNumber", "placement", rule)).toMatchObject({ granted: false, penalized: true });
+        expect((await ledger.budget.usage("lookupMobileNumber", 300)).penaltyUntil).toBeInstanceOf(Date);
+        await sleep(270);
+        expect(await ledger.budget.take("lookupMobileNumber", "placement", rule)).toEqual({ granted: true });
+      });
+    });
+
     describe("claim", () => {
       it("inserts a PENDING row holding the lease, due for a check when the lease expires", async () => {
         const now = aMinuteAgo();
@@ -104,6 +175,7 @@ export function describeLedgerConformance(
           createdAt: now,
           updatedAt: now,
           placedAt: null,
+          queuedAt: null,
         };
         expect(result).toEqual({ claimed: true, record: expected });
         expect(await ledger.findByPlumPoNumber(newPlacement.poNumber)).toEqual(expected);
@@ -294,6 +366,7 @@ export function describeLedgerConformance(
           sendAttempts: 0,
           lastSentAt: null,
           nextCheckAt: null,
+          queuedAt: null,
           leaseOwner: null,
           leaseUntil: null,
           createdAt: expect.any(Date),

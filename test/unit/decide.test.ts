@@ -1494,3 +1494,90 @@ describe("an operator's decision on a row that needs one", () => {
     });
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issue 16: the shared budget and the placement queue. A queued attempt never left: it is neither proof of absence
+// for anything Plum may hold nor an unresolved attempt; only a send with a budget slot turns it into a write-ahead.
+// ---------------------------------------------------------------------------------------------------------------
+
+const queuedAttempt = (n: number): AttemptRecord => ({ n, answer: "queued" });
+const budgetCtx = (now: Date, driver: Driver, sendBudget: "available" | "exhausted" | "full", retryAfter = 42): DecideContext => ({
+  ...ctx(now, driver),
+  sendBudget,
+  queuedRetryAfterSeconds: retryAfter,
+});
+
+describe("issue 16: queued rows and the send budget", () => {
+  const NOW = at(SENT, 10 * SECOND);
+
+  it("without a slot, a first send is queued instead of written ahead (nothing leaves, not due for the reconciler)", () => {
+    for (const driver of SENDING_DRIVERS) {
+      const d = decide(row({ sends: [notSentAttempt(1)], lastSentAt: SENT }), NONE, budgetCtx(NOW, driver, "exhausted"));
+      expect(d.action).toEqual({ type: "queued", attempt: 2, errors: [expect.objectContaining({ code: OrderErrorCode.QUEUED, retryAfterSeconds: 42, retryable: true })] });
+      expect(d.patch.sends).toEqual([notSentAttempt(1), queuedAttempt(2)]);
+      expect(d.patch.startAttempt).toBeUndefined();
+      expect(d.patch.state).toBeUndefined();
+      expect(d.patch.nextCheckAt).toBeNull();
+    }
+  });
+
+  it("with a slot, the queued attempt becomes the write-ahead of the same attempt number", () => {
+    const queued = row({ sends: [queuedAttempt(1)], lastSentAt: null });
+    const d = decide(queued, NONE, budgetCtx(NOW, "reconciler", "available"));
+    expect(d.action).toEqual({ type: "send", attempt: 1 });
+    expect(d.patch.sends).toEqual([open(1)]);
+    expect(d.patch.startAttempt).toBe(true);
+    expect(d.patch.sendAttempts).toBe(1);
+    // The default (no budget configured) is a slot.
+    expect(decide(queued, NONE, ctx(NOW, "reconciler")).action).toEqual({ type: "send", attempt: 1 });
+  });
+
+  it("a queued row stays queued, keeps its attempt number, for every driver without a slot and for reads", () => {
+    const queued = row({ sends: [notSentAttempt(1), queuedAttempt(2)] });
+    for (const budget of ["exhausted", "full"] as const) {
+      for (const driver of DRIVERS) {
+        const d = decide(queued, NONE, budgetCtx(NOW, driver, budget));
+        expect(d.action.type).toBe("queued");
+        expect(d.patch.sends).toEqual([notSentAttempt(1), queuedAttempt(2)]);
+      }
+    }
+    // A read never sends, even with a slot.
+    expect(decide(queued, NONE, budgetCtx(NOW, "read", "available")).action.type).toBe("queued");
+  });
+
+  it("over the queue bound a new mutation is refused RATE_LIMITED (retryable, reopenable); the reconciler queues", () => {
+    const fresh = row({ sends: [notSentAttempt(1)] });
+    const refused = decide(fresh, NONE, budgetCtx(NOW, "mutation", "full", 7));
+    expect(refused.action).toEqual({ type: "rejected", failure: expect.objectContaining({ code: OrderErrorCode.RATE_LIMITED, retryable: true, retryAfterSeconds: 7 }) });
+    expect(refused.patch).toMatchObject({ state: "REJECTED", reopenable: true });
+    expect(decide(fresh, NONE, budgetCtx(NOW, "reconciler", "full")).action.type).toBe("queued");
+  });
+
+  it("a queued attempt is not proof of absence: a row with an unresolved earlier attempt looks, never queues or sends", () => {
+    const d = decide(row({ sends: [unknown(1), queuedAttempt(2)] }), NONE, budgetCtx(TRUSTED, "reconciler", "available"));
+    expect(d.action).toEqual({ type: "lookup", target: { poNumber: PO } });
+  });
+
+  it("existence proof wins over the queue: never sent, adopted by look-up", () => {
+    const queued = row({ sends: [queuedAttempt(1)], existence: WEBHOOK_PROOF });
+    for (const budget of ["available", "exhausted", "full"] as const) {
+      const d = decide(queued, NONE, budgetCtx(NOW, "reconciler", budget));
+      expectNeverSendsOrRejects(d);
+      expect(d.action).toEqual({ type: "lookup", target: { orderId: ORDER_ID } });
+    }
+  });
+
+  it("an answer naming a queued attempt is ignored (it cannot be ours); a late success of an earlier one is adopted", () => {
+    const queued = row({ sends: [notSentAttempt(1), queuedAttempt(2)] });
+    const stray = decide(queued, answer(2, notFound), budgetCtx(NOW, "reconciler", "exhausted"));
+    expect(stray.patch.sends).toEqual([notSentAttempt(1), queuedAttempt(2)]);
+    const late = decide(queued, answer(1, ok()), budgetCtx(NOW, "reconciler", "exhausted"));
+    expect(late.action.type).toBe("placed");
+    expect(late.patch.state).toBe("PLACED");
+  });
+
+  it("queued attempts do not count towards maxSendAttempts (they never reached Plum)", () => {
+    const d = decide(row({ sends: [notSentAttempt(1), notSentAttempt(2), queuedAttempt(3)] }), NONE, budgetCtx(NOW, "reconciler", "available"));
+    expect(d.action).toEqual({ type: "send", attempt: 3 });
+  });
+});

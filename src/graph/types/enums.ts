@@ -35,6 +35,7 @@ registerEnumType(OrderErrorCode, {
     OPERATOR_VALIDATION_FAILED: { description: "The phone number does not belong to the top-up product's mobile operator." },
     PO_NUMBER_CONFLICT: { description: "The poNumber was already used for a different order (or by another caller)." },
     ORDER_IN_PROGRESS: { description: "Another call with this poNumber is being processed; retry shortly with the same poNumber." },
+    QUEUED: { description: "PENDING: the order is recorded and waits in the placement queue for Plum's rate limit; it will be sent once, in turn. Retry with the same poNumber (or read `placement`) after `retryAfterSeconds` to see the progress." },
     RATE_LIMITED: { description: "Plum's rate limit was hit; nothing was placed. Retry with the same poNumber after `retryAfterSeconds`." },
     UPSTREAM_UNAVAILABLE: { description: "Plum could not be reached or refused the service's credentials; nothing was placed." },
     OUTCOME_UNKNOWN: { description: "Plum did not confirm the order; it may exist. The subgraph reconciles it; never re-place it under a new poNumber." },

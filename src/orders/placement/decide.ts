@@ -16,11 +16,13 @@ import {
   NOT_PLACED_SERVER_ERROR_IDS,
   operatorNotPlacedFailure,
   outcomeUnknownFailure,
+  queueFullFailure,
+  queuedFailure,
   rateLimitedFailure,
   rejectionFailure,
   unavailableFailure,
 } from "../failures.js";
-import type { AlertReason, AttemptRecord, Driver, Evidence, ExistenceProof, OperatorRefusal, PlacementPolicy } from "./evidence.js";
+import type { AlertReason, AttemptRecord, Driver, Evidence, ExistenceProof, OperatorRefusal, PlacementPolicy, SendBudget } from "./evidence.js";
 import { isOurOrder } from "./ownership.js";
 import type { PlacementPatch, PlacementRow } from "./row.js";
 
@@ -36,7 +38,9 @@ export type Action =
   /** Stay PENDING; look again at `until` (null: only when asked). */
   | { type: "wait"; until: Date | null; errors: OrderFailure[]; alert: AlertReason | null }
   /** An operator's decision the evidence does not bear out: nothing changes but the facts the look-up added. */
-  | { type: "refused"; reason: OperatorRefusal };
+  | { type: "refused"; reason: OperatorRefusal }
+  /** The attempt waits in the placement queue (no budget): the dispatcher sends it, in FIFO order. */
+  | { type: "queued"; attempt: number; errors: OrderFailure[] };
 
 export interface Decision {
   patch: PlacementPatch;
@@ -48,6 +52,10 @@ export interface DecideContext {
   now: Date;
   driver: Driver;
   policy: PlacementPolicy;
+  /** The shared Plum budget for a send now; default available (a slot is held). */
+  sendBudget?: SendBudget;
+  /** What a queued row tells its caller: the honest estimate, from its queue position and the budget. */
+  queuedRetryAfterSeconds?: number;
 }
 
 /** What the evidence adds to the row. */
@@ -73,7 +81,7 @@ export function trustedAfter(row: PlacementRow, policy: PlacementPolicy): Date {
 }
 
 function mayHaveReached(attempt: AttemptRecord): boolean {
-  return attempt.empty !== "notSent";
+  return attempt.answer !== "queued" && attempt.empty !== "notSent";
 }
 
 function isUnresolved(attempt: AttemptRecord): boolean {
@@ -83,7 +91,8 @@ function isUnresolved(attempt: AttemptRecord): boolean {
 function answerAttempt(sends: AttemptRecord[], n: number, result: PlumCallResult, merged: Merged, now: Date): void {
   const index = n - 1;
   const attempt = sends[index];
-  if (attempt === undefined) return;
+  // A queued attempt never left: no answer can be its own (a stray one is ignored, never taken as proof of absence).
+  if (attempt === undefined || attempt.answer === "queued") return;
   if (attempt.answer !== "open") {
     // A second answer for one attempt (a replayed write) never overrides the first, except a late success: the
     // order exists after all (the attempt was cleared too early, or its first answer was lost), so it is proof.
@@ -295,8 +304,9 @@ export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext
     return reject(rejectionFailure(last.errorId, false));
   }
   if (reached >= policy.maxSendAttempts) return reject(exhaustedFailure(reached));
+  const queued = last?.answer === "queued" ? last : null;
   const renewedToken =
-    evidence.kind === "answer" && evidence.result.kind === "unauthorized" && evidence.result.renewable && !m.sends.at(-2)?.renewed;
+    queued === null && evidence.kind === "answer" && evidence.result.kind === "unauthorized" && evidence.result.renewable && !m.sends.at(-2)?.renewed;
   if (renewedToken) {
     // Plum refused an expired token before looking at the order; the client renewed it. One new attempt, written
     // ahead like any other (never a hidden re-send inside the client).
@@ -307,13 +317,23 @@ export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext
     if (driver === "mutation") return reject(failure, true);
     return wait(backoff(row, ctx, m.penaltyMs), [failure]);
   }
-  // A read never sends: it hands the row to the reconciler.
-  if (driver === "read") return wait(now, pendingErrors);
-  const attempt = m.sends.length + 1;
+  // A read never sends: it hands the row to the reconciler (a queued row stays in the queue, where it is).
+  if (driver === "read") return queued === null ? wait(now, pendingErrors) : stayQueued(facts, queued.n, ctx);
+  const budget: SendBudget = ctx.sendBudget ?? "available";
+  if (budget !== "available") {
+    // Over the queue bound a new placement is refused before anything is queued: nothing was sent, so the caller
+    // may retry the same poNumber (the row reopens). A row already queued, or a re-send, keeps its place.
+    if (budget === "full" && driver === "mutation" && queued === null) return reject(queueFullFailure(ctx.queuedRetryAfterSeconds ?? 1), true);
+    if (queued !== null) return stayQueued(facts, queued.n, ctx);
+    return stayQueued({ ...facts, sends: [...m.sends, { n: m.sends.length + 1, answer: "queued" }] }, m.sends.length + 1, ctx);
+  }
+  // Sending: a queued attempt becomes the write-ahead of the same attempt number (it never left).
+  const attempt = queued?.n ?? m.sends.length + 1;
+  const before = queued === null ? m.sends : m.sends.slice(0, -1);
   return {
     patch: {
       ...facts,
-      sends: [...m.sends, { n: attempt, answer: "open" }],
+      sends: [...before, { n: attempt, answer: "open" }],
       startAttempt: true,
       sendAttempts: attempt,
       nextCheckAt: later(now, policy.settleMs),
@@ -373,4 +393,10 @@ function decideOperator(row: PlacementRow, evidence: Extract<Evidence, { kind: "
     },
     action: { type: "rejected", failure },
   };
+}
+
+/** The row waits in the placement queue: not due for the reconciler (the dispatcher takes it in FIFO order). */
+function stayQueued(facts: PlacementPatch, attempt: number, ctx: DecideContext): Decision {
+  const errors = [queuedFailure(ctx.queuedRetryAfterSeconds ?? 1)];
+  return { patch: { ...facts, errors, nextCheckAt: null, alert: null }, action: { type: "queued", attempt, errors } };
 }

@@ -7,8 +7,10 @@ import type { OrderFailure } from "../errorCodes.js";
  * open: the write-ahead recorded the attempt and no answer is on record (in flight, or its process died): unknown.
  * unknown: sent, and the answer cannot tell whether Plum created an order.
  * empty: proven to have created nothing (see EmptyReason). created: Plum answered with the order.
+ * queued: due to be sent when the shared Plum budget allows (placement queue); provably never left, and the
+ * dispatcher turns it into a write-ahead (open) under the row's lease before it is sent.
  */
-export type AttemptAnswer = "open" | "unknown" | "empty" | "created";
+export type AttemptAnswer = "open" | "unknown" | "empty" | "created" | "queued";
 
 /**
  * notSent: never reached Plum's order processing (connect failure, rate limit, credentials refused, send guard).
@@ -76,6 +78,12 @@ export type OperatorRefusal =
 
 /** Who drives: a caller's mutation (answers the caller), a read (never sends), or the background reconciler. */
 export type Driver = "mutation" | "read" | "reconciler";
+
+/**
+ * Whether a send may happen now (the shared Plum budget, src/orders/budget/): available (a send slot is held),
+ * exhausted (queue the attempt instead) or full (the queue is at its bound: a new placement is refused, nothing sent).
+ */
+export type SendBudget = "available" | "exhausted" | "full";
 
 export interface PlacementPolicy {
   /** How long a not-found answer lags a created order (and slack for the exchange itself). */

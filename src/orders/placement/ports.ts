@@ -31,6 +31,27 @@ export interface PlacementStore {
   duePending(now: Date | null, limit: number): Promise<OrderRecord[]>;
 }
 
+/** The placement queue's reads (issue 16); both ledgers implement it, and the budgeted placement shell needs it. */
+export interface PlacementQueueStore {
+  /**
+   * Queued claims for many placements (bulk), a few transactions rather than one per item, in input order; each
+   * like claim() with `queued` (no lease, nothing written ahead): claimed, or the existing row untouched.
+   */
+  claimQueued(placements: readonly NewPlacement[]): Promise<ClaimResult[]>;
+  /** The oldest queued PENDING rows with a free or expired lease, in FIFO order (queued_at, then poNumber). */
+  nextQueued(limit: number): Promise<OrderRecord[]>;
+  /** How many rows are queued, and when the oldest entered the queue (database time, with the database's now). */
+  queueStats(): Promise<QueueStats>;
+  /** 1-based place of this row in the queue (1: next); null when it is not queued. */
+  queuePosition(plumPoNumber: string): Promise<number | null>;
+}
+
+export interface QueueStats {
+  depth: number;
+  oldestQueuedAt: Date | null;
+  now: Date;
+}
+
 export interface PlumPort {
   /**
    * `requestOnRecord`: the request's log entry is already committed (the write-ahead wrote it). The request must

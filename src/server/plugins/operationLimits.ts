@@ -13,7 +13,8 @@ import {
   type ValueNode,
   visit,
 } from "graphql";
-import { getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
+import { BULK_PLACEMENT_FIELDS } from "../../graph/resolvers/BulkPlacementResolver.js";
 
 function listLength(value: ValueNode, variables: Record<string, unknown>): number {
   if (value.kind === Kind.LIST) return value.values.length;
@@ -59,6 +60,14 @@ function countRepresentations(
 function dependsOnVariables(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
+    // A bulk mutation scores per item, and its list may come in a variable.
+    Field(node) {
+      if (BULK_PLACEMENT_FIELDS.has(node.name.value)) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
     Directive(node) {
       if ((node.name.value === "skip" || node.name.value === "include") && node.arguments?.some((a) => a.value.kind === Kind.VARIABLE)) {
         found = true;
@@ -69,6 +78,17 @@ function dependsOnVariables(document: DocumentNode): boolean {
   });
   return found;
 }
+
+/**
+ * A bulk placement scores one per item plus its payload selection (whose fields are flat per item): with the
+ * default MAX_QUERY_COMPLEXITY (1,000) a call of BULK_PLACEMENT_MAX (500) items fits. (Field extensions do not
+ * survive the federated schema build, so the rule lives here.)
+ */
+const bulkEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  if (!BULK_PLACEMENT_FIELDS.has(field.name)) return undefined;
+  const inputs: unknown = args["inputs"];
+  return (Array.isArray(inputs) ? inputs.length : 1) + childComplexity;
+};
 
 const complexityCache = new WeakMap<DocumentNode, Map<string, number>>();
 
@@ -104,7 +124,8 @@ export function operationLimitsPlugin(options: { maxComplexity: number; maxEntit
               query: document,
               operationName: request.operationName ?? undefined,
               variables,
-              estimators: [simpleEstimator({ defaultComplexity: 1 })],
+              // The bulk mutations per item, then one per field.
+              estimators: [bulkEstimator, simpleEstimator({ defaultComplexity: 1 })],
             });
             if (!dependsOnVariables(document)) {
               const perOperation = complexityCache.get(document) ?? new Map<string, number>();

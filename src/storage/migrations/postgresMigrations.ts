@@ -202,4 +202,25 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE UNIQUE INDEX orders_subject_caller_po_number_idx ON orders (subject, caller_po_number);
     `,
   },
+  {
+    version: 9,
+    name: "placement_queue_and_plum_budget",
+    // The placement queue (rows waiting for the shared Plum budget, FIFO by queued_at) and the budget itself: a
+    // sliding log of send times per Plum operation and the penalty Plum imposed, shared by every replica.
+    sql: `
+      ALTER TABLE orders ADD COLUMN queued_at timestamptz;
+      CREATE INDEX orders_queue_idx ON orders (queued_at, po_number) WHERE queued_at IS NOT NULL;
+      CREATE TABLE plum_budget_sends (
+        id bigserial PRIMARY KEY,
+        operation text NOT NULL,
+        class text NOT NULL,
+        sent_at timestamptz NOT NULL
+      );
+      CREATE INDEX plum_budget_sends_idx ON plum_budget_sends (operation, sent_at);
+      CREATE TABLE plum_budget_penalties (
+        operation text PRIMARY KEY,
+        until timestamptz NOT NULL
+      );
+    `,
+  },
 ];

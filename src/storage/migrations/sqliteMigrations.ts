@@ -199,4 +199,13 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE UNIQUE INDEX orders_subject_caller_po_number_idx ON orders (subject, caller_po_number);
     `,
   },
+  {
+    version: 9,
+    name: "placement_queue",
+    // The placement queue; the Plum budget of the embedded engine lives in the process (one process serves it).
+    sql: `
+      ALTER TABLE orders ADD COLUMN queued_at INTEGER;
+      CREATE INDEX orders_queue_idx ON orders (queued_at, po_number) WHERE queued_at IS NOT NULL;
+    `,
+  },
 ];

@@ -20,7 +20,7 @@ import type {
 import { namesOrder } from "../webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { postgresMigrations } from "../migrations/postgresMigrations.js";
-import { patchAssignments } from "../recordPatch.js";
+import { patchAssignments, queueAssignment } from "../recordPatch.js";
 import { webhookInstant } from "../webhookInstant.js";
 import { TOKEN_LOCK_KEY } from "./advisoryLocks.js";
 import { PostgresCatalogueStore } from "./PostgresCatalogueStore.js";
@@ -35,6 +35,9 @@ import { countPlacedPostgres, listPlacedPostgres } from "./postgresOrderList.js"
 import * as reconciliation from "./postgresReconciliation.js";
 import type { ListScope, OrderListFilter, OrderListQuery } from "../../orders/listing/ports.js";
 import type { Discrepancy, RunOutcome } from "../../orders/reconciliation/ports.js";
+import type { QueueStats } from "../../orders/placement/ports.js";
+import type { BudgetLedger } from "../../orders/budget/ports.js";
+import { PostgresBudgetLedger } from "./PostgresBudgetLedger.js";
 
 export interface PostgresLedgerOptions {
   connectionString: string;
@@ -46,6 +49,9 @@ export interface PostgresLedgerOptions {
 
 /** The write-ahead of attempt 1, written with the claim. */
 const FIRST_ATTEMPT = JSON.stringify([{ n: 1, answer: "open" }]);
+const QUEUED_ATTEMPT = JSON.stringify([{ n: 1, answer: "queued" }]);
+/** Bulk claims per transaction. */
+const CLAIM_CHUNK = 100;
 
 const ATTEMPT_COLUMNS = "po_number, operation, phase, body, http_status, error_code, duration_ms, at";
 
@@ -73,12 +79,15 @@ export class PostgresLedger implements Ledger {
   private readonly pool: Pool;
   private closed = false;
   readonly catalogue: PostgresCatalogueStore;
+  /** The shared Plum rate budget (issue 16). */
+  readonly budget: BudgetLedger;
 
   constructor(options: PostgresLedgerOptions) {
     this.pool = new Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
     // Without a listener an idle connection's error would be an unhandled 'error' event and crash the process.
     this.pool.on("error", (error) => options.onIdleClientError?.(error));
     this.catalogue = new PostgresCatalogueStore(this.pool);
+    this.budget = new PostgresBudgetLedger(this.pool);
   }
 
   async migrate(): Promise<void> {
@@ -96,6 +105,27 @@ export class PostgresLedger implements Ledger {
   }
 
   async claim(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
+    return this.claimOn(this.pool, placement, lease, attempt);
+  }
+
+  /** Many queued claims, a chunk per transaction, in input order (each row's queued_at is later than the last). */
+  async claimQueued(placements: readonly NewPlacement[]): Promise<ClaimResult[]> {
+    const results: ClaimResult[] = [];
+    const lease: Lease = { owner: "bulk", ms: 0 };
+    for (let start = 0; start < placements.length; start += CLAIM_CHUNK) {
+      const chunk = placements.slice(start, start + CLAIM_CHUNK);
+      results.push(
+        ...(await inTransaction(this.pool, async (client) => {
+          const claimed: ClaimResult[] = [];
+          for (const placement of chunk) claimed.push(await this.claimOn(client, { ...placement, queued: true }, lease));
+          return claimed;
+        })),
+      );
+    }
+    return results;
+  }
+
+  private async claimOn(db: Queryable, placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
     const values: unknown[] = [
       placement.poNumber,
       placement.kind,
@@ -117,15 +147,25 @@ export class PostgresLedger implements Ledger {
        FROM (SELECT COALESCE($8::timestamptz, clock_timestamp()) AS now) t
        ON CONFLICT DO NOTHING
        RETURNING *, last_sent_at AS db_now`;
+    // Queued: attempt 1 waits for the budget (not written ahead), no lease, not due for the reconciler.
+    if (placement.queued) values.push(JSON.stringify(placement.errors ?? []));
+    const queuedInsert = `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
+         sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number, queued_at)
+       SELECT $1, $2, $3, $4, 'PLACEMENT', 'PENDING', $5::jsonb, $10::jsonb, 0, '${QUEUED_ATTEMPT}'::jsonb,
+         NULL, NULL, NULL, NULL, t.now, t.now, $9, t.now
+       FROM (SELECT COALESCE($8::timestamptz, clock_timestamp()) AS now, $6::int AS ms, $7::text AS owner) t
+       ON CONFLICT DO NOTHING
+       RETURNING *, queued_at AS db_now`;
     // One statement, one commit: the attempt row is written only if the claim's insert returned a row.
-    const statement =
-      attempt === undefined
+    const statement = placement.queued
+      ? queuedInsert
+      : attempt === undefined
         ? insert
         : `WITH claimed AS (${insert}),
            logged AS (INSERT INTO order_attempts (${ATTEMPT_COLUMNS})
                       SELECT ${attemptParams(attempt, values).slice(1, -1)} FROM claimed)
            SELECT * FROM claimed`;
-    const inserted = await this.pool.query<OrderRow>(statement, values);
+    const inserted = await db.query<OrderRow>(statement, values);
     const claimed = inserted.rows[0];
     if (claimed !== undefined) return { claimed: true, record: toOrderRecord(claimed) };
     const existing =
@@ -180,6 +220,9 @@ export class PostgresLedger implements Ledger {
     sets.push("updated_at = clock_timestamp()", "version = orders.version + 1");
     // The write-ahead: the attempt's start is the database's time, in the statement that checks the lease.
     if (patch.startAttempt) sets.push("last_sent_at = clock_timestamp()");
+    const queue = queueAssignment(patch);
+    if (queue === "enter") sets.push("queued_at = COALESCE(orders.queued_at, clock_timestamp())");
+    if (queue === "leave") sets.push("queued_at = NULL");
     if (release) sets.push("lease_owner = NULL", "lease_until = NULL");
     const where = ["po_number = $1"];
     if (owner !== null) {
@@ -299,9 +342,37 @@ export class PostgresLedger implements Ledger {
     return rows.map(toOrderRecord);
   }
 
+  async nextQueued(limit: number): Promise<OrderRecord[]> {
+    const { rows } = await this.pool.query<OrderRow>(
+      `SELECT orders.*, t.now AS db_now FROM orders, (SELECT clock_timestamp() AS now) t
+       WHERE queued_at IS NOT NULL AND state = 'PENDING' AND (lease_owner IS NULL OR lease_until < t.now)
+       ORDER BY queued_at, po_number LIMIT $1`,
+      [limit],
+    );
+    return rows.map(toOrderRecord);
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    const { rows } = await this.pool.query<{ depth: string; oldest: Date | null; now: Date }>(
+      "SELECT count(*) AS depth, min(queued_at) AS oldest, clock_timestamp() AS now FROM orders WHERE queued_at IS NOT NULL AND state = 'PENDING'",
+    );
+    const row = rows[0];
+    return { depth: Number(row?.depth ?? 0), oldestQueuedAt: row?.oldest ?? null, now: row?.now ?? new Date() };
+  }
+
+  async queuePosition(plumPoNumber: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ position: string }>(
+      `SELECT count(*) AS position FROM orders o, (SELECT queued_at, po_number FROM orders WHERE po_number = $1 AND queued_at IS NOT NULL) me
+       WHERE o.queued_at IS NOT NULL AND o.state = 'PENDING' AND (o.queued_at, o.po_number) <= (me.queued_at, me.po_number)`,
+      [plumPoNumber],
+    );
+    const position = Number(rows[0]?.position ?? 0);
+    return position === 0 ? null : position;
+  }
+
   async countPending(): Promise<number> {
     const { rows } = await this.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM orders WHERE state = 'PENDING'",
+      "SELECT count(*)::int AS n FROM orders WHERE state = 'PENDING' AND queued_at IS NULL",
     );
     return rows[0]?.n ?? 0;
   }

@@ -9,3 +9,5 @@ export const TOKEN_LOCK_KEY = 72_700_002;
  * links an orderId to an order or stores an event for it, so an event and its order can never miss each other.
  */
 export const ORDER_EVENTS_LOCK_CLASS = 727;
+/** Class of the two-key transaction locks per Plum operation (second key: hashtext(operation)): one budget taker at a time. */
+export const PLUM_BUDGET_LOCK_CLASS = 728;

@@ -21,6 +21,7 @@ export interface OrderRow {
   send_attempts: number;
   last_sent_at: Date | null;
   next_check_at: Date | null;
+  queued_at?: Date | null;
   lease_owner: string | null;
   lease_until: Date | null;
   created_at: Date;
@@ -74,6 +75,7 @@ export function toOrderRecord(row: OrderRow): OrderRecord {
     sendAttempts: row.send_attempts,
     lastSentAt: row.last_sent_at,
     nextCheckAt: row.next_check_at,
+    queuedAt: row.queued_at ?? null,
     leaseOwner: row.lease_owner,
     leaseUntil: row.lease_until,
     createdAt: row.created_at,

@@ -20,7 +20,7 @@ import type {
 import { namesOrder } from "../webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
-import { patchAssignments } from "../recordPatch.js";
+import { patchAssignments, queueAssignment } from "../recordPatch.js";
 import { webhookInstant } from "../webhookInstant.js";
 import type { AsyncMutex } from "./asyncMutex.js";
 import { epochMs, int } from "./columns.js";
@@ -34,6 +34,9 @@ import * as reconciliation from "./sqliteReconciliation.js";
 import { operationsCountsSqlite } from "./sqliteOperations.js";
 import type { ListScope, OrderListFilter, OrderListQuery } from "../../orders/listing/ports.js";
 import type { Discrepancy, RunOutcome } from "../../orders/reconciliation/ports.js";
+import type { QueueStats } from "../../orders/placement/ports.js";
+import type { BudgetLedger } from "../../orders/budget/ports.js";
+import { InProcessBudgetLedger } from "../../orders/budget/inProcessBudget.js";
 import { SqliteCatalogueStore } from "./SqliteCatalogueStore.js";
 import { StatementCache } from "./statements.js";
 import { tokenMutexFor } from "./tokenMutexes.js";
@@ -41,6 +44,9 @@ import { immediateTransaction } from "./transaction.js";
 
 /** The write-ahead of attempt 1, written with the claim. */
 const FIRST_ATTEMPT = JSON.stringify([{ n: 1, answer: "open" }]);
+const QUEUED_ATTEMPT = JSON.stringify([{ n: 1, answer: "queued" }]);
+/** Bulk claims per transaction. */
+const CLAIM_CHUNK = 100;
 
 export class SqliteLedger implements Ledger {
   readonly engine = "sqlite" as const;
@@ -48,6 +54,9 @@ export class SqliteLedger implements Ledger {
   private readonly statements: StatementCache;
   private readonly tokenMutex: AsyncMutex;
   readonly catalogue: SqliteCatalogueStore;
+  /** The shared Plum rate budget (issue 16). */
+  readonly budget: BudgetLedger;
+  private lastQueuedAt = 0;
 
   /** `path` is a file (its directory is created) or ":memory:". */
   constructor(readonly path: string) {
@@ -55,6 +64,7 @@ export class SqliteLedger implements Ledger {
     this.statements = new StatementCache(this.db);
     this.tokenMutex = tokenMutexFor(path);
     this.catalogue = new SqliteCatalogueStore(this.db, this.statements);
+    this.budget = new InProcessBudgetLedger();
   }
 
   async migrate(): Promise<void> {
@@ -82,12 +92,29 @@ export class SqliteLedger implements Ledger {
   }
 
   async claim(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
-    return immediateTransaction(this.db, (): ClaimResult => {
+    return immediateTransaction(this.db, () => this.claimRow(placement, lease, attempt));
+  }
+
+  /** One claim inside the caller's transaction (queued or written ahead, per `placement.queued`). */
+  private claimRow(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): ClaimResult {
+    {
       const now = (lease.at ?? new Date()).getTime();
       const until = now + lease.ms;
       // Attempt 1 is written ahead with the claim; the check is due at lease expiry so a placement whose process
       // dies is picked up by the reconciler.
-      const inserted = this.sql(
+      const inserted = placement.queued
+        ? this.sql(
+            // Queued: attempt 1 waits for the budget (not written ahead), no lease, not due for the reconciler.
+            `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
+               sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number, queued_at)
+             VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, ?, 0, ?, NULL, NULL, NULL, NULL, ?, ?, ?, ?)
+             ON CONFLICT DO NOTHING`,
+          ).run(
+            placement.poNumber, placement.kind, placement.fingerprint, placement.subject, JSON.stringify(placement.request),
+            JSON.stringify(placement.errors ?? []), QUEUED_ATTEMPT, now, now, placement.callerPoNumber ?? placement.poNumber,
+            this.nextQueuedAt(now),
+          )
+        : this.sql(
         // No conflict target: the Plum poNumber and the caller's (subject, poNumber) are both unique.
         `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
            sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number)
@@ -113,9 +140,27 @@ export class SqliteLedger implements Ledger {
         return { claimed: false, record: existing ?? this.requireByPoNumber(placement.poNumber) };
       }
       const record = this.requireByPoNumber(placement.poNumber);
-      if (attempt !== undefined) this.insertAttempt(attempt);
+      if (attempt !== undefined && !placement.queued) this.insertAttempt(attempt);
       return { claimed: true, record };
-    });
+    }
+  }
+
+  /** Many queued claims, a chunk per transaction, in input order (so the queue keeps it). */
+  async claimQueued(placements: readonly NewPlacement[]): Promise<ClaimResult[]> {
+    const results: ClaimResult[] = [];
+    const lease: Lease = { owner: "bulk", ms: 0 };
+    for (let start = 0; start < placements.length; start += CLAIM_CHUNK) {
+      const chunk = placements.slice(start, start + CLAIM_CHUNK);
+      // claim() opens its own transaction; the chunk shares one by running the statements inline.
+      results.push(...immediateTransaction(this.db, () => chunk.map((placement) => this.claimRow({ ...placement, queued: true }, lease))));
+    }
+    return results;
+  }
+
+  /** Milliseconds are the column's resolution: rows queued in one millisecond keep their order by a strictly later time. */
+  private nextQueuedAt(now: number): number {
+    this.lastQueuedAt = Math.max(now, this.lastQueuedAt + 1);
+    return this.lastQueuedAt;
   }
 
   async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
@@ -158,6 +203,12 @@ export class SqliteLedger implements Ledger {
       sets.push("last_sent_at = ?");
       values.push(now.getTime());
     }
+    const queue = queueAssignment(patch);
+    if (queue === "enter") {
+      sets.push("queued_at = COALESCE(queued_at, ?)");
+      values.push(now.getTime());
+    }
+    if (queue === "leave") sets.push("queued_at = NULL");
     if (release) sets.push("lease_owner = NULL", "lease_until = NULL");
     const where = ["po_number = ?"];
     values.push(poNumber);
@@ -270,8 +321,35 @@ export class SqliteLedger implements Ledger {
       .map((row) => toOrderRecord(row, new Date(at)));
   }
 
+  async nextQueued(limit: number): Promise<OrderRecord[]> {
+    const at = Date.now();
+    return this.sql(
+      `SELECT * FROM orders
+       WHERE queued_at IS NOT NULL AND state = 'PENDING' AND (lease_owner IS NULL OR lease_until < :now)
+       ORDER BY queued_at, po_number LIMIT :limit`,
+    )
+      .all({ now: at, limit })
+      .map((row) => toOrderRecord(row, new Date(at)));
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    const row = this.sql("SELECT count(*) AS depth, min(queued_at) AS oldest FROM orders WHERE queued_at IS NOT NULL AND state = 'PENDING'").get();
+    const oldest = row?.["oldest"];
+    return { depth: Number(row?.["depth"] ?? 0), oldestQueuedAt: typeof oldest === "number" ? new Date(oldest) : null, now: new Date() };
+  }
+
+  async queuePosition(plumPoNumber: string): Promise<number | null> {
+    const row = this.sql(
+      `SELECT count(*) AS position FROM orders o, (SELECT queued_at, po_number FROM orders WHERE po_number = ? AND queued_at IS NOT NULL) me
+       WHERE o.queued_at IS NOT NULL AND o.state = 'PENDING'
+         AND (o.queued_at < me.queued_at OR (o.queued_at = me.queued_at AND o.po_number <= me.po_number))`,
+    ).get(plumPoNumber);
+    const position = Number(row?.["position"] ?? 0);
+    return position === 0 ? null : position;
+  }
+
   async countPending(): Promise<number> {
-    const row = this.sql("SELECT count(*) AS n FROM orders WHERE state = 'PENDING'").get();
+    const row = this.sql("SELECT count(*) AS n FROM orders WHERE state = 'PENDING' AND queued_at IS NULL").get();
     return row === undefined ? 0 : int(row, "n");
   }
 

@@ -25,6 +25,7 @@ export function toOrderRecord(row: SqliteRow, readAt: Date = new Date()): OrderR
     sendAttempts: int(row, "send_attempts"),
     lastSentAt: dateOrNull(row, "last_sent_at"),
     nextCheckAt: dateOrNull(row, "next_check_at"),
+    queuedAt: dateOrNull(row, "queued_at"),
     leaseOwner: textOrNull(row, "lease_owner"),
     leaseUntil: dateOrNull(row, "lease_until"),
     createdAt: date(row, "created_at"),
