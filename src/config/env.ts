@@ -102,7 +102,9 @@ const schema = z.object({
   // The shared Plum budget (docs/plum-api.md §6.2): sends per window per operation for the whole account, counted
   // by every replica through the ledger's database; 0: not limited here. The window is Plum's minute (tests scale it).
   PLUM_BUDGET_WINDOW_MS: ms(60_000),
-  PLUM_BUDGET_MARGIN_MS: z.coerce.number().int().min(0).default(1_000),
+  // How long a granted slot stays good for its send (a send that cannot leave by then is queued again): at least
+  // 100 ms, or every send would miss its slot and the queue would never drain.
+  PLUM_BUDGET_MARGIN_MS: z.coerce.number().int().min(100).default(1_000),
   PLUM_BUDGET_PLACE_ORDER: z.coerce.number().int().min(0).default(100),
   PLUM_BUDGET_GET_ORDER_DETAILS: z.coerce.number().int().min(0).default(200),
   PLUM_BUDGET_GET_ORDER_HISTORY: z.coerce.number().int().min(0).default(200),

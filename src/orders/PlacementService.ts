@@ -9,9 +9,9 @@ import { PlumErrorId, type PlaceOrderData } from "../plum/wire.js";
 import { plumRequestBody } from "../plum/requestBody.js";
 import type { PlumBudget } from "./budget/PlumBudget.js";
 import { OrderErrorCode, PlaceOrderOutcome, type OrderFailure, type OrderKind } from "./errorCodes.js";
-import { conflictFailure, inProgressFailure, outcomeUnknownFailure, queuedFailure, queueFullFailure } from "./failures.js";
+import { conflictFailure, inProgressFailure, notClaimedFailure, outcomeUnknownFailure, queuedFailure, queueFullFailure } from "./failures.js";
 import { fingerprint } from "./fingerprint.js";
-import type { Lease, OrderRecord, RecordPatch } from "./orderRecord.js";
+import type { ClaimResult, Lease, OrderRecord, RecordPatch } from "./orderRecord.js";
 import { decide, type Action } from "./placement/decide.js";
 import type { AlertReason, Driver, Evidence, OperatorDecision, PlacementPolicy, SendBudget } from "./placement/evidence.js";
 import { decisionEntry, type OperatorAudit, type OperatorResolution } from "./operatorDecision.js";
@@ -170,6 +170,8 @@ export class PlacementService {
     if (!queuedRow && depth > 0) return blocked();
     const grant = await queue.budget.take("placeOrder", "placement");
     if (!grant.granted) return blocked();
+    // An unlimited operation has no slot to miss: no deadline beyond the send guard's.
+    if (queue.budget.limit("placeOrder") === null) return { budget: "available", retryAfterSeconds: 0 };
     return { budget: "available", retryAfterSeconds: 0, leaveBy: this.monotonic() + queue.budget.config.marginMs };
   }
 
@@ -235,12 +237,22 @@ export class PlacementService {
     const estimate = await queue.budget.estimator();
     const room = Math.max(0, queue.bound - depth);
     const admitted = prepared.slice(0, room);
-    const claims = await queue.store.claimQueued(
-      admitted.map(({ request, asked, data, print }, index) => ({
-        poNumber: data.poNumber, callerPoNumber: asked.poNumber, kind: request.kind, fingerprint: print, subject, request: data,
-        errors: [queuedFailure(estimate(depth + index + 1))],
-      })),
-    );
+    // The claims commit a chunk per transaction: when one fails, earlier chunks are queued and will be placed, so
+    // every admitted item is answered from what the ledger holds now (never one error for the whole call).
+    let claims: (ClaimResult | undefined)[];
+    let claimsFailed = false;
+    try {
+      claims = await queue.store.claimQueued(
+        admitted.map(({ request, asked, data, print }, index) => ({
+          poNumber: data.poNumber, callerPoNumber: asked.poNumber, kind: request.kind, fingerprint: print, subject, request: data,
+          errors: [queuedFailure(estimate(depth + index + 1))],
+        })),
+      );
+    } catch (error) {
+      this.options.log.error({ err: error, items: admitted.length }, "bulk claims interrupted; answering each item from the ledger");
+      claims = [];
+      claimsFailed = true;
+    }
     const results: PlacementResult[] = [];
     let claimedSoFar = 0;
     for (const [index, item] of prepared.entries()) {
@@ -252,6 +264,9 @@ export class PlacementService {
           result = pending([queuedFailure(estimate(depth + claimedSoFar))]);
         } else if (claim !== undefined) {
           result = await this.resume(claim.record, item.print, subject, this.newLease());
+        } else if (claimsFailed && index < admitted.length) {
+          const row = await this.options.store.findByPlumPoNumber(item.data.poNumber);
+          result = row === null ? rejected([notClaimedFailure()]) : await this.resume(row, item.print, subject, this.newLease());
         } else {
           // Past the bound: a poNumber on record keeps its answer; a new one is refused, nothing claimed.
           const existing = await this.options.store.findByPlumPoNumber(item.data.poNumber);

@@ -184,7 +184,12 @@ export class PlumClient {
       const renewed = await this.options.tokens.renew(token);
       // Without a new token another attempt would meet the same refusal: no longer renewable.
       if (journal?.resend === false) return renewed !== null && renewed !== token ? first : { ...first, renewable: false };
-      if (renewed !== null && renewed !== token) return this.exchange(operation, body, poNumber, renewed, journal, false);
+      if (renewed !== null && renewed !== token) {
+        // A second arrival at Plum: it takes its own slot of the shared budget.
+        const again = (await this.options.gate?.admit(operation)) ?? 0;
+        if (again > 0) return { kind: "rateLimited", httpStatus: 0, penaltySeconds: Math.ceil(again / 1000) };
+        return this.exchange(operation, body, poNumber, renewed, journal, false);
+      }
     }
     return first;
   }

@@ -145,3 +145,25 @@ describe("PostgresLedger token lock", () => {
     }
   });
 });
+
+describe("PostgresLedger bulk claims", () => {
+  // Found in review: a bulk claim meeting an existing row read it on a second pool connection while its transaction
+  // held the first; concurrent retries exhausted the pool and the whole replica hung (reconciler, pings, placements).
+  it("concurrent retries of one bulk call on a pool of 2 all answer, and the pool stays usable", async () => {
+    const fresh = await createTestDatabase();
+    const ledger = new PostgresLedger({ connectionString: fresh.url, max: 2 });
+    try {
+      await ledger.migrate();
+      const items = [uniquePo("BULK"), uniquePo("BULK"), uniquePo("BULK")].map((po) => placement(po));
+      expect((await ledger.claimQueued(items)).map((r) => r.claimed)).toEqual([true, true, true]);
+      const retries = await Promise.all([ledger.claimQueued(items), ledger.claimQueued(items)]);
+      for (const answers of retries) {
+        expect(answers.map((r) => [r.claimed, r.record.poNumber])).toEqual(items.map((p) => [false, p.poNumber]));
+      }
+      await ledger.ping();
+    } finally {
+      await ledger.close();
+      await fresh.drop();
+    }
+  }, 20_000);
+});

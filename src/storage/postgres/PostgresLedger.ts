@@ -83,7 +83,8 @@ export class PostgresLedger implements Ledger {
   readonly budget: BudgetLedger;
 
   constructor(options: PostgresLedgerOptions) {
-    this.pool = new Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
+    // A bounded wait for a connection: a stuck pool fails requests (masked, retryable) instead of hanging forever.
+    this.pool = new Pool({ connectionString: options.connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000 });
     // Without a listener an idle connection's error would be an unhandled 'error' event and crash the process.
     this.pool.on("error", (error) => options.onIdleClientError?.(error));
     this.catalogue = new PostgresCatalogueStore(this.pool);
@@ -168,9 +169,10 @@ export class PostgresLedger implements Ledger {
     const inserted = await db.query<OrderRow>(statement, values);
     const claimed = inserted.rows[0];
     if (claimed !== undefined) return { claimed: true, record: toOrderRecord(claimed) };
+    // On the claim's own connection: inside a bulk claim's transaction another pool connection may never come free.
     const existing =
-      (await this.findByCallerPoNumber(placement.subject, placement.callerPoNumber ?? placement.poNumber)) ??
-      (await this.findByPlumPoNumber(placement.poNumber));
+      (await this.findByCallerPoNumber(placement.subject, placement.callerPoNumber ?? placement.poNumber, db)) ??
+      (await this.findByPlumPoNumber(placement.poNumber, db));
     if (existing === null) throw new Error("claim conflicted with a row that does not exist");
     return { claimed: false, record: existing };
   }
@@ -275,18 +277,17 @@ export class PostgresLedger implements Ledger {
     return rows.map(toAttemptEntry);
   }
 
-  async findByPlumPoNumber(poNumber: string): Promise<OrderRecord | null> {
+  async findByPlumPoNumber(poNumber: string, db: Queryable = this.pool): Promise<OrderRecord | null> {
     // The database's time with the row: decisions are made on it, never on this replica's clock.
-    const { rows } = await this.pool.query<OrderRow>("SELECT *, clock_timestamp() AS db_now FROM orders WHERE po_number = $1", [
-      poNumber,
-    ]);
+    const { rows } = await db.query<OrderRow>("SELECT *, clock_timestamp() AS db_now FROM orders WHERE po_number = $1", [poNumber]);
     const row = rows[0];
     return row === undefined ? null : toOrderRecord(row);
   }
 
-  async findByCallerPoNumber(subject: string | null, poNumber: string): Promise<OrderRecord | null> {
-    if (subject === null) return this.findByPlumPoNumber(poNumber);
-    const { rows } = await this.pool.query<OrderRow>(
+  /** `db`: the connection of a transaction in progress (a second pool connection could wait forever for it). */
+  async findByCallerPoNumber(subject: string | null, poNumber: string, db: Queryable = this.pool): Promise<OrderRecord | null> {
+    if (subject === null) return this.findByPlumPoNumber(poNumber, db);
+    const { rows } = await db.query<OrderRow>(
       "SELECT *, clock_timestamp() AS db_now FROM orders WHERE subject = $1 AND caller_po_number = $2",
       [subject, poNumber],
     );
