@@ -9,9 +9,9 @@ import { PlumErrorId, type PlaceOrderData } from "../plum/wire.js";
 import { plumRequestBody } from "../plum/requestBody.js";
 import type { PlumBudget } from "./budget/PlumBudget.js";
 import { OrderErrorCode, PlaceOrderOutcome, type OrderFailure, type OrderKind } from "./errorCodes.js";
-import { conflictFailure, inProgressFailure, notClaimedFailure, outcomeUnknownFailure, queuedFailure, queueFullFailure } from "./failures.js";
+import { conflictFailure, inProgressFailure, outcomeUnknownFailure, queuedFailure, queueFullFailure } from "./failures.js";
 import { fingerprint } from "./fingerprint.js";
-import type { ClaimResult, Lease, OrderRecord, RecordPatch } from "./orderRecord.js";
+import type { ClaimResult, Lease, NewPlacement, OrderRecord, RecordPatch } from "./orderRecord.js";
 import { decide, type Action } from "./placement/decide.js";
 import type { AlertReason, Driver, Evidence, OperatorDecision, PlacementPolicy, SendBudget } from "./placement/evidence.js";
 import { decisionEntry, type OperatorAudit, type OperatorResolution } from "./operatorDecision.js";
@@ -118,7 +118,7 @@ export class PlacementService {
     const lease = this.newLease();
     const claimStarted = this.monotonic();
     const mode = await this.sendMode(false);
-    if (mode.budget === "full" && (await this.options.store.findByPlumPoNumber(data.poNumber)) === null) {
+    if (mode.budget === "full" && (await this.knownRow(subject, asked.poNumber, data.poNumber)) === null) {
       // Over the queue bound a new poNumber is refused before anything is claimed; a known one is answered as usual.
       const result = rejected([queueFullFailure(mode.retryAfterSeconds)]);
       this.options.onOutcome?.(request.kind, result.outcome, OrderErrorCode.RATE_LIMITED);
@@ -239,15 +239,14 @@ export class PlacementService {
     const admitted = prepared.slice(0, room);
     // The claims commit a chunk per transaction: when one fails, earlier chunks are queued and will be placed, so
     // every admitted item is answered from what the ledger holds now (never one error for the whole call).
+    const toClaim = ({ request, asked, data, print }: (typeof prepared)[number], index: number): NewPlacement => ({
+      poNumber: data.poNumber, callerPoNumber: asked.poNumber, kind: request.kind, fingerprint: print, subject, request: data,
+      errors: [queuedFailure(estimate(depth + index + 1))],
+    });
     let claims: (ClaimResult | undefined)[];
     let claimsFailed = false;
     try {
-      claims = await queue.store.claimQueued(
-        admitted.map(({ request, asked, data, print }, index) => ({
-          poNumber: data.poNumber, callerPoNumber: asked.poNumber, kind: request.kind, fingerprint: print, subject, request: data,
-          errors: [queuedFailure(estimate(depth + index + 1))],
-        })),
-      );
+      claims = await queue.store.claimQueued(admitted.map(toClaim));
     } catch (error) {
       this.options.log.error({ err: error, items: admitted.length }, "bulk claims interrupted; answering each item from the ledger");
       claims = [];
@@ -265,11 +264,15 @@ export class PlacementService {
         } else if (claim !== undefined) {
           result = await this.resume(claim.record, item.print, subject, this.newLease());
         } else if (claimsFailed && index < admitted.length) {
-          const row = await this.options.store.findByPlumPoNumber(item.data.poNumber);
-          result = row === null ? rejected([notClaimedFailure()]) : await this.resume(row, item.print, subject, this.newLease());
+          // The claim again, alone (idempotent: a row another call holds, committed or not, is waited for and read);
+          // a read alone could miss a row still being committed and call an order-to-be "not placed". If this fails
+          // too, the catch below answers PENDING, never "nothing was placed".
+          const [again] = await queue.store.claimQueued([toClaim(item, index)]);
+          if (again === undefined) throw new Error("claim answered nothing");
+          result = again.claimed ? pending([queuedFailure(estimate(depth + index + 1))]) : await this.resume(again.record, item.print, subject, this.newLease());
         } else {
           // Past the bound: a poNumber on record keeps its answer; a new one is refused, nothing claimed.
-          const existing = await this.options.store.findByPlumPoNumber(item.data.poNumber);
+          const existing = await this.knownRow(subject, item.asked.poNumber, item.data.poNumber);
           result = existing === null ? rejected([queueFullFailure(estimate(depth + 1))]) : await this.resume(existing, item.print, subject, this.newLease());
         }
       } catch (error) {
@@ -280,6 +283,11 @@ export class PlacementService {
       results.push(result);
     }
     return results;
+  }
+
+  /** The caller's row for a poNumber: by their own poNumber first (older rows, another key), else as Plum knows it. */
+  private async knownRow(subject: string | null, callerPoNumber: string, plumPo: string): Promise<OrderRecord | null> {
+    return (await this.options.queue?.store.findByCallerPoNumber(subject, callerPoNumber)) ?? this.options.store.findByPlumPoNumber(plumPo);
   }
 
   /** Refused before anything was claimed or sent (input validation); reported like any other outcome. */

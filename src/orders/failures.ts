@@ -162,13 +162,3 @@ export const NOT_SENT_CODES: ReadonlySet<OrderErrorCode> = new Set([
   OrderErrorCode.RATE_LIMITED,
   OrderErrorCode.UPSTREAM_UNAVAILABLE,
 ]);
-
-/** A bulk item whose claim's transaction failed and that the ledger does not hold: nothing was claimed or sent. */
-export function notClaimedFailure(): OrderFailure {
-  return {
-    code: OrderErrorCode.UPSTREAM_UNAVAILABLE,
-    message: "The order could not be recorded (the ledger failed). Nothing was placed; retry with the same poNumber.",
-    retryable: true,
-    retryAfterSeconds: 1,
-  };
-}

@@ -63,6 +63,8 @@ export class ModelLedger {
       claimQueued: (placements) => io(true, () => placements.map((p) => this.claim({ ...p, queued: true }, { owner: "bulk", ms: 0 }))),
       nextQueued: (limit) => io(false, () => this.queue().filter((r) => !this.leased(r)).slice(0, limit).map((r) => ({ ...r, readAt: w.date() }))),
       queueStats: () => io(false, () => ({ depth: this.queue().length, oldestQueuedAt: this.queue()[0]?.queuedAt ?? null, now: w.date() })),
+      findByCallerPoNumber: (subject, poNumber) =>
+        io(false, () => this.copy([...this.rows.values()].find((r) => r.subject === subject && r.callerPoNumber === poNumber))),
       queuePosition: (poNumber) =>
         io(false, () => {
           const index = this.queue().findIndex((r) => r.poNumber === poNumber);

@@ -42,6 +42,8 @@ export interface PlacementQueueStore {
   nextQueued(limit: number): Promise<OrderRecord[]>;
   /** How many rows are queued, and when the oldest entered the queue (database time, with the database's now). */
   queueStats(): Promise<QueueStats>;
+  /** The row the caller `subject` holds under their own poNumber (rows from before a namespace or key change too). */
+  findByCallerPoNumber(subject: string | null, poNumber: string): Promise<OrderRecord | null>;
   /** 1-based place of this row in the queue (1: next); null when it is not queued. */
   queuePosition(plumPoNumber: string): Promise<number | null>;
 }
