@@ -46,6 +46,15 @@ export interface StoredTokens {
   updatedAt: Date;
 }
 
+export interface LedgerWriteCounts {
+  /** Write transactions committed. */
+  commits: number;
+  /** Write operations committed (several share a transaction under group commit). */
+  operations: number;
+  /** WAL checkpoints run off the request path (always 0 for PostgreSQL, which checkpoints itself). */
+  checkpoints: number;
+}
+
 export interface Ledger extends PlacementStore, PlacementQueueStore, OrderListStore, ReconciliationStore, OperationsCountsSource {
   readonly engine: "sqlite" | "postgres";
   /** The cached Plum catalogue, in the same database (src/catalogue/). */
@@ -57,6 +66,8 @@ export interface Ledger extends PlacementStore, PlacementQueueStore, OrderListSt
   close(): Promise<void>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
+  /** Write transactions and checkpoints so far (the /metrics counters read them). */
+  writeCounts(): LedgerWriteCounts;
 
   appendAttempt(entry: AttemptEntry): Promise<void>;
   /** Several entries in one commit (a read's look-up exchange). */
