@@ -77,7 +77,7 @@ export interface RunningApp {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const log = createLogger(config.logLevel, options.logStream);
   const replicaId = options.replicaId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const ledger = await openLedger(config.database.url, { poolMax: config.database.poolMax });
+  const ledger = await openLedger(config.database.url, { poolMax: config.database.poolMax, groupCommit: config.database.groupCommit });
   log.info({ engine: ledger.engine }, "ledger ready");
 
   let simulator: PlumSimulator | null = null;
@@ -111,6 +111,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   const limited = (Object.keys(config.budget.limits) as PlumOperationName[]).filter((op) => config.budget.limits[op] !== null);
   const metrics = createMetrics({
+    ledgerWrites: ledger,
     queueDepth: async () => (await ledger.queueStats()).depth,
     queueOldestAgeSeconds: async () => {
       const { oldestQueuedAt, now } = await ledger.queueStats();
