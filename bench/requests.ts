@@ -121,6 +121,9 @@ export function serviceEnv(options: { port: number; apiUrl: string; databaseUrl:
     // The benchmark is one caller placing thousands of orders and reading 100 misses per request.
     CALLER_RATE_LIMIT_PER_MINUTE: "0",
     MAX_UPSTREAM_CALLS_PER_REQUEST: "500",
+    // Plum's shared rate budget (100 placeOrder a minute by default) would refuse all but the first 100 placements:
+    // the benchmark measures the subgraph's overhead, not Plum's limit.
+    PLUM_BUDGET_PLACE_ORDER: "0",
   };
 }
 

@@ -127,8 +127,9 @@ export class SqliteLedger implements Ledger {
             `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
                sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number, queued_at)
              VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, ?, 0, ?, NULL, NULL, NULL, NULL, ?, ?, ?, ?)
-             ON CONFLICT DO NOTHING`,
-          ).run(
+             ON CONFLICT DO NOTHING
+             RETURNING *`,
+          ).get(
             placement.poNumber, placement.kind, placement.fingerprint, placement.subject, JSON.stringify(placement.request),
             JSON.stringify(placement.errors ?? []), QUEUED_ATTEMPT, now, now, placement.callerPoNumber ?? placement.poNumber,
             this.nextQueuedAt(now),
@@ -138,8 +139,9 @@ export class SqliteLedger implements Ledger {
         `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
            sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number)
          VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, '[]', 1, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      ).run(
+         ON CONFLICT DO NOTHING
+         RETURNING *`,
+      ).get(
         placement.poNumber,
         placement.kind,
         placement.fingerprint,
@@ -154,11 +156,12 @@ export class SqliteLedger implements Ledger {
         now,
         placement.callerPoNumber ?? placement.poNumber,
       );
-      if (Number(inserted.changes) !== 1) {
+      // The inserted row comes back from the INSERT itself (no second read); none: the poNumber is taken.
+      if (inserted === undefined) {
         const existing = this.callerRow(placement.subject, placement.callerPoNumber ?? placement.poNumber);
         return { claimed: false, record: existing ?? this.requireByPoNumber(placement.poNumber) };
       }
-      const record = this.requireByPoNumber(placement.poNumber);
+      const record = toOrderRecord(inserted);
       if (attempt !== undefined && !placement.queued) this.insertAttempt(attempt);
       return { claimed: true, record };
     }
