@@ -18,6 +18,7 @@ import { startTestApp, type TestApp } from "../support/harness.js";
 import { airmilesInput, newPoNumber } from "../support/orderInputs.js";
 import { placeAirmilesStatus } from "../support/orderStatusOperations.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
+import { parsePrometheus, valueOf } from "../support/prometheusText.js";
 
 const CONCURRENT = 20;
 
@@ -142,5 +143,13 @@ describe.each([
       // Group commit was in effect: concurrent writes shared commits.
       expect(after.commits - before.commits).toBeLessThan(after.operations - before.operations);
     }
+    // The benchmark reads the same counters from /metrics, labelled by engine only.
+    const engine = postgres ? "postgres" : "sqlite";
+    const samples = parsePrometheus(await (await request(`${new URL(app.url).origin}/metrics`)).body.text());
+    const commits = valueOf(samples, "orders_ledger_commits_total", { engine }) ?? 0;
+    expect(commits).toBeGreaterThanOrEqual(after.commits);
+    expect(valueOf(samples, "orders_ledger_grouped_operations_total", { engine }) ?? 0).toBeGreaterThanOrEqual(after.operations);
+    expect(valueOf(samples, "orders_ledger_checkpoints_total", { engine })).toBeDefined();
+    expect(samples.filter((s) => s.name.startsWith("orders_ledger_")).every((s) => Object.keys(s.labels).join() === "engine")).toBe(true);
   });
 });
