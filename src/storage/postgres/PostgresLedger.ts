@@ -1,7 +1,6 @@
 // The replicated ledger: several subgraph replicas share one PostgreSQL database. Every state change is a single
 // conditional statement or a short transaction, so replicas can race freely without double-placing an order.
 import { Pool } from "pg";
-import type { LedgerWriteCounts } from "../ledger.js";
 import type { ExistenceProof } from "../../orders/placement/evidence.js";
 import type { PlumOrderWire } from "../../plum/wire.js";
 import type {
@@ -9,6 +8,7 @@ import type {
   ClaimResult,
   Lease,
   Ledger,
+  LedgerWriteCounts,
   NewPlacement,
   OrderRecord,
   RecordPatch,

@@ -9,6 +9,7 @@ import type {
   ClaimResult,
   Lease,
   Ledger,
+  LedgerWriteCounts,
   NewPlacement,
   OrderRecord,
   RecordPatch,
@@ -43,7 +44,6 @@ import { StatementCache } from "./statements.js";
 import { tokenMutexFor } from "./tokenMutexes.js";
 import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from "./groupCommit.js";
 import { WalCheckpoints } from "./walCheckpoints.js";
-import type { LedgerWriteCounts } from "../ledger.js";
 
 /** The write-ahead of attempt 1, written with the claim. */
 const FIRST_ATTEMPT = JSON.stringify([{ n: 1, answer: "open" }]);
