@@ -3,7 +3,7 @@ import { toId, toInt, toNumber, toText } from "../plum/lenient.js";
 export { parsePlumDate } from "../plum/plumDate.js";
 import type { PlumOrderWire, PlumVoucherDetailWire } from "../plum/wire.js";
 import type { OrderRecord } from "../storage/ledger.js";
-import type { OrderKind } from "./errorCodes.js";
+import type { OrderKind } from "./orderKind.js";
 
 export interface VoucherDetailView {
   orderId: string;

@@ -26,12 +26,13 @@ export interface WebhookEvent {
   /** Plum's webhook id: the idempotency key. */
   id: string;
   orderId: string;
-  poNumber: string;
+  /** null: the callback carried none. */
+  poNumber: string | null;
   /** Normalised lower-case: delivered | cancelled | … */
   deliveryStatus: string;
   orderDate: string | null;
-  /** ISO instant the callback was created; later events win. */
-  createdAt: string;
+  /** When the callback was created; later events win. */
+  createdAt: Date;
   receivedAt: Date;
 }
 

@@ -17,11 +17,11 @@ import type {
   WebhookRecordResult,
   WriteGuard,
 } from "../ledger.js";
-import { namesOrder } from "../webhookMatch.js";
+import { namesOrder, NO_EVENT_PO_NUMBER, orderLookups } from "../shared/webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { postgresMigrations } from "../migrations/postgresMigrations.js";
 import { patchAssignments, queueAssignment } from "../recordPatch.js";
-import { webhookInstant } from "../webhookInstant.js";
+import { webhookInstant } from "../shared/webhookInstant.js";
 import { TOKEN_LOCK_KEY } from "./advisoryLocks.js";
 import { PostgresCatalogueStore } from "./PostgresCatalogueStore.js";
 import { postgresParam } from "./encodePatch.js";
@@ -388,7 +388,7 @@ export class PostgresLedger implements Ledger {
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (id) DO NOTHING
          RETURNING id`,
-        [event.id, event.orderId, event.poNumber, event.deliveryStatus, event.orderDate, createdAt, event.receivedAt],
+        [event.id, event.orderId, event.poNumber ?? NO_EVENT_PO_NUMBER, event.deliveryStatus, event.orderDate, createdAt, event.receivedAt],
       );
       if (inserted.rowCount === 0) return "duplicate";
       const order = await this.findMatchingOrder(client, event);
@@ -505,12 +505,10 @@ export class PostgresLedger implements Ledger {
   }
 
   private async findMatchingOrder(db: Queryable, event: WebhookEvent): Promise<OrderRecord | null> {
-    const byOrderId = await db.query<OrderRow>("SELECT * FROM orders WHERE order_id = $1", [event.orderId]);
-    const row =
-      byOrderId.rows[0] ??
-      (event.poNumber === ""
-        ? undefined
-        : (await db.query<OrderRow>("SELECT * FROM orders WHERE po_number = $1", [event.poNumber])).rows[0]);
-    return row === undefined ? null : toOrderRecord(row);
+    for (const { column, value } of orderLookups(event)) {
+      const row = (await db.query<OrderRow>(`SELECT * FROM orders WHERE ${column} = $1`, [value])).rows[0];
+      if (row !== undefined) return toOrderRecord(row);
+    }
+    return null;
   }
 }

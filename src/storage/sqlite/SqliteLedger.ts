@@ -17,13 +17,14 @@ import type {
   WebhookRecordResult,
   WriteGuard,
 } from "../ledger.js";
-import { namesOrder } from "../webhookMatch.js";
+import { namesOrder, NO_EVENT_PO_NUMBER, orderLookups } from "../shared/webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
 import { patchAssignments, queueAssignment } from "../recordPatch.js";
-import { webhookInstant } from "../webhookInstant.js";
+import { webhookInstant } from "../shared/webhookInstant.js";
+import { tokenUpsertParams, tokenUpsertSql } from "../shared/tokenUpsert.js";
 import type { AsyncMutex } from "./asyncMutex.js";
-import { epochMs, int } from "./columns.js";
+import { epochMs, int, type SqliteRow } from "./columns.js";
 import { sqliteValue } from "./encodePatch.js";
 import { openSqliteDatabase } from "./openDatabase.js";
 import { migrateSqlite } from "./sqliteMigrator.js";
@@ -364,16 +365,15 @@ export class SqliteLedger implements Ledger {
       ).run(
         event.id,
         event.orderId,
-        event.poNumber,
+        event.poNumber ?? NO_EVENT_PO_NUMBER,
         event.deliveryStatus,
         event.orderDate,
         createdAt.getTime(),
         event.receivedAt.getTime(),
       );
       if (Number(inserted.changes) === 0) return "duplicate";
-      const row =
-        this.sql("SELECT * FROM orders WHERE order_id = ?").get(event.orderId) ??
-        (event.poNumber === "" ? undefined : this.sql("SELECT * FROM orders WHERE po_number = ?").get(event.poNumber));
+      let row: SqliteRow | undefined;
+      for (const { column, value } of orderLookups(event)) row ??= this.sql(`SELECT * FROM orders WHERE ${column} = ?`).get(value);
       if (row === undefined) return "recorded";
       const order = toOrderRecord(row, now);
       if (!namesOrder(event, order)) return "mismatched";
@@ -468,20 +468,7 @@ export class SqliteLedger implements Ledger {
   }
 
   private storeTokens(tokens: StoredTokens): void {
-    this.sql(
-      `INSERT INTO plum_tokens (id, access_token, refresh_token, access_token_expires_at, refresh_token_expires_at,
-         updated_at)
-       VALUES (1, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
-         access_token_expires_at = excluded.access_token_expires_at,
-         refresh_token_expires_at = excluded.refresh_token_expires_at, updated_at = excluded.updated_at`,
-    ).run(
-      tokens.accessToken,
-      tokens.refreshToken,
-      epochMs(tokens.accessTokenExpiresAt),
-      epochMs(tokens.refreshTokenExpiresAt),
-      tokens.updatedAt.getTime(),
-    );
+    this.sql(tokenUpsertSql(() => "?")).run(...tokenUpsertParams(tokens, (value) => value.getTime()));
   }
 
   private requireByPoNumber(poNumber: string): OrderRecord {
