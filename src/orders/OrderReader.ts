@@ -6,6 +6,7 @@ import { findCallerRow } from "./callerRow.js";
 import type { PlumCallResult } from "../plum/result.js";
 import type { PlumOrderWire } from "../plum/wire.js";
 import type { Ledger, OrderRecord } from "../storage/ledger.js";
+import type { ServedOrder } from "./orderRecord.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import { parsePlumDate } from "./orderView.js";
 import type { PlacementService } from "./PlacementService.js";
@@ -41,7 +42,7 @@ export class OrderReader {
    * settling a pending row) happens only for orders the caller could see: orders learned from Plum carry no
    * subject, so only admins see them, and someone else's pending order is not the caller's to settle.
    */
-  async byPoNumber(poNumber: string, caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<OrderRecord | null> {
+  async byPoNumber(poNumber: string, caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<ServedOrder | null> {
     const admin = caller.scopes.has(Scope.admin);
     const known = await findCallerRow(this.options.ledger, poNumber, caller);
     if (known !== null) {
@@ -56,12 +57,12 @@ export class OrderReader {
   }
 
   /** A loader for one request: `load(orderId)` batches into one ledger query. */
-  createLoader(caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): DataLoader<string, OrderRecord | null> {
+  createLoader(caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): DataLoader<string, ServedOrder | null> {
     return new DataLoader((ids) => this.byOrderIds(ids, caller, budget), { maxBatchSize: 500 });
   }
 
   /** A miss the budget refused is that entry's error (DataLoader rejects its load); the others resolve. */
-  async byOrderIds(orderIds: readonly string[], caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<(OrderRecord | Error | null)[]> {
+  async byOrderIds(orderIds: readonly string[], caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<(ServedOrder | Error | null)[]> {
     const canonical = orderIds.map((id) => toId(id));
     const wanted = [...new Set(canonical.filter((id): id is string => id !== null))];
     const found = new Map((await this.options.ledger.findByOrderIds(wanted)).map((r) => [r.orderId, r]));
@@ -84,7 +85,7 @@ export class OrderReader {
     return canonical.map((id) => (id === null ? null : (found.get(id) ?? refused.get(id) ?? learnedById.get(id) ?? null)));
   }
 
-  private async learn(result: PlumCallResult): Promise<OrderRecord | null> {
+  private async learn(result: PlumCallResult): Promise<ServedOrder | null> {
     if (result.kind === "notFound" || result.kind === "rejected") return null;
     if (result.kind !== "ok") throw new UpstreamUnavailableError();
     const orderId = toId(result.order.orderId);
@@ -97,10 +98,10 @@ export class OrderReader {
   }
 }
 
-function transientRecord(orderId: string, order: PlumOrderWire, placedAt: Date | null): OrderRecord {
+function transientRecord(orderId: string, order: PlumOrderWire, placedAt: Date | null): ServedOrder {
   const now = new Date();
   return {
-    poNumber: "", callerPoNumber: "", kind: null, fingerprint: null, subject: null, source: "LOOKUP", state: "PLACED", request: null,
+    poNumber: null, callerPoNumber: null, kind: null, fingerprint: null, subject: null, source: "LOOKUP", state: "PLACED", request: null,
     orderId, order, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 0, lastSentAt: null,
     nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: now, updatedAt: now, placedAt,
     sends: [], existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 0, readAt: now,

@@ -189,7 +189,7 @@ describe("toOrderView", () => {
   });
 
   it("shows an order placed without a poNumber with a null poNumber, and a looked-up order without a kind", () => {
-    const view = toOrderView(record({ poNumber: "", callerPoNumber: "", kind: null, source: "LOOKUP", request: null, subject: null, order: {} }));
+    const view = toOrderView({ ...record({ kind: null, source: "LOOKUP", request: null, subject: null, order: {} }), poNumber: null, callerPoNumber: null });
     expect(view).toMatchObject({ poNumber: null, kind: null, subject: null, voucherDetails: [] });
   });
 });

@@ -17,7 +17,8 @@ import type {
   WebhookRecordResult,
   WriteGuard,
 } from "../ledger.js";
-import { namesOrder, NO_EVENT_PO_NUMBER, orderLookups } from "../shared/webhookMatch.js";
+import { poNumberColumn } from "../shared/poNumberColumn.js";
+import { namesOrder, orderLookups } from "../shared/webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { postgresMigrations } from "../migrations/postgresMigrations.js";
 import { patchAssignments, queueAssignment } from "../recordPatch.js";
@@ -388,7 +389,7 @@ export class PostgresLedger implements Ledger {
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (id) DO NOTHING
          RETURNING id`,
-        [event.id, event.orderId, event.poNumber ?? NO_EVENT_PO_NUMBER, event.deliveryStatus, event.orderDate, createdAt, event.receivedAt],
+        [event.id, event.orderId, poNumberColumn(event.poNumber), event.deliveryStatus, event.orderDate, createdAt, event.receivedAt],
       );
       if (inserted.rowCount === 0) return "duplicate";
       const order = await this.findMatchingOrder(client, event);

@@ -11,6 +11,7 @@ import {
   type StoredDiscrepancy,
   type StoredRun,
 } from "../../orders/reconciliation/ports.js";
+import { poNumberColumn, poNumberFromColumn } from "../shared/poNumberColumn.js";
 import { toOrderRecord, type OrderRow } from "./postgresRows.js";
 import { inTransaction, type Queryable } from "./transaction.js";
 import type { Pool } from "pg";
@@ -92,7 +93,7 @@ export async function recordDiscrepanciesPostgres(
          VALUES ($1, $2, $3, $4, $5, clock_timestamp(), clock_timestamp(), $6, $6)
          ON CONFLICT (kind, po_number, order_id) DO UPDATE SET last_seen_at = excluded.last_seen_at,
            last_run_id = excluded.last_run_id, ledger_state = excluded.ledger_state, resolved_at = NULL`,
-        [d.kind, d.poNumber, d.orderId, d.orderDate, d.ledgerState, runId],
+        [d.kind, poNumberColumn(d.poNumber), d.orderId, d.orderDate, d.ledgerState, runId],
       );
     }
     await client.query(
@@ -153,7 +154,7 @@ export async function listDiscrepanciesPostgres(db: Queryable, from: Date, to: D
     [from, to, limit],
   );
   return rows.map((row) => ({
-    id: Number(row.id), kind: row.kind as DiscrepancyKind, poNumber: row.po_number, orderId: row.order_id,
+    id: Number(row.id), kind: row.kind as DiscrepancyKind, poNumber: poNumberFromColumn(row.po_number), orderId: row.order_id,
     orderDate: row.order_date, ledgerState: row.ledger_state, firstSeenAt: row.first_seen_at, lastSeenAt: row.last_seen_at,
     resolvedAt: row.resolved_at,
   }));

@@ -3,9 +3,7 @@
 // order's and whose poNumber another's must not rewrite either). An order without an orderId yet (a pending
 // placement) is named by poNumber alone.
 import type { OrderRecord, WebhookEvent } from "../ledger.js";
-
-/** webhook_events.po_number of an event without a poNumber (the column is NOT NULL). */
-export const NO_EVENT_PO_NUMBER = "";
+import { NO_PO_NUMBER } from "./poNumberColumn.js";
 
 export function namesOrder(event: Pick<WebhookEvent, "orderId" | "poNumber">, order: Pick<OrderRecord, "orderId" | "poNumber">): boolean {
   if (event.poNumber !== null && event.poNumber !== order.poNumber) return false;
@@ -23,5 +21,5 @@ export function orderLookups(event: Pick<WebhookEvent, "orderId" | "poNumber">):
  * parameters. `orderId` may be NULL.
  */
 export function namesOrderSql(orderId: string, poNumber: string): string {
-  return `((po_number = '${NO_EVENT_PO_NUMBER}' OR po_number = ${poNumber}) AND CASE WHEN ${orderId} IS NULL THEN po_number = ${poNumber} AND po_number <> '${NO_EVENT_PO_NUMBER}' ELSE order_id = ${orderId} END)`;
+  return `((po_number = '${NO_PO_NUMBER}' OR po_number = ${poNumber}) AND CASE WHEN ${orderId} IS NULL THEN po_number = ${poNumber} AND po_number <> '${NO_PO_NUMBER}' ELSE order_id = ${orderId} END)`;
 }

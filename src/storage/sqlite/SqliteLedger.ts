@@ -17,7 +17,8 @@ import type {
   WebhookRecordResult,
   WriteGuard,
 } from "../ledger.js";
-import { namesOrder, NO_EVENT_PO_NUMBER, orderLookups } from "../shared/webhookMatch.js";
+import { poNumberColumn } from "../shared/poNumberColumn.js";
+import { namesOrder, orderLookups } from "../shared/webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
 import { patchAssignments, queueAssignment } from "../recordPatch.js";
@@ -365,7 +366,7 @@ export class SqliteLedger implements Ledger {
       ).run(
         event.id,
         event.orderId,
-        event.poNumber ?? NO_EVENT_PO_NUMBER,
+        poNumberColumn(event.poNumber),
         event.deliveryStatus,
         event.orderDate,
         createdAt.getTime(),

@@ -13,6 +13,7 @@ import {
   type StoredRun,
 } from "../../orders/reconciliation/ports.js";
 import { date, dateOrNull, epochMs, int, text, textOrNull, type SqliteRow } from "./columns.js";
+import { poNumberColumn, poNumberFromColumn } from "../shared/poNumberColumn.js";
 import { toOrderRecord } from "./sqliteRows.js";
 import type { StatementCache } from "./statements.js";
 
@@ -89,7 +90,7 @@ export function recordDiscrepanciesSqlite(
        last_run_id = excluded.last_run_id, ledger_state = excluded.ledger_state, resolved_at = NULL`,
   );
   for (const d of found) {
-    upsert.run(d.kind, d.poNumber, d.orderId, epochMs(d.orderDate), d.ledgerState, now, now, runId, runId);
+    upsert.run(d.kind, poNumberColumn(d.poNumber), d.orderId, epochMs(d.orderDate), d.ledgerState, now, now, runId, runId);
   }
   statements
     .get(
@@ -121,7 +122,7 @@ function toDiscrepancy(row: SqliteRow): StoredDiscrepancy {
   return {
     id: int(row, "id"),
     kind: text(row, "kind") as DiscrepancyKind,
-    poNumber: text(row, "po_number"),
+    poNumber: poNumberFromColumn(text(row, "po_number")),
     orderId: text(row, "order_id"),
     orderDate: dateOrNull(row, "order_date"),
     ledgerState: textOrNull(row, "ledger_state"),
