@@ -16,7 +16,7 @@ import { UNLIMITED_UPSTREAM, type UpstreamBudget } from "./upstreamBudget.js";
 export interface OrderLookups {
   getOrderDetails(lookup: { orderId: string } | { poNumber: string }): Promise<PlumCallResult>;
 }
-import { toId } from "../plum/lenient.js";
+import { toId, toText } from "../plum/lenient.js";
 
 /** Plum could not answer a read; the caller gets an error rather than a misleading null. */
 export class UpstreamUnavailableError extends Error {
@@ -89,11 +89,12 @@ export class OrderReader {
     if (result.kind === "notFound" || result.kind === "rejected") return null;
     if (result.kind !== "ok") throw new UpstreamUnavailableError();
     const orderId = toId(result.order.orderId);
-    const poNumber = result.order.poNumber;
+    // Plum sends "" (or nothing) for an order placed without one.
+    const poNumber = toText(result.order.poNumber);
     if (orderId === null) return null;
     const placedAt = parsePlumDate(result.order.orderDate);
     // The ledger is keyed by poNumber: an order placed without one is served, not cached.
-    if (typeof poNumber !== "string" || poNumber === "") return transientRecord(orderId, result.order, placedAt);
+    if (poNumber === null) return transientRecord(orderId, result.order, placedAt);
     return this.options.ledger.remember({ poNumber, orderId, order: result.order, placedAt });
   }
 }
