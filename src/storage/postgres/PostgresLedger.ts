@@ -1,7 +1,6 @@
 // The replicated ledger: several subgraph replicas share one PostgreSQL database. Every state change is a single
 // conditional statement or a short transaction, so replicas can race freely without double-placing an order.
 import { Pool } from "pg";
-import type { ExistenceProof } from "../../orders/placement/evidence.js";
 import type { PlumOrderWire } from "../../plum/wire.js";
 import type {
   AttemptEntry,
@@ -18,7 +17,7 @@ import type {
   WriteGuard,
 } from "../ledger.js";
 import { poNumberColumn } from "../shared/poNumberColumn.js";
-import { namesOrder, orderLookups } from "../shared/webhookMatch.js";
+import { namesOrder, orderLookups, webhookProof } from "../shared/webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { postgresMigrations } from "../migrations/postgresMigrations.js";
 import { patchAssignments, queueAssignment } from "../recordPatch.js";
@@ -395,10 +394,8 @@ export class PostgresLedger implements Ledger {
       const order = await this.findMatchingOrder(client, event);
       if (order === null) return "recorded";
       if (!namesOrder(event, order)) return "mismatched";
-      if (order.existence === null && (order.state === "PENDING" || order.reopenable)) {
-        // A callback naming our pending (or retryably rejected) poNumber proves the order exists: never re-sent,
-        // adopted by its orderId; a reopenable rejection was wrong and becomes pending again.
-        const proof: ExistenceProof = { source: "webhook", orderId: event.orderId };
+      const proof = webhookProof(event, order);
+      if (proof !== null) {
         await client.query(
           `UPDATE orders SET existence = $2::jsonb, next_check_at = clock_timestamp(), version = version + 1,
              updated_at = clock_timestamp(), state = 'PENDING', reopenable = false

@@ -2,6 +2,7 @@
 // carries one, by poNumber: both must name the same order, or it belongs to none (an event whose orderId is one
 // order's and whose poNumber another's must not rewrite either). An order without an orderId yet (a pending
 // placement) is named by poNumber alone.
+import type { ExistenceProof } from "../../orders/placement/evidence.js";
 import type { OrderRecord, WebhookEvent } from "../ledger.js";
 import { NO_PO_NUMBER } from "./poNumberColumn.js";
 
@@ -14,6 +15,16 @@ export function namesOrder(event: Pick<WebhookEvent, "orderId" | "poNumber">, or
 export function orderLookups(event: Pick<WebhookEvent, "orderId" | "poNumber">): { column: "order_id" | "po_number"; value: string }[] {
   const byOrderId = { column: "order_id" as const, value: event.orderId };
   return event.poNumber === null ? [byOrderId] : [byOrderId, { column: "po_number", value: event.poNumber }];
+}
+
+/**
+ * A callback naming our pending (or retryably rejected) placement proves the order exists: never re-sent, adopted by
+ * its orderId; a reopenable rejection was wrong and becomes pending again. null: nothing to prove (already proven,
+ * or final).
+ */
+export function webhookProof(event: Pick<WebhookEvent, "orderId">, order: Pick<OrderRecord, "existence" | "state" | "reopenable">): ExistenceProof | null {
+  if (order.existence !== null || (order.state !== "PENDING" && !order.reopenable)) return null;
+  return { source: "webhook", orderId: event.orderId };
 }
 
 /**

@@ -1,7 +1,6 @@
 // The embedded ledger: one SQLite file serving one process. Every method runs synchronously against the
 // connection, so each transaction completes before the next caller runs.
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { ExistenceProof } from "../../orders/placement/evidence.js";
 import type { PlumOrderWire } from "../../plum/wire.js";
 import type {
   AttemptEntry,
@@ -18,7 +17,7 @@ import type {
   WriteGuard,
 } from "../ledger.js";
 import { poNumberColumn } from "../shared/poNumberColumn.js";
-import { namesOrder, orderLookups } from "../shared/webhookMatch.js";
+import { namesOrder, orderLookups, webhookProof } from "../shared/webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
 import { patchAssignments, queueAssignment } from "../recordPatch.js";
@@ -378,10 +377,8 @@ export class SqliteLedger implements Ledger {
       if (row === undefined) return "recorded";
       const order = toOrderRecord(row, now);
       if (!namesOrder(event, order)) return "mismatched";
-      if (order.existence === null && (order.state === "PENDING" || order.reopenable)) {
-        // A callback naming our pending (or retryably rejected) poNumber proves the order exists: never re-sent,
-        // adopted by its orderId; a reopenable rejection was wrong and becomes pending again.
-        const proof: ExistenceProof = { source: "webhook", orderId: event.orderId };
+      const proof = webhookProof(event, order);
+      if (proof !== null) {
         this.sql(
           `UPDATE orders SET existence = ?, next_check_at = ?, version = version + 1, updated_at = ?, state = 'PENDING',
              reopenable = 0

@@ -1,6 +1,6 @@
 // Which order a delivery-status callback names: by orderId, else by poNumber; both must agree.
 import { describe, expect, it } from "vitest";
-import { namesOrder, orderLookups } from "../../../src/storage/shared/webhookMatch.js";
+import { namesOrder, orderLookups, webhookProof } from "../../../src/storage/shared/webhookMatch.js";
 
 describe("orderLookups", () => {
   it("looks up by orderId first, then by the event's poNumber", () => {
@@ -32,5 +32,23 @@ describe("namesOrder", () => {
   it("names a pending order (no orderId yet) by poNumber only", () => {
     expect(namesOrder({ orderId: "303", poNumber: "PO-2" }, pending)).toBe(true);
     expect(namesOrder({ orderId: "303", poNumber: null }, pending)).toBe(false);
+  });
+});
+
+describe("webhookProof", () => {
+  const event = { orderId: "404" };
+
+  it("proves a pending placement without proof exists, by the event's orderId", () => {
+    expect(webhookProof(event, { existence: null, state: "PENDING", reopenable: false })).toEqual({ source: "webhook", orderId: "404" });
+  });
+
+  it("proves a retryably rejected placement exists (it becomes pending again)", () => {
+    expect(webhookProof(event, { existence: null, state: "REJECTED", reopenable: true })).toEqual({ source: "webhook", orderId: "404" });
+  });
+
+  it("adds nothing to a row already proven, placed, or rejected for good", () => {
+    expect(webhookProof(event, { existence: { source: "webhook", orderId: "1" }, state: "PENDING", reopenable: false })).toBeNull();
+    expect(webhookProof(event, { existence: null, state: "PLACED", reopenable: false })).toBeNull();
+    expect(webhookProof(event, { existence: null, state: "REJECTED", reopenable: false })).toBeNull();
   });
 });
