@@ -24,7 +24,7 @@ export interface OrderColumns {
   send_attempts: number;
   last_sent_at: Date | null;
   next_check_at: Date | null;
-  /** Absent from statements written before the placement queue (treated as not queued). */
+  /** A row read without it counts as not queued. */
   queued_at?: Date | null;
   lease_owner: string | null;
   lease_until: Date | null;
