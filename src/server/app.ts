@@ -45,7 +45,7 @@ import { createLogger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { createReadiness, readiness } from "./readiness.js";
 import { simulatorStateFile } from "./simulatorStateFile.js";
-import { sendJson } from "./respond.js";
+import { sendJson } from "../http/respond.js";
 
 export interface AppOptions {
   /** Where logs go (tests capture them); stdout by default. */
@@ -167,7 +167,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     queue: { budget, store: ledger, bound: config.budget.queueMax },
   });
   const dispatcher = new QueueDispatcher(placement, config.budget.dispatchIntervalMs, log);
-  const reader = new OrderReader({ ledger, plum, placement, lookupConcurrency: 4 });
+  const reader = new OrderReader({ store: ledger, plum, placement, lookupConcurrency: 4 });
   // The reconciler's look-ups draw on the reconciliation share of the budget.
   const reconciler = new ReconcilerLoop(placement, config.reconcile.intervalMs, log, (n) => metrics.reconciled.inc(n), (fn) =>
     withBudgetClass("reconciliation", fn),
@@ -276,7 +276,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     routes: {
       graphql,
       webhook: createWebhookHandler({
-        ledger,
+        store: ledger,
         apiKey: config.plum.webhookKey,
         maxFutureMs: config.plum.webhookMaxFutureMs,
         log,
@@ -319,7 +319,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Its timers keep the context: history pages and adoptions draw on the reconciliation share.
   withBudgetClass("reconciliation", () => reconciliation.start());
   credentials.start();
-  const stopWebhookExpiry = startWebhookExpiry({ ledger, ttlMs: config.plum.webhookUnmatchedTtlMs, log });
+  const stopWebhookExpiry = startWebhookExpiry({ store: ledger, ttlMs: config.plum.webhookUnmatchedTtlMs, log });
   if (!config.auth.enabled) log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
   if (!config.auth.routerSecret) log.warn("No ROUTER_SECRET: any client that can reach this port may call the subgraph.");
   if (!config.plum.webhookKey) log.warn("No XOXODAY_WEBHOOK_KEY: delivery callbacks are accepted without a key.");

@@ -33,7 +33,7 @@ export async function createCredentials(deps: {
 
   if (simulator !== null) {
     const manager = new TokenManager({
-      ledger, log, record, timeoutMs, ...onRefresh,
+      store: ledger, log, record, timeoutMs, ...onRefresh,
       refreshUrl: `${simulator.baseUrl}${PLUM_TOKEN_REFRESH_PATH}`,
       validateUrl: `${simulator.baseUrl}${PLUM_TOKEN_VALIDATE_PATH}`,
       ...SIMULATOR_CLIENT,
@@ -51,7 +51,7 @@ export async function createCredentials(deps: {
 
   if (plum.refreshToken && plum.clientId && plum.clientSecret && plum.apiUrl) {
     const manager = new TokenManager({
-      ledger, log, record, timeoutMs, ...onRefresh,
+      store: ledger, log, record, timeoutMs, ...onRefresh,
       // config.ts derives the refresh URL from the API URL unless XOXODAY_TOKEN_URL overrides it.
       refreshUrl: plum.tokenUrl ?? deriveTokenUrl(plum.apiUrl),
       validateUrl: plum.apiUrl.replace(/\/api\/?$/, "/token"),
