@@ -1,12 +1,12 @@
 // Chooses how the service authenticates to Plum: managed tokens (refresh credentials configured, or the
-// simulator's), or a static access token when no refresh credentials are given (development only).
+// built-in simulator's), or a static access token when no refresh credentials are given (development only).
 import type { Logger } from "pino";
 import { deriveTokenUrl, type Config } from "../config/config.js";
 import { TokenManager, type CredentialsState } from "../plum/tokenManager.js";
 import { StaticTokenSource, type AccessTokenSource } from "../plum/tokens.js";
 import { PLUM_TOKEN_REFRESH_PATH, PLUM_TOKEN_VALIDATE_PATH } from "../plum/wire.js";
-import type { PlumSimulator } from "../simulator/index.js";
 import type { Ledger } from "../storage/ledger.js";
+import type { BuiltInPlum } from "./composition/builtInPlum.js";
 
 export interface PlumCredentials extends AccessTokenSource {
   state(): CredentialsState;
@@ -16,12 +16,10 @@ export interface PlumCredentials extends AccessTokenSource {
   stop(): void;
 }
 
-const SIMULATOR_CLIENT = { clientId: "sim-client-id", clientSecret: "sim-client-secret" };
-
 export async function createCredentials(deps: {
   config: Config;
   ledger: Ledger;
-  simulator: PlumSimulator | null;
+  simulator: BuiltInPlum | null;
   log: Logger;
   onRefresh?: (result: "success" | "failure") => void;
 }): Promise<PlumCredentials> {
@@ -36,7 +34,7 @@ export async function createCredentials(deps: {
       store: ledger, log, record, timeoutMs, ...onRefresh,
       refreshUrl: `${simulator.baseUrl}${PLUM_TOKEN_REFRESH_PATH}`,
       validateUrl: `${simulator.baseUrl}${PLUM_TOKEN_VALIDATE_PATH}`,
-      ...SIMULATOR_CLIENT,
+      ...simulator.client,
       // A fresh simulator issues fresh tokens: whatever an earlier run stored is void.
       seed: simulator.tokens,
       refreshBeforeExpiryMs: plum.refreshBeforeExpiryMs,
