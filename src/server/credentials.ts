@@ -5,7 +5,8 @@ import { deriveTokenUrl, type Config } from "../config/config.js";
 import { TokenManager, type CredentialsState } from "../plum/tokenManager.js";
 import { StaticTokenSource, type AccessTokenSource } from "../plum/tokens.js";
 import { PLUM_TOKEN_REFRESH_PATH, PLUM_TOKEN_VALIDATE_PATH } from "../plum/wire.js";
-import type { Ledger } from "../storage/ledger.js";
+import type { AttemptLog } from "../plum/attemptLog.js";
+import type { TokenStore } from "../plum/tokenStore.js";
 import type { BuiltInPlum } from "./composition/builtInPlum.js";
 
 export interface PlumCredentials extends AccessTokenSource {
@@ -18,7 +19,8 @@ export interface PlumCredentials extends AccessTokenSource {
 
 export async function createCredentials(deps: {
   config: Config;
-  ledger: Ledger;
+  /** Where the pair lives, and the log its exchanges are written to (the ledger). */
+  ledger: TokenStore & Pick<AttemptLog, "appendAttempt">;
   simulator: BuiltInPlum | null;
   log: Logger;
   onRefresh?: (result: "success" | "failure") => void;
@@ -27,7 +29,7 @@ export async function createCredentials(deps: {
   const onRefresh = deps.onRefresh === undefined ? {} : { onRefresh: deps.onRefresh };
   const plum = config.plum;
   const timeoutMs = plum.connectTimeoutMs + plum.headersTimeoutMs;
-  const record = (entry: Parameters<Ledger["appendAttempt"]>[0]) => ledger.appendAttempt(entry);
+  const record = (entry: Parameters<AttemptLog["appendAttempt"]>[0]) => ledger.appendAttempt(entry);
 
   if (simulator !== null) {
     const manager = new TokenManager({

@@ -6,7 +6,7 @@ import { sendJson } from "../http/respond.js";
 
 
 export interface ReadinessOptions {
-  ledger: Ledger;
+  ledger: Pick<Ledger, "ping">;
   credentials: () => CredentialsState;
   shuttingDown: () => boolean;
 }

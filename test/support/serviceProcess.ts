@@ -44,8 +44,8 @@ export function entryFor(env: Record<string, string>): string {
 }
 
 /** Starts `node --import tsx <entry>` with exactly `env` (plus what node and tsx need); does not wait. */
-export function startService(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", entryFor(env)], {
+export function startService(env: Record<string, string>, options: { entry?: string } = {}): ServiceProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", options.entry ?? entryFor(env)], {
     cwd: REPO_ROOT,
     env: { ...baseEnv(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
