@@ -3,7 +3,6 @@
 import type { Server, ServerResponse } from "node:http";
 import type { ApolloServer } from "@apollo/server";
 import type { Logger } from "pino";
-import type { CatalogueService } from "../../catalogue/CatalogueService.js";
 import type { GraphContext } from "../../graph/context.js";
 import type { Ledger } from "../../storage/ledger.js";
 import type { PlumCredentials } from "../credentials.js";
@@ -89,7 +88,7 @@ async function stopInOrder(parts: StoppableParts): Promise<void> {
   server.closeAllConnections();
   await stopped;
   if (opsServer !== null) await closeNow(opsServer);
-  await stopUpstreamAndLedger(parts.services.catalogue, parts);
+  await stopUpstreamAndLedger(parts);
   log.info("stopped");
 }
 
@@ -99,9 +98,9 @@ async function closeNow(server: Server): Promise<void> {
   await stopped;
 }
 
-async function stopUpstreamAndLedger(catalogue: CatalogueService, parts: StoppableParts): Promise<void> {
+async function stopUpstreamAndLedger(parts: StoppableParts): Promise<void> {
   // A refresh in progress ends after its current call (bounded by the Plum client's timeouts).
-  await catalogue.stop({ abort: true });
+  await parts.services.catalogue.stop({ abort: true });
   await parts.apollo.stop();
   await parts.plum.plum.close();
   await parts.plum.history.close();
