@@ -8,7 +8,7 @@ import { secretMatches } from "../auth/routerSecret.js";
 import { EXPLORER_ASSETS_PATH } from "./explorer/explorerPage.js";
 import type { ExplorerRoutes } from "./explorer/explorerRoutes.js";
 import type { Metrics, Route } from "./metrics.js";
-import { sendJson } from "./respond.js";
+import { sendJson } from "../http/respond.js";
 
 export interface RequestScope {
   requestId: string;
