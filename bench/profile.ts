@@ -42,6 +42,36 @@ export interface ProfileSummary {
   byArea: ProfileEntry[];
   /** Time including callees, for JavaScript functions outside Node's internals (what a call really costs). */
   topInclusive: ProfileEntry[];
+  /** Busy time by the areas of docs/performance-profile.md (see componentOf). */
+  byComponent: ProfileEntry[];
+}
+
+export const COMPONENTS = ["ledger/SQLite", "Node HTTP", "JWT", "Apollo", "graphql", "undici", "class-validator", "logging", "GC", "other"] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+/** The component a JavaScript frame of a package or of src/ belongs to (null: Node internals, natives, V8). */
+export function componentOf(frame: CallFrame): Component | null {
+  const url = frame.url;
+  if (url === "" || url.startsWith("node:")) return null;
+  const area = areaOf(frame);
+  if (area.startsWith("src/storage") || area === "pg" || area.startsWith("pg-")) return "ledger/SQLite";
+  if (area === "jose" || area === "src/auth") return "JWT";
+  if (area.startsWith("@apollo/")) return "Apollo";
+  if (area === "graphql" || area === "type-graphql" || area === "graphql-query-complexity" || area === "graphql-depth-limit") return "graphql";
+  if (area === "undici") return "undici";
+  if (area === "class-validator" || area === "validator" || area === "libphonenumber-js" || url.endsWith("/src/graph/validation.ts")) return "class-validator";
+  if (area.startsWith("pino") || area === "sonic-boom" || area === "fast-redact" || area === "thread-stream" || url.endsWith("/src/server/logger.ts")) return "logging";
+  if (/\/src\/server\/(httpServer|readBody|respond|graphqlHandler)\.ts$/.test(url)) return "Node HTTP";
+  return "other";
+}
+
+/** Node's own frames with no package frame above them: the HTTP server, sockets and streams; V8's GC bucket. */
+function internalComponent(frame: CallFrame): Component | null {
+  if (frame.functionName === "(garbage collector)") return "GC";
+  const url = frame.url;
+  if (/^node:(internal\/)?(_?http|net|stream|internal\/streams|tls|dns|timers|internal\/http)/.test(url) || url.startsWith("node:_http")) return "Node HTTP";
+  if (url === "node:sqlite") return "ledger/SQLite";
+  return null;
 }
 
 /** Where a function lives: a package, a src/ area, a Node internal, or V8's own buckets. */
@@ -79,6 +109,25 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const selfUs = new Map<number, number>();
+  // The innermost package or src/ frame of each sample decides its component (a native SQLite call under
+  // src/storage is the ledger's, a stream write under pino is logging); otherwise the innermost Node internal.
+  const componentUs = new Map<Component, number>();
+  const componentMemo = new Map<number, Component>();
+  const componentOfNode = (leaf: number): Component => {
+    const memo = componentMemo.get(leaf);
+    if (memo !== undefined) return memo;
+    let internal: Component | null = null;
+    let found: Component | null = null;
+    for (let cursor: number | undefined = leaf; cursor !== undefined && found === null; cursor = parent.get(cursor)) {
+      const frame = byId.get(cursor)?.callFrame;
+      if (frame === undefined) continue;
+      found = componentOf(frame);
+      internal ??= internalComponent(frame);
+    }
+    const component = found ?? internal ?? "other";
+    componentMemo.set(leaf, component);
+    return component;
+  };
   const inclusiveUs = new Map<string, number>();
   let at = profile.startTime;
   const from = profile.startTime + skipFirstMs * 1000;
@@ -90,6 +139,8 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
     // timeDeltas[i] is the gap before sample i; attributing it to sample i is V8's own convention.
     selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
     if (byId.get(id)?.callFrame.functionName === "(idle)") continue;
+    const component = componentOfNode(id);
+    componentUs.set(component, (componentUs.get(component) ?? 0) + delta);
     const seen = new Set<string>();
     for (let cursor: number | undefined = id; cursor !== undefined; cursor = parent.get(cursor)) {
       const frame = byId.get(cursor)?.callFrame;
@@ -129,6 +180,10 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
     topFunctions: entries(byFunction),
     byArea: entries(byArea),
     topInclusive: entries(inclusiveUs),
+    byComponent: COMPONENTS.map((name) => {
+      const us = componentUs.get(name) ?? 0;
+      return { name, ms: Math.round(us / 100) / 10, share: busy === 0 ? 0 : us / busy };
+    }),
   };
 }
 
@@ -136,6 +191,8 @@ export function formatProfile(summary: ProfileSummary): string {
   const pct = (share: number) => `${(share * 100).toFixed(1)}%`.padStart(6);
   return [
     `profile ${summary.file}: ${summary.busyMs} ms busy of ${summary.totalMs} ms sampled (first ${summary.skippedMs} ms, start-up, left out)`,
+    "  busy time by component (innermost package or src/ frame of each sample):",
+    ...summary.byComponent.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
     "  self time by area (share of busy time):",
     ...summary.byArea.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
     "  top functions by self time:",
