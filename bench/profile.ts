@@ -44,7 +44,15 @@ export interface ProfileSummary {
   topInclusive: ProfileEntry[];
   /** Busy time by the areas of docs/performance-profile.md (see componentOf). */
   byComponent: ProfileEntry[];
+  /**
+   * Stretches of the event loop busy without a break of LONG_TASK_MS or more (the spikes a request waits behind),
+   * by the component with most of the stretch's time: how many, their total and the longest.
+   */
+  longTasks: { component: string; count: number; totalMs: number; maxMs: number }[];
 }
+
+/** A busy stretch this long delays every request queued behind it by as much. */
+export const LONG_TASK_MS = 20;
 
 export const COMPONENTS = ["ledger/SQLite", "Node HTTP", "JWT", "Apollo", "graphql", "undici", "class-validator", "logging", "GC", "other"] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -131,6 +139,21 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
   const inclusiveUs = new Map<string, number>();
   let at = profile.startTime;
   const from = profile.startTime + skipFirstMs * 1000;
+  const longTasks = new Map<string, { count: number; totalMs: number; maxMs: number }>();
+  let stretchUs = 0;
+  let stretch = new Map<Component, number>();
+  const endStretch = () => {
+    if (stretchUs >= LONG_TASK_MS * 1000) {
+      const main = [...stretch.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "other";
+      const entry = longTasks.get(main) ?? { count: 0, totalMs: 0, maxMs: 0 };
+      entry.count += 1;
+      entry.totalMs += stretchUs / 1000;
+      entry.maxMs = Math.max(entry.maxMs, stretchUs / 1000);
+      longTasks.set(main, entry);
+    }
+    stretchUs = 0;
+    stretch = new Map();
+  };
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i];
     const delta = profile.timeDeltas[i] ?? 0;
@@ -138,9 +161,14 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
     if (id === undefined || at < from) continue;
     // timeDeltas[i] is the gap before sample i; attributing it to sample i is V8's own convention.
     selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
-    if (byId.get(id)?.callFrame.functionName === "(idle)") continue;
+    if (byId.get(id)?.callFrame.functionName === "(idle)") {
+      endStretch();
+      continue;
+    }
     const component = componentOfNode(id);
     componentUs.set(component, (componentUs.get(component) ?? 0) + delta);
+    stretchUs += delta;
+    stretch.set(component, (stretch.get(component) ?? 0) + delta);
     const seen = new Set<string>();
     for (let cursor: number | undefined = id; cursor !== undefined; cursor = parent.get(cursor)) {
       const frame = byId.get(cursor)?.callFrame;
@@ -151,6 +179,7 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
       inclusiveUs.set(name, (inclusiveUs.get(name) ?? 0) + delta);
     }
   }
+  endStretch();
   const byFunction = new Map<string, number>();
   const byArea = new Map<string, number>();
   let total = 0;
@@ -184,6 +213,9 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
       const us = componentUs.get(name) ?? 0;
       return { name, ms: Math.round(us / 100) / 10, share: busy === 0 ? 0 : us / busy };
     }),
+    longTasks: [...longTasks.entries()]
+      .map(([component, e]) => ({ component, count: e.count, totalMs: Math.round(e.totalMs), maxMs: Math.round(e.maxMs * 10) / 10 }))
+      .sort((a, b) => b.totalMs - a.totalMs),
   };
 }
 
@@ -193,6 +225,8 @@ export function formatProfile(summary: ProfileSummary): string {
     `profile ${summary.file}: ${summary.busyMs} ms busy of ${summary.totalMs} ms sampled (first ${summary.skippedMs} ms, start-up, left out)`,
     "  busy time by component (innermost package or src/ frame of each sample):",
     ...summary.byComponent.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
+    `  busy stretches of ${LONG_TASK_MS} ms or more, by their main component:`,
+    ...(summary.longTasks.length === 0 ? ["    none"] : summary.longTasks.map((t) => `    ${t.component}: ${t.count}, ${t.totalMs} ms in all, longest ${t.maxMs} ms`)),
     "  self time by area (share of busy time):",
     ...summary.byArea.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
     "  top functions by self time:",
