@@ -53,6 +53,12 @@ export interface ProfileSummary {
 
 /** A busy stretch this long delays every request queued behind it by as much. */
 export const LONG_TASK_MS = 20;
+/**
+ * One sample covering this much time means the thread did not run between two ticks of the 1 ms sampler: it
+ * was descheduled (a busy machine) or waiting in the kernel (an fsync inside a SQLite COMMIT). Counted apart,
+ * as "stalled in <component>", so a spike of code is not confused with one of the machine.
+ */
+export const STALL_MS = 10;
 
 export const COMPONENTS = ["ledger/SQLite", "Node HTTP", "JWT", "Apollo", "graphql", "undici", "class-validator", "logging", "GC", "other"] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -167,6 +173,15 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
     }
     const component = componentOfNode(id);
     componentUs.set(component, (componentUs.get(component) ?? 0) + delta);
+    if (delta >= STALL_MS * 1000) {
+      const key = `stalled in ${component}`;
+      const entry = longTasks.get(key) ?? { count: 0, totalMs: 0, maxMs: 0 };
+      entry.count += 1;
+      entry.totalMs += delta / 1000;
+      entry.maxMs = Math.max(entry.maxMs, delta / 1000);
+      longTasks.set(key, entry);
+      continue;
+    }
     stretchUs += delta;
     stretch.set(component, (stretch.get(component) ?? 0) + delta);
     const seen = new Set<string>();
@@ -225,7 +240,7 @@ export function formatProfile(summary: ProfileSummary): string {
     `profile ${summary.file}: ${summary.busyMs} ms busy of ${summary.totalMs} ms sampled (first ${summary.skippedMs} ms, start-up, left out)`,
     "  busy time by component (innermost package or src/ frame of each sample):",
     ...summary.byComponent.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
-    `  busy stretches of ${LONG_TASK_MS} ms or more, by their main component:`,
+    `  busy stretches of ${LONG_TASK_MS} ms or more by their main component, and single samples of ${STALL_MS} ms or more ("stalled"):`,
     ...(summary.longTasks.length === 0 ? ["    none"] : summary.longTasks.map((t) => `    ${t.component}: ${t.count}, ${t.totalMs} ms in all, longest ${t.maxMs} ms`)),
     "  self time by area (share of busy time):",
     ...summary.byArea.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
