@@ -42,7 +42,7 @@ export interface ProfileSummary {
   byArea: ProfileEntry[];
   /** Time including callees, for JavaScript functions outside Node's internals (what a call really costs). */
   topInclusive: ProfileEntry[];
-  /** Busy time by the areas of docs/performance-profile.md (see componentOf). */
+  /** Busy time by the areas of docs/performance-profile.md (see componentOf), stalls left out; shares of their sum. */
   byComponent: ProfileEntry[];
   /**
    * Stretches of the event loop busy without a break of LONG_TASK_MS or more (the spikes a request waits behind),
@@ -172,7 +172,6 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
       continue;
     }
     const component = componentOfNode(id);
-    componentUs.set(component, (componentUs.get(component) ?? 0) + delta);
     if (delta >= STALL_MS * 1000) {
       const key = `stalled in ${component}`;
       const entry = longTasks.get(key) ?? { count: 0, totalMs: 0, maxMs: 0 };
@@ -182,6 +181,8 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
       longTasks.set(key, entry);
       continue;
     }
+    // Stalls are left out of the components: the thread was not running, so they are not its CPU.
+    componentUs.set(component, (componentUs.get(component) ?? 0) + delta);
     stretchUs += delta;
     stretch.set(component, (stretch.get(component) ?? 0) + delta);
     const seen = new Set<string>();
@@ -226,7 +227,8 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
     topInclusive: entries(inclusiveUs),
     byComponent: COMPONENTS.map((name) => {
       const us = componentUs.get(name) ?? 0;
-      return { name, ms: Math.round(us / 100) / 10, share: busy === 0 ? 0 : us / busy };
+      const running = [...componentUs.values()].reduce((a, b) => a + b, 0);
+      return { name, ms: Math.round(us / 100) / 10, share: running === 0 ? 0 : us / running };
     }),
     longTasks: [...longTasks.entries()]
       .map(([component, e]) => ({ component, count: e.count, totalMs: Math.round(e.totalMs), maxMs: Math.round(e.maxMs * 10) / 10 }))

@@ -39,7 +39,9 @@ export interface ComponentSplit {
   /** "the measured runs" or "a separate profiled pass at N connections". */
   pass: string;
   orders: number;
-  /** Busy ms per order by component (docs/performance-profile.md's areas). */
+  /** The process's CPU time per order in the pass (/proc), which msPerOrder shares out. */
+  cpuMsPerOrder: number;
+  /** CPU ms per order by component: cpuMsPerOrder × the component's share of the profile's running samples. */
   msPerOrder: Record<string, number>;
 }
 
@@ -111,7 +113,7 @@ function serviceTables(results: BenchResults): string[] {
       const total = Object.values(c.msPerOrder).reduce((a, b) => a + b, 0);
       lines.push(`| ${t.label} (${c.pass}) | ${c.orders} | ${COMPONENTS.map((name) => opt(c.msPerOrder[name], 3)).join(" | ")} | ${opt(total, 3)} |`);
     }
-    lines.push("", "By component: busy time of a `--cpu-prof` profile of the process (start-up left out), each sample given to the innermost package or src/ frame on its stack, divided by the orders placed while it was profiled; profiling itself adds a few percent.", "");
+    lines.push("", "By component: the process's CPU time per order in the profiled pass (/proc), shared out by a `--cpu-prof` profile of it (start-up and warm-up left out; samples of 10 ms or more, when the thread was not running, left out), each sample given to the innermost package or src/ frame on its stack; profiling itself adds a few percent.", "");
   }
   if (results.reads.length > 0) {
     lines.push("| Read | System | Conns | req/s | p50 ms | p99 ms | CPU ms / req | vs ceiling |");
