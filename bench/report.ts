@@ -182,14 +182,15 @@ export function toMarkdown(results: BenchResults): string {
   }
   if (results.soak !== null) {
     const s = results.soak;
-    lines.push("| Soak (SQLite ledger) | Placements | Conns | Duration | req/s | RSS start MB | RSS middle MB | RSS end MB | Growth middle → end | V8 heap used, start / middle / end MB | V8 heap total MB | External MB |");
-    lines.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|");
+    lines.push("| Soak (SQLite ledger) | Placements | Conns | Duration | req/s | RSS start MB | RSS middle MB | RSS end MB | Growth middle → end | V8 heap used, start / middle / end MB | V8 heap total MB | External MB | p99 first / last 10% ms |");
+    lines.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|---|");
     lines.push(
       `| one process | ${s.load.completed} of ${s.placements} | ${s.connections} | ${s.seconds.toFixed(0)} s | ${s.load.rps.toFixed(0)} | ` +
         `${mb(s.start.rssBytes)} | ${mb(s.middle.rssBytes)} | ${mb(s.end.rssBytes)} | ${(s.growthMiddleToEnd * 100).toFixed(1)}% | ` +
         `${mb(s.start.heapUsedBytes)} / ${mb(s.middle.heapUsedBytes)} / ${mb(s.end.heapUsedBytes)} | ` +
         `${mb(s.start.heapTotalBytes)} / ${mb(s.middle.heapTotalBytes)} / ${mb(s.end.heapTotalBytes)} | ` +
-        `${mb(s.start.externalBytes)} / ${mb(s.middle.externalBytes)} / ${mb(s.end.externalBytes)} |`,
+        `${mb(s.start.externalBytes)} / ${mb(s.middle.externalBytes)} / ${mb(s.end.externalBytes)} | ` +
+        `${ms(s.load.p99FirstTenthMs)} / ${ms(s.load.p99LastTenthMs)} |`,
     );
     lines.push("");
   }
