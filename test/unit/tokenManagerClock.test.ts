@@ -1,15 +1,15 @@
-// TokenManager's decisions against its clock (the `clock` option), on a fake token store: which stored pair is dead
+// TokenManager's decisions against its clock (the `clock` option), on an in-memory TokenStore: which stored pair is dead
 // at start-up, when the access token counts as expired, when a proactive refresh is due. No HTTP is made.
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { TokenManager } from "../../src/plum/tokenManager.js";
-import type { Ledger, StoredTokens, TokenLockOutcome } from "../../src/storage/ledger.js";
+import type { StoredTokens, TokenLockOutcome, TokenStore } from "../../src/plum/tokenStore.js";
 
 const HOUR = 3_600_000;
 const T0 = new Date("2030-01-01T00:00:00.000Z");
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
-function tokenStore(initial: StoredTokens | null) {
+function tokenStore(initial: StoredTokens | null): TokenStore & { tokens: StoredTokens | null; locks: number } {
   const store = {
     tokens: initial,
     locks: 0,
@@ -28,8 +28,7 @@ function tokenStore(initial: StoredTokens | null) {
 
 function manager(store: ReturnType<typeof tokenStore>, clock: { now: Date }) {
   return new TokenManager({
-    // TokenManager uses these two members only.
-    ledger: store as Pick<Ledger, "getTokens" | "withTokenLock"> as Ledger,
+    store,
     log: pino({ level: "silent" }),
     refreshUrl: "http://127.0.0.1:9/unused",
     clientId: "client",
