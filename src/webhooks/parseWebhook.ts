@@ -34,10 +34,11 @@ export function parseWebhook(body: unknown, receivedAt: Date): WebhookEvent | nu
   return {
     id: eventId,
     orderId,
-    poNumber: data.poNumber,
+    // Plum sends "" (or nothing) for an order placed without one.
+    poNumber: data.poNumber === "" ? null : data.poNumber,
     deliveryStatus: normaliseDeliveryStatus(data.deliveryStatus),
     orderDate: data.orderDate ?? null,
-    createdAt: created.toISOString(),
+    createdAt: created,
     receivedAt,
   };
 }
@@ -55,5 +56,5 @@ export function createdAtTooFarAhead(body: unknown, event: WebhookEvent, maxFutu
   const raw = webhookBody.safeParse(body);
   const zoned = raw.success && /(?:z|[+-]\d{2}:?\d{2})$/i.test(raw.data.createdAt.trim());
   const allowed = maxFutureMs + (zoned ? 0 : LARGEST_UTC_OFFSET_MS);
-  return Date.parse(event.createdAt) > event.receivedAt.getTime() + allowed;
+  return event.createdAt.getTime() > event.receivedAt.getTime() + allowed;
 }

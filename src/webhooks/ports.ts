@@ -4,12 +4,13 @@ export interface WebhookEvent {
   /** Plum's webhook id: the idempotency key. */
   id: string;
   orderId: string;
-  poNumber: string;
+  /** null: the callback carried none. */
+  poNumber: string | null;
   /** Normalised lower-case: delivered | cancelled | … */
   deliveryStatus: string;
   orderDate: string | null;
-  /** ISO instant the callback was created; later events win. */
-  createdAt: string;
+  /** When the callback was created; later events win. */
+  createdAt: Date;
   receivedAt: Date;
 }
 
@@ -19,7 +20,7 @@ export type WebhookRecordResult = "recorded" | "duplicate" | "mismatched";
 export interface WebhookStore {
   /**
    * Stores a delivery-status callback once per id ("duplicate" if already stored, and nothing changes). Applies it
-   * to the order it names (by orderId, else poNumber; both must name the same order, see storage/webhookMatch.ts)
+   * to the order it names (by orderId, else poNumber; both must name the same order, see storage/shared/webhookMatch.ts)
    * when known and when it is the latest event for that order; otherwise keeps it until the order is written or
    * remembered. A PENDING placement it names by poNumber gains a webhook proof of existence (with the event's
    * orderId) and becomes due at once.
