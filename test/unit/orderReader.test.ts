@@ -50,9 +50,10 @@ function reader(rows: OrderRecord[], answers: Record<string, PlumCallResult> = {
   );
   const refresh = vi.fn<ReaderPlacement["refresh"]>((row) => Promise.resolve(refreshed?.(row) ?? row));
   const placement: ReaderPlacement = { refresh };
+  const ports: ReaderLedger = ledger;
   const orders = new OrderReader({
     // OrderReader declares the whole Ledger and PlacementService today but uses only these members.
-    ledger: ledger as Ledger,
+    ledger: ports as Ledger,
     plum: { getOrderDetails },
     placement: placement as PlacementService,
     lookupConcurrency: 2,
