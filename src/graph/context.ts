@@ -12,7 +12,7 @@ import type { ReconciliationJob } from "../orders/reconciliation/ReconciliationJ
 import type { ReconciliationStore } from "../orders/reconciliation/ports.js";
 import type { PlacementService } from "../orders/PlacementService.js";
 import type { UpstreamBudget } from "../orders/upstreamBudget.js";
-import type { OrderRecord } from "../storage/ledger.js";
+import type { OrderRecord } from "../orders/orderRecord.js";
 import type { CatalogueReads } from "./catalogue/CatalogueReads.js";
 
 export interface OrderServices {

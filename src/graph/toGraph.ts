@@ -2,7 +2,7 @@
 import type { OrderFailure } from "../orders/errorCodes.js";
 import { toOrderView, type OrderView } from "../orders/orderView.js";
 import type { PlacementResult } from "../orders/PlacementService.js";
-import type { OrderRecord } from "../storage/ledger.js";
+import type { OrderRecord } from "../orders/orderRecord.js";
 import type { Order } from "./types/Order.js";
 import type { OrderError } from "./types/OrderError.js";
 import type { PlaceOrderPayload } from "./types/PlaceOrderPayload.js";

@@ -5,7 +5,8 @@ import { Scope, type Caller } from "../auth/caller.js";
 import { findCallerRow } from "./callerRow.js";
 import type { PlumCallResult } from "../plum/result.js";
 import type { PlumOrderWire } from "../plum/wire.js";
-import type { Ledger, OrderRecord } from "../storage/ledger.js";
+import type { OrderRecord } from "./orderRecord.js";
+import type { OrderReadStore } from "./readerPorts.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import { parsePlumDate } from "./orderView.js";
 import type { PlacementService } from "./PlacementService.js";
@@ -26,7 +27,7 @@ export class UpstreamUnavailableError extends Error {
 }
 
 export interface OrderReaderOptions {
-  ledger: Ledger;
+  store: OrderReadStore;
   plum: OrderLookups;
   placement: PlacementService;
   /** Parallel Plum look-ups per entity batch (Plum allows 200 getOrderDetails a minute). */
@@ -43,7 +44,7 @@ export class OrderReader {
    */
   async byPoNumber(poNumber: string, caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<OrderRecord | null> {
     const admin = caller.scopes.has(Scope.admin);
-    const known = await findCallerRow(this.options.ledger, poNumber, caller);
+    const known = await findCallerRow(this.options.store, poNumber, caller);
     if (known !== null) {
       const mayAskPlum = known.state === "PENDING";
       if (mayAskPlum) budget.take();
@@ -64,7 +65,7 @@ export class OrderReader {
   async byOrderIds(orderIds: readonly string[], caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<(OrderRecord | Error | null)[]> {
     const canonical = orderIds.map((id) => toId(id));
     const wanted = [...new Set(canonical.filter((id): id is string => id !== null))];
-    const found = new Map((await this.options.ledger.findByOrderIds(wanted)).map((r) => [r.orderId, r]));
+    const found = new Map((await this.options.store.findByOrderIds(wanted)).map((r) => [r.orderId, r]));
     // Misses are asked of Plum only for admins (see byPoNumber); others get what the ledger has.
     const candidates = caller.scopes.has(Scope.admin) ? wanted.filter((id) => !found.has(id)) : [];
     const refused = new Map<string, Error>();
@@ -93,7 +94,7 @@ export class OrderReader {
     const placedAt = parsePlumDate(result.order.orderDate);
     // The ledger is keyed by poNumber: an order placed without one is served, not cached.
     if (typeof poNumber !== "string" || poNumber === "") return transientRecord(orderId, result.order, placedAt);
-    return this.options.ledger.remember({ poNumber, orderId, order: result.order, placedAt });
+    return this.options.store.remember({ poNumber, orderId, order: result.order, placedAt });
   }
 }
 

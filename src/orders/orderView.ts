@@ -2,7 +2,7 @@
 import { toId, toInt, toNumber, toText } from "../plum/lenient.js";
 export { parsePlumDate } from "../plum/plumDate.js";
 import type { PlumOrderWire, PlumVoucherDetailWire } from "../plum/wire.js";
-import type { OrderRecord } from "../storage/ledger.js";
+import type { OrderRecord } from "./orderRecord.js";
 import type { OrderKind } from "./errorCodes.js";
 
 export interface VoucherDetailView {

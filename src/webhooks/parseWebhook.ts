@@ -5,7 +5,7 @@ import { isCleanText } from "../orders/cleanText.js";
 import { toId } from "../plum/lenient.js";
 import { normaliseDeliveryStatus } from "../orders/orderView.js";
 import { parsePlumDate } from "../plum/plumDate.js";
-import type { WebhookEvent } from "../storage/ledger.js";
+import type { WebhookEvent } from "./ports.js";
 
 const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]);
 // NUL or a lone surrogate would fail in the database (a 500, and Plum disables a webhook after three): a 400 here.

@@ -1,4 +1,4 @@
-// OrderReader on its ports: the ledger reads it makes and the placement's refresh as in-memory doubles, Plum's
+// OrderReader on its ports: its OrderReadStore and the placement's refresh as in-memory doubles, Plum's
 // look-up as a typed stub. Covers who sees which row (the caller's own poNumber namespace, admins), when Plum is
 // asked (never for a row the ledger answers, only admins for misses), and what a look-up's answer becomes.
 import { describe, expect, it, vi } from "vitest";
@@ -6,20 +6,19 @@ import { Scope, type Caller } from "../../src/auth/caller.js";
 import type { OrderRecord } from "../../src/orders/orderRecord.js";
 import { OrderReader, UpstreamUnavailableError, type OrderLookups } from "../../src/orders/OrderReader.js";
 import type { PlacementService } from "../../src/orders/PlacementService.js";
+import type { OrderReadStore } from "../../src/orders/readerPorts.js";
 import { UpstreamRefusedError, type UpstreamBudget } from "../../src/orders/upstreamBudget.js";
 import type { PlumCallResult } from "../../src/plum/result.js";
-import type { Ledger } from "../../src/storage/ledger.js";
 import { orderRecord } from "../support/orderRecords.js";
 
-/** The ports OrderReader uses: the only types to change when it declares them itself. */
-type ReaderLedger = Pick<Ledger, "findByCallerPoNumber" | "findByPlumPoNumber" | "findByOrderIds" | "remember">;
+/** OrderReader takes the whole PlacementService but uses only its refresh: the double is typed as that member. */
 type ReaderPlacement = Pick<PlacementService, "refresh">;
 
 const alice: Caller = { subject: "alice", scopes: new Set([Scope.read]), authenticated: true };
 const bob: Caller = { subject: "bob", scopes: new Set([Scope.read]), authenticated: true };
 const admin: Caller = { subject: "ops", scopes: new Set([Scope.read, Scope.admin]), authenticated: true };
 
-class MemoryReaderLedger implements ReaderLedger {
+class MemoryReadStore implements OrderReadStore {
   readonly byOrderIdsCalls: (readonly string[])[] = [];
   constructor(readonly rows: OrderRecord[] = []) {}
 
@@ -36,7 +35,7 @@ class MemoryReaderLedger implements ReaderLedger {
     return Promise.resolve(this.rows.filter((r) => r.orderId !== null && orderIds.includes(r.orderId)));
   }
 
-  remember(order: Parameters<Ledger["remember"]>[0]): Promise<OrderRecord> {
+  remember(order: Parameters<OrderReadStore["remember"]>[0]): Promise<OrderRecord> {
     const row = orderRecord({ poNumber: order.poNumber, orderId: order.orderId, order: order.order, placedAt: order.placedAt, source: "LOOKUP", fingerprint: null });
     this.rows.push(row);
     return Promise.resolve(row);
@@ -44,17 +43,16 @@ class MemoryReaderLedger implements ReaderLedger {
 }
 
 function reader(rows: OrderRecord[], answers: Record<string, PlumCallResult> = {}, refreshed?: (row: OrderRecord) => OrderRecord) {
-  const ledger = new MemoryReaderLedger(rows);
+  const ledger = new MemoryReadStore(rows);
   const getOrderDetails = vi.fn<OrderLookups["getOrderDetails"]>((lookup) =>
     Promise.resolve(answers["orderId" in lookup ? lookup.orderId : lookup.poNumber] ?? { kind: "notFound", httpStatus: 404 }),
   );
   const refresh = vi.fn<ReaderPlacement["refresh"]>((row) => Promise.resolve(refreshed?.(row) ?? row));
   const placement: ReaderPlacement = { refresh };
-  const ports: ReaderLedger = ledger;
   const orders = new OrderReader({
-    // OrderReader declares the whole Ledger and PlacementService today but uses only these members.
-    ledger: ports as Ledger,
+    store: ledger,
     plum: { getOrderDetails },
+    // The one cast: a double of the one member used, not of the whole service.
     placement: placement as PlacementService,
     lookupConcurrency: 2,
   });

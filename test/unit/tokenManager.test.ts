@@ -1,4 +1,4 @@
-// TokenManager on its ports: the token store (two members of the ledger) as an in-memory double, Plum's token
+// TokenManager on its ports: the TokenStore port as an in-memory double, Plum's token
 // endpoint as undici's MockAgent (no socket). Covers which token is used, when a refresh happens, that the rotated
 // pair is stored under the lock with its exchange, and that a failed refresh keeps the old pair.
 import pino from "pino";
@@ -6,11 +6,8 @@ import { getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } 
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { TokenManager, type TokenManagerOptions } from "../../src/plum/tokenManager.js";
 import type { AttemptEntry } from "../../src/plum/exchange.js";
-import type { Ledger, StoredTokens, TokenLockOutcome } from "../../src/storage/ledger.js";
+import type { StoredTokens, TokenLockOutcome, TokenStore } from "../../src/plum/tokenStore.js";
 import { LogCapture } from "../support/logs.js";
-
-/** The port TokenManager uses: the only type to change when the ledger's token members become their own port. */
-type TokenStore = Pick<Ledger, "getTokens" | "withTokenLock">;
 
 const PLUM = "http://plum.test";
 const NOW = new Date("2026-12-01T12:00:00Z");
@@ -70,8 +67,7 @@ function manager(store: TokenStore, overrides: Partial<TokenManagerOptions> = {}
   const record = vi.fn<(entry: AttemptEntry) => Promise<void>>().mockResolvedValue(undefined);
   const onRefresh = vi.fn<(result: "success" | "failure") => void>();
   const tokens = new TokenManager({
-    // TokenManager declares the whole Ledger today but uses only the TokenStore members (the port split narrows it).
-    ledger: store as Ledger,
+    store,
     log: pino({ level: "info" }, logs),
     refreshUrl: `${PLUM}/oauth/token`,
     clientId: "client-id",
