@@ -6,6 +6,7 @@ import autocannon from "autocannon";
 import { performance } from "node:perf_hooks";
 import { Pool } from "undici";
 import { readCpuMs, RssSampler } from "./processes.js";
+import type { RunProbe, ServiceRunStats } from "./serviceProbe.js";
 
 export interface LoadSpec {
   url: string;
@@ -23,6 +24,8 @@ export interface LoadSpec {
   pid?: number;
   /** Called every second with the number of requests completed so far (progress, soak samples). */
   onSecond?: (completed: number) => void;
+  /** Reads the service's own counters just before and after the measured run. */
+  probe?: RunProbe;
 }
 
 export interface LatencySummary {
@@ -49,6 +52,19 @@ export interface LoadResult {
    * what else runs on the machine, so it is the figure to compare when the machine was busy.
    */
   cpuMsPerRequest: number | null;
+  /** p99 of the first and of the last 10% of the requests, in completion order (a slow-down over the run). */
+  p99FirstTenthMs: number;
+  p99LastTenthMs: number;
+  /** Commits, fsyncs and event-loop delay of the service during the run (null: no probe). */
+  service: ServiceRunStats | null;
+}
+
+function tenths(values: Float64Array): { p99FirstTenthMs: number; p99LastTenthMs: number } {
+  const tenth = Math.max(1, Math.floor(values.length / 10));
+  return {
+    p99FirstTenthMs: summarize(values.subarray(0, tenth)).p99,
+    p99LastTenthMs: summarize(values.subarray(values.length - tenth)).p99,
+  };
 }
 
 /** Nearest-rank percentiles over all samples (sorted copy). */
@@ -84,6 +100,7 @@ export class Samples {
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const url = new URL(spec.url);
   const latencies = new Samples();
+  await spec.probe?.before();
   const sampler = spec.pid === undefined ? null : new RssSampler(spec.pid).start();
   const cpuBefore = spec.pid === undefined ? null : readCpuMs(spec.pid);
   const instance = autocannon({
@@ -114,6 +131,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const peak = sampler?.stop() ?? null;
   const cpuAfter = spec.pid === undefined ? null : readCpuMs(spec.pid);
   const verified = result["2xx"] - result.mismatches;
+  const service = spec.probe === undefined ? null : await spec.probe.after(verified, result.duration);
   return {
     connections: spec.connections,
     durationSeconds: result.duration,
@@ -123,6 +141,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     failures: { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, mismatches: result.mismatches },
     peakRssBytes: peak,
     cpuMsPerRequest: cpuBefore === null || cpuAfter === null || verified === 0 ? null : (cpuAfter - cpuBefore) / verified,
+    ...tenths(latencies.values()),
+    service,
   };
 }
 
@@ -171,5 +191,7 @@ export async function runUndiciLoad(spec: LoadSpec): Promise<LoadResult> {
     peakRssBytes: sampler?.stop() ?? null,
     // The floor has no system under test of its own: the simulator is shared by every row.
     cpuMsPerRequest: null,
+    ...tenths(latencies.values()),
+    service: null,
   };
 }

@@ -7,7 +7,7 @@ import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
 import { Pool } from "undici";
-import { PLUM_TAG, PlumOperation, type PlaceOrderData, type PlumOrderWire, type PlumSuccessEnvelope } from "../src/plum/wire.js";
+import { PLUM_TAG, PlumOperation, type GetOrderDetailsData, type PlaceOrderData, type PlumOrderWire, type PlumSuccessEnvelope } from "../src/plum/wire.js";
 
 // Mirrors the service's placeAirmilesOrder: same argument type, same payload shape, fewer Order fields.
 const typeDefs = parse(`
@@ -129,8 +129,28 @@ export async function startReferenceSubgraph(options: ReferenceOptions): Promise
     return { outcome: "PLACED", order: toMinimalOrder(order), errors: [] };
   };
 
+  // Reads without a ledger: every order, by `order(orderId)` or as an entity, is one getOrderDetails call to Plum.
+  const getOrder = async (orderId: string): Promise<MinimalOrder | null> => {
+    const data: GetOrderDetailsData = { orderId, poNumber: "", sendMailToReceiver: 0 };
+    const response = await pool.request({
+      path,
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${options.accessToken}` },
+      body: JSON.stringify({ query: PlumOperation.getOrderDetails, tag: PLUM_TAG, variables: { data } }),
+    });
+    const text = await response.body.text();
+    const order = response.statusCode === 200 ? (JSON.parse(text) as PlumSuccessEnvelope).data["getOrderDetails"]?.data : undefined;
+    return order === undefined || order === null ? null : toMinimalOrder(order);
+  };
   const server = new ApolloServer({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: { Mutation: { placeAirmilesOrder } } }),
+    schema: buildSubgraphSchema({
+      typeDefs,
+      resolvers: {
+        Query: { order: (_parent: unknown, args: { orderId: string }) => getOrder(args.orderId) },
+        Mutation: { placeAirmilesOrder },
+        Order: { __resolveReference: (reference: { orderId: string }) => getOrder(reference.orderId) },
+      },
+    }),
     introspection: false,
     persistedQueries: false,
     includeStacktraceInErrorResponses: false,

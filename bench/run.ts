@@ -3,7 +3,8 @@
 //
 //   npm run bench -- [--duration 10] [--warmup 2] [--connections 1,16,64] [--soak 100000] [--soak-connections 16]
 //                    [--only floor,floor-undici,ceiling,sqlite,postgres,entities,soak] [--entity-iterations 100]
-//                    [--log-level info] [--profile sqlite,postgres,ceiling] [--out bench/results]
+//                    [--log-level info] [--profile sqlite,postgres,ceiling] [--cpu-split sqlite,postgres]
+//                    [--reads 64] [--out bench/results]
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,8 +14,14 @@ import { runLoad, runUndiciLoad, type LoadResult, type LoadSpec } from "./load.j
 import { postgresVersion } from "./postgres.js";
 import { cpuBusyFraction, readMemory, REPO_ROOT } from "./processes.js";
 import { formatProfile, summarizeProfile, type ProfileSummary } from "./profile.js";
-import { evaluateTargets, TARGET_LABELS, toMarkdown, writeResults, type BenchResults, type TargetName, type ThroughputResult } from "./report.js";
-import { placeMutationBody, plumPlaceOrderBody, poNumbers, serviceHeaders, templated } from "./requests.js";
+import { readSpecs, seedOrders } from "./reads.js";
+import {
+  evaluateTargets, TARGET_LABELS, toMarkdown, writeResults,
+  type BenchResults, type ComponentSplit, type ReadResult, type TargetName, type ThroughputResult,
+} from "./report.js";
+import { placeMutationBody, plumPlaceOrderBody, poNumbers, serviceEnv, serviceHeaders, templated } from "./requests.js";
+import { sqliteDurability } from "./durability.js";
+import { postgresDurability, postgresProbe, sqliteProbe, type RunProbe } from "./serviceProbe.js";
 import { runSoak } from "./soak.js";
 import { startReference, startService, startSimulator, type Simulator } from "./systems.js";
 
@@ -34,6 +41,8 @@ const { values: args } = parseArgs({
     "entity-iterations": { type: "string", default: "100" },
     "log-level": { type: "string", default: "info" },
     profile: { type: "string", default: "" },
+    "cpu-split": { type: "string", default: "sqlite,postgres" },
+    reads: { type: "string", default: "64" },
     out: { type: "string", default: "bench/results" },
   },
   strict: true,
@@ -48,19 +57,24 @@ function positive(name: string, raw: string): number {
 const durationSeconds = positive("duration", args.duration);
 const warmupSeconds = positive("warmup", args.warmup);
 const connectionLevels = args.connections.split(",").map((c) => Math.round(positive("connections", c)));
-const soakPlacements = Math.round(positive("soak", args.soak));
+// --soak 0 and --reads 0: none.
+const soakPlacements = args.soak === "0" ? 0 : Math.round(positive("soak", args.soak));
+const readLevels = args.reads === "0" ? [] : args.reads.split(",").map((c) => Math.round(positive("reads", c)));
 const soakConnections = Math.round(positive("soak-connections", args["soak-connections"]));
 const entityIterations = Math.round(positive("entity-iterations", args["entity-iterations"]));
 const logLevel = args["log-level"];
 const parts = new Set(args.only.split(",").map((p) => p.trim()).filter(Boolean));
 for (const part of parts) if (!(ALL_PARTS as readonly string[]).includes(part)) throw new Error(`--only: unknown part "${part}"`);
 const profiled = new Set(args.profile.split(",").map((p) => p.trim()).filter(Boolean));
+const cpuSplit = new Set(args["cpu-split"].split(",").map((p) => p.trim()).filter(Boolean));
+/** The separate profiled pass for CPU by component runs at the highest placement concurrency. */
+const splitConnections = Math.max(...connectionLevels);
 const outDir = resolve(REPO_ROOT, args.out);
 
 const argv = process.argv.slice(2).map((a) => (/^[\w.,=/:-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
 const command = process.env["npm_lifecycle_event"] === "bench" ? `npm run bench${argv ? ` -- ${argv}` : ""}` : `tsx bench/run.ts ${argv}`.trim();
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const has = (part: Part) => parts.has(part);
+const has = (part: Part) => parts.has(part) && (part !== "soak" || soakPlacements > 0);
 
 log(`$ ${command}`);
 log(`Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"})`);
@@ -98,11 +112,12 @@ async function measure(
   target: TargetName,
   spec: Omit<LoadSpec, "connections" | "durationSeconds" | "nextPoNumber">,
   generator: typeof runLoad = runLoad,
+  levels: number[] = connectionLevels,
 ): Promise<LoadResult[]> {
   const runs: LoadResult[] = [];
   const stamp = Date.now().toString(36);
-  for (const connections of connectionLevels) {
-    const { pid: _pid, ...warmSpec } = spec;
+  for (const connections of levels) {
+    const { pid: _pid, probe: _probe, ...warmSpec } = spec;
     await generator({ ...warmSpec, connections, durationSeconds: warmupSeconds, nextPoNumber: poNumbers(`w${stamp}c${connections}`) });
     const run = await generator({ ...spec, connections, durationSeconds, nextPoNumber: poNumbers(`b${stamp}c${connections}`) });
     runs.push(run);
@@ -112,6 +127,52 @@ async function measure(
 }
 
 const throughput: ThroughputResult[] = [];
+const reads: ReadResult[] = [];
+const benchServiceEnv = serviceEnv({ port: 0, apiUrl: "", databaseUrl: "", logLevel });
+/** Orders placed before the reads: enough that 20-key batches and single reads spread over many rows. */
+const READ_SEED_ORDERS = 200;
+
+/** `order(orderId)` and `_entities` with 20 keys over freshly placed orders, at each --reads level. */
+async function measureReads(target: TargetName, url: string, headers: Record<string, string>, pid: number, probe?: () => RunProbe): Promise<void> {
+  if (readLevels.length === 0) return;
+  const ids = await seedOrders(url, headers, READ_SEED_ORDERS);
+  for (const read of readSpecs(ids)) {
+    const spec = { url, headers, body: () => read.body(), verify: read.verify, pid, ...(probe === undefined ? {} : { probe: probe() }) };
+    for (const run of await measure(target, spec, runLoad, readLevels)) {
+      reads.push({ target, name: read.name, run });
+      log(`    (read ${read.name})`);
+    }
+  }
+}
+
+/**
+ * CPU per order by component: a separate pass of the service under --cpu-prof at the highest concurrency, so the
+ * profile holds placements only (no start-up, no reads) and its orders are counted exactly.
+ */
+async function componentPass(target: "sqlite" | "postgres", sim: Simulator): Promise<ComponentSplit | null> {
+  const dir = join(profileRoot, `${target}-split`);
+  log(`  CPU by component: a separate profiled pass, ${splitConnections} connections, ${durationSeconds} s`);
+  const service = await startService({ engine: target, sim, logLevel, cpuProfileDir: dir });
+  let run: LoadResult;
+  let skipMs: number;
+  try {
+    const spec = { url: service.url, headers: await serviceHeaders(), body: templated(placeMutationBody), verify: graphVerify };
+    await runLoad({ ...spec, connections: splitConnections, durationSeconds: warmupSeconds, nextPoNumber: poNumbers(`ws${Date.now().toString(36)}`) });
+    skipMs = Date.now() - service.proc.startedAt;
+    run = await runLoad({ ...spec, pid: service.proc.pid, connections: splitConnections, durationSeconds, nextPoNumber: poNumbers(`s${Date.now().toString(36)}`) });
+  } finally {
+    await service.stop();
+  }
+  const file = (await readdir(dir).catch(() => [] as string[])).find((f) => f.endsWith(".cpuprofile"));
+  const cpuMs = run.cpuMsPerRequest;
+  if (file === undefined || cpuMs === null) return null;
+  const summary = await summarizeProfile(join(dir, file), 25, skipMs);
+  // The process's CPU time per order (from /proc), shared out by the profile's running samples: on a busy machine
+  // wall-clock busy time includes time the thread was descheduled, CPU time does not.
+  const msPerOrder = Object.fromEntries(summary.byComponent.map((e) => [e.name, e.share * cpuMs]));
+  log(`  by component (CPU ms per order, ${cpuMs.toFixed(2)} in all): ${summary.byComponent.map((e) => `${e.name} ${(e.share * cpuMs).toFixed(3)}`).join(", ")}`);
+  return { profile: join(dir, file), pass: `separate profiled pass at ${splitConnections} connections`, orders: run.completed, cpuMsPerOrder: cpuMs, msPerOrder };
+}
 const plumHeaders = (sim: Simulator) => ({ "content-type": "application/json", authorization: `Bearer ${sim.accessToken}` });
 const plumVerify = (text: string) => text.includes('"status":1');
 const graphVerify = (text: string) => text.includes('"outcome":"PLACED"');
@@ -128,15 +189,17 @@ for (const target of ["floor", "floor-undici", "ceiling", "sqlite", "postgres"] 
     if (target === "floor" || target === "floor-undici") {
       const spec = { url: sim.apiUrl, headers: plumHeaders(sim), body: templated(plumPlaceOrderBody), verify: plumVerify };
       const runs = await measure(target, spec, target === "floor" ? runLoad : runUndiciLoad);
-      throughput.push({ target, label: TARGET_LABELS[target], rssOf: null, rssAfterStartBytes: null, profiled: false, runs });
+      throughput.push({ target, label: TARGET_LABELS[target], rssOf: null, rssAfterStartBytes: null, profiled: false, runs, durability: null, components: null });
     } else if (target === "ceiling") {
       const reference = await startReference(sim, UPSTREAM_CONNECTIONS, profileDir);
       try {
         const rssAfterStartBytes = readMemory(reference.proc.pid)?.rss ?? null;
         startupMs = Date.now() - reference.proc.startedAt;
-        const spec = { url: reference.url, headers: { "content-type": "application/json" }, body: templated(placeMutationBody), verify: graphVerify, pid: reference.proc.pid };
+        const headers = { "content-type": "application/json" };
+        const spec = { url: reference.url, headers, body: templated(placeMutationBody), verify: graphVerify, pid: reference.proc.pid };
         const runs = await measure(target, spec);
-        throughput.push({ target, label: TARGET_LABELS[target], rssOf: "reference", rssAfterStartBytes, profiled: profileDir !== undefined, runs });
+        throughput.push({ target, label: TARGET_LABELS[target], rssOf: "reference", rssAfterStartBytes, profiled: profileDir !== undefined, runs, durability: null, components: null });
+        await measureReads(target, reference.url, headers, reference.proc.pid);
       } finally {
         await reference.stop();
       }
@@ -145,12 +208,20 @@ for (const target of ["floor", "floor-undici", "ceiling", "sqlite", "postgres"] 
       try {
         const rssAfterStartBytes = readMemory(service.proc.pid)?.rss ?? null;
         startupMs = Date.now() - service.proc.startedAt;
-        const spec = { url: service.url, headers: await serviceHeaders(), body: templated(placeMutationBody), verify: graphVerify, pid: service.proc.pid };
+        const headers = await serviceHeaders();
+        const probe = () => (target === "sqlite" ? sqliteProbe(service.baseUrl) : postgresProbe(service.baseUrl, service.databaseUrl));
+        const spec = { url: service.url, headers, body: templated(placeMutationBody), verify: graphVerify, pid: service.proc.pid, probe: probe() };
         const runs = await measure(target, spec);
-        throughput.push({ target, label: TARGET_LABELS[target], rssOf: "service", rssAfterStartBytes, profiled: profileDir !== undefined, runs });
+        const durability = target === "sqlite" ? await sqliteDurability(benchServiceEnv) : await postgresDurability(service.databaseUrl);
+        log(`  durability: ${durability}`);
+        const result: ThroughputResult = { target, label: TARGET_LABELS[target], rssOf: "service", rssAfterStartBytes, profiled: profileDir !== undefined, runs, durability, components: null };
+        throughput.push(result);
+        await measureReads(target, service.url, headers, service.proc.pid, probe);
       } finally {
         await service.stop();
       }
+      const split = throughput.find((t) => t.target === target);
+      if (cpuSplit.has(target) && split !== undefined) split.components = await componentPass(target, sim);
     }
   } finally {
     await sim.stop();
@@ -204,9 +275,10 @@ const results: BenchResults = {
   },
   settings: {
     durationSeconds, warmupSeconds, connectionLevels, soakPlacements, soakConnections, entityIterations, logLevel,
-    parts: [...parts], profiled: [...profiled], upstreamConnections: UPSTREAM_CONNECTIONS,
+    parts: [...parts], profiled: [...profiled], cpuSplit: [...cpuSplit], readLevels, upstreamConnections: UPSTREAM_CONNECTIONS,
   },
   throughput,
+  reads,
   entities,
   soak,
   profiles,

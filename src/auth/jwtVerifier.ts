@@ -4,6 +4,7 @@ import { webcrypto } from "node:crypto";
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
 import type { AuthConfig } from "../config/config.js";
 import type { Caller } from "./caller.js";
+import { createVerifiedTokenCache, type VerifiedTokenCache } from "./verifiedTokenCache.js";
 
 export type InvalidTokenReason = "expired" | "invalid" | "subject" | "type" | "age";
 
@@ -42,7 +43,25 @@ function scopesOf(payload: JWTPayload): Set<string> {
   return scopes;
 }
 
-export function createJwtVerifier(auth: AuthConfig): JwtVerifier {
+/** Distinct verified tokens remembered (a few MB at most); a hit is re-verified by jose at least once a minute. */
+const TOKEN_CACHE_CAPACITY = 10_000;
+const TOKEN_CACHE_MAX_ENTRY_AGE_MS = 60_000;
+
+export interface JwtVerifierOptions {
+  /** The clock (ms since the epoch) for jose's time claims and the cache; Date.now by default. */
+  now?: () => number;
+  /** Where verified tokens are remembered (tests look into it); a bounded LRU by default. */
+  cache?: VerifiedTokenCache;
+}
+
+export function createJwtVerifier(auth: AuthConfig, options: JwtVerifierOptions = {}): JwtVerifier {
+  const now = options.now ?? Date.now;
+  const cache = options.cache ?? createVerifiedTokenCache({
+    capacity: TOKEN_CACHE_CAPACITY,
+    maxTokenAgeSeconds: auth.maxTokenAgeSeconds,
+    maxEntryAgeMs: TOKEN_CACHE_MAX_ENTRY_AGE_MS,
+    now,
+  });
   // The JWKS is fetched lazily, cached, and refetched on an unknown `kid` (rate-limited by jose). A shared secret is
   // imported once per HMAC algorithm: handing jose the raw bytes would re-import it on every request.
   const secret = new TextEncoder().encode(auth.jwtSecret ?? "");
@@ -58,8 +77,11 @@ export function createJwtVerifier(auth: AuthConfig): JwtVerifier {
   // jose checks `alg` against the pinned algorithms before it asks for a key.
   const key = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : (header: { alg?: string }) => hmacKey(header.alg ?? "");
   return async (token) => {
+    const cached = cache.get(token);
+    if (cached !== undefined) return cached;
     try {
       const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+        currentDate: new Date(now()),
         issuer: auth.issuer,
         audience: auth.audience,
         algorithms: auth.algorithms,
@@ -69,7 +91,10 @@ export function createJwtVerifier(auth: AuthConfig): JwtVerifier {
       });
       // The subject keys the caller's orders and poNumbers: a number or "" would be another caller's key.
       if (typeof payload.sub !== "string" || payload.sub.trim() === "") throw new InvalidTokenError("subject");
-      return { subject: payload.sub, scopes: scopesOf(payload), authenticated: true };
+      const caller: Caller = Object.freeze({ subject: payload.sub, scopes: scopesOf(payload), authenticated: true });
+      // Only after every check passed; exp is a required claim, so jose has checked it is a number.
+      if (typeof payload.exp === "number") cache.set(token, caller, { exp: payload.exp, nbf: payload.nbf, iat: payload.iat });
+      return caller;
     } catch (error) {
       throw new InvalidTokenError(reasonOf(error));
     }

@@ -5,6 +5,11 @@ import { createHash, timingSafeEqual } from "node:crypto";
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
 export function secretMatches(presented: string | string[] | undefined, expected: string): boolean {
-  if (typeof presented !== "string") return false;
-  return timingSafeEqual(digest(presented), digest(expected));
+  return secretMatcher(expected)(presented);
+}
+
+/** The same check with the expected secret hashed once (it runs on every request). */
+export function secretMatcher(expected: string): (presented: string | string[] | undefined) => boolean {
+  const expectedDigest = digest(expected);
+  return (presented) => typeof presented === "string" && timingSafeEqual(digest(presented), expectedDigest);
 }

@@ -3,7 +3,8 @@
 // the last good snapshot and logs an alert.
 import { setTimeout as wait } from "node:timers/promises";
 import type { Logger } from "pino";
-import { OrderKind, type OrderFailure } from "../orders/errorCodes.js";
+import type { OrderFailure } from "../orders/errorCodes.js";
+import { OrderKind } from "../orders/orderKind.js";
 import { CallPacer, CatalogueFetchError, fetchCatalogue } from "./fetchCatalogue.js";
 import type { CataloguePlum, CatalogueStore, ListFilter, RefreshCondition } from "./ports.js";
 import { preflightFailures, type PreflightOrder } from "./preflight.js";

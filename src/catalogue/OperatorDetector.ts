@@ -17,9 +17,8 @@ export class OperatorDetector {
   constructor(
     private readonly plum: CataloguePlum,
     cacheMs: number,
-    now: () => number = Date.now,
   ) {
-    this.cache = new TtlCache(cacheMs, 10_000, now);
+    this.cache = new TtlCache(cacheMs, 10_000);
   }
 
   /** `e164`: "+919857535678". null: Plum answered but cannot tell (or refused the number). */

@@ -37,9 +37,8 @@ export class WalletBalanceReader {
   constructor(
     private readonly plum: CataloguePlum,
     cacheMs: number,
-    private readonly now: () => number = Date.now,
   ) {
-    this.cache = new TtlCache(cacheMs, 1, now);
+    this.cache = new TtlCache(cacheMs, 1);
   }
 
   balance(): Promise<WalletBalance> {
@@ -53,7 +52,7 @@ export class WalletBalanceReader {
 
   private async fetch(): Promise<WalletBalance> {
     const result = await this.plum.read("getBalance", {});
-    const balance = result.kind === "ok" ? parseBalance(result.data, new Date(this.now())) : null;
+    const balance = result.kind === "ok" ? parseBalance(result.data, new Date()) : null;
     if (balance === null) throw new BalanceUnavailableError();
     this.cache.set("balance", balance);
     return balance;

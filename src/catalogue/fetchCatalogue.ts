@@ -2,7 +2,7 @@
 // page. Inside getVouchers' limits (docs/plum-api.md §6.2, §4.5: 50 a minute, 500 a day): calls are paced to at most
 // `perMinute` in any minute, one refresh makes at most `maxCalls`, and `usage.calls` counts what it made (even when it
 // fails) for the daily budget the service keeps across replicas.
-import { OrderKind } from "../orders/errorCodes.js";
+import { OrderKind } from "../orders/orderKind.js";
 import { PlumErrorId, type GetVouchersData } from "../plum/wire.js";
 import { parseVoucher, voucherItems } from "./parseVoucher.js";
 import type { CataloguePlum } from "./ports.js";

@@ -1,6 +1,6 @@
 // Parses one getVouchers item (docs/plum-api.md §4.5). Plum's types are loose (§1, §9): numbers may be numeric
 // strings, `valueDenominations` is a CSV string (or, leniently, an array), fields may be missing or "".
-import { OrderKind } from "../orders/errorCodes.js";
+import { OrderKind } from "../orders/orderKind.js";
 import { toInt, toNumber, toText } from "../plum/lenient.js";
 import type { Loose } from "../plum/wire.js";
 import type { CatalogueProduct, CatalogueRole, ProductDeliveryType } from "./product.js";

@@ -1,6 +1,6 @@
 // What the catalogue needs from the outside: a store for the snapshot (the ledger's database implements it, both
 // engines) and Plum's read operations (the Plum client implements it).
-import type { OrderKind } from "../orders/errorCodes.js";
+import type { OrderKind } from "../orders/orderKind.js";
 import type { PlumReadResult } from "../plum/readResult.js";
 import type { CatalogueMeta, CatalogueProduct } from "./product.js";
 

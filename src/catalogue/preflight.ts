@@ -1,6 +1,7 @@
 // The checks a known product allows before anything is claimed or sent (pure). Placement and quotes run exactly
 // these; Plum stays the authority for everything the snapshot cannot know (stock, balance, operator).
-import { OrderErrorCode, type OrderFailure, type OrderKind } from "../orders/errorCodes.js";
+import { OrderErrorCode, type OrderFailure } from "../orders/errorCodes.js";
+import type { OrderKind } from "../orders/orderKind.js";
 import type { CatalogueProduct } from "./product.js";
 
 export interface PreflightOrder {

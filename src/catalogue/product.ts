@@ -1,5 +1,5 @@
 // The catalogue as this service keeps it: Plum's getVouchers items, parsed once into exact types.
-import type { OrderKind } from "../orders/errorCodes.js";
+import type { OrderKind } from "../orders/orderKind.js";
 
 export type ProductValueType = "FIXED_DENOMINATIONS" | "OPEN_VALUE";
 export type ProductDeliveryType = "REALTIME" | "DELAYED";

@@ -2,7 +2,7 @@
 // plan of an operator) is far likelier a bad answer from Plum (one PLE10030 "No Vouchers Found", a capped page)
 // than a real withdrawal, and committing it would refuse every valid order of that group until the next slot. Such
 // a refresh fails instead, and the last good snapshot stays.
-import { OrderKind } from "../orders/errorCodes.js";
+import { OrderKind } from "../orders/orderKind.js";
 import type { CatalogueProduct } from "./product.js";
 
 type Group = string;

@@ -48,7 +48,7 @@ const schema = z.object({
   WEBHOOK_UNMATCHED_TTL_MS: ms(7 * 24 * 3_600_000),
 
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
-  // A path, or "off"; unset: beside an SQLite ledger file in development (server/simulatorStateFile.ts).
+  // A path, or "off"; unset: beside an SQLite ledger file in development (dev/simulatorStateFile.ts).
   SIMULATOR_STATE_FILE: optionalString,
 
   DATABASE_URL: optionalString,

@@ -12,7 +12,7 @@ import type { ReconciliationJob } from "../orders/reconciliation/ReconciliationJ
 import type { ReconciliationStore } from "../orders/reconciliation/ports.js";
 import type { PlacementService } from "../orders/PlacementService.js";
 import type { UpstreamBudget } from "../orders/upstreamBudget.js";
-import type { OrderRecord } from "../storage/ledger.js";
+import type { OrderRecord, ServedOrder } from "../orders/orderRecord.js";
 import type { CatalogueReads } from "./catalogue/CatalogueReads.js";
 
 export interface OrderServices {
@@ -47,7 +47,7 @@ export interface GraphContext {
   /** What this request may still spend at Plum (per-request cap and the caller's bucket). */
   upstream: UpstreamBudget;
   /** Batches `Order` look-ups by orderId within one request (entities, `order`). */
-  ordersById: DataLoader<string, OrderRecord | null>;
+  ordersById: DataLoader<string, ServedOrder | null>;
   /** The catalogue snapshot for this request: products batched by id, the snapshot's age read once. */
   catalogue: CatalogueReads;
 }

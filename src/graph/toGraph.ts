@@ -2,12 +2,12 @@
 import type { OrderFailure } from "../orders/errorCodes.js";
 import { toOrderView, type OrderView } from "../orders/orderView.js";
 import type { PlacementResult } from "../orders/PlacementService.js";
-import type { OrderRecord } from "../storage/ledger.js";
+import type { ServedOrder } from "../orders/orderRecord.js";
 import type { Order } from "./types/Order.js";
 import type { OrderError } from "./types/OrderError.js";
 import type { PlaceOrderPayload } from "./types/PlaceOrderPayload.js";
 
-export function toOrder(record: OrderRecord | null): (Order & Pick<OrderView, "subject">) | null {
+export function toOrder(record: ServedOrder | null): (Order & Pick<OrderView, "subject">) | null {
   return record === null ? null : toOrderView(record);
 }
 

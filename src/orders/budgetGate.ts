@@ -2,7 +2,8 @@
 // never reports an order that exists, or may exist, as "nothing was placed": a retry of a PLACED or finally
 // REJECTED poNumber is answered from the ledger (no call to Plum), and a PENDING one stays PENDING.
 import { fingerprint } from "./fingerprint.js";
-import { PlaceOrderOutcome, type OrderFailure } from "./errorCodes.js";
+import type { OrderFailure } from "./errorCodes.js";
+import { PlaceOrderOutcome } from "./placeOrderOutcome.js";
 import type { OrderRecord } from "./orderRecord.js";
 import type { PlacementResult } from "./PlacementService.js";
 import { placementAnswer } from "./placementStatus.js";

@@ -18,18 +18,6 @@ export enum OrderErrorCode {
   UPSTREAM_REJECTED = "UPSTREAM_REJECTED",
 }
 
-export enum PlaceOrderOutcome {
-  PLACED = "PLACED",
-  REPLAYED = "REPLAYED",
-  PENDING = "PENDING",
-  REJECTED = "REJECTED",
-}
-
-export enum OrderKind {
-  AIRMILES = "AIRMILES",
-  TOPUP = "TOPUP",
-}
-
 /** A business failure as the domain produces it and the ledger stores it (never holds upstream text). */
 export interface OrderFailure {
   code: OrderErrorCode;

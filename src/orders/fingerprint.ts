@@ -2,7 +2,7 @@
 // Plum except the poNumber itself, plus the kind, hashed over canonical (key-sorted) JSON.
 import { createHash } from "node:crypto";
 import type { PlaceOrderData } from "../plum/wire.js";
-import type { OrderKind } from "./errorCodes.js";
+import type { OrderKind } from "./orderKind.js";
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;

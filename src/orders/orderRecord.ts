@@ -1,7 +1,8 @@
 // The order row as the domain sees it. The orders layer owns this shape; storage maps it to tables.
 import type { AttemptEntry } from "../plum/exchange.js";
 import type { PlaceOrderData, PlumOrderWire } from "../plum/wire.js";
-import type { OrderFailure, OrderKind } from "./errorCodes.js";
+import type { OrderFailure } from "./errorCodes.js";
+import type { OrderKind } from "./orderKind.js";
 import type { PlacementPatch, PlacementRow, PlacementState } from "./placement/row.js";
 
 /**
@@ -36,8 +37,8 @@ export interface OrderRecord extends PlacementRow {
   /** REJECTED: why. PENDING: what the caller is told while it is pending. */
   errors: OrderFailure[];
   deliveryStatus: string | null;
-  /** createdAt of the webhook that set deliveryStatus (ISO); orders webhook events. */
-  deliveryStatusAt: string | null;
+  /** createdAt of the webhook that set deliveryStatus; orders webhook events. */
+  deliveryStatusAt: Date | null;
   /** Attempts written ahead (each before its request left). */
   sendAttempts: number;
   /** PENDING rows: when the reconciler should look next. */
@@ -53,6 +54,12 @@ export interface OrderRecord extends PlacementRow {
   updatedAt: Date;
   placedAt: Date | null;
 }
+
+/**
+ * An order as reads serve it: a ledger row, or one Plum holds without a poNumber, served from Plum and never stored
+ * (the ledger is keyed by poNumber), whose poNumbers are null.
+ */
+export type ServedOrder = OrderRecord | (Omit<OrderRecord, "poNumber" | "callerPoNumber"> & { poNumber: null; callerPoNumber: null });
 
 export interface Lease {
   owner: string;

@@ -2,8 +2,8 @@
 import { toId, toInt, toNumber, toText } from "../plum/lenient.js";
 export { parsePlumDate } from "../plum/plumDate.js";
 import type { PlumOrderWire, PlumVoucherDetailWire } from "../plum/wire.js";
-import type { OrderRecord } from "../storage/ledger.js";
-import type { OrderKind } from "./errorCodes.js";
+import type { ServedOrder } from "./orderRecord.js";
+import type { OrderKind } from "./orderKind.js";
 
 export interface VoucherDetailView {
   orderId: string;
@@ -99,7 +99,7 @@ export function withItemStatus(items: VoucherDetailView[], deliveryStatus: strin
 }
 
 /** null while the order has no Plum orderId (pending or rejected): the entity's key does not exist yet. */
-export function toOrderView(record: OrderRecord): OrderView | null {
+export function toOrderView(record: ServedOrder): OrderView | null {
   if (record.orderId === null || record.order === null) return null;
   const mapped = mapOrder(record.order, record.orderId, record.request?.productId ?? null);
   // The latest webhook wins over the status Plum answered when the order was placed (or last looked up).
@@ -107,7 +107,7 @@ export function toOrderView(record: OrderRecord): OrderView | null {
   return {
     orderId: record.orderId,
     // The caller's own poNumber (Plum's is derived from it; operators find both in the ledger).
-    poNumber: record.callerPoNumber === "" ? null : record.callerPoNumber,
+    poNumber: record.callerPoNumber,
     kind: record.kind,
     ...mapped,
     deliveryStatus,

@@ -2,7 +2,8 @@
 // PENDING row gets the same throttled look-up a read gives it (PlacementService.refresh); nothing else calls Plum.
 import type { Caller } from "../auth/caller.js";
 import type { CallerRowStore } from "./callerRow.js";
-import { PlaceOrderOutcome, type OrderFailure } from "./errorCodes.js";
+import type { OrderFailure } from "./errorCodes.js";
+import { PlaceOrderOutcome } from "./placeOrderOutcome.js";
 import { inProgressFailure, outcomeUnknownFailure, queuedFailure } from "./failures.js";
 import type { OrderRecord } from "./orderRecord.js";
 

@@ -1,7 +1,7 @@
 // Builds placeOrder's `variables.data` exactly as the seeds show it (key order included): flags as 1/0, userMeta
 // nested, optional fields omitted when not given.
 import type { AirmilesUserMeta, PlaceOrderData, PlumFlag, TopupUserMeta } from "../plum/wire.js";
-import { OrderKind } from "./errorCodes.js";
+import { OrderKind } from "./orderKind.js";
 import type { AirmilesOrderInput, BaseOrderInput, TopupOrderInput } from "./input.js";
 
 const flag = (value: boolean): PlumFlag => (value ? 1 : 0);

@@ -11,8 +11,8 @@ import type { AccessTokenSource } from "./tokens.js";
 /** What reconciliation needs of a history row (the documented row has more). */
 export interface HistoryRow {
   orderId: string;
-  /** "" when the order was placed without one. */
-  poNumber: string;
+  /** null when the order was placed without one (Plum sends "" or nothing). */
+  poNumber: string | null;
   /** Plum's "YYYY-MM-DD HH:MM:SS", as received. */
   orderDate: string | null;
   deliveryStatus: string | null;
@@ -48,7 +48,8 @@ function toRow(value: unknown): HistoryRow | null {
   if (!isObject(value)) return null;
   const orderId = toId(value["orderId"] as string | number | undefined);
   if (orderId === null) return null;
-  return { orderId, poNumber: text(value["poNumber"]) ?? "", orderDate: text(value["orderDate"]), deliveryStatus: text(value["deliveryStatus"]) };
+  const poNumber = text(value["poNumber"]);
+  return { orderId, poNumber: poNumber === "" ? null : poNumber, orderDate: text(value["orderDate"]), deliveryStatus: text(value["deliveryStatus"]) };
 }
 
 /** Pure: an HTTP answer to getOrderHistory. Rows without a readable orderId cannot be compared and are dropped. */

@@ -3,14 +3,15 @@
 // replicas (the ledger's token lock). Proactive before expiry; reactive when Plum answers invalid_token.
 import type { Logger } from "pino";
 import { request } from "undici";
-import type { AttemptEntry, Ledger, StoredTokens } from "../storage/ledger.js";
+import type { AttemptEntry } from "./exchange.js";
+import type { StoredTokens, TokenStore } from "./tokenStore.js";
 import { errorCodeOf } from "./classify.js";
 import { toNumber } from "./lenient.js";
 import type { AccessTokenSource } from "./tokens.js";
 import type { PlumRefreshRequest, PlumRefreshResponse } from "./wire.js";
 
 export interface TokenManagerOptions {
-  ledger: Ledger;
+  store: TokenStore;
   log: Logger;
   refreshUrl: string;
   /** Validation endpoint (GET with Bearer) to learn an unknown expiry; optional. */
@@ -49,7 +50,7 @@ export class TokenManager implements AccessTokenSource {
   async init(): Promise<void> {
     const { seed } = this.options;
     const now = this.clock();
-    await this.options.ledger.withTokenLock(async (stored) => {
+    await this.options.store.withTokenLock(async (stored) => {
       const deadStored = stored?.refreshTokenExpiresAt != null && stored.refreshTokenExpiresAt <= now;
       // A new pair in the environment (generated in Plum's dashboard) replaces a dead one.
       const store = stored === null || (deadStored && stored.refreshToken !== seed.refreshToken)
@@ -119,14 +120,14 @@ export class TokenManager implements AccessTokenSource {
   }
 
   private async reload(): Promise<StoredTokens | null> {
-    this.cached = await this.options.ledger.getTokens();
+    this.cached = await this.options.store.getTokens();
     this.cachedAt = Date.now();
     return this.cached;
   }
 
   /** Under the lock, re-check with the stored pair (another replica may have refreshed) before calling Plum. */
   private async refreshUnderLock(stillNeeded: (stored: StoredTokens) => boolean): Promise<string | null> {
-    const token = await this.options.ledger.withTokenLock(async (stored) => {
+    const token = await this.options.store.withTokenLock(async (stored) => {
       if (stored === null) return { store: null, result: null };
       if (!stillNeeded(stored) || stored.refreshToken === null) return { store: null, result: stored.accessToken };
       const outcome = await this.callRefresh(stored.refreshToken);
@@ -234,7 +235,7 @@ export class TokenManager implements AccessTokenSource {
       };
       const seconds = response.statusCode === 200 ? toNumber(parsed.expires_in) : null;
       const accessTokenExpiresAt = seconds === null ? null : new Date(this.clock().getTime() + seconds * 1000);
-      await this.options.ledger.withTokenLock(async (stored) => ({
+      await this.options.store.withTokenLock(async (stored) => ({
         store: accessTokenExpiresAt !== null && stored && stored.accessToken === tokens.accessToken ? { ...stored, accessTokenExpiresAt } : null,
         result: undefined,
         attempts: [answer],

@@ -1,12 +1,13 @@
 // Chooses how the service authenticates to Plum: managed tokens (refresh credentials configured, or the
-// simulator's), or a static access token when no refresh credentials are given (development only).
+// built-in simulator's), or a static access token when no refresh credentials are given (development only).
 import type { Logger } from "pino";
 import { deriveTokenUrl, type Config } from "../config/config.js";
 import { TokenManager, type CredentialsState } from "../plum/tokenManager.js";
 import { StaticTokenSource, type AccessTokenSource } from "../plum/tokens.js";
 import { PLUM_TOKEN_REFRESH_PATH, PLUM_TOKEN_VALIDATE_PATH } from "../plum/wire.js";
-import type { PlumSimulator } from "../simulator/index.js";
-import type { Ledger } from "../storage/ledger.js";
+import type { AttemptLog } from "../plum/attemptLog.js";
+import type { TokenStore } from "../plum/tokenStore.js";
+import type { BuiltInPlum } from "./composition/builtInPlum.js";
 
 export interface PlumCredentials extends AccessTokenSource {
   state(): CredentialsState;
@@ -16,12 +17,11 @@ export interface PlumCredentials extends AccessTokenSource {
   stop(): void;
 }
 
-const SIMULATOR_CLIENT = { clientId: "sim-client-id", clientSecret: "sim-client-secret" };
-
 export async function createCredentials(deps: {
   config: Config;
-  ledger: Ledger;
-  simulator: PlumSimulator | null;
+  /** Where the pair lives, and the log its exchanges are written to (the ledger). */
+  ledger: TokenStore & Pick<AttemptLog, "appendAttempt">;
+  simulator: BuiltInPlum | null;
   log: Logger;
   onRefresh?: (result: "success" | "failure") => void;
 }): Promise<PlumCredentials> {
@@ -29,14 +29,14 @@ export async function createCredentials(deps: {
   const onRefresh = deps.onRefresh === undefined ? {} : { onRefresh: deps.onRefresh };
   const plum = config.plum;
   const timeoutMs = plum.connectTimeoutMs + plum.headersTimeoutMs;
-  const record = (entry: Parameters<Ledger["appendAttempt"]>[0]) => ledger.appendAttempt(entry);
+  const record = (entry: Parameters<AttemptLog["appendAttempt"]>[0]) => ledger.appendAttempt(entry);
 
   if (simulator !== null) {
     const manager = new TokenManager({
-      ledger, log, record, timeoutMs, ...onRefresh,
+      store: ledger, log, record, timeoutMs, ...onRefresh,
       refreshUrl: `${simulator.baseUrl}${PLUM_TOKEN_REFRESH_PATH}`,
       validateUrl: `${simulator.baseUrl}${PLUM_TOKEN_VALIDATE_PATH}`,
-      ...SIMULATOR_CLIENT,
+      ...simulator.client,
       // A fresh simulator issues fresh tokens: whatever an earlier run stored is void.
       seed: simulator.tokens,
       refreshBeforeExpiryMs: plum.refreshBeforeExpiryMs,
@@ -51,7 +51,7 @@ export async function createCredentials(deps: {
 
   if (plum.refreshToken && plum.clientId && plum.clientSecret && plum.apiUrl) {
     const manager = new TokenManager({
-      ledger, log, record, timeoutMs, ...onRefresh,
+      store: ledger, log, record, timeoutMs, ...onRefresh,
       // config.ts derives the refresh URL from the API URL unless XOXODAY_TOKEN_URL overrides it.
       refreshUrl: plum.tokenUrl ?? deriveTokenUrl(plum.apiUrl),
       validateUrl: plum.apiUrl.replace(/\/api\/?$/, "/token"),

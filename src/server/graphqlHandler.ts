@@ -2,8 +2,8 @@
 // with our own body limit and routing around it).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
-import { BodyTooLargeError, readBody } from "./readBody.js";
-import { sendJson } from "./respond.js";
+import { BodyTooLargeError, readBody } from "../http/readBody.js";
+import { sendJson } from "../http/respond.js";
 
 export function createGraphqlHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,

@@ -4,11 +4,11 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { HttpServerLimits } from "../config/config.js";
-import { secretMatches } from "../auth/routerSecret.js";
+import { secretMatcher } from "../auth/routerSecret.js";
 import { EXPLORER_ASSETS_PATH } from "./explorer/explorerPage.js";
 import type { ExplorerRoutes } from "./explorer/explorerRoutes.js";
 import type { Metrics, Route } from "./metrics.js";
-import { sendJson } from "./respond.js";
+import { sendJson } from "../http/respond.js";
 
 export interface RequestScope {
   requestId: string;
@@ -49,6 +49,7 @@ export function createHttpServer(options: {
   opsElsewhere?: boolean;
 }): Server {
   const { routes, log, metrics, limits } = options;
+  const routerSecret = options.routerSecret === undefined ? null : secretMatcher(options.routerSecret);
   const server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -60,7 +61,8 @@ export function createHttpServer(options: {
     (req, res) => {
     // A client-chosen id would be copied into our logs as if it were ours: only the router's is kept.
     const incoming = req.headers["x-request-id"];
-    const fromRouter = options.routerSecret !== undefined && secretMatches(req.headers["router-authorization"], options.routerSecret);
+    // Checked once per request: it decides the request id here and refuses a non-router caller below.
+    const fromRouter = routerSecret !== null && routerSecret(req.headers["router-authorization"]);
     const requestId = fromRouter && typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const traceparent = typeof req.headers.traceparent === "string" ? req.headers.traceparent.slice(0, 100) : undefined;
     const scope: RequestScope = { requestId, log: log.child({ requestId, ...(traceparent ? { traceparent } : {}) }) };
@@ -89,7 +91,7 @@ export function createHttpServer(options: {
           // (the page then sends the headers its user types in).
           if (options.explorer?.wantsPage(req, url.search)) return options.explorer.page(res);
           // Refused before any GraphQL work: parsing, context, execution.
-          if (options.routerSecret !== undefined && !secretMatches(req.headers["router-authorization"], options.routerSecret)) {
+          if (routerSecret !== null && !fromRouter) {
             sendJson(res, 401, { errors: [{ message: "Missing or invalid Router-Authorization.", extensions: { code: "UNAUTHENTICATED" } }] });
             return;
           }

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { Logger } from "pino";
 import type { HttpServerLimits } from "../config/config.js";
 import type { HttpRoutes } from "./httpServer.js";
-import { sendJson } from "./respond.js";
+import { sendJson } from "../http/respond.js";
 
 export function createOpsServer(options: { routes: Pick<HttpRoutes, "health" | "ready" | "metrics">; log: Logger; limits: HttpServerLimits }): Server {
   const { routes, limits } = options;

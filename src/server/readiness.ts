@@ -2,11 +2,11 @@
 import type { ServerResponse } from "node:http";
 import type { CredentialsState } from "../plum/tokenManager.js";
 import type { Ledger } from "../storage/ledger.js";
-import { sendJson } from "./respond.js";
+import { sendJson } from "../http/respond.js";
 
 
 export interface ReadinessOptions {
-  ledger: Ledger;
+  ledger: Pick<Ledger, "ping">;
   credentials: () => CredentialsState;
   shuttingDown: () => boolean;
 }

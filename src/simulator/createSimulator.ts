@@ -9,6 +9,9 @@ import type { SimOrder } from "./orderBook.js";
 import { createSimulatorServer } from "./server.js";
 import type { PlumSimulator, RecordedCall, SimOperation, SimulatorOptions, WebhookConfig, WebhookDelivery } from "./types.js";
 
+/** The client credentials the simulator accepts unless told others (the development entry refreshes with them). */
+export const SIMULATOR_CLIENT = { clientId: "sim-client-id", clientSecret: "sim-client-secret" } as const;
+
 const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 1_296_000;
 const DEFAULT_FIRST_ORDER_ID = 98_765_432;
 
@@ -16,8 +19,8 @@ function coreOptions(options: SimulatorOptions): CoreOptions {
   return {
     accessToken: options.accessToken ?? "sim-access-token",
     refreshToken: options.refreshToken ?? "sim-refresh-token",
-    clientId: options.clientId ?? "sim-client-id",
-    clientSecret: options.clientSecret ?? "sim-client-secret",
+    clientId: options.clientId ?? SIMULATOR_CLIENT.clientId,
+    clientSecret: options.clientSecret ?? SIMULATOR_CLIENT.clientSecret,
     balance: options.balance ?? 1_000_000,
     webhook: options.webhook,
     autoDeliverMs: options.autoDeliverMs ?? null,
@@ -49,7 +52,8 @@ function snapshot(order: SimOrder): SimOrder {
 }
 
 export async function createPlumSimulator(options: SimulatorOptions = {}): Promise<PlumSimulator> {
-  const core = new SimulatorCore(coreOptions(options));
+  const settings = coreOptions(options);
+  const core = new SimulatorCore(settings);
   const server = createSimulatorServer(core);
   server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
   await once(server, "listening");
@@ -59,6 +63,7 @@ export async function createPlumSimulator(options: SimulatorOptions = {}): Promi
   return {
     baseUrl,
     apiUrl: `${baseUrl}${PLUM_API_PATH}`,
+    client: { clientId: settings.clientId, clientSecret: settings.clientSecret },
     close(): Promise<void> {
       closing ??= (async () => {
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -117,6 +117,8 @@ export interface PlumSimulator {
   balance(): number;
   expireAccessToken(): void;
   readonly tokens: { accessToken: string; refreshToken: string };
+  /** The client credentials its refresh endpoint accepts. */
+  readonly client: { clientId: string; clientSecret: string };
   /** Catalogue settings: products withdrawn from getVouchers, lookupMobileNumber's answer shape. */
   setCatalogue(patch: Partial<SimCatalogueSettings>): SimCatalogueSettings;
   /** The rate limits' view: refusals, accepted requests' times, the peak in any window; penalize() starts a penalty. */

@@ -1,16 +1,20 @@
-// The ledger: the subgraph's system of record for orders. One small interface, two engines (SQLite embedded,
+// The ledger: the subgraph's system of record for orders. One interface (the composition of its consumers' ports), two engines (SQLite embedded,
 // PostgreSQL for replicas), one conformance suite (test/storage/conformance.ts) run against both.
 import type { CatalogueStore } from "../catalogue/ports.js";
 import type { BudgetLedger } from "../orders/budget/ports.js";
-import type { OrderRecord } from "../orders/orderRecord.js";
 import type { OrderListStore } from "../orders/listing/ports.js";
 import type { OperationsCountsSource } from "../orders/operations/counts.js";
 import type { PlacementQueueStore, PlacementStore } from "../orders/placement/ports.js";
 import type { ReconciliationStore } from "../orders/reconciliation/ports.js";
-import type { AttemptEntry } from "../plum/exchange.js";
-import type { PlumOrderWire } from "../plum/wire.js";
+import type { OrderReadStore } from "../orders/readerPorts.js";
+import type { AttemptLog } from "../plum/attemptLog.js";
+import type { TokenStore } from "../plum/tokenStore.js";
+import type { WebhookStore } from "../webhooks/ports.js";
 
+// Re-exported so that storage's own files keep one place to import the domain types from.
 export type { AttemptEntry } from "../plum/exchange.js";
+export type { StoredTokens, TokenLockOutcome } from "../plum/tokenStore.js";
+export type { WebhookEvent, WebhookRecordResult } from "../webhooks/ports.js";
 export type {
   ClaimResult,
   Lease,
@@ -22,30 +26,6 @@ export type {
   WriteGuard,
 } from "../orders/orderRecord.js";
 
-export interface WebhookEvent {
-  /** Plum's webhook id: the idempotency key. */
-  id: string;
-  orderId: string;
-  poNumber: string;
-  /** Normalised lower-case: delivered | cancelled | … */
-  deliveryStatus: string;
-  orderDate: string | null;
-  /** ISO instant the callback was created; later events win. */
-  createdAt: string;
-  receivedAt: Date;
-}
-
-/** "mismatched": its orderId and poNumber name different orders; stored, applied to neither. */
-export type WebhookRecordResult = "recorded" | "duplicate" | "mismatched";
-
-export interface StoredTokens {
-  accessToken: string;
-  refreshToken: string | null;
-  accessTokenExpiresAt: Date | null;
-  refreshTokenExpiresAt: Date | null;
-  updatedAt: Date;
-}
-
 export interface LedgerWriteCounts {
   /** Write transactions committed. */
   commits: number;
@@ -55,7 +35,20 @@ export interface LedgerWriteCounts {
   checkpoints: number;
 }
 
-export interface Ledger extends PlacementStore, PlacementQueueStore, OrderListStore, ReconciliationStore, OperationsCountsSource {
+/**
+ * The composition of the ports the engines implement: each consumer declares and takes only its own (placement,
+ * queue, listing, reconciliation, operations counts, reads, attempt log, webhooks, tokens); lifecycle stays here.
+ */
+export interface Ledger
+  extends PlacementStore,
+    PlacementQueueStore,
+    OrderListStore,
+    ReconciliationStore,
+    OperationsCountsSource,
+    OrderReadStore,
+    AttemptLog,
+    WebhookStore,
+    TokenStore {
   readonly engine: "sqlite" | "postgres";
   /** The cached Plum catalogue, in the same database (src/catalogue/). */
   readonly catalogue: CatalogueStore;
@@ -68,53 +61,6 @@ export interface Ledger extends PlacementStore, PlacementQueueStore, OrderListSt
   ping(): Promise<void>;
   /** Write transactions and checkpoints so far (the /metrics counters read them). */
   writeCounts(): LedgerWriteCounts;
-
-  appendAttempt(entry: AttemptEntry): Promise<void>;
-  /** Several entries in one commit (a read's look-up exchange). */
-  appendAttempts(entries: readonly AttemptEntry[]): Promise<void>;
-  listAttempts(poNumber: string): Promise<AttemptEntry[]>;
-
-  /**
-   * This caller's row under the poNumber they chose (their namespace; null subject: the shared one, auth off).
-   * Never another caller's row: reads and listings by a caller's poNumber go through this; Plum's poNumber
-   * (webhooks, order history) maps back with findByPlumPoNumber.
-   */
-  findByCallerPoNumber(subject: string | null, poNumber: string): Promise<OrderRecord | null>;
-  /** One query for any number of ids (entity batches). */
-  findByOrderIds(orderIds: readonly string[]): Promise<OrderRecord[]>;
-  /**
-   * Caches an order learned from Plum as a PLACED row with source LOOKUP. If the poNumber or orderId is already
-   * known the existing row is returned unchanged. Applies webhook events already received for it.
-   */
-  remember(order: { poNumber: string; orderId: string; order: PlumOrderWire; placedAt: Date | null }): Promise<OrderRecord>;
   /** PENDING rows whose outcome is not known yet (queued rows are not: nothing was sent). */
   countPending(): Promise<number>;
-
-  /**
-   * Stores a delivery-status callback once per id ("duplicate" if already stored, and nothing changes). Applies it
-   * to the order it names (by orderId, else poNumber; both must name the same order, see webhookMatch.ts) when known and when it is the latest event for that order;
-   * otherwise keeps it until `update`/`remember` brings the order in. A PENDING placement it names by poNumber gains
-   * a webhook proof of existence (with the event's orderId) and becomes due at once.
-   */
-  recordWebhookEvent(event: WebhookEvent): Promise<WebhookRecordResult>;
-  /**
-   * Deletes events received before `receivedBefore` that never matched an order (unknown orders, or an orderId and
-   * a poNumber naming different orders); returns how many. Applied events stay: they keep ids idempotent.
-   */
-  pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number>;
-
-  getTokens(): Promise<StoredTokens | null>;
-  /**
-   * Runs `fn` while holding the cross-replica token lock (PostgreSQL: advisory lock; SQLite: in-process mutex,
-   * because the embedded engine serves one process). `fn` receives the stored pair and returns the pair to store
-   * (or null to keep it) and the attempt-log rows of the exchange that produced it: both are committed together.
-   * A rotated pair cannot be fetched again, so if that commit fails it is retried (in a new transaction).
-   */
-  withTokenLock<T>(fn: (current: StoredTokens | null) => Promise<TokenLockOutcome<T>>): Promise<T>;
-}
-
-export interface TokenLockOutcome<T> {
-  store: StoredTokens | null;
-  result: T;
-  attempts?: AttemptEntry[];
 }

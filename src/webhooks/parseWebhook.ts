@@ -5,7 +5,7 @@ import { isCleanText } from "../orders/cleanText.js";
 import { toId } from "../plum/lenient.js";
 import { normaliseDeliveryStatus } from "../orders/orderView.js";
 import { parsePlumDate } from "../plum/plumDate.js";
-import type { WebhookEvent } from "../storage/ledger.js";
+import type { WebhookEvent } from "./ports.js";
 
 const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]);
 // NUL or a lone surrogate would fail in the database (a 500, and Plum disables a webhook after three): a 400 here.
@@ -34,10 +34,11 @@ export function parseWebhook(body: unknown, receivedAt: Date): WebhookEvent | nu
   return {
     id: eventId,
     orderId,
-    poNumber: data.poNumber,
+    // Plum sends "" (or nothing) for an order placed without one.
+    poNumber: data.poNumber === "" ? null : data.poNumber,
     deliveryStatus: normaliseDeliveryStatus(data.deliveryStatus),
     orderDate: data.orderDate ?? null,
-    createdAt: created.toISOString(),
+    createdAt: created,
     receivedAt,
   };
 }
@@ -55,5 +56,5 @@ export function createdAtTooFarAhead(body: unknown, event: WebhookEvent, maxFutu
   const raw = webhookBody.safeParse(body);
   const zoned = raw.success && /(?:z|[+-]\d{2}:?\d{2})$/i.test(raw.data.createdAt.trim());
   const allowed = maxFutureMs + (zoned ? 0 : LARGEST_UTC_OFFSET_MS);
-  return Date.parse(event.createdAt) > event.receivedAt.getTime() + allowed;
+  return event.createdAt.getTime() > event.receivedAt.getTime() + allowed;
 }

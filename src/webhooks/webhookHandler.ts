@@ -3,15 +3,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { secretMatches } from "../auth/routerSecret.js";
-import type { Ledger } from "../storage/ledger.js";
-import { BodyTooLargeError, readBody } from "../server/readBody.js";
-import { sendJson } from "../server/respond.js";
+import { BodyTooLargeError, readBody } from "../http/readBody.js";
+import { sendJson } from "../http/respond.js";
 import { createdAtTooFarAhead, parseWebhook } from "./parseWebhook.js";
+import type { WebhookStore } from "./ports.js";
 
 const MAX_WEBHOOK_BYTES = 16_384;
 
 export interface WebhookHandlerOptions {
-  ledger: Ledger;
+  store: Pick<WebhookStore, "recordWebhookEvent">;
   /** undefined: callbacks are accepted without a key (development only; production requires one). */
   apiKey: string | undefined;
   log: Logger;
@@ -47,7 +47,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       sendJson(res, 400, { error: "createdAt is in the future" });
       return;
     }
-    const result = await options.ledger.recordWebhookEvent(event);
+    const result = await options.store.recordWebhookEvent(event);
     const logged = { webhookId: event.id, orderId: event.orderId, deliveryStatus: event.deliveryStatus, result };
     if (result === "mismatched") options.log.warn(logged, "webhook's orderId and poNumber name different orders; not applied");
     else options.log.info(logged, "webhook received");

@@ -67,6 +67,8 @@ describe("through Hive Gateway (orders + loyalty, router secret and JWT scopes)"
 
     expect(placed.errors).toBeUndefined();
     expect(placed.data?.placeAirmilesOrder.outcome).toBe("PLACED");
+    // Exactly one paid order reached Plum through the gateway.
+    expect(orders.sim.count("placeOrder")).toBe(sentBefore + 1);
     const order = placed.data?.placeAirmilesOrder.order;
     if (!order) throw new Error("no order");
     expect(order.poNumber).toBe(input.poNumber);

@@ -73,7 +73,9 @@ export async function startHiveGateway(options: HiveGatewayOptions): Promise<Run
           },
         }),
   });
-  const server = createServer(gateway);
+  // The adapter's Node listener, not the adapter itself (whose call returns a promise http ignores): it answers
+  // and logs its own errors.
+  const server = createServer(gateway.requestListener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

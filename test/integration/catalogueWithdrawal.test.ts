@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { wholesaleWithdrawal } from "../../src/catalogue/wholesaleWithdrawal.js";
 import type { CatalogueProduct } from "../../src/catalogue/product.js";
-import { OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
 import { useTestApp } from "../support/harness.js";
 import { airmilesInput } from "../support/orderInputs.js";
 import { sendAirmiles } from "../support/orderOperations.js";

@@ -38,10 +38,16 @@ describe("resolveOrderNeedingOperator (auth off: the one caller has every scope)
   const t = useTestApp({ resetSimulator: true });
 
   it("/metrics counts the raise and the row among orders needing an operator", async () => {
+    // Counted from before the raise: an earlier row cannot make this pass.
+    const raised = async () => {
+      const metrics = parsePrometheus(await (await request(`${new URL(t.url).origin}/metrics`)).body.text());
+      return valueOf(metrics, "orders_operator_alerts_total", { reason: "po_number_held_by_different_order" }) ?? 0;
+    };
+    const held = async () => (await t.app.ledger.operationsCounts()).needingOperator.po_number_held_by_different_order;
+    const [raisedBefore, heldBefore] = [await raised(), await held()];
     await heldByAnother(t);
-    const metrics = parsePrometheus(await (await request(`${new URL(t.url).origin}/metrics`)).body.text());
-    expect(valueOf(metrics, "orders_operator_alerts_total", { reason: "po_number_held_by_different_order" })).toBeGreaterThanOrEqual(1);
-    expect((await t.app.ledger.operationsCounts()).needingOperator.po_number_held_by_different_order).toBeGreaterThanOrEqual(1);
+    expect(await raised()).toBe(raisedBefore + 1);
+    expect(await held()).toBe(heldBefore + 1);
   });
 
   it("NOT_PLACED while Plum holds someone else's order under the poNumber after our attempt may have reached it: refused", async () => {

@@ -3,12 +3,12 @@
 // one order at Plum, whether or not the first attempt created it. Counts are per poNumber: the reconciler settles
 // every due row, including ones an earlier test left PENDING.
 import { describe, expect, it } from "vitest";
-import type { FaultSpec } from "../../src/simulator/index.js";
 import type { PlaceOrderPayloadFieldsFragment } from "../__generated__/graphql.js";
 import { useTestApp } from "../support/harness.js";
 import { airmilesInput, topupInput } from "../support/orderInputs.js";
 import { orderByPoNumber, placeAirmiles, placeTopup } from "../support/orderOperations.js";
 import { placeCallsFor, simOrdersFor } from "../support/plumDirect.js";
+import { UNKNOWN_OUTCOME_CASES, type UnknownOutcomeCase } from "../support/unknownOutcomeCases.js";
 import { expectNothingVerbatim, pastSettleWindow } from "./helpers.js";
 
 const t = useTestApp({ resetSimulator: true });
@@ -30,10 +30,8 @@ function expectPendingUnknown(payload: PlaceOrderPayloadFieldsFragment, upstream
   });
 }
 
-type Reconcile = "retry" | "orderByPoNumber" | "reconciler";
-
 /** Settles a PENDING placement the given way; returns the orderId the service then reports. */
-async function reconcile(how: Reconcile, place: () => Promise<{ payload: PlaceOrderPayloadFieldsFragment }>, poNumber: string): Promise<string | undefined> {
+async function reconcile(how: UnknownOutcomeCase["settleBy"], place: () => Promise<{ payload: PlaceOrderPayloadFieldsFragment }>, poNumber: string): Promise<string | undefined> {
   await pastSettleWindow();
   if (how === "retry") {
     const { payload } = await place();
@@ -47,34 +45,24 @@ async function reconcile(how: Reconcile, place: () => Promise<{ payload: PlaceOr
   return order?.orderId;
 }
 
-describe("the order was created, the answer lost", () => {
-  const cases: [string, FaultSpec, string | null, Reconcile][] = [
-    ["a 503 after processing", { kind: "status", status: 503 }, "PLE10025", "retry"],
-    ["createdThen502", { kind: "createdThen502" }, "PLE10025", "orderByPoNumber"],
-    ["statusCheckFailed (PLE10035)", { kind: "statusCheckFailed" }, "PLE10035", "reconciler"],
-    ["resetAfterProcessing", { kind: "resetAfterProcessing" }, null, "retry"],
-    ["a timeout after processing", { kind: "timeout", processed: true }, null, "reconciler"],
-    ["a non-JSON gateway page after processing", { kind: "nonJson", status: 502, processed: true }, null, "orderByPoNumber"],
-    ["an HTML 200 after processing", { kind: "nonJson", status: 200, processed: true }, null, "retry"],
-  ];
-
-  it.each(cases)("%s: PENDING, then reconciled to one order", async (_label, fault, upstreamErrorId, how) => {
+describe("the answer is lost, whether or not the order was created", () => {
+  it.each(UNKNOWN_OUTCOME_CASES)("$name: PENDING, then settled ($settleBy) to one order", async ({ fault, created, upstreamErrorId, settleBy }) => {
     const input = airmilesInput();
     const place = () => placeAirmiles(t.url, input);
-    // The 503 fault answers without processing: place the order first so that it exists, as the case says.
-    const processes = fault.kind !== "status";
     t.sim.inject(fault);
     const first = await place();
     expectPendingUnknown(first.payload, upstreamErrorId);
     expectNothingVerbatim(first.response);
-    if (processes) expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
+    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(created ? 1 : 0);
 
-    const orderId = await reconcile(how, place, input.poNumber);
+    const orderId = await reconcile(settleBy, place, input.poNumber);
     const orders = simOrdersFor(t.sim, input.poNumber);
     expect(orders).toHaveLength(1);
     expect(orderId).toBe(String(orders[0]?.orderId));
-    // Created on the first attempt: never sent again. The 503 created nothing, so exactly one resend placed it.
-    expect(placeCallsFor(t.sim, input.poNumber)).toBe(processes ? 1 : 2);
+    // Created on the first attempt: never sent again. Otherwise exactly one resend placed it, after a look-up
+    // confirmed there was no order.
+    expect(placeCallsFor(t.sim, input.poNumber)).toBe(created ? 1 : 2);
+    if (!created) expect(t.sim.count("getOrderDetails")).toBeGreaterThanOrEqual(1);
 
     // Settled for good: a further retry replays it.
     const replay = await place();
@@ -83,6 +71,15 @@ describe("the order was created, the answer lost", () => {
     expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
   });
 
+  it("the table settles a created order every way, and an uncreated one by retry and by the reconciler", () => {
+    const ways = (created: boolean) => new Set(UNKNOWN_OUTCOME_CASES.filter((c) => c.created === created).map((c) => c.settleBy));
+    expect(ways(true)).toEqual(new Set(["retry", "orderByPoNumber", "reconciler"]));
+    // A look-up never sends, so it cannot settle an order that does not exist.
+    expect(ways(false)).toEqual(new Set(["retry", "reconciler"]));
+  });
+});
+
+describe("the order was created, the answer lost", () => {
   it("works the same for a top-up", async () => {
     const input = topupInput();
     t.sim.inject({ kind: "createdThen502" });
@@ -111,36 +108,6 @@ describe("the order was created, the answer lost", () => {
     expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("PLACED");
     expect(placeCallsFor(t.sim, input.poNumber)).toBe(2);
     expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
-  });
-});
-
-describe("the request never got processed", () => {
-  const cases: [string, FaultSpec, Reconcile][] = [
-    ["resetBeforeProcessing", { kind: "resetBeforeProcessing" }, "retry"],
-    ["a timeout without processing", { kind: "timeout", processed: false }, "retry"],
-    ["a non-JSON 502 without processing", { kind: "nonJson", status: 502, processed: false }, "reconciler"],
-  ];
-
-  it.each(cases)("%s: PENDING, then sent again once Plum confirms there is no order", async (_label, fault, how) => {
-    const input = airmilesInput();
-    t.sim.inject(fault);
-    const first = await placeAirmiles(t.url, input);
-    expectPendingUnknown(first.payload, null);
-    expectNothingVerbatim(first.response);
-    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(0);
-
-    if (how === "retry") {
-      await pastSettleWindow();
-      const retry = await placeAirmiles(t.url, input);
-      expect(retry.payload.outcome).toBe("PLACED");
-    } else {
-      await pastSettleWindow();
-      await t.app.reconciler.runOnce();
-      expect(await orderByPoNumber(t.url, input.poNumber)).not.toBeNull();
-    }
-    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
-    expect(placeCallsFor(t.sim, input.poNumber)).toBe(2);
-    expect(t.sim.count("getOrderDetails")).toBeGreaterThanOrEqual(1);
   });
 });
 

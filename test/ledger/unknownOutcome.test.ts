@@ -3,37 +3,18 @@
 // ledger, with every request and response on record and no credential in any stored body.
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import type { FaultSpec } from "../../src/simulator/index.js";
 import type { PlacementStatusFieldsFragment } from "../__generated__/graphql.js";
 import { TEST_ENV, useTestApp, type TestApp } from "../support/harness.js";
 import { airmilesInput } from "../support/orderInputs.js";
 import { placeAirmilesStatus } from "../support/orderStatusOperations.js";
 import { simOrdersFor } from "../support/plumDirect.js";
+import { UNKNOWN_OUTCOME_CASES } from "../support/unknownOutcomeCases.js";
 import { expectCompleteAttemptLog, waitFor } from "./helpers.js";
 
 // "Not found" is trusted once the attempt started longer ago than Plum's processing bound plus the settle window;
 // the bound here outlasts the 3.5 s exchange cap, so a timed-out attempt is still inside it when it fails.
 const MAX_PROCESSING_MS = 3_600;
 const SETTLE_MS = Number(TEST_ENV["RECONCILE_SETTLE_MS"]) + MAX_PROCESSING_MS;
-
-interface FaultCase {
-  name: string;
-  fault: FaultSpec;
-  /** Whether the faulted attempt created the order upstream. */
-  created: boolean;
-}
-
-const CASES: FaultCase[] = [
-  { name: "503 PLE10025 without creation", fault: { kind: "status", status: 503 }, created: false },
-  { name: "502 PLE10025 without creation", fault: { kind: "status", status: 502 }, created: false },
-  { name: "created, then 502 PLE10025", fault: { kind: "createdThen502" }, created: true },
-  { name: "created, then 502 PLE10035 (status check failed)", fault: { kind: "statusCheckFailed" }, created: true },
-  { name: "created, then the connection reset", fault: { kind: "resetAfterProcessing" }, created: true },
-  { name: "created, then no answer (timeout)", fault: { kind: "timeout", processed: true }, created: true },
-  { name: "not created, no answer (timeout)", fault: { kind: "timeout", processed: false }, created: false },
-  { name: "created, then a non-JSON gateway page", fault: { kind: "nonJson", processed: true }, created: true },
-  { name: "not created, a non-JSON gateway page", fault: { kind: "nonJson", processed: false }, created: false },
-];
 
 function expectUnknown(payload: PlacementStatusFieldsFragment): void {
   expect(payload.outcome).toBe("PENDING");
@@ -44,7 +25,7 @@ function expectUnknown(payload: PlacementStatusFieldsFragment): void {
 describe("unknown upstream outcomes are reconciled to exactly one order", () => {
   const t = useTestApp({ env: { XOXODAY_MAX_PROCESSING_MS: String(MAX_PROCESSING_MS) } });
 
-  for (const { name, fault, created } of CASES) {
+  for (const { name, fault, created } of UNKNOWN_OUTCOME_CASES) {
     describe(name, () => {
       it("retries of the mutation place it once, re-sending only after the settle window", async () => {
         const input = airmilesInput();

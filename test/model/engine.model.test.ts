@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
 import type { PlacementPolicy } from "../../src/orders/placement/evidence.js";
 import { PlacementService, type PlacementResult } from "../../src/orders/PlacementService.js";
 import { DEFAULT_PO_NUMBER_KEY, plumPoNumber } from "../../src/orders/poNumberNamespace.js";

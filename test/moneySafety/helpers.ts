@@ -3,7 +3,7 @@
 // fails or stalls chosen writes.
 import { setTimeout as sleep } from "node:timers/promises";
 import pino from "pino";
-import { OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
 import type { ClaimResult, Lease, NewPlacement, OrderRecord, RecordPatch, WriteGuard } from "../../src/orders/orderRecord.js";
 import type { PlacementPolicy } from "../../src/orders/placement/evidence.js";
 import type { PlacementStore } from "../../src/orders/placement/ports.js";

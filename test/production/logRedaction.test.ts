@@ -3,7 +3,7 @@
 // recognisable canaries; afterwards none of them may appear in any captured log line or in the metrics text.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { createPlumSimulator, KRISFLYER_PRODUCT_ID, type PlumSimulator } from "../../src/simulator/index.js";
+import { createPlumSimulator, KRISFLYER_PRODUCT_ID, SIMULATOR_CLIENT, type PlumSimulator } from "../../src/simulator/index.js";
 import { PlaceAirmilesOrderDocument } from "../__generated__/graphql.js";
 import { externalPlumEnv } from "../support/externalPlum.js";
 import { gql } from "../support/graphqlClient.js";
@@ -21,7 +21,7 @@ const email = (tag: string) => `redaction.canary+${tag}@example.com`;
 let sim: PlumSimulator;
 let t: TestApp;
 let headers: Record<string, string>;
-const secrets: string[] = [ROUTER_SECRET, "sim-client-secret"];
+const secrets: string[] = [ROUTER_SECRET, SIMULATOR_CLIENT.clientSecret];
 
 beforeAll(async () => {
   sim = await createPlumSimulator({ accessToken: "plum-access-canary-0a1b2c3d", refreshToken: "plum-refresh-canary-4e5f6a7b" });

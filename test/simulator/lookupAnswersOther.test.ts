@@ -1,6 +1,5 @@
 // The lookupAnswersOther fault: getOrderDetails says "found" (status 1) about an order that is not the asked one.
 import { describe, expect, it } from "vitest";
-import { type PlumSimulator } from "../../src/simulator/index.js";
 import { airmilesOrder, callApi, lookUpById, lookUpByPo, orderData, topupOrder, uniquePo, type HttpResult, useSharedSimulator } from "./helpers.js";
 
 const sim = useSharedSimulator();

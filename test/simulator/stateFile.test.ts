@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/config.js";
-import { simulatorStateFile } from "../../src/server/simulatorStateFile.js";
+import { simulatorStateFile } from "../../src/dev/simulatorStateFile.js";
 import { startTestApp, type TestApp } from "../support/harness.js";
 import { topupInput } from "../support/orderInputs.js";
 import { orderByPoNumber, placeTopup } from "../support/orderOperations.js";

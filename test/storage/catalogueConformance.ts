@@ -4,7 +4,7 @@
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CatalogueService, CatalogueUnavailableError } from "../../src/catalogue/CatalogueService.js";
-import { OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
 import { PlumClient } from "../../src/plum/PlumClient.js";
 import { StaticTokenSource } from "../../src/plum/tokens.js";
 import {

@@ -1,7 +1,7 @@
 // The behaviour every Ledger engine must share. Tests may share one database (PostgreSQL: one per file), so each
 // uses its own poNumbers/orderIds, and time-window queries use their own era far in the past.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
 import type { Ledger, OrderRecord } from "../../src/storage/ledger.js";
 import {
   ignoreReadAt,
@@ -605,9 +605,9 @@ export function describeLedgerConformance(
         expect(await ledger.recordWebhookEvent(event)).toBe("recorded");
         const applied = await ledger.findByPlumPoNumber(order.poNumber);
         expect(applied?.deliveryStatus).toBe("delivered");
-        expect(applied?.deliveryStatusAt).toBe("2024-05-01T10:05:00.000Z");
+        expect(applied?.deliveryStatusAt).toEqual(new Date("2024-05-01T10:05:00.000Z"));
 
-        const replay = { ...event, deliveryStatus: "canceled", createdAt: "2024-05-02T00:00:00.000Z" };
+        const replay = { ...event, deliveryStatus: "canceled", createdAt: new Date("2024-05-02T00:00:00.000Z") };
         expect(await ledger.recordWebhookEvent(replay)).toBe("duplicate");
         expect(await ledger.findByPlumPoNumber(order.poNumber)).toEqual(applied);
       });
@@ -625,7 +625,7 @@ export function describeLedgerConformance(
         ).toBe("recorded");
         const outOfOrder = await ledger.findByPlumPoNumber(late.poNumber);
         expect(outOfOrder?.deliveryStatus).toBe("canceled");
-        expect(outOfOrder?.deliveryStatusAt).toBe("2024-05-01T12:00:00.000Z");
+        expect(outOfOrder?.deliveryStatusAt).toEqual(new Date("2024-05-01T12:00:00.000Z"));
 
         const inOrder = await placedOrder("webhook-in-order");
         const inOrderId = inOrder.orderId ?? "";
@@ -728,7 +728,7 @@ export function describeLedgerConformance(
         const linked = await ledger.update(record.poNumber, "replica-a", { orderId, state: "PLACED" }, true);
 
         expect(linked?.deliveryStatus).toBe("canceled");
-        expect(linked?.deliveryStatusAt).toBe("2024-05-01T13:00:00.000Z");
+        expect(linked?.deliveryStatusAt).toEqual(new Date("2024-05-01T13:00:00.000Z"));
         expect(await ledger.findByPlumPoNumber(record.poNumber)).toEqual(linked);
 
         // Applied events stay applied: a later, older delivery does not roll the status back.
@@ -744,14 +744,14 @@ export function describeLedgerConformance(
         const record = await ledger.remember({ poNumber: po, orderId, order: plumOrder(orderId, po), placedAt: null });
 
         expect(record.deliveryStatus).toBe("delivered");
-        expect(record.deliveryStatusAt).toBe("2024-05-01T11:00:00.000Z");
+        expect(record.deliveryStatusAt).toEqual(new Date("2024-05-01T11:00:00.000Z"));
       });
 
       it("reads a createdAt without a zone (Plum's documented format) as UTC", async () => {
         const order = await placedOrder("webhook-zoneless");
         await ledger.recordWebhookEvent(webhook({ orderId: order.orderId ?? "", createdAt: "2024-05-01 10:00:00" }));
 
-        expect((await ledger.findByPlumPoNumber(order.poNumber))?.deliveryStatusAt).toBe("2024-05-01T10:00:00.000Z");
+        expect((await ledger.findByPlumPoNumber(order.poNumber))?.deliveryStatusAt).toEqual(new Date("2024-05-01T10:00:00.000Z"));
       });
 
       it("rejects a createdAt that is not an instant, storing nothing", async () => {
@@ -759,7 +759,7 @@ export function describeLedgerConformance(
         const event = webhook({ orderId: order.orderId ?? "", createdAt: "yesterday" });
 
         await expect(ledger.recordWebhookEvent(event)).rejects.toThrow(RangeError);
-        expect(await ledger.recordWebhookEvent({ ...event, createdAt: "2024-05-01T10:00:00Z" })).toBe("recorded");
+        expect(await ledger.recordWebhookEvent({ ...event, createdAt: new Date("2024-05-01T10:00:00Z") })).toBe("recorded");
       });
     });
 

@@ -1,6 +1,8 @@
 // Builders for ledger tests. Every poNumber and orderId is unique, so tests can share one database.
 import { randomInt, randomUUID } from "node:crypto";
-import { OrderErrorCode, OrderKind, type OrderFailure } from "../../src/orders/errorCodes.js";
+import { OrderErrorCode, type OrderFailure } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
+import { parsePlumDate } from "../../src/plum/plumDate.js";
 import type { PlumOrderWire } from "../../src/plum/wire.js";
 import type { AttemptEntry, Lease, NewPlacement, StoredTokens, WebhookEvent } from "../../src/storage/ledger.js";
 
@@ -87,15 +89,19 @@ export function failure(): OrderFailure {
   };
 }
 
-export function webhook(overrides: Partial<WebhookEvent> & Pick<WebhookEvent, "orderId">): WebhookEvent {
+/** `createdAt` as Plum writes it, read the way the webhook handler reads it (zoneless is UTC; not a time: invalid). */
+export function webhook(
+  overrides: Partial<Omit<WebhookEvent, "createdAt">> & Pick<WebhookEvent, "orderId"> & { createdAt?: string },
+): WebhookEvent {
+  const { createdAt = "2024-05-01T10:05:00.000Z", ...rest } = overrides;
   return {
     id: String(randomInt(1, 2 ** 47)),
-    poNumber: "",
+    poNumber: null,
     deliveryStatus: "delivered",
     orderDate: "2024-05-01 10:00:00",
-    createdAt: "2024-05-01T10:05:00.000Z",
     receivedAt: new Date(),
-    ...overrides,
+    ...rest,
+    createdAt: parsePlumDate(createdAt) ?? new Date(Number.NaN),
   };
 }
 

@@ -84,6 +84,18 @@ describe.each([
     expect(listed.find((d) => d.poNumber === "PO-B")).toMatchObject({ resolvedAt: null, ledgerState: "PLACED", orderDate: outside });
   });
 
+  it("stores a discrepancy without a poNumber, reads it back as null, and finds it again as the same one", async () => {
+    const run = await ledger.claimReconciliation("r-none", 60_000, true);
+    const found = [{ kind: "plum_order_not_in_ledger" as const, poNumber: null, orderId: "77", orderDate: new Date("2026-11-03T00:00:00Z"), ledgerState: null }];
+    expect(await ledger.recordDiscrepancies(run?.runId ?? 0, found, WINDOW)).toBe(1);
+    await ledger.finishReconciliation("r-none", run?.runId ?? 0, outcome({ discrepancies: 1 }), 0);
+    const again = await ledger.claimReconciliation("r-none-2", 60_000, true);
+    expect(await ledger.recordDiscrepancies(again?.runId ?? 0, found, WINDOW)).toBe(0);
+    await ledger.finishReconciliation("r-none-2", again?.runId ?? 0, outcome(), 0);
+    const listed = await ledger.listDiscrepancies(new Date(Date.now() - 60_000), new Date(Date.now() + 60_000), 10);
+    expect(listed.filter((d) => d.orderId === "77")).toEqual([expect.objectContaining({ poNumber: null, resolvedAt: null })]);
+  });
+
   it("finds the placed orders of a window and the rows a history names", async () => {
     const placedAt = new Date("2026-11-05T12:00:00Z");
     await ledger.remember({ poNumber: "PO-W", orderId: "9001", order: { orderId: 9001 }, placedAt });

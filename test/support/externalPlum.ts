@@ -7,7 +7,7 @@ export function externalPlumEnv(sim: PlumSimulator): Record<string, string> {
     XOXODAY_API_URL: sim.apiUrl,
     XOXODAY_ACCESS_TOKEN: sim.tokens.accessToken,
     XOXODAY_REFRESH_TOKEN: sim.tokens.refreshToken,
-    XOXODAY_CLIENT_ID: "sim-client-id",
-    XOXODAY_CLIENT_SECRET: "sim-client-secret",
+    XOXODAY_CLIENT_ID: sim.client.clientId,
+    XOXODAY_CLIENT_SECRET: sim.client.clientSecret,
   };
 }

@@ -2,12 +2,13 @@
 // with test-friendly timings and captured logs.
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { loadConfig } from "../../src/config/config.js";
-import { startApp, type RunningApp } from "../../src/server/app.js";
+import { startDevApp } from "../../src/dev/devApp.js";
+import type { RunningApp } from "../../src/server/app.js";
 import type { PlumSimulator } from "../../src/simulator/index.js";
 import { LogCapture } from "./logs.js";
 
 export interface TestApp {
-  app: RunningApp;
+  app: RunningApp<PlumSimulator>;
   url: string;
   /** The embedded simulator (throws when the app talks to an external Plum). */
   sim: PlumSimulator;
@@ -45,7 +46,7 @@ export const TEST_ENV: Record<string, string> = {
 export async function startTestApp(env: Record<string, string | undefined> = {}, options: { replicaId?: string } = {}): Promise<TestApp> {
   const logs = new LogCapture();
   const config = loadConfig({ ...TEST_ENV, ...env } as NodeJS.ProcessEnv);
-  const app = await startApp(config, { logStream: logs, ...options });
+  const app = await startDevApp(config, { logStream: logs, ...options });
   return {
     app,
     url: app.url,

@@ -1,4 +1,5 @@
-// Runs the real entry point (src/index.ts) as a child process, the way it runs in a container: only the
+// Runs the real entry point as a child process, the way it runs in a container (src/index.ts; src/dev/main.ts, the
+// development entry with the built-in simulator, when no XOXODAY_API_URL is given outside production): only the
 // environment the test gives it, JSON logs on stdout, exit code on stop. Tests can put several replicas on one
 // database or kill one mid-request. Every started child is tracked until it exits; stopAllServices() kills the
 // ones still running, for afterAll/afterEach, so nothing outlives a failed test.
@@ -37,9 +38,14 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-/** Starts `node --import tsx src/index.ts` with exactly `env` (plus what node and tsx need); does not wait. */
-export function startService(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/index.ts"], {
+/** The production entry has no simulator; the development entry starts one when no Plum is configured. */
+export function entryFor(env: Record<string, string>): string {
+  return env.NODE_ENV !== "production" && env.XOXODAY_API_URL === undefined ? "src/dev/main.ts" : "src/index.ts";
+}
+
+/** Starts `node --import tsx <entry>` with exactly `env` (plus what node and tsx need); does not wait. */
+export function startService(env: Record<string, string>, options: { entry?: string } = {}): ServiceProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", options.entry ?? entryFor(env)], {
     cwd: REPO_ROOT,
     env: { ...baseEnv(), ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { answerWhenRefused, mayReachPlum } from "../../src/orders/budgetGate.js";
-import { OrderErrorCode, OrderKind, PlaceOrderOutcome, type OrderFailure } from "../../src/orders/errorCodes.js";
+import { OrderErrorCode, type OrderFailure } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
+import { PlaceOrderOutcome } from "../../src/orders/placeOrderOutcome.js";
 import { fingerprint } from "../../src/orders/fingerprint.js";
 import type { OrderRecord } from "../../src/orders/orderRecord.js";
 import { toPlaceOrderData, type OrderRequest } from "../../src/orders/toPlaceOrderData.js";

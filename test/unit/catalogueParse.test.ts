@@ -9,7 +9,7 @@ import { denominationAllowed, preflightFailures } from "../../src/catalogue/pref
 import type { CatalogueProduct } from "../../src/catalogue/product.js";
 import { budgetDay, lastSlot, nextSlot, slotsLeftToday } from "../../src/catalogue/schedule.js";
 import { parseBalance } from "../../src/catalogue/WalletBalanceReader.js";
-import { OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
 import { classifyRead } from "../../src/plum/readResult.js";
 
 describe("parseVoucher", () => {

@@ -1,7 +1,7 @@
 // Mapping Plum's loosely typed order data (docs/plum-api.md §1) to the graph's order: numbers may be numeric strings,
 // discounts "" when there is none, statuses free text, fields missing altogether.
 import { describe, expect, it } from "vitest";
-import { OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
 import { mapOrder, parsePlumDate, toOrderView } from "../../src/orders/orderView.js";
 import { toId, toInt, toNumber, toText } from "../../src/plum/lenient.js";
 import type { PlaceOrderData, PlumOrderWire } from "../../src/plum/wire.js";
@@ -189,7 +189,7 @@ describe("toOrderView", () => {
   });
 
   it("shows an order placed without a poNumber with a null poNumber, and a looked-up order without a kind", () => {
-    const view = toOrderView(record({ poNumber: "", callerPoNumber: "", kind: null, source: "LOOKUP", request: null, subject: null, order: {} }));
+    const view = toOrderView({ ...record({ kind: null, source: "LOOKUP", request: null, subject: null, order: {} }), poNumber: null, callerPoNumber: null });
     expect(view).toMatchObject({ poNumber: null, kind: null, subject: null, voucherDetails: [] });
   });
 });

@@ -2,7 +2,9 @@
 // of the mutation would answer for a row in each state.
 import { describe, expect, it } from "vitest";
 import { Scope, type Caller } from "../../src/auth/caller.js";
-import { PlaceOrderOutcome, OrderErrorCode, OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderErrorCode } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
+import { PlaceOrderOutcome } from "../../src/orders/placeOrderOutcome.js";
 import { rejectionFailure, unavailableFailure } from "../../src/orders/failures.js";
 import { MAX_PAGE_SIZE, OrderList } from "../../src/orders/listing/OrderList.js";
 import { decodeCursor, encodeCursor, InvalidCursorError, queryDigest } from "../../src/orders/listing/orderCursor.js";

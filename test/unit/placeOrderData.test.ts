@@ -1,7 +1,7 @@
 // placeOrder's `variables.data` exactly as the seeds show it (/work/shared/seeds/*.txt), and the fingerprint that
 // decides whether two requests under one poNumber are the same order.
 import { describe, expect, it } from "vitest";
-import { OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
 import { fingerprint } from "../../src/orders/fingerprint.js";
 import type { AirmilesOrderInput, TopupOrderInput } from "../../src/orders/input.js";
 import { airmilesOrderData, toPlaceOrderData, topupOrderData } from "../../src/orders/toPlaceOrderData.js";

@@ -2,7 +2,7 @@
 // row already rejected, and facts learned earlier in a drive when the row has to be read again.
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
 import type { OrderRequest } from "../../src/orders/toPlaceOrderData.js";
 import type { PlacementStore, PlumPort } from "../../src/orders/placement/ports.js";
 import { PlacementService } from "../../src/orders/PlacementService.js";

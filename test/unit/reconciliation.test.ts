@@ -10,7 +10,7 @@ import { classifyHistory, type HistoryRow } from "../../src/plum/orderHistory.js
 
 const NOW = new Date("2026-12-01T10:00:00.000Z");
 
-function row(poNumber: string, orderId: string, orderDate = "2026-11-30 09:00:00"): HistoryRow {
+function row(poNumber: string | null, orderId: string, orderDate = "2026-11-30 09:00:00"): HistoryRow {
   return { poNumber, orderId, orderDate, deliveryStatus: "delivered" };
 }
 
@@ -35,10 +35,10 @@ describe("compareHistory", () => {
   });
 
   it("alerts on a poNumber the ledger does not know, and on an order placed without a poNumber it cannot match", () => {
-    const result = compareHistory({ history: [row("PO-X", "201"), row("", "202"), row("", "203")], ledger: [ledgerRow("PO-Y", { orderId: "203" })], placedInWindow: [] });
+    const result = compareHistory({ history: [row("PO-X", "201"), row(null, "202"), row(null, "203")], ledger: [ledgerRow("PO-Y", { orderId: "203" })], placedInWindow: [] });
     expect(result.adopt).toEqual([]);
     expect(result.discrepancies).toEqual([
-      { kind: "plum_order_not_in_ledger", poNumber: "", orderId: "202", orderDate: new Date("2026-11-30T09:00:00.000Z"), ledgerState: null },
+      { kind: "plum_order_not_in_ledger", poNumber: null, orderId: "202", orderDate: new Date("2026-11-30T09:00:00.000Z"), ledgerState: null },
       { kind: "plum_order_not_in_ledger", poNumber: "PO-X", orderId: "201", orderDate: new Date("2026-11-30T09:00:00.000Z"), ledgerState: null },
     ]);
   });
@@ -93,12 +93,13 @@ describe("historyWindow", () => {
 describe("classifyHistory", () => {
   const ok = (data: unknown) => JSON.stringify({ data: { getOrderHistory: { status: 1, data } } });
 
-  it("reads the documented rows leniently (numeric orderIds, missing poNumber) and drops rows without an orderId", () => {
-    expect(classifyHistory(200, ok([{ orderId: 12, poNumber: "PO-1", orderDate: "2026-11-30 09:00:00", deliveryStatus: "delivered" }, { orderId: "13" }, { poNumber: "x" }]))).toEqual({
+  it("reads the documented rows leniently (numeric orderIds, missing or empty poNumber) and drops rows without an orderId", () => {
+    expect(classifyHistory(200, ok([{ orderId: 12, poNumber: "PO-1", orderDate: "2026-11-30 09:00:00", deliveryStatus: "delivered" }, { orderId: "13" }, { poNumber: "x" }, { orderId: "14", poNumber: "" }]))).toEqual({
       kind: "ok",
       rows: [
         { orderId: "12", poNumber: "PO-1", orderDate: "2026-11-30 09:00:00", deliveryStatus: "delivered" },
-        { orderId: "13", poNumber: "", orderDate: null, deliveryStatus: null },
+        { orderId: "13", poNumber: null, orderDate: null, deliveryStatus: null },
+        { orderId: "14", poNumber: null, orderDate: null, deliveryStatus: null },
       ],
     });
   });

@@ -3,7 +3,7 @@
 // engine (not the ledger) every adoption.
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { OrderKind } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
 import type { Evidence } from "../../src/orders/placement/evidence.js";
 import { ReconciliationJob, type HistorySource } from "../../src/orders/reconciliation/ReconciliationJob.js";
 import type { HistoryQuery, HistoryResult, HistoryRow } from "../../src/plum/orderHistory.js";

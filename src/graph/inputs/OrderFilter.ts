@@ -1,6 +1,6 @@
 import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, InputType } from "type-graphql";
-import { OrderKind } from "../../orders/errorCodes.js";
+import { OrderKind } from "../../orders/orderKind.js";
 import "../types/enums.js";
 
 @InputType({ description: "Narrows `orders`. Every given field must match; omitted fields match everything." })

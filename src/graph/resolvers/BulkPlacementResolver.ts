@@ -3,7 +3,9 @@
 // the dispatcher sends them as the shared Plum budget allows, so most items answer PENDING / QUEUED.
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { Scope } from "../../auth/caller.js";
-import { OrderErrorCode, OrderKind, PlaceOrderOutcome, type OrderFailure } from "../../orders/errorCodes.js";
+import { OrderErrorCode, type OrderFailure } from "../../orders/errorCodes.js";
+import { OrderKind } from "../../orders/orderKind.js";
+import { PlaceOrderOutcome } from "../../orders/placeOrderOutcome.js";
 import { outcomeUnknownFailure } from "../../orders/failures.js";
 import type { OrderRequest } from "../../orders/toPlaceOrderData.js";
 import { refusedFailure, UpstreamRefusedError } from "../../orders/upstreamBudget.js";

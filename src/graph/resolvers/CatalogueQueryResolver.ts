@@ -6,7 +6,7 @@ import { RequiresScopes } from "../access/RequiresScopes.js";
 import { Scope } from "../../auth/caller.js";
 import { CatalogueUnavailableError } from "../../catalogue/CatalogueService.js";
 import type { CatalogueProduct } from "../../catalogue/product.js";
-import { OrderKind } from "../../orders/errorCodes.js";
+import { OrderKind } from "../../orders/orderKind.js";
 import { hintCatalogue } from "../catalogue/cacheHints.js";
 import { toProduct, toTopupOperator } from "../catalogue/toProduct.js";
 import type { GraphContext } from "../context.js";

@@ -10,7 +10,7 @@ import { OperatorLookupUnavailableError } from "../../catalogue/OperatorDetector
 import type { DetectedOperator } from "../../catalogue/parseOperatorLookup.js";
 import type { CatalogueProduct } from "../../catalogue/product.js";
 import { BalanceUnavailableError } from "../../catalogue/WalletBalanceReader.js";
-import { OrderKind } from "../../orders/errorCodes.js";
+import { OrderKind } from "../../orders/orderKind.js";
 import type { OrderRequest } from "../../orders/toPlaceOrderData.js";
 import { checkOrder } from "../catalogue/orderChecks.js";
 import { toProduct, toTopupOperator } from "../catalogue/toProduct.js";

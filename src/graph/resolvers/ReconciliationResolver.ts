@@ -18,7 +18,7 @@ function toRun(run: StoredRun): ReconciliationRun {
 
 function toDiscrepancy(d: StoredDiscrepancy): ReconciliationDiscrepancy {
   return {
-    id: d.id, alert: d.kind, poNumber: d.poNumber === "" ? null : d.poNumber, orderId: d.orderId, ledgerState: d.ledgerState,
+    id: d.id, alert: d.kind, poNumber: d.poNumber, orderId: d.orderId, ledgerState: d.ledgerState,
     orderDate: d.orderDate, firstSeenAt: d.firstSeenAt, lastSeenAt: d.lastSeenAt, resolvedAt: d.resolvedAt,
   };
 }

@@ -1,6 +1,6 @@
 import { DateTimeISOResolver } from "graphql-scalars";
 import { Directive, Field, Float, ID, Int, ObjectType } from "type-graphql";
-import { OrderKind } from "../../orders/errorCodes.js";
+import { OrderKind } from "../../orders/orderKind.js";
 import { VoucherDetail } from "./VoucherDetail.js";
 import "./enums.js";
 

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from "type-graphql";
-import { PlaceOrderOutcome } from "../../orders/errorCodes.js";
+import { PlaceOrderOutcome } from "../../orders/placeOrderOutcome.js";
 import { Order } from "./Order.js";
 import { OrderError } from "./OrderError.js";
 import "./enums.js";

@@ -1,6 +1,7 @@
 import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, ObjectType } from "type-graphql";
-import { OrderKind, PlaceOrderOutcome } from "../../orders/errorCodes.js";
+import { OrderKind } from "../../orders/orderKind.js";
+import { PlaceOrderOutcome } from "../../orders/placeOrderOutcome.js";
 import { Order } from "./Order.js";
 import { OrderError } from "./OrderError.js";
 import "./enums.js";

@@ -1,6 +1,6 @@
 import { DateTimeISOResolver } from "graphql-scalars";
 import { Directive, Field, Float, Int, ObjectType } from "type-graphql";
-import { OrderKind } from "../../orders/errorCodes.js";
+import { OrderKind } from "../../orders/orderKind.js";
 import { ProductDeliveryType, ProductValueType } from "./catalogueEnums.js";
 import "./enums.js";
 

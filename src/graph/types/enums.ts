@@ -1,6 +1,8 @@
 // Registers the domain enums with type-graphql, with a description for every value (what Sandbox shows).
 import { registerEnumType } from "type-graphql";
-import { OrderErrorCode, OrderKind, PlaceOrderOutcome } from "../../orders/errorCodes.js";
+import { OrderErrorCode } from "../../orders/errorCodes.js";
+import { OrderKind } from "../../orders/orderKind.js";
+import { PlaceOrderOutcome } from "../../orders/placeOrderOutcome.js";
 
 registerEnumType(OrderKind, {
   name: "OrderKind",

@@ -1,5 +1,5 @@
 // What listing the caller's orders needs from the ledger. The orders layer owns these shapes; storage implements them.
-import type { OrderKind } from "../errorCodes.js";
+import type { OrderKind } from "../orderKind.js";
 import type { OrderRecord } from "../orderRecord.js";
 
 export interface OrderListFilter {

@@ -154,7 +154,7 @@ export class ReconciliationJob {
     const rows: OrderRecord[] = [];
     for (let i = 0; i < history.length; i += LOOKUP_CHUNK) {
       const chunk = history.slice(i, i + LOOKUP_CHUNK);
-      const poNumbers = [...new Set(chunk.map((row) => row.poNumber).filter((po) => po !== ""))];
+      const poNumbers = [...new Set(chunk.map((row) => row.poNumber).filter((po): po is string => po !== null))];
       rows.push(...(await this.options.store.findForReconciliation(poNumbers, chunk.map((row) => row.orderId))));
     }
     return rows;

@@ -45,7 +45,7 @@ export function compareHistory(input: ComparisonInput): Comparison {
   const adopt: Adoption[] = [];
   const discrepancies: Discrepancy[] = [];
   for (const row of rows) {
-    if (row.poNumber === "") {
+    if (row.poNumber === null) {
       // Placed without a poNumber: ours only if the ledger knows its orderId.
       if (!ledgerOrderIds.has(row.orderId)) discrepancies.push(finding("plum_order_not_in_ledger", row, null));
       continue;

@@ -7,8 +7,8 @@ export const DISCREPANCY_KINDS: readonly DiscrepancyKind[] = ["plum_order_not_in
 
 export interface Discrepancy {
   kind: DiscrepancyKind;
-  /** "" when Plum's order has none. */
-  poNumber: string;
+  /** null when Plum's order has none. */
+  poNumber: string | null;
   orderId: string;
   /** When the order was placed (Plum's date or the ledger's); runs whose window covers it re-check it. */
   orderDate: Date | null;

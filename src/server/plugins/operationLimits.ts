@@ -91,6 +91,24 @@ const bulkEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =>
 };
 
 const complexityCache = new WeakMap<DocumentNode, Map<string, number>>();
+const entitiesCache = new WeakMap<DocumentNode, boolean>();
+
+/** Whether any field of the document is `_entities`: without one the representation count is 0 whatever the variables. */
+function mentionsEntities(document: DocumentNode): boolean {
+  let found = entitiesCache.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      Field(node) {
+        if (node.name.value !== "_entities") return undefined;
+        found = true;
+        return BREAK;
+      },
+    });
+    entitiesCache.set(document, found);
+  }
+  return found;
+}
 
 function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -104,6 +122,11 @@ export function operationLimitsPlugin(options: { maxComplexity: number; maxEntit
       return {
         async didResolveOperation({ request, document, operation, schema }) {
           const variables = request.variables ?? {};
+          // The common case (a placement, a read): a document already scored within the limit and without
+          // `_entities` needs neither the variables coerced (execution does that again) nor a walk; the answer
+          // is the same as the full path's, which throws nothing here either.
+          const known = complexityCache.get(document)?.get(request.operationName ?? "");
+          if (known !== undefined && known <= options.maxComplexity && !mentionsEntities(document)) return;
           // Counted on the coerced values, defaults included: `query($r: [_Any!]! = [...])` sends no variables.
           // Variables that do not fit the operation make getComplexity throw, which Apollo would answer with a
           // 500. Execution refuses them before any resolver runs, as a 400 BAD_USER_INPUT that says what is wrong.

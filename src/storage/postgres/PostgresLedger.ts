@@ -1,7 +1,6 @@
 // The replicated ledger: several subgraph replicas share one PostgreSQL database. Every state change is a single
 // conditional statement or a short transaction, so replicas can race freely without double-placing an order.
 import { Pool } from "pg";
-import type { ExistenceProof } from "../../orders/placement/evidence.js";
 import type { PlumOrderWire } from "../../plum/wire.js";
 import type {
   AttemptEntry,
@@ -18,11 +17,12 @@ import type {
   WebhookRecordResult,
   WriteGuard,
 } from "../ledger.js";
-import { namesOrder } from "../webhookMatch.js";
+import { poNumberColumn } from "../shared/poNumberColumn.js";
+import { namesOrder, orderLookups, webhookProof } from "../shared/webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { postgresMigrations } from "../migrations/postgresMigrations.js";
 import { patchAssignments, queueAssignment } from "../recordPatch.js";
-import { webhookInstant } from "../webhookInstant.js";
+import { webhookInstant } from "../shared/webhookInstant.js";
 import { TOKEN_LOCK_KEY } from "./advisoryLocks.js";
 import { PostgresCatalogueStore } from "./PostgresCatalogueStore.js";
 import { postgresParam } from "./encodePatch.js";
@@ -403,16 +403,14 @@ export class PostgresLedger implements Ledger {
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (id) DO NOTHING
          RETURNING id`,
-        [event.id, event.orderId, event.poNumber, event.deliveryStatus, event.orderDate, createdAt, event.receivedAt],
+        [event.id, event.orderId, poNumberColumn(event.poNumber), event.deliveryStatus, event.orderDate, createdAt, event.receivedAt],
       );
       if (inserted.rowCount === 0) return "duplicate";
       const order = await this.findMatchingOrder(client, event);
       if (order === null) return "recorded";
       if (!namesOrder(event, order)) return "mismatched";
-      if (order.existence === null && (order.state === "PENDING" || order.reopenable)) {
-        // A callback naming our pending (or retryably rejected) poNumber proves the order exists: never re-sent,
-        // adopted by its orderId; a reopenable rejection was wrong and becomes pending again.
-        const proof: ExistenceProof = { source: "webhook", orderId: event.orderId };
+      const proof = webhookProof(event, order);
+      if (proof !== null) {
         await client.query(
           `UPDATE orders SET existence = $2::jsonb, next_check_at = clock_timestamp(), version = version + 1,
              updated_at = clock_timestamp(), state = 'PENDING', reopenable = false
@@ -520,12 +518,10 @@ export class PostgresLedger implements Ledger {
   }
 
   private async findMatchingOrder(db: Queryable, event: WebhookEvent): Promise<OrderRecord | null> {
-    const byOrderId = await db.query<OrderRow>("SELECT * FROM orders WHERE order_id = $1", [event.orderId]);
-    const row =
-      byOrderId.rows[0] ??
-      (event.poNumber === ""
-        ? undefined
-        : (await db.query<OrderRow>("SELECT * FROM orders WHERE po_number = $1", [event.poNumber])).rows[0]);
-    return row === undefined ? null : toOrderRecord(row);
+    for (const { column, value } of orderLookups(event)) {
+      const row = (await db.query<OrderRow>(`SELECT * FROM orders WHERE ${column} = $1`, [value])).rows[0];
+      if (row !== undefined) return toOrderRecord(row);
+    }
+    return null;
   }
 }

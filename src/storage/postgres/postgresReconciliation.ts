@@ -7,10 +7,11 @@ import {
   type DiscrepancyKind,
   type PlacedRef,
   type RunOutcome,
-  type RunStatus,
   type StoredDiscrepancy,
   type StoredRun,
 } from "../../orders/reconciliation/ports.js";
+import { poNumberColumn } from "../shared/poNumberColumn.js";
+import { storedDiscrepancyFrom, storedRunFrom, type DiscrepancyColumns, type RunColumns } from "../shared/reconciliationColumns.js";
 import { toOrderRecord, type OrderRow } from "./postgresRows.js";
 import { inTransaction, type Queryable } from "./transaction.js";
 import type { Pool } from "pg";
@@ -92,7 +93,7 @@ export async function recordDiscrepanciesPostgres(
          VALUES ($1, $2, $3, $4, $5, clock_timestamp(), clock_timestamp(), $6, $6)
          ON CONFLICT (kind, po_number, order_id) DO UPDATE SET last_seen_at = excluded.last_seen_at,
            last_run_id = excluded.last_run_id, ledger_state = excluded.ledger_state, resolved_at = NULL`,
-        [d.kind, d.poNumber, d.orderId, d.orderDate, d.ledgerState, runId],
+        [d.kind, poNumberColumn(d.poNumber), d.orderId, d.orderDate, d.ledgerState, runId],
       );
     }
     await client.query(
@@ -108,42 +109,16 @@ export async function recordDiscrepanciesPostgres(
   });
 }
 
-interface RunRow {
-  id: string;
-  status: string;
-  started_at: Date;
-  finished_at: Date | null;
-  window_from: Date | null;
-  window_to: Date | null;
-  pages: number;
-  history_orders: number;
-  adopted: number;
-  discrepancies: number;
-  error: string | null;
-}
-
-interface DiscrepancyRow {
-  id: string;
-  kind: string;
-  po_number: string;
-  order_id: string;
-  order_date: Date | null;
-  ledger_state: string | null;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  resolved_at: Date | null;
-}
+/** bigserial ids arrive as text. */
+type RunRow = Omit<RunColumns, "id"> & { id: string };
+type DiscrepancyRow = Omit<DiscrepancyColumns, "id"> & { id: string };
 
 export async function listRunsPostgres(db: Queryable, from: Date, to: Date, limit: number): Promise<StoredRun[]> {
   const { rows } = await db.query<RunRow>(
     "SELECT * FROM reconciliation_runs WHERE started_at >= $1 AND started_at <= $2 ORDER BY started_at DESC, id DESC LIMIT $3",
     [from, to, limit],
   );
-  return rows.map((row) => ({
-    id: Number(row.id), status: row.status as RunStatus, startedAt: row.started_at, finishedAt: row.finished_at,
-    windowFrom: row.window_from, windowTo: row.window_to, pages: row.pages, historyOrders: row.history_orders,
-    adopted: row.adopted, discrepancies: row.discrepancies, error: row.error,
-  }));
+  return rows.map((row) => storedRunFrom({ ...row, id: Number(row.id) }));
 }
 
 export async function listDiscrepanciesPostgres(db: Queryable, from: Date, to: Date, limit: number): Promise<StoredDiscrepancy[]> {
@@ -152,11 +127,7 @@ export async function listDiscrepanciesPostgres(db: Queryable, from: Date, to: D
      ORDER BY last_seen_at DESC, id DESC LIMIT $3`,
     [from, to, limit],
   );
-  return rows.map((row) => ({
-    id: Number(row.id), kind: row.kind as DiscrepancyKind, poNumber: row.po_number, orderId: row.order_id,
-    orderDate: row.order_date, ledgerState: row.ledger_state, firstSeenAt: row.first_seen_at, lastSeenAt: row.last_seen_at,
-    resolvedAt: row.resolved_at,
-  }));
+  return rows.map((row) => storedDiscrepancyFrom({ ...row, id: Number(row.id) }));
 }
 
 export async function countOpenPostgres(db: Queryable): Promise<Record<DiscrepancyKind, number>> {

@@ -2,7 +2,8 @@
 // (createdAt, then higher id), whatever order they arrived in. Runs inside the caller's transaction, which holds
 // the orderId's advisory lock.
 import type { OrderRecord } from "../ledger.js";
-import { namesOrderSql } from "../webhookMatch.js";
+import { isNewLatest } from "../shared/latestEvent.js";
+import { namesOrderSql } from "../shared/webhookMatch.js";
 import { ORDER_EVENTS_LOCK_CLASS } from "./advisoryLocks.js";
 import { toOrderRecord, type OrderRow } from "./postgresRows.js";
 import type { Queryable } from "./transaction.js";
@@ -33,11 +34,7 @@ export async function applyStoredEvents(db: Queryable, order: OrderRecord, now: 
   if (latest === undefined) return order;
 
   let result = order;
-  // Only an event not yet applied can change the status, and never to something older than what is shown.
-  const isNewLatest =
-    latest.applied_at === null &&
-    (order.deliveryStatusAt === null || latest.created_at.getTime() >= Date.parse(order.deliveryStatusAt));
-  if (isNewLatest) {
+  if (isNewLatest({ createdAt: latest.created_at, appliedAt: latest.applied_at }, order.deliveryStatusAt)) {
     const updated = await db.query<OrderRow>(
       `UPDATE orders SET delivery_status = $2, delivery_status_at = $3, updated_at = $4
        WHERE po_number = $1 RETURNING *`,

@@ -2,7 +2,6 @@
 // go through the group committer (groupCommit.ts), which runs each one synchronously inside a transaction it may
 // share with other callers' writes, so a transaction still completes before any other code runs.
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { ExistenceProof } from "../../orders/placement/evidence.js";
 import type { PlumOrderWire } from "../../plum/wire.js";
 import type {
   AttemptEntry,
@@ -19,13 +18,15 @@ import type {
   WebhookRecordResult,
   WriteGuard,
 } from "../ledger.js";
-import { namesOrder } from "../webhookMatch.js";
+import { poNumberColumn } from "../shared/poNumberColumn.js";
+import { namesOrder, orderLookups, webhookProof } from "../shared/webhookMatch.js";
 import { retryWrite } from "../retryWrite.js";
 import { sqliteMigrations } from "../migrations/sqliteMigrations.js";
 import { patchAssignments, queueAssignment } from "../recordPatch.js";
-import { webhookInstant } from "../webhookInstant.js";
+import { webhookInstant } from "../shared/webhookInstant.js";
+import { tokenUpsertParams, tokenUpsertSql } from "../shared/tokenUpsert.js";
 import type { AsyncMutex } from "./asyncMutex.js";
-import { epochMs, int } from "./columns.js";
+import { epochMs, int, type SqliteRow } from "./columns.js";
 import { sqliteValue } from "./encodePatch.js";
 import { openSqliteDatabase, SQLITE_MEMORY } from "./openDatabase.js";
 import { migrateSqlite } from "./sqliteMigrator.js";
@@ -386,23 +387,20 @@ export class SqliteLedger implements Ledger {
       ).run(
         event.id,
         event.orderId,
-        event.poNumber,
+        poNumberColumn(event.poNumber),
         event.deliveryStatus,
         event.orderDate,
         createdAt.getTime(),
         event.receivedAt.getTime(),
       );
       if (Number(inserted.changes) === 0) return "duplicate";
-      const row =
-        this.sql("SELECT * FROM orders WHERE order_id = ?").get(event.orderId) ??
-        (event.poNumber === "" ? undefined : this.sql("SELECT * FROM orders WHERE po_number = ?").get(event.poNumber));
+      let row: SqliteRow | undefined;
+      for (const { column, value } of orderLookups(event)) row ??= this.sql(`SELECT * FROM orders WHERE ${column} = ?`).get(value);
       if (row === undefined) return "recorded";
       const order = toOrderRecord(row, now);
       if (!namesOrder(event, order)) return "mismatched";
-      if (order.existence === null && (order.state === "PENDING" || order.reopenable)) {
-        // A callback naming our pending (or retryably rejected) poNumber proves the order exists: never re-sent,
-        // adopted by its orderId; a reopenable rejection was wrong and becomes pending again.
-        const proof: ExistenceProof = { source: "webhook", orderId: event.orderId };
+      const proof = webhookProof(event, order);
+      if (proof !== null) {
         this.sql(
           `UPDATE orders SET existence = ?, next_check_at = ?, version = version + 1, updated_at = ?, state = 'PENDING',
              reopenable = 0
@@ -490,20 +488,7 @@ export class SqliteLedger implements Ledger {
   }
 
   private storeTokens(tokens: StoredTokens): void {
-    this.sql(
-      `INSERT INTO plum_tokens (id, access_token, refresh_token, access_token_expires_at, refresh_token_expires_at,
-         updated_at)
-       VALUES (1, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
-         access_token_expires_at = excluded.access_token_expires_at,
-         refresh_token_expires_at = excluded.refresh_token_expires_at, updated_at = excluded.updated_at`,
-    ).run(
-      tokens.accessToken,
-      tokens.refreshToken,
-      epochMs(tokens.accessTokenExpiresAt),
-      epochMs(tokens.refreshTokenExpiresAt),
-      tokens.updatedAt.getTime(),
-    );
+    this.sql(tokenUpsertSql(() => "?")).run(...tokenUpsertParams(tokens, (value) => value.getTime()));
   }
 
   private requireByPoNumber(poNumber: string): OrderRecord {

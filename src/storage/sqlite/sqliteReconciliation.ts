@@ -8,11 +8,12 @@ import {
   type DiscrepancyKind,
   type PlacedRef,
   type RunOutcome,
-  type RunStatus,
   type StoredDiscrepancy,
   type StoredRun,
 } from "../../orders/reconciliation/ports.js";
 import { date, dateOrNull, epochMs, int, text, textOrNull, type SqliteRow } from "./columns.js";
+import { poNumberColumn } from "../shared/poNumberColumn.js";
+import { storedDiscrepancyFrom, storedRunFrom } from "../shared/reconciliationColumns.js";
 import { toOrderRecord } from "./sqliteRows.js";
 import type { StatementCache } from "./statements.js";
 
@@ -89,7 +90,7 @@ export function recordDiscrepanciesSqlite(
        last_run_id = excluded.last_run_id, ledger_state = excluded.ledger_state, resolved_at = NULL`,
   );
   for (const d of found) {
-    upsert.run(d.kind, d.poNumber, d.orderId, epochMs(d.orderDate), d.ledgerState, now, now, runId, runId);
+    upsert.run(d.kind, poNumberColumn(d.poNumber), d.orderId, epochMs(d.orderDate), d.ledgerState, now, now, runId, runId);
   }
   statements
     .get(
@@ -102,33 +103,33 @@ export function recordDiscrepanciesSqlite(
 }
 
 function toRun(row: SqliteRow): StoredRun {
-  return {
+  return storedRunFrom({
     id: int(row, "id"),
-    status: text(row, "status") as RunStatus,
-    startedAt: date(row, "started_at"),
-    finishedAt: dateOrNull(row, "finished_at"),
-    windowFrom: dateOrNull(row, "window_from"),
-    windowTo: dateOrNull(row, "window_to"),
+    status: text(row, "status"),
+    started_at: date(row, "started_at"),
+    finished_at: dateOrNull(row, "finished_at"),
+    window_from: dateOrNull(row, "window_from"),
+    window_to: dateOrNull(row, "window_to"),
     pages: int(row, "pages"),
-    historyOrders: int(row, "history_orders"),
+    history_orders: int(row, "history_orders"),
     adopted: int(row, "adopted"),
     discrepancies: int(row, "discrepancies"),
     error: textOrNull(row, "error"),
-  };
+  });
 }
 
 function toDiscrepancy(row: SqliteRow): StoredDiscrepancy {
-  return {
+  return storedDiscrepancyFrom({
     id: int(row, "id"),
-    kind: text(row, "kind") as DiscrepancyKind,
-    poNumber: text(row, "po_number"),
-    orderId: text(row, "order_id"),
-    orderDate: dateOrNull(row, "order_date"),
-    ledgerState: textOrNull(row, "ledger_state"),
-    firstSeenAt: date(row, "first_seen_at"),
-    lastSeenAt: date(row, "last_seen_at"),
-    resolvedAt: dateOrNull(row, "resolved_at"),
-  };
+    kind: text(row, "kind"),
+    po_number: text(row, "po_number"),
+    order_id: text(row, "order_id"),
+    order_date: dateOrNull(row, "order_date"),
+    ledger_state: textOrNull(row, "ledger_state"),
+    first_seen_at: date(row, "first_seen_at"),
+    last_seen_at: date(row, "last_seen_at"),
+    resolved_at: dateOrNull(row, "resolved_at"),
+  });
 }
 
 export function listRunsSqlite(statements: StatementCache, from: Date, to: Date, limit: number): StoredRun[] {

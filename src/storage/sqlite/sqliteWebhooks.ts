@@ -1,10 +1,11 @@
 // Applies stored delivery-status callbacks to an order. The order's status is that of the latest matching event
 // (createdAt, then higher id), whatever order they arrived in. Runs inside the caller's transaction.
 import type { OrderRecord } from "../ledger.js";
-import { int, text, type SqliteRow } from "./columns.js";
+import { isNewLatest } from "../shared/latestEvent.js";
+import { date, dateOrNull, int, text } from "./columns.js";
 import { toOrderRecord } from "./sqliteRows.js";
 import type { StatementCache } from "./statements.js";
-import { namesOrderSql } from "../webhookMatch.js";
+import { namesOrderSql } from "../shared/webhookMatch.js";
 
 // Events match the order as webhookMatch.ts says. Numeric ids compare by length first, so "10" beats "9".
 const MATCHES = namesOrderSql(":orderId", ":poNumber");
@@ -20,7 +21,7 @@ export function applyStoredEvents(statements: StatementCache, order: OrderRecord
   if (latest === undefined) return order;
 
   let result = order;
-  if (isNewLatest(latest, order)) {
+  if (isNewLatest({ createdAt: date(latest, "created_at"), appliedAt: dateOrNull(latest, "applied_at") }, order.deliveryStatusAt)) {
     const row = statements
       .get(
         `UPDATE orders SET delivery_status = ?, delivery_status_at = ?, updated_at = ?
@@ -34,11 +35,4 @@ export function applyStoredEvents(statements: StatementCache, order: OrderRecord
     now: now.getTime(),
   });
   return result;
-}
-
-/** Only an event not yet applied can change the status, and never to something older than what is shown. */
-function isNewLatest(latest: SqliteRow, order: OrderRecord): boolean {
-  if (latest["applied_at"] !== null) return false;
-  if (order.deliveryStatusAt === null) return true;
-  return int(latest, "created_at") >= Date.parse(order.deliveryStatusAt);
 }

@@ -1,3 +1,5 @@
+// JSON answers for the HTTP listeners (GraphQL, ops, webhooks). Part of src/http/, the lowest layer: it imports
+// nothing from the project, so server and webhooks both may use it.
 import type { ServerResponse } from "node:http";
 
 /** Statuses answered before the body was read: the connection closes, so a slow sender cannot keep it. */
