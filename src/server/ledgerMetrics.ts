@@ -24,5 +24,9 @@ export function registerLedgerMetrics(registry: Registry, ledger: LedgerWriteSou
     "Write operations the ledger committed (divided by orders_ledger_commits_total: operations per commit under group commit).",
     (c) => c.operations,
   );
-  counter("orders_ledger_checkpoints_total", "WAL checkpoints the ledger ran off the request path (SQLite; 0 for PostgreSQL).", (c) => c.checkpoints);
+  counter(
+    "orders_ledger_checkpoints_total",
+    "WAL checkpoints the ledger ran off the request path (SQLite; 0 for PostgreSQL).",
+    (c) => c.checkpoints,
+  );
 }

@@ -57,20 +57,34 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** A loopback Plum in front of `sim` that runs `check` on every placeOrder before forwarding it. */
-async function checkingPlum(sim: PlumSimulator, seen: Map<string, boolean>, check: () => CommittedCheck): Promise<{ server: Server; apiUrl: string }> {
+async function checkingPlum(
+  sim: PlumSimulator,
+  seen: Map<string, boolean>,
+  check: () => CommittedCheck,
+): Promise<{ server: Server; apiUrl: string }> {
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
-      const parsed = JSON.parse(body.toString("utf8") || "{}") as { query?: string; variables?: { data?: { poNumber?: string } } };
+      const parsed = JSON.parse(body.toString("utf8") || "{}") as {
+        query?: string;
+        variables?: { data?: { poNumber?: string } };
+      };
       const poNumber = parsed.variables?.data?.poNumber;
-      if (parsed.query?.endsWith(".placeOrder") === true && poNumber !== undefined) seen.set(poNumber, await check()(poNumber));
+      if (parsed.query?.endsWith(".placeOrder") === true && poNumber !== undefined)
+        seen.set(poNumber, await check()(poNumber));
       const headers: Record<string, string> = {};
       for (const name of ["content-type", "authorization"]) {
         const value = req.headers[name];
         if (typeof value === "string") headers[name] = value;
       }
-      const upstream = await request(new URL(req.url ?? "/", sim.baseUrl), { method: req.method as "POST", headers, body });
-      res.writeHead(upstream.statusCode, { "content-type": String(upstream.headers["content-type"] ?? "application/json") });
+      const upstream = await request(new URL(req.url ?? "/", sim.baseUrl), {
+        method: req.method as "POST",
+        headers,
+        body,
+      });
+      res.writeHead(upstream.statusCode, {
+        "content-type": String(upstream.headers["content-type"] ?? "application/json"),
+      });
       res.end(Buffer.from(await upstream.body.arrayBuffer()));
     })().catch((error: unknown) => {
       console.error("checking Plum stand-in failed", error);
@@ -132,7 +146,9 @@ describe.each([
   it(`${CONCURRENT} concurrent placements: each claim row is visible to another connection when its placeOrder arrives`, async () => {
     const before = app.app.ledger.writeCounts();
     const poNumbers = Array.from({ length: CONCURRENT }, () => newPoNumber("GC"));
-    const payloads = await Promise.all(poNumbers.map((poNumber) => placeAirmilesStatus(app.url, airmilesInput({ poNumber }))));
+    const payloads = await Promise.all(
+      poNumbers.map((poNumber) => placeAirmilesStatus(app.url, airmilesInput({ poNumber }))),
+    );
     const outcomes = payloads.map((p) => [p.outcome, ...p.errors.map((e) => e.code)].join(":"));
     expect(outcomes).toEqual(poNumbers.map(() => "PLACED"));
     expect(seen.size, "placeOrder requests the stand-in saw").toBe(CONCURRENT);
@@ -148,8 +164,14 @@ describe.each([
     const samples = parsePrometheus(await (await request(`${new URL(app.url).origin}/metrics`)).body.text());
     const commits = valueOf(samples, "orders_ledger_commits_total", { engine }) ?? 0;
     expect(commits).toBeGreaterThanOrEqual(after.commits);
-    expect(valueOf(samples, "orders_ledger_grouped_operations_total", { engine }) ?? 0).toBeGreaterThanOrEqual(after.operations);
+    expect(valueOf(samples, "orders_ledger_grouped_operations_total", { engine }) ?? 0).toBeGreaterThanOrEqual(
+      after.operations,
+    );
     expect(valueOf(samples, "orders_ledger_checkpoints_total", { engine })).toBeDefined();
-    expect(samples.filter((s) => s.name.startsWith("orders_ledger_")).every((s) => Object.keys(s.labels).join() === "engine")).toBe(true);
+    expect(
+      samples
+        .filter((s) => s.name.startsWith("orders_ledger_"))
+        .every((s) => Object.keys(s.labels).join() === "engine"),
+    ).toBe(true);
   });
 });

@@ -49,8 +49,15 @@ function committer(options: Partial<GroupCommitOptions> = {}): GroupCommitter {
   return new GroupCommitter(db, { maxWaitMs: 1, maxOperations: 64, ...options }, scheduler);
 }
 
-const insert = (key: string, value = "v") => () => db.prepare("INSERT INTO kv (k, v) VALUES (?, ?)").run(key, value);
-const keys = () => db.prepare("SELECT k FROM kv ORDER BY id").all().map((row) => row["k"]);
+const insert =
+  (key: string, value = "v") =>
+  () =>
+    db.prepare("INSERT INTO kv (k, v) VALUES (?, ?)").run(key, value);
+const keys = () =>
+  db
+    .prepare("SELECT k FROM kv ORDER BY id")
+    .all()
+    .map((row) => row["k"]);
 /** The commit a write ran in (the committer's count before that commit). */
 const commitOf = (c: GroupCommitter) => () => c.counts.commits;
 
@@ -128,7 +135,11 @@ describe("group commit (SQLite)", () => {
     db.exec("CREATE TABLE child (id INTEGER PRIMARY KEY, parent TEXT REFERENCES kv(k) DEFERRABLE INITIALLY DEFERRED)");
     const c = committer();
     void c.write(() => 0);
-    const group = [c.write(insert("a")), c.write(insert("b")), c.write(() => db.prepare("INSERT INTO child (parent) VALUES ('nobody')").run())];
+    const group = [
+      c.write(insert("a")),
+      c.write(insert("b")),
+      c.write(() => db.prepare("INSERT INTO child (parent) VALUES ('nobody')").run()),
+    ];
     scheduler.endTurn();
     const results = await Promise.allSettled(group);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);

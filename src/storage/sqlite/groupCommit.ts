@@ -90,7 +90,8 @@ export class GroupCommitter {
     if (this.cancelPending !== null) return; // a group is forming
     if (this.meanGroup > LOADED_MEAN) {
       const wait = this.options.maxWaitMs;
-      this.cancelPending = wait > 0 ? this.scheduler.after(wait, () => this.flush()) : this.scheduler.soon(() => this.flush());
+      this.cancelPending =
+        wait > 0 ? this.scheduler.after(wait, () => this.flush()) : this.scheduler.soon(() => this.flush());
       return;
     }
     if (this.turnBusy) {
