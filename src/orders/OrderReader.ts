@@ -5,7 +5,7 @@ import { Scope, type Caller } from "../auth/caller.js";
 import { findCallerRow } from "./callerRow.js";
 import type { PlumCallResult } from "../plum/result.js";
 import type { PlumOrderWire } from "../plum/wire.js";
-import type { OrderRecord, ServedOrder } from "./orderRecord.js";
+import type { ServedOrder } from "./orderRecord.js";
 import type { OrderReadStore } from "./readerPorts.js";
 import { mapWithConcurrency } from "./concurrency.js";
 import { parsePlumDate } from "./orderView.js";

@@ -4,7 +4,9 @@
 // is not sent again inside the settle window; a refusal is final only where nothing can exist at Plum.
 import pino from "pino";
 import { describe, expect, it, vi } from "vitest";
-import { OrderErrorCode, OrderKind, PlaceOrderOutcome } from "../../src/orders/errorCodes.js";
+import { OrderErrorCode } from "../../src/orders/errorCodes.js";
+import { OrderKind } from "../../src/orders/orderKind.js";
+import { PlaceOrderOutcome } from "../../src/orders/placeOrderOutcome.js";
 import type { PlacementPolicy } from "../../src/orders/placement/evidence.js";
 import type { PlacementStore, PlumPort } from "../../src/orders/placement/ports.js";
 import { PlacementService } from "../../src/orders/PlacementService.js";
