@@ -246,14 +246,31 @@ describe("durability settings (SQLite file)", () => {
     try {
       expect(file.prepare("PRAGMA synchronous").get()?.["synchronous"]).toBe(2); // 2 = FULL
       const c = new GroupCommitter(file, { maxWaitMs: 1, maxOperations: 64 }, scheduler);
-      const checkpoints = new WalCheckpoints(file, () => c.counts.commits);
+      let now = 10_000;
+      const checkpoints = new WalCheckpoints(
+        file,
+        () => c.counts.operations,
+        () => now,
+      );
       checkpoints.start(60_000);
       expect(file.prepare("PRAGMA wal_autocheckpoint").get()?.["wal_autocheckpoint"]).toBe(0);
       file.exec("CREATE TABLE kv (id INTEGER PRIMARY KEY, k TEXT)");
-      await c.write(() => file.prepare("INSERT INTO kv (k) VALUES ('a')").run());
+      const insertRow = () => c.write(() => file.prepare("INSERT INTO kv (k) VALUES ('a')").run());
       checkpoints.run();
+      expect(checkpoints.checkpoints).toBe(0); // nothing written yet: left alone
+      await insertRow();
+      checkpoints.run();
+      expect(checkpoints.checkpoints).toBe(1);
       checkpoints.run(); // nothing committed since: skipped
       expect(checkpoints.checkpoints).toBe(1);
+      scheduler.endTurn();
+      await insertRow();
+      now += 200;
+      checkpoints.run(); // one write, 200 ms later: not worth a pass yet
+      expect(checkpoints.checkpoints).toBe(1);
+      now += 1_000;
+      checkpoints.run(); // but it never waits more than a second
+      expect(checkpoints.checkpoints).toBe(2);
       checkpoints.stop();
     } finally {
       file.close();

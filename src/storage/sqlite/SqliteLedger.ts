@@ -68,7 +68,7 @@ export class SqliteLedger implements Ledger {
   constructor(readonly path: string, options: { groupCommit?: GroupCommitOptions } = {}) {
     this.db = openSqliteDatabase(path);
     this.committer = new GroupCommitter(this.db, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
-    this.checkpoints = new WalCheckpoints(this.db, () => this.committer.counts.commits);
+    this.checkpoints = new WalCheckpoints(this.db, () => this.committer.counts.operations);
     if (path !== SQLITE_MEMORY) this.checkpoints.start();
     this.statements = new StatementCache(this.db);
     this.tokenMutex = tokenMutexFor(path);
