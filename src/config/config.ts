@@ -60,7 +60,7 @@ export interface Config {
   simulatorPort: number;
   /** SIMULATOR_STATE_FILE as given: a path, "off", or undefined (the default applies). */
   simulatorStateFile: string | undefined;
-  database: { url: string | undefined; poolMax: number };
+  database: { url: string | undefined; poolMax: number; groupCommit: { maxWaitMs: number; maxOperations: number } };
   reconcile: {
     settleMs: number;
     intervalMs: number;
@@ -199,7 +199,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     simulatorPort: raw.SIMULATOR_PORT,
     simulatorStateFile: raw.SIMULATOR_STATE_FILE,
-    database: { url: raw.DATABASE_URL, poolMax: raw.DATABASE_POOL_MAX },
+    database: {
+      url: raw.DATABASE_URL,
+      poolMax: raw.DATABASE_POOL_MAX,
+      groupCommit: { maxWaitMs: raw.LEDGER_GROUP_COMMIT_MAX_WAIT_MS, maxOperations: raw.LEDGER_GROUP_COMMIT_MAX_OPERATIONS },
+    },
     reconcile: {
       settleMs: raw.RECONCILE_SETTLE_MS,
       intervalMs: raw.RECONCILE_INTERVAL_MS,

@@ -53,6 +53,10 @@ const schema = z.object({
 
   DATABASE_URL: optionalString,
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Group commit: how long a write may wait for concurrent ones to share its commit (0: same event-loop turn only),
+  // and how many share one at most (1: every write commits alone).
+  LEDGER_GROUP_COMMIT_MAX_WAIT_MS: z.coerce.number().int().min(0).max(50).default(1),
+  LEDGER_GROUP_COMMIT_MAX_OPERATIONS: z.coerce.number().int().min(1).max(1_000).default(64),
 
   RECONCILE_SETTLE_MS: ms(30_000),
   RECONCILE_INTERVAL_MS: ms(5_000),

@@ -1,5 +1,6 @@
 // Prometheus metrics (prom-client). Labels are bounded enums only: never poNumbers, ids, e-mails or phones.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { registerLedgerMetrics, type LedgerWriteSource } from "./ledgerMetrics.js";
 import { registerOperationsMetrics, type OperationsMetrics, type OperationsSources } from "./operationsMetrics.js";
 
 export type Route = "graphql" | "health" | "ready" | "metrics" | "webhook" | "explorer" | "other";
@@ -33,6 +34,8 @@ export interface MetricSources extends OperationsSources {
   catalogueRefreshedAt?: () => Promise<Date | null>;
   /** The shared Plum budget per limited operation. */
   plumBudget?: () => Promise<BudgetReading[]>;
+  /** The ledger's commit and checkpoint counters. */
+  ledgerWrites?: LedgerWriteSource;
 }
 
 /** The backlog is a count over the ledger: computed at most this often, whatever the scrape rate. */
@@ -94,6 +97,7 @@ export function createMetrics(sources: MetricSources): Metrics {
     }),
   };
   budgetMetrics(registry, sources);
+  if (sources.ledgerWrites !== undefined) registerLedgerMetrics(registry, sources.ledgerWrites);
   const openDiscrepancies = sources.openDiscrepancies;
   if (openDiscrepancies !== undefined) {
     new Gauge({

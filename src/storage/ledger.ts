@@ -26,6 +26,15 @@ export type {
   WriteGuard,
 } from "../orders/orderRecord.js";
 
+export interface LedgerWriteCounts {
+  /** Write transactions committed. */
+  commits: number;
+  /** Write operations committed (several share a transaction under group commit). */
+  operations: number;
+  /** WAL checkpoints run off the request path (always 0 for PostgreSQL, which checkpoints itself). */
+  checkpoints: number;
+}
+
 /**
  * The composition of the ports the engines implement: each consumer declares and takes only its own (placement,
  * queue, listing, reconciliation, operations counts, reads, attempt log, webhooks, tokens); lifecycle stays here.
@@ -50,6 +59,8 @@ export interface Ledger
   close(): Promise<void>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
+  /** Write transactions and checkpoints so far (the /metrics counters read them). */
+  writeCounts(): LedgerWriteCounts;
   /** PENDING rows whose outcome is not known yet (queued rows are not: nothing was sent). */
   countPending(): Promise<number>;
 }

@@ -18,6 +18,7 @@ export function createAppMetrics(deps: {
   const { config, ledger, budget } = deps;
   const limited = (Object.keys(config.budget.limits) as PlumOperationName[]).filter((op) => config.budget.limits[op] !== null);
   return createMetrics({
+    ledgerWrites: ledger,
     queueDepth: async () => (await ledger.queueStats()).depth,
     queueOldestAgeSeconds: async () => {
       const { oldestQueuedAt, now } = await ledger.queueStats();

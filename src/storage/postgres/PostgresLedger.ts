@@ -7,6 +7,7 @@ import type {
   ClaimResult,
   Lease,
   Ledger,
+  LedgerWriteCounts,
   NewPlacement,
   OrderRecord,
   RecordPatch,
@@ -81,6 +82,7 @@ export class PostgresLedger implements Ledger {
   readonly catalogue: PostgresCatalogueStore;
   /** The shared Plum rate budget (issue 16). */
   readonly budget: BudgetLedger;
+  private readonly counts = { commits: 0, operations: 0 };
 
   constructor(options: PostgresLedgerOptions) {
     // A bounded wait for a connection: a stuck pool fails requests (masked, retryable) instead of hanging forever.
@@ -105,8 +107,21 @@ export class PostgresLedger implements Ledger {
     await this.pool.query("SELECT 1");
   }
 
+  writeCounts(): LedgerWriteCounts {
+    return { ...this.counts, checkpoints: 0 };
+  }
+
+  /** Counts a placement-path write once it committed (each is its own transaction here: PostgreSQL groups the WAL
+   * flushes of concurrent commits itself). */
+  private async counted<T>(write: Promise<T>): Promise<T> {
+    const result = await write;
+    this.counts.commits += 1;
+    this.counts.operations += 1;
+    return result;
+  }
+
   async claim(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
-    return this.claimOn(this.pool, placement, lease, attempt);
+    return this.counted(this.claimOn(this.pool, placement, lease, attempt));
   }
 
   /** Many queued claims, a chunk per transaction, in input order (each row's queued_at is later than the last). */
@@ -179,7 +194,7 @@ export class PostgresLedger implements Ledger {
 
   async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
     // One conditional UPDATE on the database's clock: a concurrent acquirer re-checks after the winner commits.
-    const { rows } = await this.pool.query<OrderRow>(
+    const { rows } = await this.counted(this.pool.query<OrderRow>(
       `UPDATE orders SET lease_owner = $2, lease_until = t.now + $3 * interval '1 millisecond', updated_at = t.now,
          version = version + 1, state = 'PENDING', reopenable = false,
          -- A reopened row is due at lease expiry, like a fresh claim: its process may die before it writes again.
@@ -190,7 +205,7 @@ export class PostgresLedger implements Ledger {
          AND (lease_owner IS NULL OR lease_until < t.now OR lease_owner = $2)
        RETURNING orders.*, t.now AS db_now`,
       [poNumber, lease.owner, lease.ms, lease.at ?? null, options.reopen === true],
-    );
+    ));
     const row = rows[0];
     return row === undefined ? null : toOrderRecord(row);
   }
@@ -249,16 +264,16 @@ export class PostgresLedger implements Ledger {
 
     const linkedOrderId = patch.orderId;
     if (!linkedOrderId) {
-      const { rows } = await this.pool.query<OrderRow>(statement, values);
+      const { rows } = await this.counted(this.pool.query<OrderRow>(statement, values));
       const row = rows[0];
       return row === undefined ? null : toOrderRecord(row);
     }
-    return inTransaction(this.pool, async (client) => {
+    return this.counted(inTransaction(this.pool, async (client) => {
       await lockOrderEvents(client, linkedOrderId);
       const { rows } = await client.query<OrderRow>(statement, values);
       const row = rows[0];
       return row === undefined ? null : applyStoredEvents(client, toOrderRecord(row), new Date());
-    });
+    }));
   }
 
   async appendAttempt(entry: AttemptEntry): Promise<void> {
@@ -266,7 +281,7 @@ export class PostgresLedger implements Ledger {
   }
 
   async appendAttempts(entries: readonly AttemptEntry[]): Promise<void> {
-    if (entries.length > 0) await this.insertAttempts(this.pool, entries);
+    if (entries.length > 0) await this.counted(this.insertAttempts(this.pool, entries));
   }
 
   async listAttempts(poNumber: string): Promise<AttemptEntry[]> {

@@ -1,5 +1,6 @@
-// The embedded ledger: one SQLite file serving one process. Every method runs synchronously against the
-// connection, so each transaction completes before the next caller runs.
+// The embedded ledger: one SQLite file serving one process. Reads run synchronously against the connection; writes
+// go through the group committer (groupCommit.ts), which runs each one synchronously inside a transaction it may
+// share with other callers' writes, so a transaction still completes before any other code runs.
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import type { PlumOrderWire } from "../../plum/wire.js";
 import type {
@@ -7,6 +8,7 @@ import type {
   ClaimResult,
   Lease,
   Ledger,
+  LedgerWriteCounts,
   NewPlacement,
   OrderRecord,
   RecordPatch,
@@ -26,7 +28,7 @@ import { tokenUpsertParams, tokenUpsertSql } from "../shared/tokenUpsert.js";
 import type { AsyncMutex } from "./asyncMutex.js";
 import { epochMs, int, type SqliteRow } from "./columns.js";
 import { sqliteValue } from "./encodePatch.js";
-import { openSqliteDatabase } from "./openDatabase.js";
+import { openSqliteDatabase, SQLITE_MEMORY } from "./openDatabase.js";
 import { migrateSqlite } from "./sqliteMigrator.js";
 import { toAttemptEntry, toOrderRecord, toStoredTokens } from "./sqliteRows.js";
 import { applyStoredEvents } from "./sqliteWebhooks.js";
@@ -41,7 +43,8 @@ import { InProcessBudgetLedger } from "../../orders/budget/inProcessBudget.js";
 import { SqliteCatalogueStore } from "./SqliteCatalogueStore.js";
 import { StatementCache } from "./statements.js";
 import { tokenMutexFor } from "./tokenMutexes.js";
-import { immediateTransaction } from "./transaction.js";
+import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from "./groupCommit.js";
+import { WalCheckpoints } from "./walCheckpoints.js";
 
 /** The write-ahead of attempt 1, written with the claim. */
 const FIRST_ATTEMPT = JSON.stringify([{ n: 1, answer: "open" }]);
@@ -58,10 +61,15 @@ export class SqliteLedger implements Ledger {
   /** The shared Plum rate budget (issue 16). */
   readonly budget: BudgetLedger;
   private lastQueuedAt = 0;
+  private readonly committer: GroupCommitter;
+  private readonly checkpoints: WalCheckpoints;
 
   /** `path` is a file (its directory is created) or ":memory:". */
-  constructor(readonly path: string) {
+  constructor(readonly path: string, options: { groupCommit?: GroupCommitOptions } = {}) {
     this.db = openSqliteDatabase(path);
+    this.committer = new GroupCommitter(this.db, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
+    this.checkpoints = new WalCheckpoints(this.db, () => this.committer.counts.operations);
+    if (path !== SQLITE_MEMORY) this.checkpoints.start();
     this.statements = new StatementCache(this.db);
     this.tokenMutex = tokenMutexFor(path);
     this.catalogue = new SqliteCatalogueStore(this.db, this.statements);
@@ -84,8 +92,19 @@ export class SqliteLedger implements Ledger {
 
   async close(): Promise<void> {
     if (!this.db.isOpen) return;
+    this.checkpoints.stop();
+    this.committer.drain();
     this.statements.clear();
     this.db.close();
+  }
+
+  writeCounts(): LedgerWriteCounts {
+    return { ...this.committer.counts, checkpoints: this.checkpoints.checkpoints };
+  }
+
+  /** A write transaction, possibly shared with concurrent callers'; settles once it has committed. */
+  private write<T>(fn: () => T): Promise<T> {
+    return this.committer.write(fn);
   }
 
   async ping(): Promise<void> {
@@ -93,7 +112,7 @@ export class SqliteLedger implements Ledger {
   }
 
   async claim(placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
-    return immediateTransaction(this.db, () => this.claimRow(placement, lease, attempt));
+    return this.write(() => this.claimRow(placement, lease, attempt));
   }
 
   /** One claim inside the caller's transaction (queued or written ahead, per `placement.queued`). */
@@ -109,8 +128,9 @@ export class SqliteLedger implements Ledger {
             `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
                sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number, queued_at)
              VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, ?, 0, ?, NULL, NULL, NULL, NULL, ?, ?, ?, ?)
-             ON CONFLICT DO NOTHING`,
-          ).run(
+             ON CONFLICT DO NOTHING
+             RETURNING *`,
+          ).get(
             placement.poNumber, placement.kind, placement.fingerprint, placement.subject, JSON.stringify(placement.request),
             JSON.stringify(placement.errors ?? []), QUEUED_ATTEMPT, now, now, placement.callerPoNumber ?? placement.poNumber,
             this.nextQueuedAt(now),
@@ -120,8 +140,9 @@ export class SqliteLedger implements Ledger {
         `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
            sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number)
          VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, '[]', 1, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      ).run(
+         ON CONFLICT DO NOTHING
+         RETURNING *`,
+      ).get(
         placement.poNumber,
         placement.kind,
         placement.fingerprint,
@@ -136,11 +157,12 @@ export class SqliteLedger implements Ledger {
         now,
         placement.callerPoNumber ?? placement.poNumber,
       );
-      if (Number(inserted.changes) !== 1) {
+      // The inserted row comes back from the INSERT itself (no second read); none: the poNumber is taken.
+      if (inserted === undefined) {
         const existing = this.callerRow(placement.subject, placement.callerPoNumber ?? placement.poNumber);
         return { claimed: false, record: existing ?? this.requireByPoNumber(placement.poNumber) };
       }
-      const record = this.requireByPoNumber(placement.poNumber);
+      const record = toOrderRecord(inserted);
       if (attempt !== undefined && !placement.queued) this.insertAttempt(attempt);
       return { claimed: true, record };
     }
@@ -153,7 +175,7 @@ export class SqliteLedger implements Ledger {
     for (let start = 0; start < placements.length; start += CLAIM_CHUNK) {
       const chunk = placements.slice(start, start + CLAIM_CHUNK);
       // claim() opens its own transaction; the chunk shares one by running the statements inline.
-      results.push(...immediateTransaction(this.db, () => chunk.map((placement) => this.claimRow({ ...placement, queued: true }, lease))));
+      results.push(...(await this.write(() => chunk.map((placement) => this.claimRow({ ...placement, queued: true }, lease)))));
     }
     return results;
   }
@@ -166,7 +188,7 @@ export class SqliteLedger implements Ledger {
 
   async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
     const now = (lease.at ?? new Date()).getTime();
-    const row = this.sql(
+    const row = await this.write(() => this.sql(
       `UPDATE orders SET lease_owner = :owner, lease_until = :until, updated_at = :now, version = version + 1,
          -- A reopened row is due at lease expiry, like a fresh claim: its process may die before it writes again.
          next_check_at = CASE WHEN state = 'REJECTED' THEN :until ELSE next_check_at END,
@@ -175,15 +197,15 @@ export class SqliteLedger implements Ledger {
          AND (state = 'PENDING' OR (:reopen = 1 AND state = 'REJECTED' AND reopenable = 1))
          AND (lease_owner IS NULL OR lease_until < :now OR lease_owner = :owner)
        RETURNING *`,
-    ).get({ poNumber, owner: lease.owner, until: now + lease.ms, now, reopen: options.reopen ? 1 : 0 });
+    ).get({ poNumber, owner: lease.owner, until: now + lease.ms, now, reopen: options.reopen ? 1 : 0 }));
     return row === undefined ? null : toOrderRecord(row, new Date(now));
   }
 
   async renewLease(poNumber: string, lease: Lease): Promise<boolean> {
     const now = (lease.at ?? new Date()).getTime();
-    const result = this.sql(
+    const result = await this.write(() => this.sql(
       `UPDATE orders SET lease_until = ? WHERE po_number = ? AND lease_owner = ? AND lease_until >= ? AND state = 'PENDING'`,
-    ).run(now + lease.ms, poNumber, lease.owner, now);
+    ).run(now + lease.ms, poNumber, lease.owner, now));
     return Number(result.changes) === 1;
   }
 
@@ -226,7 +248,7 @@ export class SqliteLedger implements Ledger {
       where.push("version = ?");
       values.push(guard.version);
     }
-    return immediateTransaction(this.db, () => {
+    return this.write(() => {
       const row = this.sql(`UPDATE orders SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *`).get(...values);
       for (const attempt of patch.attempts ?? []) this.insertAttempt(attempt);
       if (row === undefined) return null;
@@ -236,11 +258,11 @@ export class SqliteLedger implements Ledger {
   }
 
   async appendAttempt(entry: AttemptEntry): Promise<void> {
-    this.insertAttempt(entry);
+    await this.write(() => this.insertAttempt(entry));
   }
 
   async appendAttempts(entries: readonly AttemptEntry[]): Promise<void> {
-    if (entries.length > 0) immediateTransaction(this.db, () => entries.forEach((entry) => this.insertAttempt(entry)));
+    if (entries.length > 0) await this.write(() => entries.forEach((entry) => this.insertAttempt(entry)));
   }
 
   private insertAttempt(entry: AttemptEntry): void {
@@ -295,7 +317,7 @@ export class SqliteLedger implements Ledger {
     placedAt: Date | null;
   }): Promise<OrderRecord> {
     const now = new Date();
-    return immediateTransaction(this.db, () => {
+    return this.write(() => {
       const existing = this.sql(
         "SELECT * FROM orders WHERE po_number = ? OR order_id = ? ORDER BY po_number = ? DESC LIMIT 1",
       ).get(order.poNumber, order.orderId, order.poNumber);
@@ -357,7 +379,7 @@ export class SqliteLedger implements Ledger {
   async recordWebhookEvent(event: WebhookEvent): Promise<WebhookRecordResult> {
     const createdAt = webhookInstant(event.createdAt);
     const now = new Date();
-    return immediateTransaction(this.db, (): WebhookRecordResult => {
+    return this.write((): WebhookRecordResult => {
       const inserted = this.sql(
         `INSERT INTO webhook_events (id, order_id, po_number, delivery_status, order_date, created_at, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -399,15 +421,15 @@ export class SqliteLedger implements Ledger {
   }
 
   async claimReconciliation(owner: string, leaseMs: number, force: boolean) {
-    return immediateTransaction(this.db, () => reconciliation.claimSqlite(this.statements, owner, leaseMs, force, Date.now()));
+    return this.write(() => reconciliation.claimSqlite(this.statements, owner, leaseMs, force, Date.now()));
   }
 
   async renewReconciliation(owner: string, leaseMs: number) {
-    return reconciliation.renewSqlite(this.statements, owner, leaseMs, Date.now());
+    return this.write(() => reconciliation.renewSqlite(this.statements, owner, leaseMs, Date.now()));
   }
 
   async finishReconciliation(owner: string, runId: number, outcome: RunOutcome, nextInMs: number) {
-    immediateTransaction(this.db, () => reconciliation.finishSqlite(this.statements, owner, runId, outcome, nextInMs, Date.now()));
+    await this.write(() => reconciliation.finishSqlite(this.statements, owner, runId, outcome, nextInMs, Date.now()));
   }
 
   async findForReconciliation(poNumbers: readonly string[], orderIds: readonly string[]) {
@@ -419,7 +441,7 @@ export class SqliteLedger implements Ledger {
   }
 
   async recordDiscrepancies(runId: number, found: readonly Discrepancy[], window: { from: Date; to: Date }) {
-    return immediateTransaction(this.db, () => reconciliation.recordDiscrepanciesSqlite(this.statements, runId, found, window, Date.now()));
+    return this.write(() => reconciliation.recordDiscrepanciesSqlite(this.statements, runId, found, window, Date.now()));
   }
 
   async listRuns(from: Date, to: Date, limit: number) {
@@ -439,7 +461,7 @@ export class SqliteLedger implements Ledger {
   }
 
   async pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number> {
-    const result = this.sql("DELETE FROM webhook_events WHERE applied_at IS NULL AND received_at < ?").run(receivedBefore.getTime());
+    const result = await this.write(() => this.sql("DELETE FROM webhook_events WHERE applied_at IS NULL AND received_at < ?").run(receivedBefore.getTime()));
     return Number(result.changes);
   }
 
@@ -455,7 +477,7 @@ export class SqliteLedger implements Ledger {
       const { store, result, attempts = [] } = await fn(await this.getTokens());
       if (store !== null || attempts.length > 0) {
         await retryWrite(async () =>
-          immediateTransaction(this.db, () => {
+          this.write(() => {
             if (store !== null) this.storeTokens(store);
             for (const attempt of attempts) this.insertAttempt(attempt);
           }),

@@ -16,6 +16,6 @@ export function immediateTransaction<T>(db: DatabaseSync, fn: () => T): T {
   }
 }
 
-function isThenable(value: unknown): boolean {
+export function isThenable(value: unknown): boolean {
   return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
