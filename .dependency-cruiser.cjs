@@ -5,7 +5,8 @@ module.exports = {
   forbidden: [
     {
       name: "domain-not-to-storage-or-server",
-      comment: "The domain layers declare the ports they need; storage and server implement and wire them, never the reverse.",
+      comment:
+        "The domain layers declare the ports they need; storage and server implement and wire them, never the reverse.",
       severity: "error",
       from: { path: "^src/(graph|orders|plum|auth|webhooks|config|catalogue)/" },
       to: { path: "^src/(storage|server)/" },

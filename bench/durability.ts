@@ -25,7 +25,8 @@ export function pragmasOf(source: string): Record<string, string> {
   const pragmas: Record<string, string> = {};
   for (const match of source.matchAll(/PRAGMA\s+(\w+)\s*=\s*(\w+)/g)) {
     const [, name, value] = match;
-    if (name !== undefined && value !== undefined && name !== "busy_timeout" && name !== "locking_mode") pragmas[name] = value;
+    if (name !== undefined && value !== undefined && name !== "busy_timeout" && name !== "locking_mode")
+      pragmas[name] = value;
   }
   return pragmas;
 }
@@ -36,8 +37,14 @@ export async function sqliteDurability(env: Record<string, string>): Promise<str
   const source = (await Promise.all(files.map((f) => readFile(join(dir, f), "utf8")))).join("\n");
   const pragmas = pragmasOf(source);
   const settings = ledgerSettingsOf(await readFile(join(REPO_ROOT, "src", "config", "env.ts"), "utf8"));
-  for (const [name, value] of Object.entries(env)) if (name in settings) settings[name] = `${value} (set by the benchmark)`;
-  const pragmaText = Object.entries(pragmas).map(([k, v]) => `${k}=${v}`).join(", ") || "none found";
-  const settingText = Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(", ");
+  for (const [name, value] of Object.entries(env))
+    if (name in settings) settings[name] = `${value} (set by the benchmark)`;
+  const pragmaText =
+    Object.entries(pragmas)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ") || "none found";
+  const settingText = Object.entries(settings)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
   return `SQLite ${pragmaText} (src/storage/sqlite)${settingText === "" ? "" : `; ${settingText}`}`;
 }

@@ -38,7 +38,13 @@ const LEDGER_METHODS = [
 ] as const satisfies readonly (keyof Ledger)[];
 type LedgerMethod = (typeof LEDGER_METHODS)[number];
 /** Calls the service makes on its own timers (reconciler, token manager, readiness/metrics), not per request. */
-const BACKGROUND_METHODS: ReadonlySet<string> = new Set<LedgerMethod>(["duePending", "countPending", "getTokens", "withTokenLock", "ping"]);
+const BACKGROUND_METHODS: ReadonlySet<string> = new Set<LedgerMethod>([
+  "duePending",
+  "countPending",
+  "getTokens",
+  "withTokenLock",
+  "ping",
+]);
 
 /** Wraps the ledger's methods in place so every call made through the shared object is counted. */
 function countLedgerCalls(ledger: Ledger): { counts: Map<LedgerMethod, number>; reset(): void } {
@@ -98,7 +104,9 @@ interface EntitiesResponse {
 
 function perRequest(counts: Map<string, number> | Record<string, number>, iterations: number): Record<string, number> {
   const entries = counts instanceof Map ? [...counts.entries()] : Object.entries(counts);
-  return Object.fromEntries(entries.filter(([, n]) => n > 0).map(([k, n]) => [k, Math.round((n / iterations) * 100) / 100]));
+  return Object.fromEntries(
+    entries.filter(([, n]) => n > 0).map(([k, n]) => [k, Math.round((n / iterations) * 100) / 100]),
+  );
 }
 
 function sum(record: Record<string, number>): number {
@@ -137,9 +145,12 @@ export async function runEntities(options: {
     counter.reset();
     for (let i = 0; i < 100; i++) {
       const { text } = await post(placeMutationBody(`${runId}-${i}`));
-      const parsed = JSON.parse(text) as { data?: { placeAirmilesOrder?: { outcome: string; order: { orderId: string } | null } } };
+      const parsed = JSON.parse(text) as {
+        data?: { placeAirmilesOrder?: { outcome: string; order: { orderId: string } | null } };
+      };
       const payload = parsed.data?.placeAirmilesOrder;
-      if (payload?.outcome !== "PLACED" || payload.order === null) throw new Error(`seeding failed: ${text.slice(0, 300)}`);
+      if (payload?.outcome !== "PLACED" || payload.order === null)
+        throw new Error(`seeding failed: ${text.slice(0, 300)}`);
       seeded.push(payload.order.orderId);
     }
     const ledgerCallsPerPlacement = perRequest(counter.counts, 100);
@@ -181,7 +192,8 @@ export async function runEntities(options: {
       const ledgerCalls = perRequest(byRequest, iterations);
       const simAfter = await sim.counts();
       const upstream: Record<string, number> = {};
-      for (const [operation, after] of Object.entries(simAfter)) upstream[operation] = after - (simBefore[operation] ?? 0);
+      for (const [operation, after] of Object.entries(simAfter))
+        upstream[operation] = after - (simBefore[operation] ?? 0);
       const upstreamPerRequest = perRequest(upstream, iterations);
       const entityCase: EntityCase = {
         engine: options.engine,
@@ -194,10 +206,14 @@ export async function runEntities(options: {
         ledgerCallsPerRequest: ledgerCalls,
         ledgerCallsTotalPerRequest: sum(ledgerCalls),
         backgroundLedgerCalls: background,
-        ledgerReadQueriesPerRequest: sum(perRequest(
-          Object.fromEntries(["findByOrderIds", "findByPlumPoNumber"].map((m) => [m, counter.counts.get(m as LedgerMethod) ?? 0])),
-          iterations,
-        )),
+        ledgerReadQueriesPerRequest: sum(
+          perRequest(
+            Object.fromEntries(
+              ["findByOrderIds", "findByPlumPoNumber"].map((m) => [m, counter.counts.get(m as LedgerMethod) ?? 0]),
+            ),
+            iterations,
+          ),
+        ),
         upstreamCallsPerRequest: upstreamPerRequest,
         upstreamCallsTotalPerRequest: sum(upstreamPerRequest),
         wrongAnswers: wrong,

@@ -138,9 +138,15 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     completed: verified,
     rps: verified / result.duration,
     latencyMs: summarize(latencies.values()),
-    failures: { errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, mismatches: result.mismatches },
+    failures: {
+      errors: result.errors,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+      mismatches: result.mismatches,
+    },
     peakRssBytes: peak,
-    cpuMsPerRequest: cpuBefore === null || cpuAfter === null || verified === 0 ? null : (cpuAfter - cpuBefore) / verified,
+    cpuMsPerRequest:
+      cpuBefore === null || cpuAfter === null || verified === 0 ? null : (cpuAfter - cpuBefore) / verified,
     ...tenths(latencies.values()),
     service,
   };
@@ -164,7 +170,12 @@ export async function runUndiciLoad(spec: LoadSpec): Promise<LoadResult> {
       const body = spec.body(spec.nextPoNumber());
       const t0 = performance.now();
       try {
-        const response = await pool.request({ path: `${url.pathname}${url.search}`, method: "POST", headers: spec.headers, body });
+        const response = await pool.request({
+          path: `${url.pathname}${url.search}`,
+          method: "POST",
+          headers: spec.headers,
+          body,
+        });
         const text = await response.body.text();
         const elapsed = performance.now() - t0;
         if (response.statusCode < 200 || response.statusCode >= 300) failures.non2xx += 1;

@@ -16,7 +16,6 @@ interface ProfileNode {
   children?: number[];
 }
 
-
 interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
@@ -60,7 +59,18 @@ export const LONG_TASK_MS = 20;
  */
 export const STALL_MS = 10;
 
-export const COMPONENTS = ["ledger/SQLite", "Node HTTP", "JWT", "Apollo", "graphql", "undici", "class-validator", "logging", "GC", "other"] as const;
+export const COMPONENTS = [
+  "ledger/SQLite",
+  "Node HTTP",
+  "JWT",
+  "Apollo",
+  "graphql",
+  "undici",
+  "class-validator",
+  "logging",
+  "GC",
+  "other",
+] as const;
 export type Component = (typeof COMPONENTS)[number];
 
 /** The component a JavaScript frame of a package or of src/ belongs to (null: Node internals, natives, V8). */
@@ -71,10 +81,29 @@ export function componentOf(frame: CallFrame): Component | null {
   if (area.startsWith("src/storage") || area === "pg" || area.startsWith("pg-")) return "ledger/SQLite";
   if (area === "jose" || area === "src/auth") return "JWT";
   if (area.startsWith("@apollo/")) return "Apollo";
-  if (area === "graphql" || area === "type-graphql" || area === "graphql-query-complexity" || area === "graphql-depth-limit") return "graphql";
+  if (
+    area === "graphql" ||
+    area === "type-graphql" ||
+    area === "graphql-query-complexity" ||
+    area === "graphql-depth-limit"
+  )
+    return "graphql";
   if (area === "undici") return "undici";
-  if (area === "class-validator" || area === "validator" || area === "libphonenumber-js" || url.endsWith("/src/graph/validation.ts")) return "class-validator";
-  if (area.startsWith("pino") || area === "sonic-boom" || area === "fast-redact" || area === "thread-stream" || url.endsWith("/src/server/logger.ts")) return "logging";
+  if (
+    area === "class-validator" ||
+    area === "validator" ||
+    area === "libphonenumber-js" ||
+    url.endsWith("/src/graph/validation.ts")
+  )
+    return "class-validator";
+  if (
+    area.startsWith("pino") ||
+    area === "sonic-boom" ||
+    area === "fast-redact" ||
+    area === "thread-stream" ||
+    url.endsWith("/src/server/logger.ts")
+  )
+    return "logging";
   if (/\/src\/server\/(httpServer|readBody|respond|graphqlHandler)\.ts$/.test(url)) return "Node HTTP";
   return "other";
 }
@@ -83,7 +112,11 @@ export function componentOf(frame: CallFrame): Component | null {
 function internalComponent(frame: CallFrame): Component | null {
   if (frame.functionName === "(garbage collector)") return "GC";
   const url = frame.url;
-  if (/^node:(internal\/)?(_?http|net|stream|internal\/streams|tls|dns|timers|internal\/http)/.test(url) || url.startsWith("node:_http")) return "Node HTTP";
+  if (
+    /^node:(internal\/)?(_?http|net|stream|internal\/streams|tls|dns|timers|internal\/http)/.test(url) ||
+    url.startsWith("node:_http")
+  )
+    return "Node HTTP";
   if (url === "node:sqlite") return "ledger/SQLite";
   return null;
 }
@@ -102,7 +135,14 @@ function areaOf(frame: CallFrame): string {
     return rest[0]?.startsWith("@") ? `${rest[0]}/${rest[1]}` : (rest[0] ?? url);
   }
   const src = url.indexOf("/src/");
-  if (src !== -1) return `src/${url.slice(src + 5).split("/").slice(0, -1).join("/") || "."}`;
+  if (src !== -1)
+    return `src/${
+      url
+        .slice(src + 5)
+        .split("/")
+        .slice(0, -1)
+        .join("/") || "."
+    }`;
   const bench = url.indexOf("/bench/");
   if (bench !== -1) return "bench";
   return url;
@@ -113,7 +153,8 @@ function label(frame: CallFrame): string {
   if (frame.url === "") return name;
   const url = frame.url.replace(/^file:\/\//, "");
   const modules = url.lastIndexOf("/node_modules/");
-  const short = modules !== -1 ? url.slice(modules + 14) : url.includes("/src/") ? url.slice(url.indexOf("/src/") + 1) : url;
+  const short =
+    modules !== -1 ? url.slice(modules + 14) : url.includes("/src/") ? url.slice(url.indexOf("/src/") + 1) : url;
   return `${name} ${short}:${frame.lineNumber + 1}`;
 }
 
@@ -231,7 +272,12 @@ export async function summarizeProfile(file: string, top = 25, skipFirstMs = 0):
       return { name, ms: Math.round(us / 100) / 10, share: running === 0 ? 0 : us / running };
     }),
     longTasks: [...longTasks.entries()]
-      .map(([component, e]) => ({ component, count: e.count, totalMs: Math.round(e.totalMs), maxMs: Math.round(e.maxMs * 10) / 10 }))
+      .map(([component, e]) => ({
+        component,
+        count: e.count,
+        totalMs: Math.round(e.totalMs),
+        maxMs: Math.round(e.maxMs * 10) / 10,
+      }))
       .sort((a, b) => b.totalMs - a.totalMs),
   };
 }
@@ -243,7 +289,9 @@ export function formatProfile(summary: ProfileSummary): string {
     "  busy time by component (innermost package or src/ frame of each sample):",
     ...summary.byComponent.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
     `  busy stretches of ${LONG_TASK_MS} ms or more by their main component, and single samples of ${STALL_MS} ms or more ("stalled"):`,
-    ...(summary.longTasks.length === 0 ? ["    none"] : summary.longTasks.map((t) => `    ${t.component}: ${t.count}, ${t.totalMs} ms in all, longest ${t.maxMs} ms`)),
+    ...(summary.longTasks.length === 0
+      ? ["    none"]
+      : summary.longTasks.map((t) => `    ${t.component}: ${t.count}, ${t.totalMs} ms in all, longest ${t.maxMs} ms`)),
     "  self time by area (share of busy time):",
     ...summary.byArea.map((e) => `    ${pct(e.share)}  ${e.ms.toFixed(0).padStart(7)} ms  ${e.name}`),
     "  top functions by self time:",
@@ -259,5 +307,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     console.error("usage: tsx bench/profile.ts <file.cpuprofile> [top]");
     process.exit(2);
   }
-  console.log(formatProfile(await summarizeProfile(file, Number(process.argv[3] ?? "25"), Number(process.argv[4] ?? "0"))));
+  console.log(
+    formatProfile(await summarizeProfile(file, Number(process.argv[3] ?? "25"), Number(process.argv[4] ?? "0"))),
+  );
 }

@@ -40,11 +40,18 @@ const count = (text: string) => text.match(/"orderId":"/g)?.length ?? 0;
 export function readSpecs(orderIds: string[]): ReadSpec[] {
   const single = orderIds.map((orderId) => JSON.stringify({ query: ORDER_QUERY, variables: { orderId } }));
   const batches = orderIds.map((_, i) => {
-    const keys = Array.from({ length: ENTITY_KEYS }, (_k, j) => ({ __typename: "Order", orderId: orderIds[(i + j) % orderIds.length] }));
+    const keys = Array.from({ length: ENTITY_KEYS }, (_k, j) => ({
+      __typename: "Order",
+      orderId: orderIds[(i + j) % orderIds.length],
+    }));
     return JSON.stringify({ query: ENTITIES20_QUERY, variables: { representations: keys } });
   });
   return [
     { name: "order(orderId)", body: cycle(single), verify: (text) => count(text) === 1 && !text.includes('"errors"') },
-    { name: `_entities, ${ENTITY_KEYS} keys`, body: cycle(batches), verify: (text) => count(text) === ENTITY_KEYS && !text.includes('"errors"') },
+    {
+      name: `_entities, ${ENTITY_KEYS} keys`,
+      body: cycle(batches),
+      verify: (text) => count(text) === ENTITY_KEYS && !text.includes('"errors"'),
+    },
   ];
 }

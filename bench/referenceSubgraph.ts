@@ -7,7 +7,14 @@ import { startStandaloneServer } from "@apollo/server/standalone";
 import { buildSubgraphSchema } from "@apollo/subgraph";
 import { parse } from "graphql";
 import { Pool } from "undici";
-import { PLUM_TAG, PlumOperation, type GetOrderDetailsData, type PlaceOrderData, type PlumOrderWire, type PlumSuccessEnvelope } from "../src/plum/wire.js";
+import {
+  PLUM_TAG,
+  PlumOperation,
+  type GetOrderDetailsData,
+  type PlaceOrderData,
+  type PlumOrderWire,
+  type PlumSuccessEnvelope,
+} from "../src/plum/wire.js";
 
 // Mirrors the service's placeAirmilesOrder: same argument type, same payload shape, fewer Order fields.
 const typeDefs = parse(`
@@ -88,7 +95,8 @@ export interface ReferenceOptions {
 }
 
 function toMinimalOrder(order: PlumOrderWire): MinimalOrder {
-  const number = (value: unknown) => (typeof value === "number" ? value : typeof value === "string" && value !== "" ? Number(value) : null);
+  const number = (value: unknown) =>
+    typeof value === "number" ? value : typeof value === "string" && value !== "" ? Number(value) : null;
   return {
     orderId: String(order.orderId),
     poNumber: order.poNumber ?? null,
@@ -98,7 +106,9 @@ function toMinimalOrder(order: PlumOrderWire): MinimalOrder {
   };
 }
 
-export async function startReferenceSubgraph(options: ReferenceOptions): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startReferenceSubgraph(
+  options: ReferenceOptions,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const api = new URL(options.apiUrl);
   const pool = new Pool(api.origin, { connections: options.maxConnections, pipelining: 1, keepAliveTimeout: 10_000 });
   const path = `${api.pathname}${api.search}`;
@@ -118,13 +128,22 @@ export async function startReferenceSubgraph(options: ReferenceOptions): Promise
     const response = await pool.request({
       path,
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${options.accessToken}` },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        authorization: `Bearer ${options.accessToken}`,
+      },
       body: JSON.stringify({ query: PlumOperation.placeOrder, tag: PLUM_TAG, variables: { data } }),
     });
     const text = await response.body.text();
-    const order = response.statusCode === 200 ? (JSON.parse(text) as PlumSuccessEnvelope).data["placeOrder"]?.data : undefined;
+    const order =
+      response.statusCode === 200 ? (JSON.parse(text) as PlumSuccessEnvelope).data["placeOrder"]?.data : undefined;
     if (order === undefined || order === null) {
-      return { outcome: "REJECTED", order: null, errors: [{ code: "UPSTREAM_REJECTED", message: `HTTP ${response.statusCode}` }] };
+      return {
+        outcome: "REJECTED",
+        order: null,
+        errors: [{ code: "UPSTREAM_REJECTED", message: `HTTP ${response.statusCode}` }],
+      };
     }
     return { outcome: "PLACED", order: toMinimalOrder(order), errors: [] };
   };
@@ -135,11 +154,16 @@ export async function startReferenceSubgraph(options: ReferenceOptions): Promise
     const response = await pool.request({
       path,
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${options.accessToken}` },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        authorization: `Bearer ${options.accessToken}`,
+      },
       body: JSON.stringify({ query: PlumOperation.getOrderDetails, tag: PLUM_TAG, variables: { data } }),
     });
     const text = await response.body.text();
-    const order = response.statusCode === 200 ? (JSON.parse(text) as PlumSuccessEnvelope).data["getOrderDetails"]?.data : undefined;
+    const order =
+      response.statusCode === 200 ? (JSON.parse(text) as PlumSuccessEnvelope).data["getOrderDetails"]?.data : undefined;
     return order === undefined || order === null ? null : toMinimalOrder(order);
   };
   const server = new ApolloServer({

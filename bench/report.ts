@@ -79,17 +79,21 @@ export interface BenchResults {
   notes: string[];
 }
 
-const mb = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? "–" : (bytes / 2 ** 20).toFixed(0));
+const mb = (bytes: number | null | undefined) =>
+  bytes === null || bytes === undefined ? "–" : (bytes / 2 ** 20).toFixed(0);
 const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "–" : value.toFixed(2));
 const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(2)}`;
 
-const opt = (value: number | null | undefined, digits = 2) => (value === null || value === undefined || !Number.isFinite(value) ? "n/a" : value.toFixed(digits));
+const opt = (value: number | null | undefined, digits = 2) =>
+  value === null || value === undefined || !Number.isFinite(value) ? "n/a" : value.toFixed(digits);
 
 function serviceTables(results: BenchResults): string[] {
   const lines: string[] = [];
   const ledgers = results.throughput.filter((t) => t.durability !== null);
   if (ledgers.length > 0) {
-    lines.push("| System | Conns | Durability | Commits / order | Operations / commit | fsyncs / s | Checkpoints | CPU ms / order | Event-loop delay p99 ms |");
+    lines.push(
+      "| System | Conns | Durability | Commits / order | Operations / commit | fsyncs / s | Checkpoints | CPU ms / order | Event-loop delay p99 ms |",
+    );
     lines.push("|---|--:|---|--:|--:|--:|--:|--:|--:|");
     for (const t of ledgers) {
       for (const run of t.runs) {
@@ -100,8 +104,16 @@ function serviceTables(results: BenchResults): string[] {
         );
       }
     }
-    const sources = [...new Set(ledgers.flatMap((t) => t.runs.map((r) => r.service?.source)).filter((x): x is string => x !== undefined))];
-    lines.push("", `Commits and fsyncs: ${sources.join("; ")}. Event-loop delay: prom-client's default metrics on /metrics (10 ms resolution), scraped just before and after each run.`, "");
+    const sources = [
+      ...new Set(
+        ledgers.flatMap((t) => t.runs.map((r) => r.service?.source)).filter((x): x is string => x !== undefined),
+      ),
+    ];
+    lines.push(
+      "",
+      `Commits and fsyncs: ${sources.join("; ")}. Event-loop delay: prom-client's default metrics on /metrics (10 ms resolution), scraped just before and after each run.`,
+      "",
+    );
   }
   const split = results.throughput.filter((t) => t.components !== null);
   if (split.length > 0) {
@@ -111,22 +123,33 @@ function serviceTables(results: BenchResults): string[] {
       const c = t.components;
       if (c === null) continue;
       const total = Object.values(c.msPerOrder).reduce((a, b) => a + b, 0);
-      lines.push(`| ${t.label} (${c.pass}) | ${c.orders} | ${COMPONENTS.map((name) => opt(c.msPerOrder[name], 3)).join(" | ")} | ${opt(total, 3)} |`);
+      lines.push(
+        `| ${t.label} (${c.pass}) | ${c.orders} | ${COMPONENTS.map((name) => opt(c.msPerOrder[name], 3)).join(" | ")} | ${opt(total, 3)} |`,
+      );
     }
-    lines.push("", "By component: the process's CPU time per order in the profiled pass (/proc), shared out by a `--cpu-prof` profile of it (start-up and warm-up left out; samples of 10 ms or more, when the thread was not running, left out), each sample given to the innermost package or src/ frame on its stack; profiling itself adds a few percent.", "");
+    lines.push(
+      "",
+      "By component: the process's CPU time per order in the profiled pass (/proc), shared out by a `--cpu-prof` profile of it (start-up and warm-up left out; samples of 10 ms or more, when the thread was not running, left out), each sample given to the innermost package or src/ frame on its stack; profiling itself adds a few percent.",
+      "",
+    );
   }
   if (results.reads.length > 0) {
     lines.push("| Read | System | Conns | req/s | p50 ms | p99 ms | CPU ms / req | vs ceiling |");
     lines.push("|---|---|--:|--:|--:|--:|--:|--:|");
     for (const r of results.reads) {
       const ceiling = results.reads.find((c) => c.target === "ceiling" && c.name === r.name)?.run;
-      const failures = r.run.failures.errors + r.run.failures.timeouts + r.run.failures.non2xx + r.run.failures.mismatches;
+      const failures =
+        r.run.failures.errors + r.run.failures.timeouts + r.run.failures.non2xx + r.run.failures.mismatches;
       lines.push(
         `| ${r.name} | ${TARGET_LABELS[r.target]} | ${r.run.connections} | ${r.run.rps.toFixed(0)}${failures > 0 ? ` (${failures} failed)` : ""} | ${ms(r.run.latencyMs.p50)} | ` +
           `${ms(r.run.latencyMs.p99)} | ${opt(r.run.cpuMsPerRequest)} | ${ceiling === undefined ? "–" : `${(r.run.rps / ceiling.rps).toFixed(2)}×`} |`,
       );
     }
-    lines.push("", "Reads: the service answers from its ledger; the ceiling (no ledger) asks Plum's getOrderDetails for every order, as a subgraph without one must.", "");
+    lines.push(
+      "",
+      "Reads: the service answers from its ledger; the ceiling (no ledger) asks Plum's getOrderDetails for every order, as a subgraph without one must.",
+      "",
+    );
   }
   return lines;
 }
@@ -144,7 +167,9 @@ export function toMarkdown(results: BenchResults): string {
   );
   lines.push("");
   if (results.throughput.length > 0) {
-    lines.push("| System | Conns | req/s | p50 ms | p99 ms | Peak RSS MB | CPU ms / req | Throughput / ceiling | p50 − floor ms | p99 − floor ms |");
+    lines.push(
+      "| System | Conns | req/s | p50 ms | p99 ms | Peak RSS MB | CPU ms / req | Throughput / ceiling | p50 − floor ms | p99 − floor ms |",
+    );
     lines.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     for (const target of results.throughput) {
       for (const run of target.runs) {
@@ -165,13 +190,23 @@ export function toMarkdown(results: BenchResults): string {
   }
   lines.push(...serviceTables(results));
   if (results.entities.length > 0) {
-    lines.push("| `_entities` | Ledger | p50 ms | p99 ms | Ledger calls / request | Upstream calls / request | Ledger calls per placement (seeding) |");
+    lines.push(
+      "| `_entities` | Ledger | p50 ms | p99 ms | Ledger calls / request | Upstream calls / request | Ledger calls per placement (seeding) |",
+    );
     lines.push("|---|---|--:|--:|---|---|---|");
     for (const entities of results.entities) {
       for (const c of entities.cases) {
-        const calls = Object.entries(c.ledgerCallsPerRequest).map(([k, n]) => `${k} ${n}`).join(", ") || "0";
-        const upstream = Object.entries(c.upstreamCallsPerRequest).map(([k, n]) => `${k} ${n}`).join(", ") || "0";
-        const placement = Object.entries(entities.ledgerCallsPerPlacement).map(([k, n]) => `${k} ${n}`).join(", ");
+        const calls =
+          Object.entries(c.ledgerCallsPerRequest)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(", ") || "0";
+        const upstream =
+          Object.entries(c.upstreamCallsPerRequest)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(", ") || "0";
+        const placement = Object.entries(entities.ledgerCallsPerPlacement)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ");
         lines.push(
           `| ${c.name}${c.wrongAnswers > 0 ? ` (${c.wrongAnswers} wrong)` : ""} | ${entities.engine} | ${ms(c.latencyMs.p50)} | ${ms(c.latencyMs.p99)} | ` +
             `${calls} | ${upstream} | ${c === entities.cases[0] ? placement : ""} |`,
@@ -182,7 +217,9 @@ export function toMarkdown(results: BenchResults): string {
   }
   if (results.soak !== null) {
     const s = results.soak;
-    lines.push("| Soak (SQLite ledger) | Placements | Conns | Duration | req/s | RSS start MB | RSS middle MB | RSS end MB | Growth middle → end | V8 heap used, start / middle / end MB | V8 heap total MB | External MB | p99 first / last 10% ms |");
+    lines.push(
+      "| Soak (SQLite ledger) | Placements | Conns | Duration | req/s | RSS start MB | RSS middle MB | RSS end MB | Growth middle → end | V8 heap used, start / middle / end MB | V8 heap total MB | External MB | p99 first / last 10% ms |",
+    );
     lines.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|---|");
     lines.push(
       `| one process | ${s.load.completed} of ${s.placements} | ${s.connections} | ${s.seconds.toFixed(0)} s | ${s.load.rps.toFixed(0)} | ` +
@@ -201,7 +238,10 @@ export function toMarkdown(results: BenchResults): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function writeResults(dir: string, results: BenchResults): Promise<{ json: string; latest: string; markdown: string }> {
+export async function writeResults(
+  dir: string,
+  results: BenchResults,
+): Promise<{ json: string; latest: string; markdown: string }> {
   await mkdir(dir, { recursive: true });
   const stamp = results.timestamp.replace(/[:.]/g, "-");
   const text = `${JSON.stringify(results, null, 2)}\n`;

@@ -100,7 +100,12 @@ const PLUM_BUDGETS = ["PLUM_BUDGET_PLACE_ORDER", "PLUM_BUDGET_GET_ORDER_DETAILS"
 const BENCH_PLUM_BUDGET = "0";
 
 /** The service's environment: production-like (auth, router secret, refreshable Plum credentials, no sandbox). */
-export function serviceEnv(options: { port: number; apiUrl: string; databaseUrl: string; logLevel: string }): Record<string, string> {
+export function serviceEnv(options: {
+  port: number;
+  apiUrl: string;
+  databaseUrl: string;
+  logLevel: string;
+}): Record<string, string> {
   return {
     // production would refuse SQLite and demands a postgres:// URL; development with every production setting
     // given explicitly behaves the same on the request path (the only other difference is error-detail hiding).

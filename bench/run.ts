@@ -16,8 +16,15 @@ import { cpuBusyFraction, readMemory, REPO_ROOT } from "./processes.js";
 import { formatProfile, summarizeProfile, type ProfileSummary } from "./profile.js";
 import { readSpecs, seedOrders } from "./reads.js";
 import {
-  evaluateTargets, TARGET_LABELS, toMarkdown, writeResults,
-  type BenchResults, type ComponentSplit, type ReadResult, type TargetName, type ThroughputResult,
+  evaluateTargets,
+  TARGET_LABELS,
+  toMarkdown,
+  writeResults,
+  type BenchResults,
+  type ComponentSplit,
+  type ReadResult,
+  type TargetName,
+  type ThroughputResult,
 } from "./report.js";
 import { placeMutationBody, plumPlaceOrderBody, poNumbers, serviceEnv, serviceHeaders, templated } from "./requests.js";
 import { sqliteDurability } from "./durability.js";
@@ -63,16 +70,38 @@ const readLevels = args.reads === "0" ? [] : args.reads.split(",").map((c) => Ma
 const soakConnections = Math.round(positive("soak-connections", args["soak-connections"]));
 const entityIterations = Math.round(positive("entity-iterations", args["entity-iterations"]));
 const logLevel = args["log-level"];
-const parts = new Set(args.only.split(",").map((p) => p.trim()).filter(Boolean));
-for (const part of parts) if (!(ALL_PARTS as readonly string[]).includes(part)) throw new Error(`--only: unknown part "${part}"`);
-const profiled = new Set(args.profile.split(",").map((p) => p.trim()).filter(Boolean));
-const cpuSplit = new Set(args["cpu-split"].split(",").map((p) => p.trim()).filter(Boolean));
+const parts = new Set(
+  args.only
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean),
+);
+for (const part of parts)
+  if (!(ALL_PARTS as readonly string[]).includes(part)) throw new Error(`--only: unknown part "${part}"`);
+const profiled = new Set(
+  args.profile
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean),
+);
+const cpuSplit = new Set(
+  args["cpu-split"]
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean),
+);
 /** The separate profiled pass for CPU by component runs at the highest placement concurrency. */
 const splitConnections = Math.max(...connectionLevels);
 const outDir = resolve(REPO_ROOT, args.out);
 
-const argv = process.argv.slice(2).map((a) => (/^[\w.,=/:-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
-const command = process.env["npm_lifecycle_event"] === "bench" ? `npm run bench${argv ? ` -- ${argv}` : ""}` : `tsx bench/run.ts ${argv}`.trim();
+const argv = process.argv
+  .slice(2)
+  .map((a) => (/^[\w.,=/:-]+$/.test(a) ? a : JSON.stringify(a)))
+  .join(" ");
+const command =
+  process.env["npm_lifecycle_event"] === "bench"
+    ? `npm run bench${argv ? ` -- ${argv}` : ""}`
+    : `tsx bench/run.ts ${argv}`.trim();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const has = (part: Part) => parts.has(part) && (part !== "soak" || soakPlacements > 0);
 
@@ -82,7 +111,9 @@ log(`Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"})
 const timestamp = new Date().toISOString();
 const loadAverageAtStart = loadavg();
 const cpuBusyBeforeRun = await cpuBusyFraction();
-log(`CPU busy before the run: ${cpuBusyBeforeRun === null ? "?" : `${(cpuBusyBeforeRun * 100).toFixed(0)}%`} (other processes on the machine)`);
+log(
+  `CPU busy before the run: ${cpuBusyBeforeRun === null ? "?" : `${(cpuBusyBeforeRun * 100).toFixed(0)}%`} (other processes on the machine)`,
+);
 const profileRoot = join(outDir, "profiles", timestamp.replace(/[:.]/g, "-"));
 const profiles: ProfileSummary[] = [];
 const notes: string[] = [];
@@ -118,8 +149,18 @@ async function measure(
   const stamp = Date.now().toString(36);
   for (const connections of levels) {
     const { pid: _pid, probe: _probe, ...warmSpec } = spec;
-    await generator({ ...warmSpec, connections, durationSeconds: warmupSeconds, nextPoNumber: poNumbers(`w${stamp}c${connections}`) });
-    const run = await generator({ ...spec, connections, durationSeconds, nextPoNumber: poNumbers(`b${stamp}c${connections}`) });
+    await generator({
+      ...warmSpec,
+      connections,
+      durationSeconds: warmupSeconds,
+      nextPoNumber: poNumbers(`w${stamp}c${connections}`),
+    });
+    const run = await generator({
+      ...spec,
+      connections,
+      durationSeconds,
+      nextPoNumber: poNumbers(`b${stamp}c${connections}`),
+    });
     runs.push(run);
     log(describe(target, run));
   }
@@ -133,11 +174,24 @@ const benchServiceEnv = serviceEnv({ port: 0, apiUrl: "", databaseUrl: "", logLe
 const READ_SEED_ORDERS = 200;
 
 /** `order(orderId)` and `_entities` with 20 keys over freshly placed orders, at each --reads level. */
-async function measureReads(target: TargetName, url: string, headers: Record<string, string>, pid: number, probe?: () => RunProbe): Promise<void> {
+async function measureReads(
+  target: TargetName,
+  url: string,
+  headers: Record<string, string>,
+  pid: number,
+  probe?: () => RunProbe,
+): Promise<void> {
   if (readLevels.length === 0) return;
   const ids = await seedOrders(url, headers, READ_SEED_ORDERS);
   for (const read of readSpecs(ids)) {
-    const spec = { url, headers, body: () => read.body(), verify: read.verify, pid, ...(probe === undefined ? {} : { probe: probe() }) };
+    const spec = {
+      url,
+      headers,
+      body: () => read.body(),
+      verify: read.verify,
+      pid,
+      ...(probe === undefined ? {} : { probe: probe() }),
+    };
     for (const run of await measure(target, spec, runLoad, readLevels)) {
       reads.push({ target, name: read.name, run });
       log(`    (read ${read.name})`);
@@ -156,10 +210,26 @@ async function componentPass(target: "sqlite" | "postgres", sim: Simulator): Pro
   let run: LoadResult;
   let skipMs: number;
   try {
-    const spec = { url: service.url, headers: await serviceHeaders(), body: templated(placeMutationBody), verify: graphVerify };
-    await runLoad({ ...spec, connections: splitConnections, durationSeconds: warmupSeconds, nextPoNumber: poNumbers(`ws${Date.now().toString(36)}`) });
+    const spec = {
+      url: service.url,
+      headers: await serviceHeaders(),
+      body: templated(placeMutationBody),
+      verify: graphVerify,
+    };
+    await runLoad({
+      ...spec,
+      connections: splitConnections,
+      durationSeconds: warmupSeconds,
+      nextPoNumber: poNumbers(`ws${Date.now().toString(36)}`),
+    });
     skipMs = Date.now() - service.proc.startedAt;
-    run = await runLoad({ ...spec, pid: service.proc.pid, connections: splitConnections, durationSeconds, nextPoNumber: poNumbers(`s${Date.now().toString(36)}`) });
+    run = await runLoad({
+      ...spec,
+      pid: service.proc.pid,
+      connections: splitConnections,
+      durationSeconds,
+      nextPoNumber: poNumbers(`s${Date.now().toString(36)}`),
+    });
   } finally {
     await service.stop();
   }
@@ -170,10 +240,21 @@ async function componentPass(target: "sqlite" | "postgres", sim: Simulator): Pro
   // The process's CPU time per order (from /proc), shared out by the profile's running samples: on a busy machine
   // wall-clock busy time includes time the thread was descheduled, CPU time does not.
   const msPerOrder = Object.fromEntries(summary.byComponent.map((e) => [e.name, e.share * cpuMs]));
-  log(`  by component (CPU ms per order, ${cpuMs.toFixed(2)} in all): ${summary.byComponent.map((e) => `${e.name} ${(e.share * cpuMs).toFixed(3)}`).join(", ")}`);
-  return { profile: join(dir, file), pass: `separate profiled pass at ${splitConnections} connections`, orders: run.completed, cpuMsPerOrder: cpuMs, msPerOrder };
+  log(
+    `  by component (CPU ms per order, ${cpuMs.toFixed(2)} in all): ${summary.byComponent.map((e) => `${e.name} ${(e.share * cpuMs).toFixed(3)}`).join(", ")}`,
+  );
+  return {
+    profile: join(dir, file),
+    pass: `separate profiled pass at ${splitConnections} connections`,
+    orders: run.completed,
+    cpuMsPerOrder: cpuMs,
+    msPerOrder,
+  };
 }
-const plumHeaders = (sim: Simulator) => ({ "content-type": "application/json", authorization: `Bearer ${sim.accessToken}` });
+const plumHeaders = (sim: Simulator) => ({
+  "content-type": "application/json",
+  authorization: `Bearer ${sim.accessToken}`,
+});
 const plumVerify = (text: string) => text.includes('"status":1');
 const graphVerify = (text: string) => text.includes('"outcome":"PLACED"');
 
@@ -187,34 +268,86 @@ for (const target of ["floor", "floor-undici", "ceiling", "sqlite", "postgres"] 
   let startupMs = 0;
   try {
     if (target === "floor" || target === "floor-undici") {
-      const spec = { url: sim.apiUrl, headers: plumHeaders(sim), body: templated(plumPlaceOrderBody), verify: plumVerify };
+      const spec = {
+        url: sim.apiUrl,
+        headers: plumHeaders(sim),
+        body: templated(plumPlaceOrderBody),
+        verify: plumVerify,
+      };
       const runs = await measure(target, spec, target === "floor" ? runLoad : runUndiciLoad);
-      throughput.push({ target, label: TARGET_LABELS[target], rssOf: null, rssAfterStartBytes: null, profiled: false, runs, durability: null, components: null });
+      throughput.push({
+        target,
+        label: TARGET_LABELS[target],
+        rssOf: null,
+        rssAfterStartBytes: null,
+        profiled: false,
+        runs,
+        durability: null,
+        components: null,
+      });
     } else if (target === "ceiling") {
       const reference = await startReference(sim, UPSTREAM_CONNECTIONS, profileDir);
       try {
         const rssAfterStartBytes = readMemory(reference.proc.pid)?.rss ?? null;
         startupMs = Date.now() - reference.proc.startedAt;
         const headers = { "content-type": "application/json" };
-        const spec = { url: reference.url, headers, body: templated(placeMutationBody), verify: graphVerify, pid: reference.proc.pid };
+        const spec = {
+          url: reference.url,
+          headers,
+          body: templated(placeMutationBody),
+          verify: graphVerify,
+          pid: reference.proc.pid,
+        };
         const runs = await measure(target, spec);
-        throughput.push({ target, label: TARGET_LABELS[target], rssOf: "reference", rssAfterStartBytes, profiled: profileDir !== undefined, runs, durability: null, components: null });
+        throughput.push({
+          target,
+          label: TARGET_LABELS[target],
+          rssOf: "reference",
+          rssAfterStartBytes,
+          profiled: profileDir !== undefined,
+          runs,
+          durability: null,
+          components: null,
+        });
         await measureReads(target, reference.url, headers, reference.proc.pid);
       } finally {
         await reference.stop();
       }
     } else {
-      const service = await startService({ engine: target, sim, logLevel, ...(profileDir === undefined ? {} : { cpuProfileDir: profileDir }) });
+      const service = await startService({
+        engine: target,
+        sim,
+        logLevel,
+        ...(profileDir === undefined ? {} : { cpuProfileDir: profileDir }),
+      });
       try {
         const rssAfterStartBytes = readMemory(service.proc.pid)?.rss ?? null;
         startupMs = Date.now() - service.proc.startedAt;
         const headers = await serviceHeaders();
-        const probe = () => (target === "sqlite" ? sqliteProbe(service.baseUrl) : postgresProbe(service.baseUrl, service.databaseUrl));
-        const spec = { url: service.url, headers, body: templated(placeMutationBody), verify: graphVerify, pid: service.proc.pid, probe: probe() };
+        const probe = () =>
+          target === "sqlite" ? sqliteProbe(service.baseUrl) : postgresProbe(service.baseUrl, service.databaseUrl);
+        const spec = {
+          url: service.url,
+          headers,
+          body: templated(placeMutationBody),
+          verify: graphVerify,
+          pid: service.proc.pid,
+          probe: probe(),
+        };
         const runs = await measure(target, spec);
-        const durability = target === "sqlite" ? await sqliteDurability(benchServiceEnv) : await postgresDurability(service.databaseUrl);
+        const durability =
+          target === "sqlite" ? await sqliteDurability(benchServiceEnv) : await postgresDurability(service.databaseUrl);
         log(`  durability: ${durability}`);
-        const result: ThroughputResult = { target, label: TARGET_LABELS[target], rssOf: "service", rssAfterStartBytes, profiled: profileDir !== undefined, runs, durability, components: null };
+        const result: ThroughputResult = {
+          target,
+          label: TARGET_LABELS[target],
+          rssOf: "service",
+          rssAfterStartBytes,
+          profiled: profileDir !== undefined,
+          runs,
+          durability,
+          components: null,
+        };
         throughput.push(result);
         await measureReads(target, service.url, headers, service.proc.pid, probe);
       } finally {
@@ -240,7 +373,10 @@ if (has("entities")) {
 let soak = null;
 if (has("soak")) {
   const sqlite16 = throughput.find((t) => t.target === "sqlite")?.runs.find((r) => r.connections === soakConnections);
-  const estimate = sqlite16 === undefined ? "" : `, about ${Math.round(soakPlacements / sqlite16.rps)} s at the measured ${sqlite16.rps.toFixed(0)} req/s`;
+  const estimate =
+    sqlite16 === undefined
+      ? ""
+      : `, about ${Math.round(soakPlacements / sqlite16.rps)} s at the measured ${sqlite16.rps.toFixed(0)} req/s`;
   log(`\nSoak: ${soakPlacements} placements, SQLite ledger, ${soakConnections} connections${estimate}`);
   soak = await runSoak({ placements: soakPlacements, connections: soakConnections, warmupSeconds, logLevel, log });
   log(
@@ -256,7 +392,10 @@ notes.push(
   `Service: production settings (JWT HS256 verification, router secret, refreshable Plum credentials, webhook key, introspection and sandbox off, LOG_LEVEL=${logLevel} to a file) under NODE_ENV=development, because production refuses SQLite.`,
   "Peak RSS: highest VmRSS of the system-under-test process sampled every 100 ms during the measured runs.",
 );
-if (profiled.size > 0) notes.push(`Profiled processes (${[...profiled].join(", ")}) ran with --cpu-prof, which slows them by a few percent.`);
+if (profiled.size > 0)
+  notes.push(
+    `Profiled processes (${[...profiled].join(", ")}) ran with --cpu-prof, which slows them by a few percent.`,
+  );
 
 const results: BenchResults = {
   timestamp,
@@ -274,8 +413,18 @@ const results: BenchResults = {
     cpuBusyAfterRun: await cpuBusyFraction(),
   },
   settings: {
-    durationSeconds, warmupSeconds, connectionLevels, soakPlacements, soakConnections, entityIterations, logLevel,
-    parts: [...parts], profiled: [...profiled], cpuSplit: [...cpuSplit], readLevels, upstreamConnections: UPSTREAM_CONNECTIONS,
+    durationSeconds,
+    warmupSeconds,
+    connectionLevels,
+    soakPlacements,
+    soakConnections,
+    entityIterations,
+    logLevel,
+    parts: [...parts],
+    profiled: [...profiled],
+    cpuSplit: [...cpuSplit],
+    readLevels,
+    upstreamConnections: UPSTREAM_CONNECTIONS,
   },
   throughput,
   reads,
@@ -289,8 +438,12 @@ results.targets = evaluateTargets(results);
 // req/s ratios depend on how the 2 cores were shared at that moment; CPU per request hardly does.
 for (const engine of ["sqlite", "postgres"] as const) {
   for (const connections of connectionLevels) {
-    const service = throughput.find((t) => t.target === engine)?.runs.find((r) => r.connections === connections)?.cpuMsPerRequest;
-    const reference = throughput.find((t) => t.target === "ceiling")?.runs.find((r) => r.connections === connections)?.cpuMsPerRequest;
+    const service = throughput
+      .find((t) => t.target === engine)
+      ?.runs.find((r) => r.connections === connections)?.cpuMsPerRequest;
+    const reference = throughput
+      .find((t) => t.target === "ceiling")
+      ?.runs.find((r) => r.connections === connections)?.cpuMsPerRequest;
     if (service == null || reference == null || connections !== Math.max(...connectionLevels)) continue;
     notes.push(
       `CPU per request at ${connections} connections: ${engine} service ${service.toFixed(2)} ms, reference subgraph ${reference.toFixed(2)} ms ` +

@@ -96,7 +96,9 @@ async function pgCounters(databaseUrl: string): Promise<PgCounters> {
   const client = new pg.Client({ connectionString: databaseUrl });
   try {
     await client.connect();
-    const xact = await client.query<{ xact_commit: string }>("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+    const xact = await client.query<{ xact_commit: string }>(
+      "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+    );
     const wal = await client.query<{ wal_sync: string }>("SELECT wal_sync FROM pg_stat_wal").catch(() => null); // PostgreSQL 14+
     const n = (v: string | undefined) => (v === undefined ? null : Number(v));
     return { xactCommit: n(xact.rows[0]?.xact_commit), walSync: n(wal?.rows[0]?.wal_sync) };
@@ -129,7 +131,8 @@ export function postgresProbe(baseUrl: string, databaseUrl: string): RunProbe {
         fsyncsPerSecond: per(diff(after.walSync, before.walSync), seconds),
         checkpoints: null,
         eventLoopDelayP99Ms: eventLoopP99(metrics),
-        source: "pg_stat_database xact_commit (this database, read-only transactions included); pg_stat_wal wal_sync (whole cluster)",
+        source:
+          "pg_stat_database xact_commit (this database, read-only transactions included); pg_stat_wal wal_sync (whole cluster)",
       };
     },
   };

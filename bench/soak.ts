@@ -48,8 +48,13 @@ export async function runSoak(options: {
     const verify = (text: string) => text.includes('"outcome":"PLACED"');
     const rssAfterBootBytes = readMemory(pid)?.rss ?? 0;
     await runLoad({
-      url: service.url, headers, body, verify, nextPoNumber: poNumbers(`soakw${Date.now().toString(36)}`),
-      connections: options.connections, durationSeconds: options.warmupSeconds,
+      url: service.url,
+      headers,
+      body,
+      verify,
+      nextPoNumber: poNumbers(`soakw${Date.now().toString(36)}`),
+      connections: options.connections,
+      durationSeconds: options.warmupSeconds,
     });
 
     const samples: SoakSample[] = [];
@@ -70,7 +75,11 @@ export async function runSoak(options: {
     let lastLogAt = performance.now();
     const pending: Promise<unknown>[] = [];
     const load = await runLoad({
-      url: service.url, headers, body, verify, nextPoNumber: poNumbers(`soak${Date.now().toString(36)}`),
+      url: service.url,
+      headers,
+      body,
+      verify,
+      nextPoNumber: poNumbers(`soak${Date.now().toString(36)}`),
       connections: options.connections,
       amount: options.placements,
       pid,
@@ -87,7 +96,9 @@ export async function runSoak(options: {
           const rss = readMemory(pid)?.rss ?? 0;
           const rate = completed / ((now - started) / 1000);
           const eta = (options.placements - completed) / Math.max(rate, 1);
-          options.log(`  soak ${completed}/${options.placements} placements, ${rate.toFixed(0)}/s, RSS ${(rss / 2 ** 20).toFixed(1)} MB, ~${eta.toFixed(0)} s left`);
+          options.log(
+            `  soak ${completed}/${options.placements} placements, ${rate.toFixed(0)}/s, RSS ${(rss / 2 ** 20).toFixed(1)} MB, ~${eta.toFixed(0)} s left`,
+          );
         }
       },
     });

@@ -95,7 +95,11 @@ export interface Reference {
   stop(): Promise<void>;
 }
 
-export async function startReference(sim: Simulator, maxConnections: number, cpuProfileDir?: string): Promise<Reference> {
+export async function startReference(
+  sim: Simulator,
+  maxConnections: number,
+  cpuProfileDir?: string,
+): Promise<Reference> {
   const port = await freePort();
   const proc = spawnNode("bench/referenceSubgraphMain.ts", {
     env: {

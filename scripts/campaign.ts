@@ -40,7 +40,9 @@ const counts = async () => {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ placed: string; total: string }>("SELECT count(*) FILTER (WHERE state = 'PLACED') AS placed, count(*) AS total FROM orders");
+    const { rows } = await client.query<{ placed: string; total: string }>(
+      "SELECT count(*) FILTER (WHERE state = 'PLACED') AS placed, count(*) AS total FROM orders",
+    );
     return { placed: Number(rows[0]?.placed ?? 0), total: Number(rows[0]?.total ?? 0) };
   } finally {
     await client.end();
@@ -49,17 +51,23 @@ const counts = async () => {
 
 try {
   // The replicas log at warn; the harness reads their listening line at info, so start them at info and quiet.
-  const [a, b] = await Promise.all([startListeningService({ ...env, LOG_LEVEL: "info" }), startListeningService({ ...env, LOG_LEVEL: "info" })]);
+  const [a, b] = await Promise.all([
+    startListeningService({ ...env, LOG_LEVEL: "info" }),
+    startListeningService({ ...env, LOG_LEVEL: "info" }),
+  ]);
   const items = inputs(ORDERS, "campaign");
   const started = Date.now();
   const chunks = Array.from({ length: Math.ceil(ORDERS / CHUNK) }, (_, i) => items.slice(i * CHUNK, (i + 1) * CHUNK));
   const answers = (await Promise.all(chunks.map((chunk, i) => placeBulk(i % 2 === 0 ? a.url : b.url, chunk)))).flat();
   const queued = answers.filter((x) => x.errors[0]?.code === "QUEUED").length;
-  console.log(`campaign: ${ORDERS} orders submitted in ${((Date.now() - started) / 1000).toFixed(1)} s (${queued} queued); window ${WINDOW_MS} ms, placeOrder ${PLACE_LIMIT}/window`);
+  console.log(
+    `campaign: ${ORDERS} orders submitted in ${((Date.now() - started) / 1000).toFixed(1)} s (${queued} queued); window ${WINDOW_MS} ms, placeOrder ${PLACE_LIMIT}/window`,
+  );
   let last = -1;
   for (;;) {
     const { placed } = await counts();
-    if (placed !== last && placed % 100 < 10) console.log(`  ${((Date.now() - started) / 1000).toFixed(0)} s: ${placed} placed`);
+    if (placed !== last && placed % 100 < 10)
+      console.log(`  ${((Date.now() - started) / 1000).toFixed(0)} s: ${placed} placed`);
     last = placed;
     if (placed >= ORDERS) break;
     await sleep(Math.min(5_000, WINDOW_MS / 4));

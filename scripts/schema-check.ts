@@ -11,7 +11,9 @@ const explicitRef = baseIndex === -1 ? process.env["SCHEMA_BASE_REF"] || undefin
 const acknowledgementsPath = `${root}schema/breaking-changes.yaml`;
 
 const baseline = resolveBaseline(root, explicitRef);
-const acknowledgements = existsSync(acknowledgementsPath) ? parseAcknowledgements(readFileSync(acknowledgementsPath, "utf8")) : [];
+const acknowledgements = existsSync(acknowledgementsPath)
+  ? parseAcknowledgements(readFileSync(acknowledgementsPath, "utf8"))
+  : [];
 const result = await checkSchema(baseline.sdl, readFileSync(`${root}${SDL_PATH}`, "utf8"), acknowledgements);
 console.log(formatResult(result, baseline.source));
 process.exitCode = result.ok ? 0 : 1;

@@ -30,6 +30,9 @@ export function resolveBaseline(root: string, explicitRef: string | undefined): 
   }
   if (explicitRef !== undefined) throw new Error(`git ref ${explicitRef} (or its ${SDL_PATH}) not found`);
   const released = `${root}/${RELEASED_BASELINE_PATH}`;
-  if (existsSync(released)) return { sdl: readFileSync(released, "utf8"), source: `${RELEASED_BASELINE_PATH} (no main branch in this clone)` };
-  throw new Error(`no baseline: neither origin/main nor main exists in this clone, and ${RELEASED_BASELINE_PATH} is missing`);
+  if (existsSync(released))
+    return { sdl: readFileSync(released, "utf8"), source: `${RELEASED_BASELINE_PATH} (no main branch in this clone)` };
+  throw new Error(
+    `no baseline: neither origin/main nor main exists in this clone, and ${RELEASED_BASELINE_PATH} is missing`,
+  );
 }

@@ -57,7 +57,11 @@ function isFederationMachinery(change: Change): boolean {
 }
 
 /** Both SDLs are subgraph SDLs (@link, @key, …): built as subgraphs, so the federation definitions resolve alike. */
-export async function checkSchema(baselineSdl: string, currentSdl: string, acknowledgements: Acknowledgement[]): Promise<SchemaCheckResult> {
+export async function checkSchema(
+  baselineSdl: string,
+  currentSdl: string,
+  acknowledgements: Acknowledgement[],
+): Promise<SchemaCheckResult> {
   const all = await diff(buildSubgraphSchema(parse(baselineSdl)), buildSubgraphSchema(parse(currentSdl)));
   const changes = all.filter((change) => !isFederationMachinery(change));
   const matching = (change: Change) => acknowledgements.find((a) => a.type === change.type && a.path === change.path);
@@ -73,12 +77,15 @@ export async function checkSchema(baselineSdl: string, currentSdl: string, ackno
       result.safe.push(change);
     }
   }
-  result.unused = acknowledgements.filter((a) => !changes.some((change) => change.type === a.type && change.path === a.path));
+  result.unused = acknowledgements.filter(
+    (a) => !changes.some((change) => change.type === a.type && change.path === a.path),
+  );
   result.ok = result.breaking.length === 0;
   return result;
 }
 
-const line = (change: Change) => `  - ${change.message}  [${change.type} ${change.path ?? ""}]${change.criticality.reason ? `\n      ${change.criticality.reason}` : ""}`;
+const line = (change: Change) =>
+  `  - ${change.message}  [${change.type} ${change.path ?? ""}]${change.criticality.reason ? `\n      ${change.criticality.reason}` : ""}`;
 
 export function formatResult(result: SchemaCheckResult, baseline: string): string {
   const out: string[] = [`schema check: schema/orders.graphql against ${baseline}`];
@@ -86,14 +93,18 @@ export function formatResult(result: SchemaCheckResult, baseline: string): strin
     if (items.length > 0) out.push(`${title} (${items.length}):`, ...items);
   };
   section("BREAKING, not acknowledged", result.breaking.map(line));
-  section("breaking, acknowledged in schema/breaking-changes.yaml", result.acknowledged.map(({ change, reason }) => `${line(change)}\n      acknowledged: ${reason}`));
+  section(
+    "breaking, acknowledged in schema/breaking-changes.yaml",
+    result.acknowledged.map(({ change, reason }) => `${line(change)}\n      acknowledged: ${reason}`),
+  );
   section("dangerous", result.dangerous.map(line));
   section("safe", result.safe.map(line));
   section(
     "acknowledgements that match no change (remove them from schema/breaking-changes.yaml)",
     result.unused.map((a) => `  - ${a.type} ${a.path}`),
   );
-  if (result.breaking.length + result.acknowledged.length + result.dangerous.length + result.safe.length === 0) out.push("no changes");
+  if (result.breaking.length + result.acknowledged.length + result.dangerous.length + result.safe.length === 0)
+    out.push("no changes");
   out.push(
     result.ok
       ? "schema check passed"

@@ -22,7 +22,11 @@ export const UNRESTRICTED_CALLER: Caller = Object.freeze({
   authenticated: false,
 });
 
-export const ANONYMOUS_CALLER: Caller = Object.freeze({ subject: null, scopes: new Set<string>(), authenticated: false });
+export const ANONYMOUS_CALLER: Caller = Object.freeze({
+  subject: null,
+  scopes: new Set<string>(),
+  authenticated: false,
+});
 
 /** Orders are visible to the subject who placed them, and to admins. */
 export function canSee(caller: Caller, record: { subject: string | null }): boolean {

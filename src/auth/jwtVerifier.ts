@@ -26,7 +26,8 @@ export class InvalidTokenError extends Error {
 /** jose's failure as one of our reasons; claim names are jose's (`iat` for the token age, `typ` for the header). */
 function reasonOf(error: unknown): InvalidTokenReason {
   if (error instanceof InvalidTokenError) return error.reason;
-  const claim = error instanceof errors.JWTClaimValidationFailed || error instanceof errors.JWTExpired ? error.claim : null;
+  const claim =
+    error instanceof errors.JWTClaimValidationFailed || error instanceof errors.JWTExpired ? error.claim : null;
   if (claim === "iat") return "age";
   if (claim === "typ") return "type";
   return error instanceof errors.JWTExpired ? "expired" : "invalid";
@@ -36,10 +37,18 @@ export type JwtVerifier = (token: string) => Promise<Caller>;
 
 function scopesOf(payload: JWTPayload): Set<string> {
   const scopes = new Set<string>();
-  if (typeof payload.scope === "string") payload.scope.split(" ").filter(Boolean).forEach((s) => scopes.add(s));
+  if (typeof payload.scope === "string")
+    payload.scope
+      .split(" ")
+      .filter(Boolean)
+      .forEach((s) => scopes.add(s));
   const scp = payload.scp;
   if (Array.isArray(scp)) scp.filter((s): s is string => typeof s === "string").forEach((s) => scopes.add(s));
-  else if (typeof scp === "string") scp.split(" ").filter(Boolean).forEach((s) => scopes.add(s));
+  else if (typeof scp === "string")
+    scp
+      .split(" ")
+      .filter(Boolean)
+      .forEach((s) => scopes.add(s));
   return scopes;
 }
 
@@ -56,12 +65,14 @@ export interface JwtVerifierOptions {
 
 export function createJwtVerifier(auth: AuthConfig, options: JwtVerifierOptions = {}): JwtVerifier {
   const now = options.now ?? Date.now;
-  const cache = options.cache ?? createVerifiedTokenCache({
-    capacity: TOKEN_CACHE_CAPACITY,
-    maxTokenAgeSeconds: auth.maxTokenAgeSeconds,
-    maxEntryAgeMs: TOKEN_CACHE_MAX_ENTRY_AGE_MS,
-    now,
-  });
+  const cache =
+    options.cache ??
+    createVerifiedTokenCache({
+      capacity: TOKEN_CACHE_CAPACITY,
+      maxTokenAgeSeconds: auth.maxTokenAgeSeconds,
+      maxEntryAgeMs: TOKEN_CACHE_MAX_ENTRY_AGE_MS,
+      now,
+    });
   // The JWKS is fetched lazily, cached, and refetched on an unknown `kid` (rate-limited by jose). A shared secret is
   // imported once per HMAC algorithm: handing jose the raw bytes would re-import it on every request.
   const secret = new TextEncoder().encode(auth.jwtSecret ?? "");
@@ -75,7 +86,9 @@ export function createJwtVerifier(auth: AuthConfig, options: JwtVerifierOptions 
     return key;
   };
   // jose checks `alg` against the pinned algorithms before it asks for a key.
-  const key = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : (header: { alg?: string }) => hmacKey(header.alg ?? "");
+  const key = auth.jwksUrl
+    ? createRemoteJWKSet(new URL(auth.jwksUrl))
+    : (header: { alg?: string }) => hmacKey(header.alg ?? "");
   return async (token) => {
     const cached = cache.get(token);
     if (cached !== undefined) return cached;
@@ -93,7 +106,8 @@ export function createJwtVerifier(auth: AuthConfig, options: JwtVerifierOptions 
       if (typeof payload.sub !== "string" || payload.sub.trim() === "") throw new InvalidTokenError("subject");
       const caller: Caller = Object.freeze({ subject: payload.sub, scopes: scopesOf(payload), authenticated: true });
       // Only after every check passed; exp is a required claim, so jose has checked it is a number.
-      if (typeof payload.exp === "number") cache.set(token, caller, { exp: payload.exp, nbf: payload.nbf, iat: payload.iat });
+      if (typeof payload.exp === "number")
+        cache.set(token, caller, { exp: payload.exp, nbf: payload.nbf, iat: payload.iat });
       return caller;
     } catch (error) {
       throw new InvalidTokenError(reasonOf(error));

@@ -69,7 +69,8 @@ export class CatalogueService {
   constructor(private readonly options: CatalogueOptions) {
     this.now = options.now ?? (() => new Date());
     // The pacer's waits end early on stop(); it then gives up the refresh.
-    const sleep = options.sleep ?? ((ms: number) => wait(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined));
+    const sleep =
+      options.sleep ?? ((ms: number) => wait(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined));
     this.pacer = new CallPacer({ perMinute: options.callsPerMinute ?? 45, now: () => this.now().getTime(), sleep });
   }
 
@@ -112,7 +113,10 @@ export class CatalogueService {
   async maxAgeSeconds(): Promise<number> {
     const now = this.now();
     const { refreshedAt } = await this.meta();
-    const next = Math.max(1, Math.floor((nextSlot(now, this.options.refreshIntervalMs).getTime() - now.getTime()) / 1000));
+    const next = Math.max(
+      1,
+      Math.floor((nextSlot(now, this.options.refreshIntervalMs).getTime() - now.getTime()) / 1000),
+    );
     const current = refreshedAt !== null && refreshedAt >= lastSlot(now, this.options.refreshIntervalMs);
     return current ? next : Math.min(60, next);
   }
@@ -143,7 +147,8 @@ export class CatalogueService {
       await this.ensureSnapshot(2_000).catch(() => undefined);
       meta = await this.options.store.meta();
     }
-    const fresh = meta.refreshedAt !== null && this.now().getTime() - meta.refreshedAt.getTime() <= this.options.maxAgeMs;
+    const fresh =
+      meta.refreshedAt !== null && this.now().getTime() - meta.refreshedAt.getTime() <= this.options.maxAgeMs;
     const [product] = meta.refreshedAt === null ? [] : await this.options.store.findProducts([order.productId]);
     if (product === undefined) {
       this.refreshForUnknown();
@@ -188,7 +193,11 @@ export class CatalogueService {
    * The most calls the day may already have used for this refresh to start: room for its own calls (estimated by
    * the last refresh's), and for an unscheduled one also for every scheduled refresh still to come today.
    */
-  private async budgetFor(reason: RefreshReason, due: Due, now: Date): Promise<{ day: string; maxUsed: number; used: number; due: boolean }> {
+  private async budgetFor(
+    reason: RefreshReason,
+    due: Due,
+    now: Date,
+  ): Promise<{ day: string; maxUsed: number; used: number; due: boolean }> {
     const meta = await this.options.store.meta();
     const isDue =
       (due.refreshedBefore === null || meta.refreshedAt === null || meta.refreshedAt < due.refreshedBefore) &&
@@ -226,21 +235,38 @@ export class CatalogueService {
       if (budget.due && budget.used > budget.maxUsed && this.budgetWarnedFor !== budget.day) {
         // Not an outage: the snapshot stays, and the next slot (or day) brings room again. Said once a day.
         this.budgetWarnedFor = budget.day;
-        log.warn({ reason, used: budget.used, day: budget.day }, "catalogue refresh skipped: getVouchers' daily budget is spent");
+        log.warn(
+          { reason, used: budget.used, day: budget.day },
+          "catalogue refresh skipped: getVouchers' daily budget is spent",
+        );
       }
-      if (!(await store.beginRefresh(owner, leaseMs, { ...due, budget: { day: budget.day, maxUsed: budget.maxUsed } }, now))) {
+      if (
+        !(await store.beginRefresh(
+          owner,
+          leaseMs,
+          { ...due, budget: { day: budget.day, maxUsed: budget.maxUsed } },
+          now,
+        ))
+      ) {
         outcome = "skipped";
       } else {
         const usage = { day: budget.day, calls: 0 };
         try {
-          const maxCalls = Math.min(this.options.maxCallsPerRefresh ?? 120, (this.options.dailyCallBudget ?? 500) - budget.used);
+          const maxCalls = Math.min(
+            this.options.maxCallsPerRefresh ?? 120,
+            (this.options.dailyCallBudget ?? 500) - budget.used,
+          );
           const products = await fetchCatalogue(this.options.plum, this.pacer, maxCalls, usage, this.stopping.signal);
           const withdrawn = wholesaleWithdrawal(await this.activeSnapshot(), products);
           if (withdrawn !== null) throw new CatalogueFetchError(`the answer would withdraw all ${withdrawn}`);
           const committed = await store.commitRefresh(owner, products, this.now(), usage);
           outcome = committed ? "success" : "failure";
           if (committed) log.info({ reason, products: products.length }, "catalogue refreshed");
-          else log.error({ alert: "catalogue_refresh_failed", reason, cause: "lease lost" }, "catalogue refresh failed; the last snapshot stays");
+          else
+            log.error(
+              { alert: "catalogue_refresh_failed", reason, cause: "lease lost" },
+              "catalogue refresh failed; the last snapshot stays",
+            );
         } catch (error) {
           await store.failRefresh(owner, this.now(), usage).catch(() => undefined);
           throw error;
@@ -250,7 +276,10 @@ export class CatalogueService {
       outcome = "failure";
       // Only our own reason strings: never Plum's text.
       const cause = error instanceof CatalogueFetchError ? error.reason : "storage error";
-      log.error({ alert: "catalogue_refresh_failed", reason, cause }, "catalogue refresh failed; the last snapshot stays");
+      log.error(
+        { alert: "catalogue_refresh_failed", reason, cause },
+        "catalogue refresh failed; the last snapshot stays",
+      );
     }
     this.options.onRefresh?.(reason, outcome);
     return outcome;

@@ -11,7 +11,12 @@ export interface ChargeEstimate {
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
-export function estimateCharge(product: CatalogueProduct, denomination: number, quantity: number, walletCurrency: string): ChargeEstimate {
+export function estimateCharge(
+  product: CatalogueProduct,
+  denomination: number,
+  quantity: number,
+  walletCurrency: string,
+): ChargeEstimate {
   const faceValue = round2(denomination * quantity);
   const afterFee = faceValue * (1 + (product.feePercent ?? 0) / 100);
   const afterDiscount = afterFee * (1 - (product.discountPercent ?? 0) / 100);

@@ -75,7 +75,10 @@ export async function fetchCatalogue(
       const result = await plum.read("getVouchers", request(categoryType, page, parentProductId));
       // PLE10030 "No Vouchers Found" is an empty page, not a failure.
       if (result.kind === "rejected" && result.errorId === PlumErrorId.noVouchers) return all;
-      if (result.kind !== "ok") throw new CatalogueFetchError(result.kind === "failed" ? result.reason : `rejected ${result.errorId ?? ""}`.trim());
+      if (result.kind !== "ok")
+        throw new CatalogueFetchError(
+          result.kind === "failed" ? result.reason : `rejected ${result.errorId ?? ""}`.trim(),
+        );
       const items = voucherItems(result.data);
       if (items === null) throw new CatalogueFetchError("unreadable getVouchers answer");
       all.push(...items);

@@ -27,8 +27,12 @@ export function parseOperatorLookup(data: unknown): DetectedOperator | null {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return null;
   const item = data as Record<string, unknown>;
   const operatorField = item["operator"];
-  const nested = operatorField !== null && typeof operatorField === "object" ? (operatorField as Record<string, unknown>) : null;
-  const id = toInt(loose(item["parentProductId"])) ?? toInt(loose(item["productId"])) ?? (nested ? toInt(loose(nested["productId"])) : null);
+  const nested =
+    operatorField !== null && typeof operatorField === "object" ? (operatorField as Record<string, unknown>) : null;
+  const id =
+    toInt(loose(item["parentProductId"])) ??
+    toInt(loose(item["productId"])) ??
+    (nested ? toInt(loose(nested["productId"])) : null);
   const name = toText(item["network_operator"]) ?? toText(operatorField) ?? (nested ? toText(nested["name"]) : null);
   const country = toText(item["countryCode"]);
   return {

@@ -17,7 +17,10 @@ function groupOf(product: CatalogueProduct): Group {
  * The first group that has active entries now and is absent from `fetched`; null when the refresh withdraws no
  * group. A group Plum lists with every entry flagged inactive is an explicit answer, not a missing one.
  */
-export function wholesaleWithdrawal(active: readonly CatalogueProduct[], fetched: readonly CatalogueProduct[]): Group | null {
+export function wholesaleWithdrawal(
+  active: readonly CatalogueProduct[],
+  fetched: readonly CatalogueProduct[],
+): Group | null {
   const kept = new Set(fetched.map(groupOf));
   for (const product of active) {
     if (!product.active) continue;

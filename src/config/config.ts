@@ -129,8 +129,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = parseEnv(env);
   const production = raw.NODE_ENV === "production";
   const authEnabled = raw.AUTH_JWKS_URL !== undefined || raw.AUTH_JWT_SECRET !== undefined;
-  const algorithms = raw.AUTH_ALGORITHMS?.split(",").map((a) => a.trim()).filter(Boolean) ??
-    (raw.AUTH_JWKS_URL ? ["RS256", "ES256"] : ["HS256"]);
+  const algorithms =
+    raw.AUTH_ALGORITHMS?.split(",")
+      .map((a) => a.trim())
+      .filter(Boolean) ?? (raw.AUTH_JWKS_URL ? ["RS256", "ES256"] : ["HS256"]);
 
   const problems: string[] = [];
   const missing = (name: string, why: string) => problems.push(`${name}: required ${why}`);
@@ -202,7 +204,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: {
       url: raw.DATABASE_URL,
       poolMax: raw.DATABASE_POOL_MAX,
-      groupCommit: { maxWaitMs: raw.LEDGER_GROUP_COMMIT_MAX_WAIT_MS, maxOperations: raw.LEDGER_GROUP_COMMIT_MAX_OPERATIONS },
+      groupCommit: {
+        maxWaitMs: raw.LEDGER_GROUP_COMMIT_MAX_WAIT_MS,
+        maxOperations: raw.LEDGER_GROUP_COMMIT_MAX_OPERATIONS,
+      },
     },
     reconcile: {
       settleMs: raw.RECONCILE_SETTLE_MS,

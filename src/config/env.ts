@@ -34,7 +34,10 @@ const schema = z.object({
   XOXODAY_CLIENT_ID: optionalString,
   XOXODAY_CLIENT_SECRET: optionalString,
   XOXODAY_WEBHOOK_KEY: optionalString.pipe(
-    z.string().regex(/^[A-Za-z0-9]{13,60}$/, "must be 13-60 alphanumeric characters (Plum's x-api-key format)").optional(),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{13,60}$/, "must be 13-60 alphanumeric characters (Plum's x-api-key format)")
+      .optional(),
   ),
   // Budget: connect + headers + body stays under the router's 30 s subgraph timeout.
   XOXODAY_CONNECT_TIMEOUT_MS: ms(3_000),
@@ -128,7 +131,11 @@ const schema = z.object({
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(1_000),
 
   // The catalogue snapshot (src/catalogue/): Plum advises refreshing 4× a day (docs/plum-api.md §4.5).
-  CATALOGUE_REFRESH_INTERVAL_MS: z.coerce.number().int().min(60_000).default(6 * 3_600_000),
+  CATALOGUE_REFRESH_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(6 * 3_600_000),
   CATALOGUE_MAX_AGE_MS: ms(24 * 3_600_000),
   CATALOGUE_ON_DEMAND_INTERVAL_MS: z.coerce.number().int().min(1_000).default(300_000),
   // getVouchers' limits (docs/plum-api.md §6.2, §4.5: 50 a minute, 500 a day); sources disagree, so configurable.
@@ -136,7 +143,10 @@ const schema = z.object({
   CATALOGUE_DAILY_CALL_BUDGET: z.coerce.number().int().min(1).default(500),
   OPERATOR_LOOKUP_CACHE_MS: z.coerce.number().int().nonnegative().default(600_000),
   BALANCE_CACHE_MS: z.coerce.number().int().nonnegative().default(60_000),
-  XOXODAY_WALLET_CURRENCY: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD").default("USD"),
+  XOXODAY_WALLET_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD")
+    .default("USD"),
 });
 
 export type RawEnv = z.infer<typeof schema>;

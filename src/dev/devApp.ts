@@ -5,6 +5,9 @@ import { startApp, type AppOptions, type RunningApp } from "../server/app.js";
 import type { PlumSimulator } from "../simulator/index.js";
 import { startBuiltInSimulator } from "./builtInSimulator.js";
 
-export function startDevApp(config: Config, options: Omit<AppOptions, "builtInPlum"> = {}): Promise<RunningApp<PlumSimulator>> {
+export function startDevApp(
+  config: Config,
+  options: Omit<AppOptions, "builtInPlum"> = {},
+): Promise<RunningApp<PlumSimulator>> {
   return startApp(config, { ...options, builtInPlum: startBuiltInSimulator });
 }

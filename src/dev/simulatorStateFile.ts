@@ -6,7 +6,9 @@ import type { Config } from "../config/config.js";
 import { parseDatabaseUrl } from "../storage/databaseUrl.js";
 import { SQLITE_MEMORY } from "../storage/sqlite/openDatabase.js";
 
-export function simulatorStateFile(config: Pick<Config, "env" | "simulatorStateFile" | "database">): string | undefined {
+export function simulatorStateFile(
+  config: Pick<Config, "env" | "simulatorStateFile" | "database">,
+): string | undefined {
   const given = config.simulatorStateFile;
   if (given !== undefined) return given.toLowerCase() === "off" ? undefined : resolve(given);
   // Tests get a fresh simulator unless they ask; PostgreSQL and in-memory ledgers have no file to sit beside.

@@ -21,8 +21,16 @@ export function buildOrdersSchema(): Promise<GraphQLSchema> {
   return buildFederatedSchema(
     {
       resolvers: [
-        OrderMutationResolver, BulkPlacementResolver, OrderQueryResolver, OrderHistoryResolver, ReconciliationResolver, OperatorResolver,
-        CatalogueQueryResolver, TopupOperatorResolver, PreOrderResolver, VoucherDetailResolver,
+        OrderMutationResolver,
+        BulkPlacementResolver,
+        OrderQueryResolver,
+        OrderHistoryResolver,
+        ReconciliationResolver,
+        OperatorResolver,
+        CatalogueQueryResolver,
+        TopupOperatorResolver,
+        PreOrderResolver,
+        VoucherDetailResolver,
       ],
       orphanedTypes: [Order, Product],
       authChecker,

@@ -7,7 +7,12 @@ const CLOSES = new Set([401, 413]);
 /** How long the answer has to reach the client before the socket is destroyed (closing with unread data resets). */
 const LINGER_MS = 1_000;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   const closing = CLOSES.has(status);
   if (closing) {

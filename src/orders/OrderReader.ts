@@ -42,7 +42,11 @@ export class OrderReader {
    * settling a pending row) happens only for orders the caller could see: orders learned from Plum carry no
    * subject, so only admins see them, and someone else's pending order is not the caller's to settle.
    */
-  async byPoNumber(poNumber: string, caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<ServedOrder | null> {
+  async byPoNumber(
+    poNumber: string,
+    caller: Caller,
+    budget: UpstreamBudget = UNLIMITED_UPSTREAM,
+  ): Promise<ServedOrder | null> {
     const admin = caller.scopes.has(Scope.admin);
     const known = await findCallerRow(this.options.store, poNumber, caller);
     if (known !== null) {
@@ -62,7 +66,11 @@ export class OrderReader {
   }
 
   /** A miss the budget refused is that entry's error (DataLoader rejects its load); the others resolve. */
-  async byOrderIds(orderIds: readonly string[], caller: Caller, budget: UpstreamBudget = UNLIMITED_UPSTREAM): Promise<(ServedOrder | Error | null)[]> {
+  async byOrderIds(
+    orderIds: readonly string[],
+    caller: Caller,
+    budget: UpstreamBudget = UNLIMITED_UPSTREAM,
+  ): Promise<(ServedOrder | Error | null)[]> {
     const canonical = orderIds.map((id) => toId(id));
     const wanted = [...new Set(canonical.filter((id): id is string => id !== null))];
     const found = new Map((await this.options.store.findByOrderIds(wanted)).map((r) => [r.orderId, r]));
@@ -82,7 +90,9 @@ export class OrderReader {
       this.learn(await this.options.plum.getOrderDetails({ orderId })),
     );
     const learnedById = new Map(misses.map((id, i) => [id, learned[i] ?? null]));
-    return canonical.map((id) => (id === null ? null : (found.get(id) ?? refused.get(id) ?? learnedById.get(id) ?? null)));
+    return canonical.map((id) =>
+      id === null ? null : (found.get(id) ?? refused.get(id) ?? learnedById.get(id) ?? null),
+    );
   }
 
   private async learn(result: PlumCallResult): Promise<ServedOrder | null> {
@@ -102,9 +112,33 @@ export class OrderReader {
 function transientRecord(orderId: string, order: PlumOrderWire, placedAt: Date | null): ServedOrder {
   const now = new Date();
   return {
-    poNumber: null, callerPoNumber: null, kind: null, fingerprint: null, subject: null, source: "LOOKUP", state: "PLACED", request: null,
-    orderId, order, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 0, lastSentAt: null,
-    nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: now, updatedAt: now, placedAt,
-    sends: [], existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 0, readAt: now,
+    poNumber: null,
+    callerPoNumber: null,
+    kind: null,
+    fingerprint: null,
+    subject: null,
+    source: "LOOKUP",
+    state: "PLACED",
+    request: null,
+    orderId,
+    order,
+    errors: [],
+    deliveryStatus: null,
+    deliveryStatusAt: null,
+    sendAttempts: 0,
+    lastSentAt: null,
+    nextCheckAt: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    createdAt: now,
+    updatedAt: now,
+    placedAt,
+    sends: [],
+    existence: null,
+    lastLookupAt: null,
+    alert: null,
+    reopenable: false,
+    version: 0,
+    readAt: now,
   };
 }

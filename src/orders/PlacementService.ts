@@ -11,11 +11,24 @@ import type { PlumBudget } from "./budget/PlumBudget.js";
 import { OrderErrorCode, type OrderFailure } from "./errorCodes.js";
 import type { OrderKind } from "./orderKind.js";
 import { PlaceOrderOutcome } from "./placeOrderOutcome.js";
-import { conflictFailure, inProgressFailure, outcomeUnknownFailure, queuedFailure, queueFullFailure } from "./failures.js";
+import {
+  conflictFailure,
+  inProgressFailure,
+  outcomeUnknownFailure,
+  queuedFailure,
+  queueFullFailure,
+} from "./failures.js";
 import { fingerprint } from "./fingerprint.js";
 import type { ClaimResult, Lease, NewPlacement, OrderRecord, RecordPatch } from "./orderRecord.js";
 import { decide, type Action } from "./placement/decide.js";
-import type { AlertReason, Driver, Evidence, OperatorDecision, PlacementPolicy, SendBudget } from "./placement/evidence.js";
+import type {
+  AlertReason,
+  Driver,
+  Evidence,
+  OperatorDecision,
+  PlacementPolicy,
+  SendBudget,
+} from "./placement/evidence.js";
 import { decisionEntry, type OperatorAudit, type OperatorResolution } from "./operatorDecision.js";
 import type { PlacementQueueStore, PlacementStore, PlumPort } from "./placement/ports.js";
 import { DEFAULT_PO_NUMBER_KEY, plumPoNumber } from "./poNumberNamespace.js";
@@ -115,7 +128,10 @@ export class PlacementService {
     const asked = toPlaceOrderData(request);
     // Plum sees the caller's poNumber in the caller's namespace; the derived one is written with the claim, and a
     // retry finds the row by the caller's poNumber and sends what the row holds (older rows: the caller's own).
-    const data: PlaceOrderData = { ...asked, poNumber: plumPoNumber(this.options.poNumberKey ?? DEFAULT_PO_NUMBER_KEY, subject, asked.poNumber) };
+    const data: PlaceOrderData = {
+      ...asked,
+      poNumber: plumPoNumber(this.options.poNumberKey ?? DEFAULT_PO_NUMBER_KEY, subject, asked.poNumber),
+    };
     const print = fingerprint(request.kind, data);
     const lease = this.newLease();
     const claimStarted = this.monotonic();
@@ -131,7 +147,12 @@ export class PlacementService {
     // Queued, attempt 1 waits in the queue instead, and its request goes on record with the dispatcher's write-ahead.
     const claim = await this.options.store.claim(
       {
-        poNumber: data.poNumber, callerPoNumber: asked.poNumber, kind: request.kind, fingerprint: print, subject, request: data,
+        poNumber: data.poNumber,
+        callerPoNumber: asked.poNumber,
+        kind: request.kind,
+        fingerprint: print,
+        subject,
+        request: data,
         ...(queued ? { queued: true, errors: [queuedFailure(mode.retryAfterSeconds)] } : {}),
       },
       lease,
@@ -150,7 +171,10 @@ export class PlacementService {
     } catch (error) {
       // Once claimed, a failure of ours (the ledger, the token store) says nothing about Plum: the order may exist.
       // The row stays leased until the lease runs out; then the reconciler settles it.
-      this.options.log.error({ err: error, poNumber: data.poNumber }, "placement interrupted; the reconciler will settle it");
+      this.options.log.error(
+        { err: error, poNumber: data.poNumber },
+        "placement interrupted; the reconciler will settle it",
+      );
       result = pending([outcomeUnknownFailure(null)]);
     }
     this.options.onOutcome?.(request.kind, result.outcome, result.errors[0]?.code ?? null);
@@ -190,7 +214,10 @@ export class PlacementService {
    * may run it); a row's queued attempt becomes its write-ahead only with a budget slot. Stops at the first row the
    * budget cannot send yet (`blocked`).
    */
-  async dispatchQueued(limit: number, keepGoing: () => boolean = () => true): Promise<{ sent: number; blocked: boolean }> {
+  async dispatchQueued(
+    limit: number,
+    keepGoing: () => boolean = () => true,
+  ): Promise<{ sent: number; blocked: boolean }> {
     const queue = this.options.queue;
     if (queue === undefined) return { sent: 0, blocked: false };
     let sent = 0;
@@ -210,7 +237,10 @@ export class PlacementService {
         if (code === OrderErrorCode.QUEUED || code === OrderErrorCode.RATE_LIMITED) return { sent, blocked: true };
         sent += 1;
       } catch (error) {
-        this.options.log.error({ err: error, poNumber: row.poNumber }, "dispatching one queued order failed; the others go on");
+        this.options.log.error(
+          { err: error, poNumber: row.poNumber },
+          "dispatching one queued order failed; the others go on",
+        );
       }
     }
     return { sent, blocked: false };
@@ -242,7 +272,12 @@ export class PlacementService {
     // The claims commit a chunk per transaction: when one fails, earlier chunks are queued and will be placed, so
     // every admitted item is answered from what the ledger holds now (never one error for the whole call).
     const toClaim = ({ request, asked, data, print }: (typeof prepared)[number], index: number): NewPlacement => ({
-      poNumber: data.poNumber, callerPoNumber: asked.poNumber, kind: request.kind, fingerprint: print, subject, request: data,
+      poNumber: data.poNumber,
+      callerPoNumber: asked.poNumber,
+      kind: request.kind,
+      fingerprint: print,
+      subject,
+      request: data,
       errors: [queuedFailure(estimate(depth + index + 1))],
     });
     let claims: (ClaimResult | undefined)[];
@@ -250,7 +285,10 @@ export class PlacementService {
     try {
       claims = await queue.store.claimQueued(admitted.map(toClaim));
     } catch (error) {
-      this.options.log.error({ err: error, items: admitted.length }, "bulk claims interrupted; answering each item from the ledger");
+      this.options.log.error(
+        { err: error, items: admitted.length },
+        "bulk claims interrupted; answering each item from the ledger",
+      );
       claims = [];
       claimsFailed = true;
     }
@@ -271,14 +309,22 @@ export class PlacementService {
           // too, the catch below answers PENDING, never "nothing was placed".
           const [again] = await queue.store.claimQueued([toClaim(item, index)]);
           if (again === undefined) throw new Error("claim answered nothing");
-          result = again.claimed ? pending([queuedFailure(estimate(depth + index + 1))]) : await this.resume(again.record, item.print, subject, this.newLease());
+          result = again.claimed
+            ? pending([queuedFailure(estimate(depth + index + 1))])
+            : await this.resume(again.record, item.print, subject, this.newLease());
         } else {
           // Past the bound: a poNumber on record keeps its answer; a new one is refused, nothing claimed.
           const existing = await this.knownRow(subject, item.asked.poNumber, item.data.poNumber);
-          result = existing === null ? rejected([queueFullFailure(estimate(depth + 1))]) : await this.resume(existing, item.print, subject, this.newLease());
+          result =
+            existing === null
+              ? rejected([queueFullFailure(estimate(depth + 1))])
+              : await this.resume(existing, item.print, subject, this.newLease());
         }
       } catch (error) {
-        this.options.log.error({ err: error, poNumber: item.data.poNumber }, "bulk item interrupted; the reconciler will settle it");
+        this.options.log.error(
+          { err: error, poNumber: item.data.poNumber },
+          "bulk item interrupted; the reconciler will settle it",
+        );
         result = pending([outcomeUnknownFailure(null)]);
       }
       this.options.onOutcome?.(item.request.kind, result.outcome, result.errors[0]?.code ?? null);
@@ -289,7 +335,10 @@ export class PlacementService {
 
   /** The caller's row for a poNumber: by their own poNumber first (older rows, another key), else as Plum knows it. */
   private async knownRow(subject: string | null, callerPoNumber: string, plumPo: string): Promise<OrderRecord | null> {
-    return (await this.options.queue?.store.findByCallerPoNumber(subject, callerPoNumber)) ?? this.options.store.findByPlumPoNumber(plumPo);
+    return (
+      (await this.options.queue?.store.findByCallerPoNumber(subject, callerPoNumber)) ??
+      this.options.store.findByPlumPoNumber(plumPo)
+    );
   }
 
   /** Refused before anything was claimed or sent (input validation); reported like any other outcome. */
@@ -309,7 +358,8 @@ export class PlacementService {
     if (record.queuedAt) return record;
     if (record.leaseUntil !== null && record.leaseUntil > record.readAt) return record;
     const { lookupIntervalMs } = this.options.policy;
-    if (record.lastLookupAt !== null && record.readAt.getTime() < record.lastLookupAt.getTime() + lookupIntervalMs) return record;
+    if (record.lastLookupAt !== null && record.readAt.getTime() < record.lastLookupAt.getTime() + lookupIntervalMs)
+      return record;
     const lease = this.newLease();
     const held = await this.options.store.acquireLease(record.poNumber, lease);
     if (held === null) return record;
@@ -334,7 +384,10 @@ export class PlacementService {
         await this.drive(held, lease, "reconciler", { kind: "none" }, []);
         settled += 1;
       } catch (error) {
-        this.options.log.error({ err: error, poNumber: row.poNumber }, "reconciling one order failed; the others go on");
+        this.options.log.error(
+          { err: error, poNumber: row.poNumber },
+          "reconciling one order failed; the others go on",
+        );
       }
     }
     return settled;
@@ -345,7 +398,11 @@ export class PlacementService {
    * row is driven now if its lease is free (`reopen`: also a reopenable rejection, which the evidence proves wrong),
    * else the facts are recorded for whoever holds it. Returns the row as it is afterwards.
    */
-  async applyEvidence(poNumber: string, evidence: Evidence, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
+  async applyEvidence(
+    poNumber: string,
+    evidence: Evidence,
+    options: { reopen?: boolean } = {},
+  ): Promise<OrderRecord | null> {
     const lease = this.newLease();
     const held = await this.options.store.acquireLease(poNumber, lease, options);
     if (held === null) {
@@ -369,20 +426,29 @@ export class PlacementService {
     audit: OperatorAudit,
   ): Promise<OperatorResolution & { record: OrderRecord | null }> {
     const orderId = decision.verdict === "placed" ? decision.orderId : null;
-    const entry = (resolution: OperatorResolution, at: Date) => decisionEntry(poNumber, decision.verdict, orderId, audit, resolution, at);
+    const entry = (resolution: OperatorResolution, at: Date) =>
+      decisionEntry(poNumber, decision.verdict, orderId, audit, resolution, at);
     const refuse = async (refusal: OperatorResolution["refusal"], record: OrderRecord | null) => {
       const resolution: OperatorResolution = { outcome: "refused", refusal };
-      if (record !== null) await this.options.store.update(poNumber, null, { attempts: [entry(resolution, new Date())] }, false);
+      if (record !== null)
+        await this.options.store.update(poNumber, null, { attempts: [entry(resolution, new Date())] }, false);
       return { ...resolution, record };
     };
     const row = await this.options.store.findByPlumPoNumber(poNumber);
     if (row === null) return { outcome: "refused", refusal: "unknown_order", record: null };
     if (decision.verdict === "acknowledged") {
-      if (row.state !== "PLACED" || row.alert === null) return refuse(row.state === "PENDING" ? "pending_needs_verdict" : "not_awaiting_operator", row);
+      if (row.state !== "PLACED" || row.alert === null)
+        return refuse(row.state === "PENDING" ? "pending_needs_verdict" : "not_awaiting_operator", row);
       const resolution: OperatorResolution = { outcome: "acknowledged", refusal: null };
-      const written = await this.options.store.update(poNumber, null, { alert: null, attempts: [entry(resolution, row.readAt)] }, false, {
-        version: row.version,
-      });
+      const written = await this.options.store.update(
+        poNumber,
+        null,
+        { alert: null, attempts: [entry(resolution, row.readAt)] },
+        false,
+        {
+          version: row.version,
+        },
+      );
       return written === null ? refuse("busy", row) : { ...resolution, record: written };
     }
     if (row.state !== "PENDING") return refuse("already_final", row);
@@ -393,40 +459,72 @@ export class PlacementService {
     // The row's read time is database time no later than the look-up leaves: a conservative start.
     const startedAt = held.readAt;
     const exchange = await this.withRenewal(poNumber, lease, () => this.options.plum.getOrderDetails(target));
-    const { patch, action } = this.decideFor(held, { kind: "operator", decision, startedAt, result: exchange.result }, "reconciler");
+    const { patch, action } = this.decideFor(
+      held,
+      { kind: "operator", decision, startedAt, result: exchange.result },
+      "reconciler",
+    );
     const resolution: OperatorResolution =
-      action.type === "placed" ? { outcome: "placed", refusal: null }
-      : action.type === "rejected" ? { outcome: "rejected", refusal: null }
-      : { outcome: "refused", refusal: action.type === "refused" ? action.reason : "busy" };
+      action.type === "placed"
+        ? { outcome: "placed", refusal: null }
+        : action.type === "rejected"
+          ? { outcome: "rejected", refusal: null }
+          : { outcome: "refused", refusal: action.type === "refused" ? action.reason : "busy" };
     const written = await this.options.store.update(
-      poNumber, lease.owner, { ...patch, attempts: [...exchange.log, entry(resolution, held.readAt)] }, true, { version: held.version },
+      poNumber,
+      lease.owner,
+      { ...patch, attempts: [...exchange.log, entry(resolution, held.readAt)] },
+      true,
+      { version: held.version },
     );
     if (written === null) {
       // The row moved under us (a webhook, another replica's evidence): nothing decided; record that and let go.
       const busy: OperatorResolution = { outcome: "refused", refusal: "busy" };
-      await this.options.store.update(poNumber, lease.owner, { attempts: [...exchange.log, entry(busy, held.readAt)] }, true);
+      await this.options.store.update(
+        poNumber,
+        lease.owner,
+        { attempts: [...exchange.log, entry(busy, held.readAt)] },
+        true,
+      );
       return { ...busy, record: await this.options.store.findByPlumPoNumber(poNumber) };
     }
-    this.options.log.warn({ poNumber, verdict: decision.verdict, outcome: resolution.outcome, refusal: resolution.refusal }, "operator decision");
+    this.options.log.warn(
+      { poNumber, verdict: decision.verdict, outcome: resolution.outcome, refusal: resolution.refusal },
+      "operator decision",
+    );
     return { ...resolution, record: written };
   }
 
-  private async resume(existing: OrderRecord, print: string, subject: string | null, lease: Lease): Promise<PlacementResult> {
+  private async resume(
+    existing: OrderRecord,
+    print: string,
+    subject: string | null,
+    lease: Lease,
+  ): Promise<PlacementResult> {
     // A different order under a used poNumber (or someone else's poNumber) is refused without touching Plum.
     if (existing.fingerprint !== print || existing.subject !== subject) return rejected([conflictFailure()]);
     if (existing.state === "PLACED") return { outcome: PlaceOrderOutcome.REPLAYED, record: existing, errors: [] };
     if (existing.state === "REJECTED" && !existing.reopenable) return rejected(existing.errors);
     // Queued: the retry shows its progress and keeps its place (only the dispatcher sends it).
-    if (existing.state === "PENDING" && existing.queuedAt) return pending([queuedFailure(await this.queuedEstimate(existing.poNumber))]);
+    if (existing.state === "PENDING" && existing.queuedAt)
+      return pending([queuedFailure(await this.queuedEstimate(existing.poNumber))]);
     // An answer of ours still held in memory (its write failed) goes on record before anything is decided.
     if (this.unwritten.some((item) => item.poNumber === existing.poNumber)) await this.flushUnwritten();
-    const held = await this.options.store.acquireLease(existing.poNumber, lease, { reopen: existing.state === "REJECTED" });
+    const held = await this.options.store.acquireLease(existing.poNumber, lease, {
+      reopen: existing.state === "REJECTED",
+    });
     if (held === null) return this.afterLostLease(existing.poNumber, PlaceOrderOutcome.REPLAYED);
     return this.drive(held, lease, "mutation", { kind: "none" }, []);
   }
 
   /** We hold the lease on a PENDING row: decide, act, repeat until the row is final or waits. */
-  private async drive(start: OrderRecord, lease: Lease, driver: Driver, first: Evidence, firstLog: AttemptEntry[]): Promise<PlacementResult> {
+  private async drive(
+    start: OrderRecord,
+    lease: Lease,
+    driver: Driver,
+    first: Evidence,
+    firstLog: AttemptEntry[],
+  ): Promise<PlacementResult> {
     let row = start;
     let evidence = first;
     let log = firstLog;
@@ -434,7 +532,9 @@ export class PlacementService {
     const learned: Evidence[] = first.kind === "none" ? [] : [first];
     const reread = async (): Promise<OrderRecord | null> => {
       const again = await this.stillOurs(row.poNumber, lease);
-      return again === null ? null : learned.slice(0, -1).reduce((r, e) => withFacts(r, this.decideFor(r, e, driver).patch), again);
+      return again === null
+        ? null
+        : learned.slice(0, -1).reduce((r, e) => withFacts(r, this.decideFor(r, e, driver).patch), again);
     };
     let leaveBy: number | undefined;
     for (let step = 0; step < MAX_STEPS; step += 1) {
@@ -450,10 +550,16 @@ export class PlacementService {
         const startedAt = this.monotonic();
         // The request goes on record with its write-ahead, before it leaves.
         const request = row.request === null ? [] : [requestEntry(row.poNumber, row.request)];
-        const written = await this.options.store.update(row.poNumber, lease.owner, { ...patch, attempts: [...log, ...request] }, false, {
-          version: row.version,
-          live: true,
-        });
+        const written = await this.options.store.update(
+          row.poNumber,
+          lease.owner,
+          { ...patch, attempts: [...log, ...request] },
+          false,
+          {
+            version: row.version,
+            live: true,
+          },
+        );
         log = [];
         if (written === null) {
           const again = await reread();
@@ -472,7 +578,9 @@ export class PlacementService {
         const by = "orderId" in action.target ? "orderId" : "poNumber";
         // The row's read time is database time no later than the look-up leaves: a conservative start.
         const startedAt = row.readAt;
-        const exchange = await this.withRenewal(row.poNumber, lease, () => this.options.plum.getOrderDetails(action.target));
+        const exchange = await this.withRenewal(row.poNumber, lease, () =>
+          this.options.plum.getOrderDetails(action.target),
+        );
         evidence = { kind: "lookup", startedAt, by, result: exchange.result };
         learned.push(evidence);
         log = [...log, ...exchange.log];
@@ -497,23 +605,39 @@ export class PlacementService {
   }
 
   private decideFor(row: OrderRecord, evidence: Evidence, driver: Driver, mode?: SendMode) {
-    const budget = mode === undefined ? {} : { sendBudget: mode.budget, queuedRetryAfterSeconds: mode.retryAfterSeconds };
+    const budget =
+      mode === undefined ? {} : { sendBudget: mode.budget, queuedRetryAfterSeconds: mode.retryAfterSeconds };
     return decide(row, evidence, { now: row.readAt, driver, policy: this.options.policy, ...budget });
   }
 
   /** Sends attempt `attempt`; the client refuses to let it leave once the write-ahead is more than the guard old. */
-  private async send(row: OrderRecord, lease: Lease, attempt: number, startedAt: number, requestOnRecord: boolean, leaveBy?: number) {
+  private async send(
+    row: OrderRecord,
+    lease: Lease,
+    attempt: number,
+    startedAt: number,
+    requestOnRecord: boolean,
+    leaveBy?: number,
+  ) {
     const request = row.request;
     if (request === null) throw new Error(`ledger row ${row.poNumber} has no request to send`);
     const guard = startedAt + (this.options.sendGuardMs ?? Math.min(5_000, this.options.policy.settleMs / 2));
     // A budget slot is only good for its margin: later, the request is not sent (notSent: it is queued again).
     const notAfter = leaveBy === undefined ? guard : Math.min(guard, leaveBy);
-    const exchange = await this.withRenewal(row.poNumber, lease, () => this.options.plum.placeOrder(request, { requestOnRecord, notAfter }));
+    const exchange = await this.withRenewal(row.poNumber, lease, () =>
+      this.options.plum.placeOrder(request, { requestOnRecord, notAfter }),
+    );
     if (exchange.result.kind === "unknown") {
-      this.options.log.warn({ poNumber: row.poNumber, upstreamErrorId: exchange.result.errorId }, "order outcome unknown; will reconcile");
+      this.options.log.warn(
+        { poNumber: row.poNumber, upstreamErrorId: exchange.result.errorId },
+        "order outcome unknown; will reconcile",
+      );
     }
     if (exchange.result.kind === "notSent" && exchange.result.errorCode === "SEND_GUARD") {
-      this.options.log.warn({ poNumber: row.poNumber, attempt }, "write-ahead was too long ago; the attempt was not sent");
+      this.options.log.warn(
+        { poNumber: row.poNumber, attempt },
+        "write-ahead was too long ago; the attempt was not sent",
+      );
     }
     const evidence: Evidence = { kind: "answer", attempt, result: exchange.result };
     return { evidence, log: exchange.log };
@@ -523,16 +647,26 @@ export class PlacementService {
    * Writes a final or waiting decision and releases the lease. A throwing write is retried; if it still fails the
    * evidence is kept in memory for the reconciler. null: kept in memory; "retry": the row moved, decide again.
    */
-  private async commit(row: OrderRecord, lease: Lease, patch: RecordPatch, learned: Evidence[]): Promise<OrderRecord | null | "retry"> {
+  private async commit(
+    row: OrderRecord,
+    lease: Lease,
+    patch: RecordPatch,
+    learned: Evidence[],
+  ): Promise<OrderRecord | null | "retry"> {
     const delays = this.options.writeRetryDelaysMs ?? [50, 250, 1_000];
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const written = await this.options.store.update(row.poNumber, lease.owner, patch, true, { version: row.version });
+        const written = await this.options.store.update(row.poNumber, lease.owner, patch, true, {
+          version: row.version,
+        });
         return written ?? "retry";
       } catch (error) {
         const delay = delays[attempt];
         if (delay === undefined) {
-          this.options.log.error({ err: error, poNumber: row.poNumber }, "could not record Plum's answer; kept for the reconciler");
+          this.options.log.error(
+            { err: error, poNumber: row.poNumber },
+            "could not record Plum's answer; kept for the reconciler",
+          );
           if (learned.length > 0 || (patch.attempts ?? []).length > 0) {
             this.unwritten.push({ poNumber: row.poNumber, evidence: learned, log: patch.attempts ?? [] });
           }
@@ -562,7 +696,8 @@ export class PlacementService {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const row = await this.options.store.findByPlumPoNumber(item.poNumber);
       if (row === null) return;
-      const written = row.state === "PENDING" ? await this.recordOnPending(row, item) : await this.recordOnFinal(row, item);
+      const written =
+        row.state === "PENDING" ? await this.recordOnPending(row, item) : await this.recordOnFinal(row, item);
       if (written) return;
     }
     throw new Error("the row kept changing");
@@ -575,12 +710,20 @@ export class PlacementService {
       const { patch, action } = this.decideFor(current, evidence, "read");
       if (action.type === "placed") {
         if (action.lateSuccess) this.lateSuccessAlert(row.poNumber);
-        return (await this.options.store.update(row.poNumber, null, { ...patch, attempts: item.log }, false, { version: row.version })) !== null;
+        return (
+          (await this.options.store.update(row.poNumber, null, { ...patch, attempts: item.log }, false, {
+            version: row.version,
+          })) !== null
+        );
       }
       current = withFacts(current, patch);
     }
     const facts: RecordPatch = {
-      sends: current.sends, existence: current.existence, lastLookupAt: current.lastLookupAt, nextCheckAt: row.readAt, attempts: item.log,
+      sends: current.sends,
+      existence: current.existence,
+      lastLookupAt: current.lastLookupAt,
+      nextCheckAt: row.readAt,
+      attempts: item.log,
     };
     return (await this.options.store.update(row.poNumber, null, facts, false, { version: row.version })) !== null;
   }
@@ -607,15 +750,26 @@ export class PlacementService {
     if (row.state !== "REJECTED") return logOnly();
     // The rejection was wrong (a bound Plum broke): the order exists, so the row is PLACED and never reopened.
     const adopted: RecordPatch = {
-      ...log, state: "PLACED", orderId, order, errors: [], reopenable: false, nextCheckAt: null, alert: "order_needs_operator",
-      existence: { source: "answer", orderId }, placedAt: parsePlumDate(order.orderDate) ?? row.readAt,
+      ...log,
+      state: "PLACED",
+      orderId,
+      order,
+      errors: [],
+      reopenable: false,
+      nextCheckAt: null,
+      alert: "order_needs_operator",
+      existence: { source: "answer", orderId },
+      placedAt: parsePlumDate(order.orderDate) ?? row.readAt,
     };
     return (await this.options.store.update(row.poNumber, null, adopted, false, { version: row.version })) !== null;
   }
 
   private lateSuccessAlert(poNumber: string): void {
     this.options.onAlert?.("order_needs_operator");
-    this.options.log.error({ alert: "order_needs_operator", poNumber }, "a success arrived after its attempt was cleared; check for a second order");
+    this.options.log.error(
+      { alert: "order_needs_operator", poNumber },
+      "a success arrived after its attempt was cleared; check for a second order",
+    );
   }
 
   private async withRenewal<T>(poNumber: string, lease: Lease, fn: () => Promise<T>): Promise<T> {
@@ -646,14 +800,23 @@ export class PlacementService {
         if (action.failure.upstreamErrorId === PlumErrorId.cancelledRefundFailed) {
           // Cancelled at Plum, but the wallet was not refunded: nothing was delivered, money is held.
           this.options.onAlert?.("order_needs_operator");
-          this.options.log.error({ alert: "order_needs_operator", poNumber: po }, "Plum cancelled the order but did not refund it");
+          this.options.log.error(
+            { alert: "order_needs_operator", poNumber: po },
+            "Plum cancelled the order but did not refund it",
+          );
         }
-        this.options.log.info({ poNumber: po, code: action.failure.code, upstreamErrorId: action.failure.upstreamErrorId }, "order rejected");
+        this.options.log.info(
+          { poNumber: po, code: action.failure.code, upstreamErrorId: action.failure.upstreamErrorId },
+          "order rejected",
+        );
         return rejected([action.failure]);
       default:
         if (action.type === "wait" && action.alert !== null) {
           this.options.onAlert?.(action.alert);
-          this.options.log.error({ alert: action.alert, poNumber: po }, "order needs an operator: it may exist at Plum; left PENDING");
+          this.options.log.error(
+            { alert: action.alert, poNumber: po },
+            "order needs an operator: it may exist at Plum; left PENDING",
+          );
         }
         return pending(actionErrors(action));
     }
@@ -686,14 +849,25 @@ export class PlacementService {
 /** The attempt-log row of a placeOrder request, written with its write-ahead. */
 function requestEntry(poNumber: string, data: PlaceOrderData): AttemptEntry {
   return {
-    poNumber, operation: "placeOrder", phase: "request", body: plumRequestBody("placeOrder", data),
-    httpStatus: null, errorCode: null, durationMs: null, at: new Date(),
+    poNumber,
+    operation: "placeOrder",
+    phase: "request",
+    body: plumRequestBody("placeOrder", data),
+    httpStatus: null,
+    errorCode: null,
+    durationMs: null,
+    at: new Date(),
   };
 }
 
 /** The row with what a decision learned (its facts), for the next step of the same drive. */
 function withFacts(row: OrderRecord, patch: RecordPatch): OrderRecord {
-  return { ...row, sends: patch.sends ?? row.sends, existence: patch.existence ?? row.existence, lastLookupAt: patch.lastLookupAt ?? row.lastLookupAt };
+  return {
+    ...row,
+    sends: patch.sends ?? row.sends,
+    existence: patch.existence ?? row.existence,
+    lastLookupAt: patch.lastLookupAt ?? row.lastLookupAt,
+  };
 }
 
 function actionErrors(action: Action): OrderFailure[] {

@@ -20,14 +20,22 @@ export function mayReachPlum(existing: OrderRecord | null): boolean {
  * The answer when the budget refused a placement that may reach Plum; null: place it anyway (the engine answers
  * without Plum, e.g. PO_NUMBER_CONFLICT for a different order under a pending poNumber).
  */
-export function answerWhenRefused(request: OrderRequest, existing: OrderRecord | null, refused: OrderFailure): PlacementResult | null {
+export function answerWhenRefused(
+  request: OrderRequest,
+  existing: OrderRecord | null,
+  refused: OrderFailure,
+): PlacementResult | null {
   if (existing === null || (existing.state === "REJECTED" && existing.reopenable)) {
     // Nothing of this poNumber reached Plum: "nothing was placed" is true, and a retry is safe.
     return { outcome: PlaceOrderOutcome.REJECTED, record: null, errors: [refused] };
   }
-  if (existing.state !== "PENDING" || existing.fingerprint !== fingerprint(request.kind, toPlaceOrderData(request))) return null;
+  if (existing.state !== "PENDING" || existing.fingerprint !== fingerprint(request.kind, toPlaceOrderData(request)))
+    return null;
   // Pending (possibly placed): still pending, with the budget's wait as the honest retry hint.
   const pending = placementAnswer(existing);
-  const errors = pending.errors.map((error) => ({ ...error, retryAfterSeconds: refused.retryAfterSeconds ?? error.retryAfterSeconds ?? null }));
+  const errors = pending.errors.map((error) => ({
+    ...error,
+    retryAfterSeconds: refused.retryAfterSeconds ?? error.retryAfterSeconds ?? null,
+  }));
   return { outcome: PlaceOrderOutcome.PENDING, record: null, errors };
 }

@@ -29,7 +29,10 @@ export class CallerRateLimiter {
     const now = this.now();
     const perMs = this.options.perMinute / 60_000;
     const previous = this.buckets.get(caller);
-    const tokens = previous === undefined ? this.options.burst : Math.min(this.options.burst, previous.tokens + (now - previous.at) * perMs);
+    const tokens =
+      previous === undefined
+        ? this.options.burst
+        : Math.min(this.options.burst, previous.tokens + (now - previous.at) * perMs);
     this.buckets.delete(caller); // re-inserted last: Map order is recency
     if (tokens < 1) {
       this.buckets.set(caller, { tokens, at: now });

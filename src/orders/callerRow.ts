@@ -11,7 +11,11 @@ export interface CallerRowStore extends Pick<PlacementStore, "findByPlumPoNumber
 }
 
 /** The row placed under the caller's `poNumber` if the caller may see it (theirs, or any for orders:admin); else null. */
-export async function findCallerRow(store: CallerRowStore, poNumber: string, caller: Caller): Promise<OrderRecord | null> {
+export async function findCallerRow(
+  store: CallerRowStore,
+  poNumber: string,
+  caller: Caller,
+): Promise<OrderRecord | null> {
   const admin = caller.scopes.has(Scope.admin);
   const row =
     (await store.findByCallerPoNumber(caller.subject, poNumber)) ??

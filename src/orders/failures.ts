@@ -21,7 +21,8 @@ const BY_ERROR_ID: Record<string, Omit<OrderFailure, "upstreamErrorId">> = {
   },
   [PlumErrorId.insufficientBalance]: {
     code: OrderErrorCode.INSUFFICIENT_BALANCE,
-    message: "The company's Plum wallet balance is too low for this order. Nothing was charged; place it again with a new poNumber once the wallet has been topped up.",
+    message:
+      "The company's Plum wallet balance is too low for this order. Nothing was charged; place it again with a new poNumber once the wallet has been topped up.",
     retryable: false,
   },
   [PlumErrorId.outOfStock]: {
@@ -34,7 +35,8 @@ const BY_ERROR_ID: Record<string, Omit<OrderFailure, "upstreamErrorId">> = {
   },
   [PlumErrorId.processFailed]: {
     code: OrderErrorCode.OUT_OF_STOCK,
-    message: "The product could not be fulfilled (no vouchers available). Nothing was placed; try again later with a new poNumber.",
+    message:
+      "The product could not be fulfilled (no vouchers available). Nothing was placed; try again later with a new poNumber.",
     field: ["input", "productId"],
     retryable: false,
   },
@@ -50,7 +52,10 @@ for (const id of PRODUCT_UNAVAILABLE_IDS) {
 }
 
 /** 5xx errorIds that say this attempt created nothing; once a lookup confirms it, the order is rejected. */
-export const NOT_PLACED_SERVER_ERROR_IDS: ReadonlySet<string> = new Set([PlumErrorId.outOfStock, PlumErrorId.processFailed]);
+export const NOT_PLACED_SERVER_ERROR_IDS: ReadonlySet<string> = new Set([
+  PlumErrorId.outOfStock,
+  PlumErrorId.processFailed,
+]);
 
 export function rejectionFailure(errorId: string | null, operatorValidation: boolean): OrderFailure {
   if (operatorValidation) {
@@ -152,7 +157,8 @@ export function exhaustedFailure(attempts: number): OrderFailure {
 export function operatorNotPlacedFailure(): OrderFailure {
   return {
     code: OrderErrorCode.UPSTREAM_UNAVAILABLE,
-    message: "Plum has no record of this order, and an operator confirmed it. Nothing was placed; place it again with a new poNumber.",
+    message:
+      "Plum has no record of this order, and an operator confirmed it. Nothing was placed; place it again with a new poNumber.",
     retryable: false,
   };
 }

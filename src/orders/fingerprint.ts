@@ -17,5 +17,7 @@ function canonical(value: unknown): string {
 
 export function fingerprint(kind: OrderKind, data: PlaceOrderData): string {
   const { poNumber: _poNumber, ...orderDefining } = data;
-  return createHash("sha256").update(canonical({ kind, order: orderDefining })).digest("hex");
+  return createHash("sha256")
+    .update(canonical({ kind, order: orderDefining }))
+    .digest("hex");
 }

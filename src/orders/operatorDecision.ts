@@ -35,7 +35,21 @@ export function decisionEntry(
   at: Date,
 ): AttemptEntry {
   const body = JSON.stringify({
-    operator: audit.operator, verdict, orderId, note: audit.note, outcome: resolution.outcome, refusal: resolution.refusal,
+    operator: audit.operator,
+    verdict,
+    orderId,
+    note: audit.note,
+    outcome: resolution.outcome,
+    refusal: resolution.refusal,
   });
-  return { poNumber, operation: "operatorDecision", phase: "request", body, httpStatus: null, errorCode: null, durationMs: null, at };
+  return {
+    poNumber,
+    operation: "operatorDecision",
+    phase: "request",
+    body,
+    httpStatus: null,
+    errorCode: null,
+    durationMs: null,
+    at,
+  };
 }

@@ -59,7 +59,8 @@ export interface OrderRecord extends PlacementRow {
  * An order as reads serve it: a ledger row, or one Plum holds without a poNumber, served from Plum and never stored
  * (the ledger is keyed by poNumber), whose poNumbers are null.
  */
-export type ServedOrder = OrderRecord | (Omit<OrderRecord, "poNumber" | "callerPoNumber"> & { poNumber: null; callerPoNumber: null });
+export type ServedOrder =
+  OrderRecord | (Omit<OrderRecord, "poNumber" | "callerPoNumber"> & { poNumber: null; callerPoNumber: null });
 
 export interface Lease {
   owner: string;

@@ -38,7 +38,11 @@ export interface OrderView {
   subject: string | null;
 }
 
-function toVoucher(wire: PlumVoucherDetailWire, orderId: string, fallbackProductId: number | null): VoucherDetailView | null {
+function toVoucher(
+  wire: PlumVoucherDetailWire,
+  orderId: string,
+  fallbackProductId: number | null,
+): VoucherDetailView | null {
   const productId = toInt(wire.productId) ?? fallbackProductId;
   if (productId === null) return null;
   return {

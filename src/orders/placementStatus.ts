@@ -25,7 +25,11 @@ export function placementAnswer(row: OrderRecord): PlacementAnswer {
       return { outcome: PlaceOrderOutcome.REJECTED, errors: row.errors, record: row };
     case "PENDING": {
       const inFlight = row.leaseUntil !== null && row.leaseUntil > row.readAt;
-      const errors = inFlight ? [inProgressFailure()] : row.errors.length > 0 ? row.errors : [outcomeUnknownFailure(null)];
+      const errors = inFlight
+        ? [inProgressFailure()]
+        : row.errors.length > 0
+          ? row.errors
+          : [outcomeUnknownFailure(null)];
       return { outcome: PlaceOrderOutcome.PENDING, errors, record: row };
     }
   }
@@ -43,13 +47,21 @@ export interface PlacementStatusDeps {
  * null when the poNumber is unknown, not the caller's, or not a placement (an order learned from Plum). Only the
  * caller's own namespace, admins included: a retry of the mutation claims there, so this answers what it would.
  */
-export async function placementStatus(deps: PlacementStatusDeps, poNumber: string, caller: Caller): Promise<PlacementAnswer | null> {
+export async function placementStatus(
+  deps: PlacementStatusDeps,
+  poNumber: string,
+  caller: Caller,
+): Promise<PlacementAnswer | null> {
   const row = await deps.store.findByCallerPoNumber(caller.subject, poNumber);
   if (row === null || row.source !== "PLACEMENT" || row.kind === null) return null;
   const now = row.state === "PENDING" ? await deps.refresh(row) : row;
   if (now.state === "PENDING" && now.queuedAt && deps.queuedEstimate !== undefined) {
     // Queued: the progress a retry would show (its place in the queue, as an estimate).
-    return { outcome: PlaceOrderOutcome.PENDING, errors: [queuedFailure(await deps.queuedEstimate(now.poNumber))], record: now };
+    return {
+      outcome: PlaceOrderOutcome.PENDING,
+      errors: [queuedFailure(await deps.queuedEstimate(now.poNumber))],
+      record: now,
+    };
   }
   return placementAnswer(now);
 }

@@ -10,5 +10,10 @@ export interface OrderReadStore extends CallerRowStore {
    * Caches an order learned from Plum as a PLACED row with source LOOKUP. If the poNumber or orderId is already
    * known the existing row is returned unchanged. Applies webhook events already received for it.
    */
-  remember(order: { poNumber: string; orderId: string; order: PlumOrderWire; placedAt: Date | null }): Promise<OrderRecord>;
+  remember(order: {
+    poNumber: string;
+    orderId: string;
+    order: PlumOrderWire;
+    placedAt: Date | null;
+  }): Promise<OrderRecord>;
 }

@@ -36,12 +36,14 @@ export function airmilesOrderData(input: AirmilesOrderInput): PlaceOrderData {
 
 export function topupOrderData(input: TopupOrderInput): PlaceOrderData {
   const { topupPhoneCode, topupPhoneNumber } = input.userMeta;
-  return orderData(input, { performOperatorValidation: input.performOperatorValidation, userMeta: { topupPhoneCode, topupPhoneNumber } });
+  return orderData(input, {
+    performOperatorValidation: input.performOperatorValidation,
+    userMeta: { topupPhoneCode, topupPhoneNumber },
+  });
 }
 
 export type OrderRequest =
-  | { kind: OrderKind.AIRMILES; input: AirmilesOrderInput }
-  | { kind: OrderKind.TOPUP; input: TopupOrderInput };
+  { kind: OrderKind.AIRMILES; input: AirmilesOrderInput } | { kind: OrderKind.TOPUP; input: TopupOrderInput };
 
 export function toPlaceOrderData(request: OrderRequest): PlaceOrderData {
   return request.kind === OrderKind.AIRMILES ? airmilesOrderData(request.input) : topupOrderData(request.input);

@@ -31,7 +31,11 @@ export interface UpstreamBudget {
 /** No limit: for callers outside a GraphQL request (tests, the reconciler). */
 export const UNLIMITED_UPSTREAM: UpstreamBudget = { take: () => {}, charge: () => {} };
 
-export function requestUpstreamBudget(options: { perRequest: number; limiter: CallerRateLimiter; callerKey: string | null }): UpstreamBudget {
+export function requestUpstreamBudget(options: {
+  perRequest: number;
+  limiter: CallerRateLimiter;
+  callerKey: string | null;
+}): UpstreamBudget {
   let used = 0;
   return {
     take() {
@@ -61,7 +65,11 @@ export function refusedFailure(error: UpstreamRefusedError): OrderFailure {
  * A status read's look-up of a PENDING row, charged to the caller's budget. When the budget refuses, the row is
  * answered as the ledger has it: a pending answer stays true (retryable), and nothing reaches Plum.
  */
-export async function refreshWithin<Row>(budget: UpstreamBudget, row: Row, refresh: (row: Row) => Promise<Row>): Promise<Row> {
+export async function refreshWithin<Row>(
+  budget: UpstreamBudget,
+  row: Row,
+  refresh: (row: Row) => Promise<Row>,
+): Promise<Row> {
   try {
     budget.take();
   } catch (error) {

@@ -21,7 +21,11 @@ export interface PlumClientOptions {
   /** Persists every exchange (Plum asks clients to store each placeOrder request and response). */
   record: (entry: AttemptEntry) => Promise<void>;
   /** Called once per HTTP exchange, for metrics. */
-  observe?: (operation: PlumOperationName, outcome: PlumCallResult["kind"] | PlumReadResult["kind"], seconds: number) => void;
+  observe?: (
+    operation: PlumOperationName,
+    outcome: PlumCallResult["kind"] | PlumReadResult["kind"],
+    seconds: number,
+  ) => void;
   /** The shared rate budget (issue 16); absent: every call leaves at once. */
   gate?: PlumGate;
 }
@@ -98,10 +102,17 @@ export class PlumClient {
    * included) comes back in `log` for the caller to commit with its next ledger write. `requestOnRecord`: the first
    * request is already committed (the write-ahead wrote it).
    */
-  async exchangePlaceOrder(data: PlaceOrderData, options: { requestOnRecord: boolean; notAfter: number }): Promise<Exchange> {
+  async exchangePlaceOrder(
+    data: PlaceOrderData,
+    options: { requestOnRecord: boolean; notAfter: number },
+  ): Promise<Exchange> {
     // No hidden re-send after a renewed token: the engine writes a new attempt ahead and sends that.
     const journal: CallJournal = {
-      requestRecorded: options.requestOnRecord, deferred: [], collectRequests: true, resend: false, notAfter: options.notAfter,
+      requestRecorded: options.requestOnRecord,
+      deferred: [],
+      collectRequests: true,
+      resend: false,
+      notAfter: options.notAfter,
     };
     const result = await this.call("placeOrder", data, data.poNumber, journal);
     return { result, log: journal.deferred };
@@ -146,7 +157,7 @@ export class PlumClient {
   }
 
   private async readOnce(operation: PlumOperationName, body: string, token: string): Promise<PlumReadResult> {
-    if ((await this.options.gate?.admit(operation) ?? 0) > 0) return { kind: "failed", reason: "rateLimited" };
+    if (((await this.options.gate?.admit(operation)) ?? 0) > 0) return { kind: "failed", reason: "rateLimited" };
     const release = await this.slots.take("lookup");
     const started = performance.now();
     let result: PlumReadResult;
@@ -160,7 +171,8 @@ export class PlumClient {
       release();
     }
     this.options.observe?.(operation, result.kind, (performance.now() - started) / 1000);
-    if (result.kind === "failed" && result.reason === "rateLimited") this.options.gate?.rateLimited(operation, DEFAULT_PENALTY_SECONDS);
+    if (result.kind === "failed" && result.reason === "rateLimited")
+      this.options.gate?.rateLimited(operation, DEFAULT_PENALTY_SECONDS);
     return result;
   }
 
@@ -183,7 +195,8 @@ export class PlumClient {
     if (first.kind === "unauthorized" && first.renewable) {
       const renewed = await this.options.tokens.renew(token);
       // Without a new token another attempt would meet the same refusal: no longer renewable.
-      if (journal?.resend === false) return renewed !== null && renewed !== token ? first : { ...first, renewable: false };
+      if (journal?.resend === false)
+        return renewed !== null && renewed !== token ? first : { ...first, renewable: false };
       if (renewed !== null && renewed !== token) {
         // A second arrival at Plum: it takes its own slot of the shared budget.
         const again = (await this.options.gate?.admit(operation)) ?? 0;
@@ -205,7 +218,14 @@ export class PlumClient {
     // The request is on record before it leaves: a crash after sending still leaves a trace to reconcile from.
     if (!requestRecorded) {
       const request: AttemptEntry = {
-        poNumber, operation, phase: "request", body, httpStatus: null, errorCode: null, durationMs: null, at: new Date(),
+        poNumber,
+        operation,
+        phase: "request",
+        body,
+        httpStatus: null,
+        errorCode: null,
+        durationMs: null,
+        at: new Date(),
       };
       if (journal?.collectRequests) {
         journal.deferred.push(request);
@@ -234,7 +254,16 @@ export class PlumClient {
     if (journal?.notAfter !== undefined && started > journal.notAfter) {
       // Too long since the write-ahead (a slow token read, a full pool, a paused process): it must not leave now.
       const errorCode = "SEND_GUARD";
-      journal.deferred.push({ poNumber, operation, phase: "response", body: null, httpStatus: null, errorCode, durationMs: 0, at: new Date() });
+      journal.deferred.push({
+        poNumber,
+        operation,
+        phase: "response",
+        body: null,
+        httpStatus: null,
+        errorCode,
+        durationMs: 0,
+        at: new Date(),
+      });
       return { kind: "notSent", errorCode };
     }
     let result: PlumCallResult;

@@ -35,7 +35,10 @@ function rateLimitPenalty(body: Json): number | null {
 
 function errorText(body: Json): string {
   const parts = [body.errorInfo, body.error, body.error_description];
-  return parts.filter((p): p is string => typeof p === "string").join(" ").toLowerCase();
+  return parts
+    .filter((p): p is string => typeof p === "string")
+    .join(" ")
+    .toLowerCase();
 }
 
 export function classifyResponse(operation: string, httpStatus: number, text: string): PlumCallResult {
@@ -58,7 +61,11 @@ export function classifyResponse(operation: string, httpStatus: number, text: st
   }
 
   // Shape A (OAuth) and D (token invalidation): rejected before the order was looked at.
-  if (typeof body.error === "string" && body.errorId === undefined && (httpStatus === 401 || httpStatus === 403 || httpStatus === 400)) {
+  if (
+    typeof body.error === "string" &&
+    body.errorId === undefined &&
+    (httpStatus === 401 || httpStatus === 403 || httpStatus === 400)
+  ) {
     return { kind: "unauthorized", httpStatus, renewable: body.error === "invalid_token" };
   }
   if (body.success === 0 || body.success === "0") {
@@ -75,7 +82,8 @@ export function classifyResponse(operation: string, httpStatus: number, text: st
     }
     // A readable status other than 1 is a failure Plum reported (docs/plum-api.md §6.1). Success without order data,
     // or no readable status at all, may hide a placed order: unknown, never rejected.
-    if (status !== null && status !== 1) return { kind: "rejected", httpStatus, errorId: null, operatorValidation: false };
+    if (status !== null && status !== 1)
+      return { kind: "rejected", httpStatus, errorId: null, operatorValidation: false };
     return { kind: "unknown", httpStatus, errorId: null, errorCode: null };
   }
 
@@ -90,7 +98,8 @@ export function classifyResponse(operation: string, httpStatus: number, text: st
   if (errorId === PlumErrorId.duplicatePoNumber) return { kind: "duplicatePoNumber", httpStatus };
   // A PLE errorId on 401/403 is the application's business answer (PLE10019 international orders, PLE10015 KYC),
   // not the auth layer's: it is a rejection with its own meaning.
-  if ((httpStatus === 401 || httpStatus === 403) && errorId === null) return { kind: "unauthorized", httpStatus, renewable: false };
+  if ((httpStatus === 401 || httpStatus === 403) && errorId === null)
+    return { kind: "unauthorized", httpStatus, renewable: false };
   return {
     kind: "rejected",
     httpStatus,

@@ -4,7 +4,8 @@ import type { PlumCallResult } from "./result.js";
 export interface AttemptEntry {
   /** null for calls not tied to an order (token refresh). */
   poNumber: string | null;
-  operation: "placeOrder" | "getOrderDetails" | "getOrderHistory" | "tokenRefresh" | "tokenValidate" | "operatorDecision";
+  operation:
+    "placeOrder" | "getOrderDetails" | "getOrderHistory" | "tokenRefresh" | "tokenValidate" | "operatorDecision";
   phase: "request" | "response";
   /** Request: the JSON body sent (never the Authorization header). Response: the body received (truncated). */
   body: string | null;

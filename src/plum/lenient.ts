@@ -22,7 +22,8 @@ export function toInt(value: Loose): number | null {
 /** An identifier as a decimal string ("98765432"), or null. */
 export function toId(value: Loose): string | null {
   if (typeof value === "number") return Number.isSafeInteger(value) && value > 0 ? String(value) : null;
-  if (typeof value === "string" && /^\d+$/.test(value.trim()) && Number(value) > 0) return value.trim().replace(/^0+/, "");
+  if (typeof value === "string" && /^\d+$/.test(value.trim()) && Number(value) > 0)
+    return value.trim().replace(/^0+/, "");
   return null;
 }
 

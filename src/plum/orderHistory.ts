@@ -49,7 +49,12 @@ function toRow(value: unknown): HistoryRow | null {
   const orderId = toId(value["orderId"] as string | number | undefined);
   if (orderId === null) return null;
   const poNumber = text(value["poNumber"]);
-  return { orderId, poNumber: poNumber === "" ? null : poNumber, orderDate: text(value["orderDate"]), deliveryStatus: text(value["deliveryStatus"]) };
+  return {
+    orderId,
+    poNumber: poNumber === "" ? null : poNumber,
+    orderDate: text(value["orderDate"]),
+    deliveryStatus: text(value["deliveryStatus"]),
+  };
 }
 
 /** Pure: an HTTP answer to getOrderHistory. Rows without a readable orderId cannot be compared and are dropped. */
@@ -66,7 +71,8 @@ export function classifyHistory(httpStatus: number, body: string): HistoryResult
       return { kind: "ok", rows: envelope["data"].map(toRow).filter((row): row is HistoryRow => row !== null) };
     }
   }
-  if (isObject(parsed) && typeof parsed["errorId"] === "string" && NO_HISTORY_IDS.has(parsed["errorId"])) return { kind: "ok", rows: [] };
+  if (isObject(parsed) && typeof parsed["errorId"] === "string" && NO_HISTORY_IDS.has(parsed["errorId"]))
+    return { kind: "ok", rows: [] };
   const result = classifyResponse("getOrderHistory", httpStatus, body);
   if (result.kind === "rateLimited") return { kind: "rateLimited", penaltySeconds: result.penaltySeconds };
   return { kind: "failed", reason: `${result.kind} (HTTP ${httpStatus})` };
@@ -88,7 +94,11 @@ export class OrderHistoryClient {
   constructor(private readonly options: OrderHistoryClientOptions) {
     const url = new URL(options.apiUrl);
     this.path = `${url.pathname}${url.search}`;
-    this.pool = new Pool(url.origin, { connections: 1, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs });
+    this.pool = new Pool(url.origin, {
+      connections: 1,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
   }
 
   /** One page; an expired token is renewed once (a read: repeating it is harmless). */
@@ -107,7 +117,8 @@ export class OrderHistoryClient {
   private async request(query: HistoryQuery, token: string): Promise<{ status: number | null; result: HistoryResult }> {
     // Over the shared budget the page is not asked for: answered like Plum's refusal, so the job waits it out.
     const refusedMs = (await this.options.gate?.admit("getOrderHistory")) ?? 0;
-    if (refusedMs > 0) return { status: null, result: { kind: "rateLimited", penaltySeconds: Math.ceil(refusedMs / 1000) } };
+    if (refusedMs > 0)
+      return { status: null, result: { kind: "rateLimited", penaltySeconds: Math.ceil(refusedMs / 1000) } };
     const started = performance.now();
     let outcome: { status: number | null; result: HistoryResult };
     try {
@@ -124,7 +135,8 @@ export class OrderHistoryClient {
       outcome = { status: null, result: { kind: "failed", reason: classifyTransportError(error).kind } };
     }
     this.options.observe?.(outcome.result.kind, (performance.now() - started) / 1000);
-    if (outcome.result.kind === "rateLimited") this.options.gate?.rateLimited("getOrderHistory", outcome.result.penaltySeconds);
+    if (outcome.result.kind === "rateLimited")
+      this.options.gate?.rateLimited("getOrderHistory", outcome.result.penaltySeconds);
     return outcome;
   }
 }

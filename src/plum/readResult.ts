@@ -26,7 +26,10 @@ export function classifyRead(operation: string, httpStatus: number, text: string
     }
     const envelope = isObject(body) && isObject(body["data"]) ? body["data"][operation] : undefined;
     if (isObject(envelope) && (envelope["status"] === 1 || envelope["status"] === "1")) {
-      return { kind: "ok", data: envelope["data"] !== undefined && envelope["data"] !== null ? envelope["data"] : envelope };
+      return {
+        kind: "ok",
+        data: envelope["data"] !== undefined && envelope["data"] !== null ? envelope["data"] : envelope,
+      };
     }
   }
   const result = classifyResponse(operation, httpStatus, text);

@@ -53,9 +53,16 @@ export class TokenManager implements AccessTokenSource {
     await this.options.store.withTokenLock(async (stored) => {
       const deadStored = stored?.refreshTokenExpiresAt != null && stored.refreshTokenExpiresAt <= now;
       // A new pair in the environment (generated in Plum's dashboard) replaces a dead one.
-      const store = stored === null || (deadStored && stored.refreshToken !== seed.refreshToken)
-        ? { accessToken: seed.accessToken, refreshToken: seed.refreshToken, accessTokenExpiresAt: null, refreshTokenExpiresAt: null, updatedAt: now }
-        : null;
+      const store =
+        stored === null || (deadStored && stored.refreshToken !== seed.refreshToken)
+          ? {
+              accessToken: seed.accessToken,
+              refreshToken: seed.refreshToken,
+              accessTokenExpiresAt: null,
+              refreshTokenExpiresAt: null,
+              updatedAt: now,
+            }
+          : null;
       return { store, result: undefined };
     });
     const tokens = await this.reload();
@@ -104,7 +111,8 @@ export class TokenManager implements AccessTokenSource {
 
   async refreshIfDue(): Promise<void> {
     const due = (t: StoredTokens) =>
-      t.accessTokenExpiresAt !== null && t.accessTokenExpiresAt.getTime() - this.clock().getTime() <= this.options.refreshBeforeExpiryMs;
+      t.accessTokenExpiresAt !== null &&
+      t.accessTokenExpiresAt.getTime() - this.clock().getTime() <= this.options.refreshBeforeExpiryMs;
     const tokens = await this.reload();
     if (tokens !== null && due(tokens)) {
       this.inFlight ??= this.refreshUnderLock(due).finally(() => {
@@ -157,7 +165,14 @@ export class TokenManager implements AccessTokenSource {
     };
     const redacted = JSON.stringify({ ...body, refresh_token: "[redacted]", client_secret: "[redacted]" });
     const base = { poNumber: null, operation: "tokenRefresh" as const, errorCode: null };
-    await this.options.record({ ...base, phase: "request", body: redacted, httpStatus: null, durationMs: null, at: new Date() });
+    await this.options.record({
+      ...base,
+      phase: "request",
+      body: redacted,
+      httpStatus: null,
+      durationMs: null,
+      at: new Date(),
+    });
     const started = performance.now();
     try {
       const response = await request(this.options.refreshUrl, {
@@ -174,7 +189,10 @@ export class TokenManager implements AccessTokenSource {
         ...base,
         phase: "response",
         // Never store tokens: only whether they came.
-        body: response.statusCode === 200 ? '{"access_token":"[redacted]","refresh_token":"[redacted]"}' : text.slice(0, 2_000),
+        body:
+          response.statusCode === 200
+            ? '{"access_token":"[redacted]","refresh_token":"[redacted]"}'
+            : text.slice(0, 2_000),
         httpStatus: response.statusCode,
         durationMs,
         at: new Date(),
@@ -183,7 +201,15 @@ export class TokenManager implements AccessTokenSource {
       return { ...this.parseRefresh(text), response: answer };
     } catch (error) {
       const code = errorCodeOf(error);
-      const answer: AttemptEntry = { ...base, phase: "response", body: null, httpStatus: null, errorCode: code, durationMs: null, at: new Date() };
+      const answer: AttemptEntry = {
+        ...base,
+        phase: "response",
+        body: null,
+        httpStatus: null,
+        errorCode: code,
+        durationMs: null,
+        at: new Date(),
+      };
       return { ok: false, reason: code, response: answer };
     }
   }
@@ -208,7 +234,12 @@ export class TokenManager implements AccessTokenSource {
         accessToken: parsed.access_token,
         refreshToken: parsed.refresh_token,
         // access_token_expiry is epoch ms; expires_in is seconds (either may be a string).
-        accessTokenExpiresAt: accessExpiry !== null ? new Date(accessExpiry) : expiresIn !== null ? new Date(now.getTime() + expiresIn * 1000) : null,
+        accessTokenExpiresAt:
+          accessExpiry !== null
+            ? new Date(accessExpiry)
+            : expiresIn !== null
+              ? new Date(now.getTime() + expiresIn * 1000)
+              : null,
         refreshTokenExpiresAt: refreshExpiry !== null ? new Date(refreshExpiry) : null,
         updatedAt: now,
       },
@@ -219,7 +250,14 @@ export class TokenManager implements AccessTokenSource {
   private async learnExpiry(tokens: StoredTokens): Promise<void> {
     // Logged like every other exchange (the bearer token never is).
     const base = { poNumber: null, operation: "tokenValidate" as const, body: null };
-    await this.options.record({ ...base, phase: "request", httpStatus: null, errorCode: null, durationMs: null, at: new Date() });
+    await this.options.record({
+      ...base,
+      phase: "request",
+      httpStatus: null,
+      errorCode: null,
+      durationMs: null,
+      at: new Date(),
+    });
     const started = performance.now();
     try {
       const response = await request(this.options.validateUrl as string, {
@@ -230,13 +268,20 @@ export class TokenManager implements AccessTokenSource {
       });
       const parsed = (await response.body.json().catch(() => ({}))) as { expires_in?: number | string };
       const answer: AttemptEntry = {
-        ...base, phase: "response", httpStatus: response.statusCode, errorCode: null,
-        durationMs: Math.round(performance.now() - started), at: new Date(),
+        ...base,
+        phase: "response",
+        httpStatus: response.statusCode,
+        errorCode: null,
+        durationMs: Math.round(performance.now() - started),
+        at: new Date(),
       };
       const seconds = response.statusCode === 200 ? toNumber(parsed.expires_in) : null;
       const accessTokenExpiresAt = seconds === null ? null : new Date(this.clock().getTime() + seconds * 1000);
       await this.options.store.withTokenLock(async (stored) => ({
-        store: accessTokenExpiresAt !== null && stored && stored.accessToken === tokens.accessToken ? { ...stored, accessTokenExpiresAt } : null,
+        store:
+          accessTokenExpiresAt !== null && stored && stored.accessToken === tokens.accessToken
+            ? { ...stored, accessTokenExpiresAt }
+            : null,
         result: undefined,
         attempts: [answer],
       }));

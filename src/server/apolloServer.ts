@@ -2,9 +2,7 @@
 // complexity limits, a cap on entity batches. Persisted queries are off: the router does not use APQ toward
 // subgraphs, so the cache would only be memory to fill.
 import { ApolloServer } from "@apollo/server";
-import {
-  ApolloServerPluginLandingPageDisabled,
-} from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
@@ -39,7 +37,10 @@ export function createApolloServer(schema: GraphQLSchema, config: Config, log: L
       limits.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
-      operationLimitsPlugin({ maxComplexity: limits.maxComplexity, maxEntityRepresentations: limits.maxEntityRepresentations }),
+      operationLimitsPlugin({
+        maxComplexity: limits.maxComplexity,
+        maxEntityRepresentations: limits.maxEntityRepresentations,
+      }),
       requestIdPlugin(log),
     ],
   });

@@ -57,7 +57,10 @@ export interface RunningApp<P extends BuiltInPlum = BuiltInPlum> {
   close(): Promise<void>;
 }
 
-export async function startApp<P extends BuiltInPlum = BuiltInPlum>(config: Config, options: AppOptions<P> = {}): Promise<RunningApp<P>> {
+export async function startApp<P extends BuiltInPlum = BuiltInPlum>(
+  config: Config,
+  options: AppOptions<P> = {},
+): Promise<RunningApp<P>> {
   checkPlumEndpoint(config, options.builtInPlum);
   const log = createLogger(config.logLevel, options.logStream);
   const replicaId = options.replicaId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -72,7 +75,13 @@ export async function startApp<P extends BuiltInPlum = BuiltInPlum>(config: Conf
     limits: config.budget.limits,
     reservedShare: config.budget.reservedShare,
   });
-  const metrics = createAppMetrics({ config, ledger, budget, credentials: () => credentialsRef, shuttingDown: () => shuttingDown });
+  const metrics = createAppMetrics({
+    config,
+    ledger,
+    budget,
+    credentials: () => credentialsRef,
+    shuttingDown: () => shuttingDown,
+  });
   const plum = await createPlumClients({ config, apiUrl, builtIn, ledger, budget, metrics, log });
   const { credentials } = plum;
   credentialsRef = credentials;
@@ -87,7 +96,16 @@ export async function startApp<P extends BuiltInPlum = BuiltInPlum>(config: Conf
   const apollo = createApolloServer(await buildOrdersSchema(), config, log);
   await apollo.start();
 
-  const servers = createHttpServers({ config, apollo, services, ledger, credentials, metrics, log, shuttingDown: () => shuttingDown });
+  const servers = createHttpServers({
+    config,
+    apollo,
+    services,
+    ledger,
+    credentials,
+    metrics,
+    log,
+    shuttingDown: () => shuttingDown,
+  });
   const inFlight = trackInFlight(servers.server);
   const { port, opsPort } = await listen(servers, config, log);
   const url = `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}/graphql`;
@@ -102,14 +120,40 @@ export async function startApp<P extends BuiltInPlum = BuiltInPlum>(config: Conf
   log.info({ url, replicaId }, "orders subgraph listening");
 
   const close = createShutdown({
-    log, graceMs: config.shutdownGraceMs, markShuttingDown: () => (shuttingDown = true), inFlight, servers, services, credentials,
-    stopWebhookExpiry, apollo, plum, ledger, builtIn,
+    log,
+    graceMs: config.shutdownGraceMs,
+    markShuttingDown: () => (shuttingDown = true),
+    inFlight,
+    servers,
+    services,
+    credentials,
+    stopWebhookExpiry,
+    apollo,
+    plum,
+    ledger,
+    builtIn,
   });
-  return { url, port, opsPort, log, ledger, metrics, simulator: builtIn, reconciler, dispatcher, reconciliation, catalogue, credentials, close };
+  return {
+    url,
+    port,
+    opsPort,
+    log,
+    ledger,
+    metrics,
+    simulator: builtIn,
+    reconciler,
+    dispatcher,
+    reconciliation,
+    catalogue,
+    credentials,
+    close,
+  };
 }
 
 function warnAboutDevelopmentSettings(config: Config, log: Logger): void {
-  if (!config.auth.enabled) log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
-  if (!config.auth.routerSecret) log.warn("No ROUTER_SECRET: any client that can reach this port may call the subgraph.");
+  if (!config.auth.enabled)
+    log.warn("No AUTH_JWKS_URL or AUTH_JWT_SECRET: JWT verification is OFF and every caller may do everything.");
+  if (!config.auth.routerSecret)
+    log.warn("No ROUTER_SECRET: any client that can reach this port may call the subgraph.");
   if (!config.plum.webhookKey) log.warn("No XOXODAY_WEBHOOK_KEY: delivery callbacks are accepted without a key.");
 }

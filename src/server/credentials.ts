@@ -33,7 +33,11 @@ export async function createCredentials(deps: {
 
   if (simulator !== null) {
     const manager = new TokenManager({
-      store: ledger, log, record, timeoutMs, ...onRefresh,
+      store: ledger,
+      log,
+      record,
+      timeoutMs,
+      ...onRefresh,
       refreshUrl: `${simulator.baseUrl}${PLUM_TOKEN_REFRESH_PATH}`,
       validateUrl: `${simulator.baseUrl}${PLUM_TOKEN_VALIDATE_PATH}`,
       ...simulator.client,
@@ -51,7 +55,11 @@ export async function createCredentials(deps: {
 
   if (plum.refreshToken && plum.clientId && plum.clientSecret && plum.apiUrl) {
     const manager = new TokenManager({
-      store: ledger, log, record, timeoutMs, ...onRefresh,
+      store: ledger,
+      log,
+      record,
+      timeoutMs,
+      ...onRefresh,
       // config.ts derives the refresh URL from the API URL unless XOXODAY_TOKEN_URL overrides it.
       refreshUrl: plum.tokenUrl ?? deriveTokenUrl(plum.apiUrl),
       validateUrl: plum.apiUrl.replace(/\/api\/?$/, "/token"),
@@ -64,7 +72,9 @@ export async function createCredentials(deps: {
     return manager;
   }
 
-  log.warn("No XOXODAY_REFRESH_TOKEN/CLIENT_ID/CLIENT_SECRET: the access token is used as is and will not be refreshed.");
+  log.warn(
+    "No XOXODAY_REFRESH_TOKEN/CLIENT_ID/CLIENT_SECRET: the access token is used as is and will not be refreshed.",
+  );
   const source = new StaticTokenSource(plum.accessToken ?? "");
   return {
     current: () => source.current(),

@@ -5,8 +5,27 @@
 import pino from "pino";
 
 const DROPPED = new Set([
-  "where", "detail", "hint", "internalQuery", "internalPosition", "position", "query", "text", "values", "parameters", "params",
-  "sql", "statement", "request", "body", "variables", "input", "data", "response", "headers", "config",
+  "where",
+  "detail",
+  "hint",
+  "internalQuery",
+  "internalPosition",
+  "position",
+  "query",
+  "text",
+  "values",
+  "parameters",
+  "params",
+  "sql",
+  "statement",
+  "request",
+  "body",
+  "variables",
+  "input",
+  "data",
+  "response",
+  "headers",
+  "config",
 ]);
 /** SQLSTATE codes (PostgreSQL) and SQLite's error codes mark driver errors, whose messages may quote values. */
 const DRIVER_CODE = /^(?:[0-9A-Z]{5}|SQLITE_\w+|ERR_SQLITE_ERROR)$/;
@@ -15,7 +34,9 @@ const QUOTED = /"[^"]*"|'[^']*'/g;
 type Serialized = Record<string, unknown>;
 
 function isDriverError(error: Serialized): boolean {
-  return (typeof error["code"] === "string" && DRIVER_CODE.test(error["code"])) || "severity" in error || "errcode" in error;
+  return (
+    (typeof error["code"] === "string" && DRIVER_CODE.test(error["code"])) || "severity" in error || "errcode" in error
+  );
 }
 
 function clean(error: Serialized, depth: number): Serialized {
@@ -23,7 +44,8 @@ function clean(error: Serialized, depth: number): Serialized {
   const driver = isDriverError(error);
   for (const [key, value] of Object.entries(error)) {
     if (DROPPED.has(key)) continue;
-    if ((key === "message" || key === "stack") && driver && typeof value === "string") out[key] = value.replace(QUOTED, '"…"');
+    if ((key === "message" || key === "stack") && driver && typeof value === "string")
+      out[key] = value.replace(QUOTED, '"…"');
     else if (key === "cause" || key === "errors") out[key] = depth < 5 ? nested(value, depth + 1) : "[omitted]";
     else out[key] = value;
   }

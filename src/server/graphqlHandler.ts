@@ -25,7 +25,9 @@ export function createGraphqlHandler<TContext extends BaseContext>(
         try {
           body = text === "" ? undefined : JSON.parse(text);
         } catch {
-          sendJson(res, 400, { errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }] });
+          sendJson(res, 400, {
+            errors: [{ message: "The request body is not valid JSON.", extensions: { code: "BAD_REQUEST" } }],
+          });
           return;
         }
       } else {

@@ -59,74 +59,97 @@ export function createHttpServer(options: {
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
     },
     (req, res) => {
-    // A client-chosen id would be copied into our logs as if it were ours: only the router's is kept.
-    const incoming = req.headers["x-request-id"];
-    // Checked once per request: it decides the request id here and refuses a non-router caller below.
-    const fromRouter = routerSecret !== null && routerSecret(req.headers["router-authorization"]);
-    const requestId = fromRouter && typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    const traceparent = typeof req.headers.traceparent === "string" ? req.headers.traceparent.slice(0, 100) : undefined;
-    const scope: RequestScope = { requestId, log: log.child({ requestId, ...(traceparent ? { traceparent } : {}) }) };
-    (req as ScopedRequest)[REQUEST_SCOPE] = scope;
-    res.setHeader("x-request-id", requestId);
-    // A busy keep-alive connection outlives server.close(): while draining, every response closes its connection
-    // so no further request rides on it into a stopping process.
-    const draining = options.shuttingDown?.() ?? false;
-    if (draining) res.shouldKeepAlive = false;
+      // A client-chosen id would be copied into our logs as if it were ours: only the router's is kept.
+      const incoming = req.headers["x-request-id"];
+      // Checked once per request: it decides the request id here and refuses a non-router caller below.
+      const fromRouter = routerSecret !== null && routerSecret(req.headers["router-authorization"]);
+      const requestId =
+        fromRouter && typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      const traceparent =
+        typeof req.headers.traceparent === "string" ? req.headers.traceparent.slice(0, 100) : undefined;
+      const scope: RequestScope = { requestId, log: log.child({ requestId, ...(traceparent ? { traceparent } : {}) }) };
+      (req as ScopedRequest)[REQUEST_SCOPE] = scope;
+      res.setHeader("x-request-id", requestId);
+      // A busy keep-alive connection outlives server.close(): while draining, every response closes its connection
+      // so no further request rides on it into a stopping process.
+      const draining = options.shuttingDown?.() ?? false;
+      if (draining) res.shouldKeepAlive = false;
 
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const route: Route =
-      url.pathname === "/graphql" ? "graphql"
-      : url.pathname === "/webhooks/xoxoday" ? "webhook"
-      : url.pathname === "/health" ? "health"
-      : url.pathname === "/ready" && !options.opsElsewhere ? "ready"
-      : url.pathname === "/metrics" && !options.opsElsewhere ? "metrics"
-      : options.explorer && url.pathname.startsWith(EXPLORER_ASSETS_PATH) ? "explorer"
-      : "other";
-    res.on("finish", () => metrics.httpRequests.inc({ route, status: String(res.statusCode) }));
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const route: Route =
+        url.pathname === "/graphql"
+          ? "graphql"
+          : url.pathname === "/webhooks/xoxoday"
+            ? "webhook"
+            : url.pathname === "/health"
+              ? "health"
+              : url.pathname === "/ready" && !options.opsElsewhere
+                ? "ready"
+                : url.pathname === "/metrics" && !options.opsElsewhere
+                  ? "metrics"
+                  : options.explorer && url.pathname.startsWith(EXPLORER_ASSETS_PATH)
+                    ? "explorer"
+                    : "other";
+      res.on("finish", () => metrics.httpRequests.inc({ route, status: String(res.statusCode) }));
 
-    const handle = async (): Promise<void> => {
-      switch (route) {
-        case "graphql":
-          // A browser opening /graphql gets the explorer page: static, no GraphQL work, so not behind the secret
-          // (the page then sends the headers its user types in).
-          if (options.explorer?.wantsPage(req, url.search)) return options.explorer.page(res);
-          // Refused before any GraphQL work: parsing, context, execution.
-          if (routerSecret !== null && !fromRouter) {
-            sendJson(res, 401, { errors: [{ message: "Missing or invalid Router-Authorization.", extensions: { code: "UNAUTHENTICATED" } }] });
-            return;
-          }
-          if (draining) {
-            // Refused before any work, so the router or client may safely send it to another replica.
-            sendJson(
-              res,
-              503,
-              { errors: [{ message: "The service is shutting down; retry on another replica.", extensions: { code: "SERVICE_UNAVAILABLE" } }] },
-              { "retry-after": "1" },
-            );
-            return;
-          }
-          return routes.graphql(req, res, url.search);
-        case "webhook":
-          if (req.method !== "POST") return sendJson(res, 405, { error: "POST only" }, { allow: "POST" });
-          return routes.webhook(req, res);
-        case "health":
-          return routes.health(res);
-        case "ready":
-          return routes.ready(res);
-        case "metrics":
-          return routes.metrics(res);
-        case "explorer":
-          return options.explorer?.asset(req, res, url.pathname);
-        default:
-          return sendJson(res, 404, { error: "not found" });
-      }
-    };
-    handle().catch((error: unknown) => {
-      scope.log.error({ err: error, route }, "request failed");
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
-      else res.destroy();
-    });
-  });
+      const handle = async (): Promise<void> => {
+        switch (route) {
+          case "graphql":
+            // A browser opening /graphql gets the explorer page: static, no GraphQL work, so not behind the secret
+            // (the page then sends the headers its user types in).
+            if (options.explorer?.wantsPage(req, url.search)) return options.explorer.page(res);
+            // Refused before any GraphQL work: parsing, context, execution.
+            if (routerSecret !== null && !fromRouter) {
+              sendJson(res, 401, {
+                errors: [
+                  { message: "Missing or invalid Router-Authorization.", extensions: { code: "UNAUTHENTICATED" } },
+                ],
+              });
+              return;
+            }
+            if (draining) {
+              // Refused before any work, so the router or client may safely send it to another replica.
+              sendJson(
+                res,
+                503,
+                {
+                  errors: [
+                    {
+                      message: "The service is shutting down; retry on another replica.",
+                      extensions: { code: "SERVICE_UNAVAILABLE" },
+                    },
+                  ],
+                },
+                { "retry-after": "1" },
+              );
+              return;
+            }
+            return routes.graphql(req, res, url.search);
+          case "webhook":
+            if (req.method !== "POST") return sendJson(res, 405, { error: "POST only" }, { allow: "POST" });
+            return routes.webhook(req, res);
+          case "health":
+            return routes.health(res);
+          case "ready":
+            return routes.ready(res);
+          case "metrics":
+            return routes.metrics(res);
+          case "explorer":
+            return options.explorer?.asset(req, res, url.pathname);
+          default:
+            return sendJson(res, 404, { error: "not found" });
+        }
+      };
+      handle().catch((error: unknown) => {
+        scope.log.error({ err: error, route }, "request failed");
+        if (!res.headersSent)
+          sendJson(res, 500, {
+            errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }],
+          });
+        else res.destroy();
+      });
+    },
+  );
   server.maxConnections = limits.maxConnections;
   return server;
 }

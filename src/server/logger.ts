@@ -4,8 +4,19 @@ import pino, { type DestinationStream, type Logger } from "pino";
 import { serializeError } from "./errorSerializer.js";
 
 const SECRET_KEYS = [
-  "authorization", "Authorization", "router-authorization", "cookie", "x-api-key",
-  "accessToken", "refreshToken", "access_token", "refresh_token", "client_secret", "clientSecret", "token", "password",
+  "authorization",
+  "Authorization",
+  "router-authorization",
+  "cookie",
+  "x-api-key",
+  "accessToken",
+  "refreshToken",
+  "access_token",
+  "refresh_token",
+  "client_secret",
+  "clientSecret",
+  "token",
+  "password",
 ];
 const PERSONAL_KEYS = ["email", "contact", "loyaltyMemberId", "topupPhoneCode", "topupPhoneNumber", "phone"];
 // Whole structures that may hold either: GraphQL variables, inputs, ledger requests, upstream bodies.

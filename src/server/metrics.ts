@@ -54,7 +54,7 @@ export function createMetrics(sources: MetricSources): Metrics {
     }),
     orders: new Counter({
       name: "orders_placements_total",
-      help: "Placement calls by order kind, outcome and first error code (\"none\" when there is none).",
+      help: 'Placement calls by order kind, outcome and first error code ("none" when there is none).',
       labelNames: ["kind", "outcome", "code"],
       registers: [registry],
     }),

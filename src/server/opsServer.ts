@@ -6,14 +6,23 @@ import type { HttpServerLimits } from "../config/config.js";
 import type { HttpRoutes } from "./httpServer.js";
 import { sendJson } from "../http/respond.js";
 
-export function createOpsServer(options: { routes: Pick<HttpRoutes, "health" | "ready" | "metrics">; log: Logger; limits: HttpServerLimits }): Server {
+export function createOpsServer(options: {
+  routes: Pick<HttpRoutes, "health" | "ready" | "metrics">;
+  log: Logger;
+  limits: HttpServerLimits;
+}): Server {
   const { routes, limits } = options;
   const server = createServer(
-    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs },
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+    },
     (req, res) => {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       const handle = async (): Promise<void> => {
-        if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: "GET only" }, { allow: "GET" });
+        if (req.method !== "GET" && req.method !== "HEAD")
+          return sendJson(res, 405, { error: "GET only" }, { allow: "GET" });
         if (path === "/health") return routes.health(res);
         if (path === "/ready") return routes.ready(res);
         if (path === "/metrics") return routes.metrics(res);

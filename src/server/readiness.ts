@@ -4,7 +4,6 @@ import type { CredentialsState } from "../plum/tokenManager.js";
 import type { Ledger } from "../storage/ledger.js";
 import { sendJson } from "../http/respond.js";
 
-
 export interface ReadinessOptions {
   ledger: Pick<Ledger, "ping">;
   credentials: () => CredentialsState;

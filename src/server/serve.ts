@@ -4,14 +4,20 @@ import { ConfigError } from "../config/env.js";
 import { loadConfig, type Config } from "../config/config.js";
 import type { RunningApp } from "./app.js";
 
-export function serve<A extends RunningApp>(start: (config: Config) => Promise<A>, onStarted: (app: A) => void = () => {}): void {
+export function serve<A extends RunningApp>(
+  start: (config: Config) => Promise<A>,
+  onStarted: (app: A) => void = () => {},
+): void {
   run(start, onStarted).catch((error: unknown) => {
     console.error("orders-subgraph: failed to start:", error instanceof Error ? error.message : error);
     process.exit(1);
   });
 }
 
-async function run<A extends RunningApp>(start: (config: Config) => Promise<A>, onStarted: (app: A) => void): Promise<void> {
+async function run<A extends RunningApp>(
+  start: (config: Config) => Promise<A>,
+  onStarted: (app: A) => void,
+): Promise<void> {
   let config;
   try {
     config = loadConfig(process.env);

@@ -57,7 +57,8 @@ async function deliver(core: SimulatorCore, orderId: number, raw: string): Promi
   try {
     return jsonReply(200, { order: await core.deliver(orderId, status) });
   } catch (error) {
-    if (error instanceof DeliverError) return jsonReply(error.reason === "not_found" ? 404 : 409, { error: error.message });
+    if (error instanceof DeliverError)
+      return jsonReply(error.reason === "not_found" ? 404 : 409, { error: error.message });
     throw error;
   }
 }

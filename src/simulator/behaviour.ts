@@ -26,7 +26,9 @@ const behaviourPatchSchema = z
   .strict();
 
 /** Validates a partial SimBehaviour (admin endpoint and the programmatic setter alike). */
-export function parseBehaviourPatch(input: unknown): { ok: true; patch: Partial<SimBehaviour> } | { ok: false; error: string } {
+export function parseBehaviourPatch(
+  input: unknown,
+): { ok: true; patch: Partial<SimBehaviour> } | { ok: false; error: string } {
   const result = behaviourPatchSchema.safeParse(input);
   if (!result.success) return { ok: false, error: z.prettifyError(result.error) };
   // Drop absent keys so spreading the patch never overwrites a setting with undefined.

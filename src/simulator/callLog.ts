@@ -7,7 +7,17 @@ const CAPACITY = 10_000;
 export type CallCounts = Record<SimOperation, number>;
 
 function zeroCounts(): CallCounts {
-  return { placeOrder: 0, getOrderDetails: 0, getOrderHistory: 0, getVouchers: 0, lookupMobileNumber: 0, getBalance: 0, tokenRefresh: 0, tokenValidate: 0, unknown: 0 };
+  return {
+    placeOrder: 0,
+    getOrderDetails: 0,
+    getOrderHistory: 0,
+    getVouchers: 0,
+    lookupMobileNumber: 0,
+    getBalance: 0,
+    tokenRefresh: 0,
+    tokenValidate: 0,
+    unknown: 0,
+  };
 }
 
 export class CallLog {

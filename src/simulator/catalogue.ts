@@ -143,7 +143,13 @@ export const SIMULATOR_PRODUCTS: readonly SimProduct[] = [
     discountPercent: 0,
     inStock: true,
     activated: true,
-    operator: { productId: AIRTEL_OPERATOR_ID, name: "Airtel", countryCode: "IN", phoneCode: "+91", prefixes: ["98", "99", "97"] },
+    operator: {
+      productId: AIRTEL_OPERATOR_ID,
+      name: "Airtel",
+      countryCode: "IN",
+      phoneCode: "+91",
+      prefixes: ["98", "99", "97"],
+    },
     numericStrings: true,
     vendorLogo: `${LOGO_BASE}/airtel.png`,
     countryCode: "IN",
@@ -174,7 +180,9 @@ export const SIMULATOR_PRODUCTS: readonly SimProduct[] = [
 
 /** The top-up operators, one per distinct plan operator. */
 export const SIMULATOR_OPERATORS: readonly TopupOperator[] = [
-  ...new Map(SIMULATOR_PRODUCTS.flatMap((p) => (p.operator ? [[p.operator.productId, p.operator] as const] : []))).values(),
+  ...new Map(
+    SIMULATOR_PRODUCTS.flatMap((p) => (p.operator ? [[p.operator.productId, p.operator] as const] : [])),
+  ).values(),
 ];
 
 const byId = new Map<number, SimProduct>(SIMULATOR_PRODUCTS.map((p) => [p.productId, p]));

@@ -10,11 +10,16 @@ export interface SimCatalogueSettings {
 }
 
 const patchSchema = z
-  .object({ unlistedProductIds: z.array(z.number().int().positive()).optional(), lookupShape: z.enum(["text", "spec"]).optional() })
+  .object({
+    unlistedProductIds: z.array(z.number().int().positive()).optional(),
+    lookupShape: z.enum(["text", "spec"]).optional(),
+  })
   .strict();
 
 /** Validates a settings patch received over HTTP (POST /__simulator/catalogue). */
-export function parseCataloguePatch(input: unknown): { ok: true; patch: Partial<SimCatalogueSettings> } | { ok: false; error: string } {
+export function parseCataloguePatch(
+  input: unknown,
+): { ok: true; patch: Partial<SimCatalogueSettings> } | { ok: false; error: string } {
   const result = patchSchema.safeParse(input);
   if (!result.success) return { ok: false, error: z.prettifyError(result.error) };
   const patch: Partial<SimCatalogueSettings> = {};

@@ -89,7 +89,9 @@ export class SimulatorCore {
   }
 
   placeOrder(data: unknown): SimReply {
-    const outcome = placeOrder(data, this.book, new Date(), { deduplicatePoNumbers: this.behaviour.deduplicatePoNumbers });
+    const outcome = placeOrder(data, this.book, new Date(), {
+      deduplicatePoNumbers: this.behaviour.deduplicatePoNumbers,
+    });
     if (!outcome.ok) return outcome.reply;
     if (outcome.order.deliveryStatus === "pending") this.scheduleAutoDelivery(outcome.order.orderId);
     return successReply("placeOrder", placeOrderWire(outcome.order));
@@ -141,7 +143,9 @@ export class SimulatorCore {
         operation();
       } catch (error) {
         // No request is left to answer with a 500; a warning keeps the failure visible without crashing the host.
-        process.emitWarning(`simulator: deferred operation failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.emitWarning(
+          `simulator: deferred operation failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }, ms);
     this.deferred.add(timer);

@@ -7,7 +7,14 @@ import { SimulatorCore, type CoreOptions } from "./core.js";
 import type { FaultSpec } from "./faults.js";
 import type { SimOrder } from "./orderBook.js";
 import { createSimulatorServer } from "./server.js";
-import type { PlumSimulator, RecordedCall, SimOperation, SimulatorOptions, WebhookConfig, WebhookDelivery } from "./types.js";
+import type {
+  PlumSimulator,
+  RecordedCall,
+  SimOperation,
+  SimulatorOptions,
+  WebhookConfig,
+  WebhookDelivery,
+} from "./types.js";
 
 /** The client credentials the simulator accepts unless told others (the development entry refreshes with them). */
 export const SIMULATOR_CLIENT = { clientId: "sim-client-id", clientSecret: "sim-client-secret" } as const;
@@ -87,7 +94,11 @@ export async function createPlumSimulator(options: SimulatorOptions = {}): Promi
     orders: () => core.book.all().map(snapshot),
     findOrder(by: { orderId?: number; poNumber?: string }): SimOrder | undefined {
       const order =
-        by.orderId !== undefined ? core.book.get(by.orderId) : by.poNumber !== undefined ? core.book.getByPoNumber(by.poNumber) : undefined;
+        by.orderId !== undefined
+          ? core.book.get(by.orderId)
+          : by.poNumber !== undefined
+            ? core.book.getByPoNumber(by.poNumber)
+            : undefined;
       return order === undefined ? undefined : snapshot(order);
     },
     ordersByPoNumber: (poNumber: string) => core.book.ordersByPoNumber(poNumber).map(snapshot),

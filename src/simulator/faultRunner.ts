@@ -66,7 +66,10 @@ export async function respondWithFault(
       return;
     case "createdThen502":
       process();
-      sendReply(res, businessError(502, PlumErrorId.placeFailed, PLACE_FAILED_INFO, "Failed to place order for the client"));
+      sendReply(
+        res,
+        businessError(502, PlumErrorId.placeFailed, PLACE_FAILED_INFO, "Failed to place order for the client"),
+      );
       return;
     case "statusCheckFailed":
       process();
@@ -107,7 +110,10 @@ export async function respondWithFault(
       answerSlowly(res, fault.answer ?? "timeout");
       return;
     case "lookupAnswersOther":
-      sendReply(res, alternatives.otherOrder === undefined ? process() : alternatives.otherOrder(fault.mode ?? "otherPoNumber"));
+      sendReply(
+        res,
+        alternatives.otherOrder === undefined ? process() : alternatives.otherOrder(fault.mode ?? "otherPoNumber"),
+      );
       return;
   }
 }

@@ -2,7 +2,15 @@
 import { z } from "zod";
 import type { SimOperation } from "./types.js";
 
-export type FaultOperation = "placeOrder" | "getOrderDetails" | "getOrderHistory" | "getVouchers" | "lookupMobileNumber" | "getBalance" | "tokenRefresh" | "any";
+export type FaultOperation =
+  | "placeOrder"
+  | "getOrderDetails"
+  | "getOrderHistory"
+  | "getVouchers"
+  | "lookupMobileNumber"
+  | "getBalance"
+  | "tokenRefresh"
+  | "any";
 
 /** What the client sees of a slowProcessing request: nothing (until it gives up), a reset socket, or a gateway 502. */
 export type SlowProcessingAnswer = "timeout" | "reset" | "502";
@@ -50,7 +58,8 @@ function matches(spec: FaultSpec, operation: SimOperation): boolean {
   // Answering "another order" only means something for a look-up; other requests leave it queued.
   if (spec.kind === "lookupAnswersOther" && operation !== "getOrderDetails") return false;
   const target = spec.operation ?? (spec.kind === "lookupAnswersOther" ? "getOrderDetails" : "placeOrder");
-  if (target === "any") return operation === "placeOrder" || operation === "getOrderDetails" || operation === "tokenRefresh";
+  if (target === "any")
+    return operation === "placeOrder" || operation === "getOrderDetails" || operation === "tokenRefresh";
   return target === operation;
 }
 
@@ -83,7 +92,18 @@ export class FaultQueue {
 }
 
 const common = {
-  operation: z.enum(["placeOrder", "getOrderDetails", "getOrderHistory", "getVouchers", "lookupMobileNumber", "getBalance", "tokenRefresh", "any"]).optional(),
+  operation: z
+    .enum([
+      "placeOrder",
+      "getOrderDetails",
+      "getOrderHistory",
+      "getVouchers",
+      "lookupMobileNumber",
+      "getBalance",
+      "tokenRefresh",
+      "any",
+    ])
+    .optional(),
   times: z.number().int().positive().optional(),
 };
 const httpStatus = z.number().int().min(100).max(599);
@@ -98,7 +118,12 @@ const faultSpecSchema = z.discriminatedUnion("kind", [
   z.object({ ...common, kind: z.literal("resetBeforeProcessing") }),
   z.object({ ...common, kind: z.literal("resetAfterProcessing") }),
   z.object({ ...common, kind: z.literal("timeout"), processed: z.boolean().optional() }),
-  z.object({ ...common, kind: z.literal("rateLimit"), status: httpStatus.optional(), penaltySeconds: z.number().nonnegative().optional() }),
+  z.object({
+    ...common,
+    kind: z.literal("rateLimit"),
+    status: httpStatus.optional(),
+    penaltySeconds: z.number().nonnegative().optional(),
+  }),
   z.object({ ...common, kind: z.literal("nonJson"), status: httpStatus.optional(), processed: z.boolean().optional() }),
   z.object({ ...common, kind: z.literal("tokenError") }),
   z.object({

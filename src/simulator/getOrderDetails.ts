@@ -32,7 +32,8 @@ function isAbsentId(value: unknown): boolean {
 export function lookUp(data: unknown, view: LookupView): Lookup {
   if (!isRecord(data)) return validationError('"variables.data" must be an object');
   const rawPo = data["poNumber"];
-  if (rawPo !== undefined && rawPo !== null && typeof rawPo !== "string") return validationError('"poNumber" must be a string');
+  if (rawPo !== undefined && rawPo !== null && typeof rawPo !== "string")
+    return validationError('"poNumber" must be a string');
   const poNumber = rawPo ?? "";
   const orderIdInput = data["orderId"];
   if (isAbsentId(orderIdInput)) {

@@ -80,7 +80,8 @@ export function getOrderHistory(data: unknown, view: LookupView): SimReply {
   if (!isRecord(data)) return invalid('"variables.data" must be an object');
   const startDate = calendarDay(data["startDate"]);
   const endDate = calendarDay(data["endDate"]);
-  if (startDate === undefined || endDate === undefined) return invalid('"startDate" and "endDate" must be dates as YYYY-MM-DD');
+  if (startDate === undefined || endDate === undefined)
+    return invalid('"startDate" and "endDate" must be dates as YYYY-MM-DD');
   if (startDate > endDate) return invalid('"startDate" must not be after "endDate"');
   const page = positiveInt(data["page"], 1);
   const limit = positiveInt(data["limit"], HISTORY_DEFAULT_LIMIT);

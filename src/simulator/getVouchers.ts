@@ -54,7 +54,8 @@ function operatorWire(operator: TopupOperator): Record<string, unknown> {
 }
 
 export function getVouchers(data: unknown, state: CatalogueState): SimReply {
-  if (!isRecord(data)) return businessError(400, "PLE10033", "getVouchers validation error", '"variables.data" must be an object');
+  if (!isRecord(data))
+    return businessError(400, "PLE10033", "getVouchers validation error", '"variables.data" must be an object');
   const categoryType = data["categoryType"];
   const parent = looseNumber(data["parentProductId"]);
   // Products not activated for the account are not offered (placeOrder answers PLE10042 for them).
@@ -65,7 +66,9 @@ export function getVouchers(data: unknown, state: CatalogueState): SimReply {
   } else if (categoryType === "topup" && parent === undefined) {
     items = SIMULATOR_OPERATORS.filter((o) => state.isListed(o.productId)).map(operatorWire);
   } else if (categoryType === "topup") {
-    items = SIMULATOR_PRODUCTS.filter((p) => p.category === "topup" && p.operator?.productId === parent && listed(p)).map(productWire);
+    items = SIMULATOR_PRODUCTS.filter(
+      (p) => p.category === "topup" && p.operator?.productId === parent && listed(p),
+    ).map(productWire);
   } else {
     return businessError(400, "PLE10033", "getVouchers validation error", '"categoryType" must be "miles" or "topup"');
   }
@@ -73,6 +76,7 @@ export function getVouchers(data: unknown, state: CatalogueState): SimReply {
   const page = Math.max(1, Math.trunc(looseNumber(data["page"]) ?? 1));
   const slice = items.slice((page - 1) * limit, page * limit);
   // As documented for an empty result: PLE10030 "Failed to find vouchers" (docs/plum-api.md §2.1).
-  if (slice.length === 0) return businessError(404, PlumErrorId.noVouchers, "Failed to find vouchers.", "No Vouchers Found");
+  if (slice.length === 0)
+    return businessError(404, PlumErrorId.noVouchers, "Failed to find vouchers.", "No Vouchers Found");
   return successReply("getVouchers", slice);
 }

@@ -1,6 +1,14 @@
 // The built-in Plum Pro simulator: a local implementation of the upstream HTTP API (../docs/plum-api.md).
 export { createPlumSimulator, SIMULATOR_CLIENT } from "./createSimulator.js";
-export type { PlumSimulator, RateLimits, RecordedCall, SimOperation, SimulatorOptions, WebhookConfig, WebhookDelivery } from "./types.js";
+export type {
+  PlumSimulator,
+  RateLimits,
+  RecordedCall,
+  SimOperation,
+  SimulatorOptions,
+  WebhookConfig,
+  WebhookDelivery,
+} from "./types.js";
 export type { FaultKindSpec, FaultOperation, FaultSpec, OtherOrderMode, SlowProcessingAnswer } from "./faults.js";
 export type { SimBehaviour } from "./behaviour.js";
 export type { SimDeliveryStatus, SimOrder } from "./orderBook.js";

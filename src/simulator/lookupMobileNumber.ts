@@ -15,7 +15,9 @@ export function lookupMobileNumber(data: unknown, shape: LookupShape): SimReply 
     return businessError(400, PlumErrorId.validation, "Validation error", '"mobile_number" must be in E.164 format');
   }
   const operator = SIMULATOR_OPERATORS.find(
-    (o) => number.startsWith(o.phoneCode) && o.prefixes.some((prefix) => number.slice(o.phoneCode.length).startsWith(prefix)),
+    (o) =>
+      number.startsWith(o.phoneCode) &&
+      o.prefixes.some((prefix) => number.slice(o.phoneCode.length).startsWith(prefix)),
   );
   if (shape === "spec") {
     return successReply("lookupMobileNumber", {

@@ -26,8 +26,12 @@ function optionsFromEnv(): SimulatorOptions {
     recordCalls: env["SIM_RECORD_CALLS"] !== "0",
     // SIM_RATE_LIMITS='{"placeOrder":100,"getOrderDetails":200}': Plum's per-window limits and penalty (§6.2).
     rateLimits: env["SIM_RATE_LIMITS"] ? (JSON.parse(env["SIM_RATE_LIMITS"]) as RateLimits) : null,
-    ...(numberFromEnv("SIM_RATE_WINDOW_MS") === undefined ? {} : { rateWindowMs: numberFromEnv("SIM_RATE_WINDOW_MS") as number }),
-    ...(numberFromEnv("SIM_RATE_PENALTY_SECONDS") === undefined ? {} : { ratePenaltySeconds: numberFromEnv("SIM_RATE_PENALTY_SECONDS") as number }),
+    ...(numberFromEnv("SIM_RATE_WINDOW_MS") === undefined
+      ? {}
+      : { rateWindowMs: numberFromEnv("SIM_RATE_WINDOW_MS") as number }),
+    ...(numberFromEnv("SIM_RATE_PENALTY_SECONDS") === undefined
+      ? {}
+      : { ratePenaltySeconds: numberFromEnv("SIM_RATE_PENALTY_SECONDS") as number }),
     webhook:
       webhookUrl === undefined || webhookUrl === ""
         ? undefined
@@ -36,7 +40,9 @@ function optionsFromEnv(): SimulatorOptions {
 }
 
 const simulator = await createPlumSimulator(optionsFromEnv());
-process.stdout.write(`${JSON.stringify({ simulator: "listening", apiUrl: simulator.apiUrl, baseUrl: simulator.baseUrl })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ simulator: "listening", apiUrl: simulator.apiUrl, baseUrl: simulator.baseUrl })}\n`,
+);
 
 let stopping = false;
 function stop(): void {

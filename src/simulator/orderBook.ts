@@ -126,7 +126,8 @@ export class OrderBook {
     this.byPoNumber.clear();
     for (const order of state.orders) {
       this.byId.set(order.orderId, order);
-      if (order.poNumber !== "") this.byPoNumber.set(order.poNumber, [...(this.byPoNumber.get(order.poNumber) ?? []), order]);
+      if (order.poNumber !== "")
+        this.byPoNumber.set(order.poNumber, [...(this.byPoNumber.get(order.poNumber) ?? []), order]);
     }
     this.balance = state.balanceUsd;
     this.nextOrderId = Math.max(this.nextOrderId, state.nextOrderId);

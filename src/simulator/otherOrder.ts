@@ -49,7 +49,9 @@ function differentFrom(value: string, candidate: string, alternative: string): s
 function otherPoNumberOrder(view: LookupView, asked: AskedKeys, found: SimOrder | undefined): SimOrder {
   const poNumber = asked.poNumber !== "" ? asked.poNumber : (found?.poNumber ?? "");
   const orderId = found?.orderId ?? asked.orderId;
-  const existing = view.all().filter((order) => order.orderId !== orderId && (poNumber === "" || order.poNumber !== poNumber));
+  const existing = view
+    .all()
+    .filter((order) => order.orderId !== orderId && (poNumber === "" || order.poNumber !== poNumber));
   const newest = existing.at(-1);
   if (newest !== undefined) return newest;
   const otherPo = poNumber === "" ? "SIM-OTHER" : `${poNumber}-OTHER`;
@@ -66,9 +68,11 @@ function otherRecipientOrder(asked: AskedKeys, found: SimOrder | undefined): Sim
   const order = found ?? fabricatedOrder(asked.orderId ?? fabricatedId(null), asked.poNumber);
   const userMeta: Record<string, string> = { ...order.userMeta };
   const loyaltyMemberId = userMeta["loyaltyMemberId"];
-  if (loyaltyMemberId !== undefined) userMeta["loyaltyMemberId"] = differentFrom(loyaltyMemberId, "900000001", "900000002");
+  if (loyaltyMemberId !== undefined)
+    userMeta["loyaltyMemberId"] = differentFrom(loyaltyMemberId, "900000001", "900000002");
   const topupPhoneNumber = userMeta["topupPhoneNumber"];
-  if (topupPhoneNumber !== undefined) userMeta["topupPhoneNumber"] = differentFrom(topupPhoneNumber, "9900000001", "9900000002");
+  if (topupPhoneNumber !== undefined)
+    userMeta["topupPhoneNumber"] = differentFrom(topupPhoneNumber, "9900000001", "9900000002");
   return {
     ...order,
     email: differentFrom(order.email, "someone.else@example.com", "another.person@example.com"),
@@ -81,6 +85,9 @@ function otherRecipientOrder(asked: AskedKeys, found: SimOrder | undefined): Sim
 export function getOtherOrderDetails(data: unknown, view: LookupView, mode: OtherOrderMode): SimReply {
   const found = lookUp(data, view);
   if (!found.ok) return found.reply;
-  const other = mode === "otherRecipient" ? otherRecipientOrder(found.asked, found.order) : otherPoNumberOrder(view, found.asked, found.order);
+  const other =
+    mode === "otherRecipient"
+      ? otherRecipientOrder(found.asked, found.order)
+      : otherPoNumberOrder(view, found.asked, found.order);
   return detailsReply(other);
 }

@@ -13,7 +13,8 @@ export interface PlaceOrderRules {
   readonly deduplicatePoNumbers: boolean;
 }
 
-export type PlaceOrderOutcome = { readonly ok: true; readonly order: SimOrder } | { readonly ok: false; readonly reply: SimReply };
+export type PlaceOrderOutcome =
+  { readonly ok: true; readonly order: SimOrder } | { readonly ok: false; readonly reply: SimReply };
 
 const PO_NUMBER_MAX_LENGTH = 100;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
@@ -43,7 +44,8 @@ function parseRequest(data: unknown): ValidRequest | string {
   const productId = looseNumber(data["productId"]);
   if (productId === undefined || !Number.isInteger(productId) || productId <= 0) return '"productId" is required';
   const quantity = looseNumber(data["quantity"]);
-  if (quantity === undefined || !Number.isInteger(quantity) || quantity <= 0) return '"quantity" must be a positive integer';
+  if (quantity === undefined || !Number.isInteger(quantity) || quantity <= 0)
+    return '"quantity" must be a positive integer';
   const denomination = looseNumber(data["denomination"]);
   if (denomination === undefined || denomination <= 0) return '"denomination" must be a positive number';
   const email = data["email"];
@@ -76,7 +78,9 @@ function nonEmpty(value: unknown): string | undefined {
 function parseUserMeta(product: SimProduct, meta: Record<string, unknown>): Record<string, string> | string {
   if (product.category === "airmiles") {
     const loyaltyMemberId = nonEmpty(meta["loyaltyMemberId"]);
-    return loyaltyMemberId === undefined ? '"userMeta.loyaltyMemberId" is required for airmiles products' : { loyaltyMemberId };
+    return loyaltyMemberId === undefined
+      ? '"userMeta.loyaltyMemberId" is required for airmiles products'
+      : { loyaltyMemberId };
   }
   const topupPhoneCode = nonEmpty(meta["topupPhoneCode"]);
   const topupPhoneNumber = nonEmpty(meta["topupPhoneNumber"]);
@@ -111,7 +115,9 @@ export function placeOrder(data: unknown, book: OrderBook, now: Date, rules: Pla
         404,
         PlumErrorId.productNotActivated,
         "Product not activated for the client",
-        product === undefined ? `Product ${request.productId} not found` : `Product ${request.productId} is not activated for the client`,
+        product === undefined
+          ? `Product ${request.productId} not found`
+          : `Product ${request.productId} is not activated for the client`,
       ),
     );
   }
@@ -121,7 +127,12 @@ export function placeOrder(data: unknown, book: OrderBook, now: Date, rules: Pla
 
   if (!isDenominationAllowed(product, request.denomination)) {
     return rejected(
-      businessError(400, PlumErrorId.invalidDenomination, "Invalid denomination for the product", "ProductId and Denomination Combination Not Found"),
+      businessError(
+        400,
+        PlumErrorId.invalidDenomination,
+        "Invalid denomination for the product",
+        "ProductId and Denomination Combination Not Found",
+      ),
     );
   }
 
@@ -136,7 +147,9 @@ export function placeOrder(data: unknown, book: OrderBook, now: Date, rules: Pla
   }
 
   if (!product.inStock) {
-    return rejected(businessError(502, PlumErrorId.outOfStock, "Vouchers are out of stock", "Vouchers are out of stock"));
+    return rejected(
+      businessError(502, PlumErrorId.outOfStock, "Vouchers are out of stock", "Vouchers are out of stock"),
+    );
   }
 
   // Assumption: Plum documents that a repeated poNumber is rejected but not how; PLE10004/422 is the closest
@@ -144,14 +157,21 @@ export function placeOrder(data: unknown, book: OrderBook, now: Date, rules: Pla
   // deduplicatePoNumbers off the check is skipped, so a re-send creates (and charges) a second order.
   if (rules.deduplicatePoNumbers && request.poNumber !== "" && book.hasPoNumber(request.poNumber)) {
     return rejected(
-      businessError(422, PlumErrorId.duplicatePoNumber, "Failed to validate client's externalOrderId", `poNumber ${request.poNumber} already exists`),
+      businessError(
+        422,
+        PlumErrorId.duplicatePoNumber,
+        "Failed to validate client's externalOrderId",
+        `poNumber ${request.poNumber} already exists`,
+      ),
     );
   }
 
   const price = priceOrder(product, request.denomination, request.quantity);
   // Assumption: the shortfall code is undocumented; PLE10010 ("Failed to redeem points") is the wallet debit.
   if (price.grossUsd > book.balanceUsd) {
-    return rejected(businessError(422, PlumErrorId.insufficientBalance, "Failed to redeem points", "Insufficient balance"));
+    return rejected(
+      businessError(422, PlumErrorId.insufficientBalance, "Failed to redeem points", "Insufficient balance"),
+    );
   }
 
   const realtime = product.deliveryType === "realtime";

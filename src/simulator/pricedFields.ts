@@ -6,9 +6,21 @@ import { priceOrder, type OrderPrice } from "./pricing.js";
 
 export type PricedFields = Pick<
   SimOrder,
-  | "productId" | "productName" | "category" | "deliveryType" | "currencyCode" | "currencyValue" | "denomination"
-  | "quantity" | "orderTotal" | "rawOrderTotal" | "orderDiscount" | "rawOrderDiscount" | "discountPercent"
-  | "amountCharged" | "amountChargedUsd"
+  | "productId"
+  | "productName"
+  | "category"
+  | "deliveryType"
+  | "currencyCode"
+  | "currencyValue"
+  | "denomination"
+  | "quantity"
+  | "orderTotal"
+  | "rawOrderTotal"
+  | "orderDiscount"
+  | "rawOrderDiscount"
+  | "discountPercent"
+  | "amountCharged"
+  | "amountChargedUsd"
 >;
 
 export function pricedFields(

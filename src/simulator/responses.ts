@@ -1,11 +1,6 @@
 // Body builders for the four documented error shapes (docs/plum-api.md §2.1) and the success envelope.
 import { STATUS_CODES } from "node:http";
-import type {
-  PlumBusinessErrorBody,
-  PlumOAuthErrorBody,
-  PlumRateLimitBody,
-  PlumTokenErrorBody,
-} from "../plum/wire.js";
+import type { PlumBusinessErrorBody, PlumOAuthErrorBody, PlumRateLimitBody, PlumTokenErrorBody } from "../plum/wire.js";
 
 /** What a handler wants sent; the fault layer may send something else instead. */
 export type SimReply =

@@ -43,7 +43,8 @@ export async function handleApi(core: SimulatorCore, req: IncomingMessage, res: 
   if (operation === "placeOrder") return respondWithFault(core, res, operation, () => core.placeOrder(data));
   if (operation === "getOrderHistory") return respondWithFault(core, res, operation, () => core.getOrderHistory(data));
   if (operation === "getVouchers") return respondWithFault(core, res, operation, () => core.getVouchers(data));
-  if (operation === "lookupMobileNumber") return respondWithFault(core, res, operation, () => core.lookupMobileNumber(data));
+  if (operation === "lookupMobileNumber")
+    return respondWithFault(core, res, operation, () => core.lookupMobileNumber(data));
   if (operation === "getBalance") return respondWithFault(core, res, operation, () => core.getBalance());
   await respondWithFault(core, res, operation, () => core.getOrderDetails(data), {
     otherOrder: (mode) => core.getOtherOrderDetails(data, mode),

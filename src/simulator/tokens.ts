@@ -22,7 +22,8 @@ export interface TokenOptions {
   invalidateOldAccessTokenOnRefresh: boolean;
 }
 
-export type AuthResult = { readonly ok: true; readonly expiresInSeconds: number } | { readonly ok: false; readonly reply: SimReply };
+export type AuthResult =
+  { readonly ok: true; readonly expiresInSeconds: number } | { readonly ok: false; readonly reply: SimReply };
 
 function newToken(kind: string): string {
   return `sim-${kind}-${randomBytes(16).toString("hex")}`;
@@ -47,9 +48,17 @@ export class TokenStore {
   authenticate(header: string | undefined, now = Date.now()): AuthResult {
     const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
     if (token === undefined) {
-      return { ok: false, reply: oauthError(401, "invalid_request", "missing/invalid parameters authorization header") };
+      return {
+        ok: false,
+        reply: oauthError(401, "invalid_request", "missing/invalid parameters authorization header"),
+      };
     }
-    const issued = token === this.access.token ? this.access : token === this.previousAccess?.token ? this.previousAccess : undefined;
+    const issued =
+      token === this.access.token
+        ? this.access
+        : token === this.previousAccess?.token
+          ? this.previousAccess
+          : undefined;
     if (issued === undefined || issued.expiresAt <= now) {
       return { ok: false, reply: oauthError(401, "invalid_token", "invalid/expired token") };
     }
@@ -66,7 +75,8 @@ export class TokenStore {
   /** Handles a `POST /token/user` body. */
   refreshTokens(body: unknown, now = Date.now()): SimReply {
     if (!isRecord(body)) return oauthError(400, "invalid_request", "request body must be a JSON object");
-    if (body["grant_type"] !== "refresh_token") return oauthError(400, "unsupported_grant_type", "grant_type must be refresh_token");
+    if (body["grant_type"] !== "refresh_token")
+      return oauthError(400, "unsupported_grant_type", "grant_type must be refresh_token");
     const { refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret } = body;
     if (typeof refreshToken !== "string" || typeof clientId !== "string" || typeof clientSecret !== "string") {
       return oauthError(400, "invalid_request", "refresh_token, client_id and client_secret are required");

@@ -30,7 +30,5 @@ export function parseDatabaseUrl(
   }
 
   const named = scheme === undefined ? "no scheme" : `unsupported scheme "${scheme}:"`;
-  throw new Error(
-    `DATABASE_URL has ${named}; expected sqlite:<path>, sqlite::memory:, postgres://… or postgresql://…`,
-  );
+  throw new Error(`DATABASE_URL has ${named}; expected sqlite:<path>, sqlite::memory:, postgres://… or postgresql://…`);
 }

@@ -40,7 +40,8 @@ export interface LedgerWriteCounts {
  * queue, listing, reconciliation, operations counts, reads, attempt log, webhooks, tokens); lifecycle stays here.
  */
 export interface Ledger
-  extends PlacementStore,
+  extends
+    PlacementStore,
     PlacementQueueStore,
     OrderListStore,
     ReconciliationStore,

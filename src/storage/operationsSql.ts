@@ -3,7 +3,9 @@ import { PENDING_AGE_BUCKETS } from "../orders/operations/counts.js";
 
 /** A CASE expression naming the age bucket of `ageSeconds` (an SQL expression in seconds). */
 export function ageBucketCase(ageSeconds: string): string {
-  const whens = PENDING_AGE_BUCKETS.filter((b) => b.upToSeconds !== null).map((b) => `WHEN ${ageSeconds} < ${b.upToSeconds} THEN '${b.label}'`);
+  const whens = PENDING_AGE_BUCKETS.filter((b) => b.upToSeconds !== null).map(
+    (b) => `WHEN ${ageSeconds} < ${b.upToSeconds} THEN '${b.label}'`,
+  );
   return `CASE ${whens.join(" ")} ELSE '${PENDING_AGE_BUCKETS.at(-1)?.label}' END`;
 }
 

@@ -9,7 +9,8 @@ import type { WebhookEvent } from "./ports.js";
 
 const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d{1,20}$/)]);
 // NUL or a lone surrogate would fail in the database (a 500, and Plum disables a webhook after three): a 400 here.
-const text = (max: number) => z.string().max(max).refine(isCleanText, "must be well-formed text without control characters");
+const text = (max: number) =>
+  z.string().max(max).refine(isCleanText, "must be well-formed text without control characters");
 
 const webhookBody = z.object({
   id: idLike,

@@ -5,7 +5,11 @@ import type { WebhookStore } from "./ports.js";
 
 const HOUR_MS = 3_600_000;
 
-export function startWebhookExpiry(options: { store: Pick<WebhookStore, "pruneUnmatchedWebhookEvents">; ttlMs: number; log: Logger }): () => void {
+export function startWebhookExpiry(options: {
+  store: Pick<WebhookStore, "pruneUnmatchedWebhookEvents">;
+  ttlMs: number;
+  log: Logger;
+}): () => void {
   const prune = async () => {
     try {
       const deleted = await options.store.pruneUnmatchedWebhookEvents(new Date(Date.now() - options.ttlMs));

@@ -32,7 +32,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       body = JSON.parse(await readBody(req, MAX_WEBHOOK_BYTES));
     } catch (error) {
       options.onResult?.("malformed");
-      sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, { error: "body must be a JSON delivery-status callback" });
+      sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, {
+        error: "body must be a JSON delivery-status callback",
+      });
       return;
     }
     const receivedAt = new Date();
@@ -49,7 +51,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     }
     const result = await options.store.recordWebhookEvent(event);
     const logged = { webhookId: event.id, orderId: event.orderId, deliveryStatus: event.deliveryStatus, result };
-    if (result === "mismatched") options.log.warn(logged, "webhook's orderId and poNumber name different orders; not applied");
+    if (result === "mismatched")
+      options.log.warn(logged, "webhook's orderId and poNumber name different orders; not applied");
     else options.log.info(logged, "webhook received");
     options.onResult?.(result === "recorded" ? "applied" : result);
     // 200 even when not applied: a redelivery would not change it, and three failures disable the webhook.

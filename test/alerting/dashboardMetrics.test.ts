@@ -15,10 +15,50 @@ import { useTestApp } from "../support/harness.js";
 const PROVIDED_BY_PROMETHEUS = ["up"];
 
 const PROMQL_WORDS = new Set([
-  "sum", "min", "max", "avg", "count", "stddev", "stdvar", "topk", "bottomk", "quantile", "count_values", "group",
-  "by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool", "offset",
-  "rate", "irate", "increase", "delta", "idelta", "deriv", "histogram_quantile", "vector", "scalar", "abs", "absent",
-  "time", "clamp_min", "clamp_max", "round", "label_replace", "sort", "sort_desc", "humanizeDuration", "inf", "nan",
+  "sum",
+  "min",
+  "max",
+  "avg",
+  "count",
+  "stddev",
+  "stdvar",
+  "topk",
+  "bottomk",
+  "quantile",
+  "count_values",
+  "group",
+  "by",
+  "without",
+  "on",
+  "ignoring",
+  "group_left",
+  "group_right",
+  "and",
+  "or",
+  "unless",
+  "bool",
+  "offset",
+  "rate",
+  "irate",
+  "increase",
+  "delta",
+  "idelta",
+  "deriv",
+  "histogram_quantile",
+  "vector",
+  "scalar",
+  "abs",
+  "absent",
+  "time",
+  "clamp_min",
+  "clamp_max",
+  "round",
+  "label_replace",
+  "sort",
+  "sort_desc",
+  "humanizeDuration",
+  "inf",
+  "nan",
 ]);
 
 /** The metric names a PromQL expression uses: label matchers, grouping clauses, strings and durations removed. */
@@ -38,11 +78,21 @@ interface Panel {
   panels?: Panel[];
 }
 
-const dashboard = JSON.parse(readFileSync("deploy/grafana/orders-dashboard.json", "utf8")) as { uid: string; panels: Panel[] };
+const dashboard = JSON.parse(readFileSync("deploy/grafana/orders-dashboard.json", "utf8")) as {
+  uid: string;
+  panels: Panel[];
+};
 const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
-const dashboardExprs = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: p.title ?? "?", expr: t.expr ?? "" })));
-const rules = (parse(readFileSync("deploy/prometheus/orders-alerts.yml", "utf8")) as { groups: { rules: { alert: string; expr: string }[] }[] })
-  .groups.flatMap((g) => g.rules).map((r) => ({ where: r.alert, expr: r.expr }));
+const dashboardExprs = panels.flatMap((p) =>
+  (p.targets ?? []).map((t) => ({ where: p.title ?? "?", expr: t.expr ?? "" })),
+);
+const rules = (
+  parse(readFileSync("deploy/prometheus/orders-alerts.yml", "utf8")) as {
+    groups: { rules: { alert: string; expr: string }[] }[];
+  }
+).groups
+  .flatMap((g) => g.rules)
+  .map((r) => ({ where: r.alert, expr: r.expr }));
 
 const t = useTestApp();
 
@@ -63,8 +113,13 @@ describe("the Grafana dashboard and the alert rules", () => {
   it("has the panels an operator needs", () => {
     const titles = panels.map((p) => p.title ?? "");
     for (const wanted of [
-      "Placements by outcome", "Plum call latency (p50, p95, p99) by operation", "Pending orders by age", "Placement queue and rate budget",
-      "Plum token expiry", "Webhook flow", "Reconciliation discrepancies",
+      "Placements by outcome",
+      "Plum call latency (p50, p95, p99) by operation",
+      "Pending orders by age",
+      "Placement queue and rate budget",
+      "Plum token expiry",
+      "Webhook flow",
+      "Reconciliation discrepancies",
     ]) {
       expect(titles).toContain(wanted);
     }
@@ -72,9 +127,9 @@ describe("the Grafana dashboard and the alert rules", () => {
   });
 
   it("extracts metric names from PromQL (the checker itself)", () => {
-    expect(metricNames('sum by (le, operation) (rate(orders_plum_request_duration_seconds_bucket{outcome=~"a|b"}[5m]))')).toEqual([
-      "orders_plum_request_duration_seconds_bucket",
-    ]);
+    expect(
+      metricNames('sum by (le, operation) (rate(orders_plum_request_duration_seconds_bucket{outcome=~"a|b"}[5m]))'),
+    ).toEqual(["orders_plum_request_duration_seconds_bucket"]);
     expect(metricNames("max(a_total) / on () max(b_seconds) > 3 * 3600")).toEqual(["a_total", "b_seconds"]);
   });
 
@@ -83,10 +138,13 @@ describe("the Grafana dashboard and the alert rules", () => {
     expect(exported.has("orders_placements_total")).toBe(true);
     const allowed = new Set(PROVIDED_BY_PROMETHEUS);
     const missing = [...dashboardExprs, ...rules].flatMap(({ where, expr }) =>
-      metricNames(expr).filter((name) => !exported.has(name) && !allowed.has(name)).map((name) => `${where}: ${name}`),
+      metricNames(expr)
+        .filter((name) => !exported.has(name) && !allowed.has(name))
+        .map((name) => `${where}: ${name}`),
     );
     expect(missing).toEqual([]);
-    for (const name of ["orders_plum_budget_used", "orders_plum_budget_limit", "orders_plum_penalties_total"]) expect(exported.has(name)).toBe(true);
+    for (const name of ["orders_plum_budget_used", "orders_plum_budget_limit", "orders_plum_penalties_total"])
+      expect(exported.has(name)).toBe(true);
   });
 
   it("has expressions that parse (promtool checks them as recording rules)", async () => {

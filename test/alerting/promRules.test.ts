@@ -27,7 +27,9 @@ describe("Prometheus alert rules", () => {
   });
 
   it("pass their promtool unit tests", async () => {
-    const { stdout, stderr } = await run("promtool", ["test", "rules", TESTS]).catch((error: { stdout: string; stderr: string }) => error);
+    const { stdout, stderr } = await run("promtool", ["test", "rules", TESTS]).catch(
+      (error: { stdout: string; stderr: string }) => error,
+    );
     expect(`${stdout}${stderr}`).toContain("SUCCESS");
   });
 
@@ -43,8 +45,14 @@ describe("Prometheus alert rules", () => {
     const cases = (parse(readFileSync(TESTS, "utf8")) as TestFile).tests.flatMap((t) => t.alert_rule_test);
     for (const rule of alerts) {
       const mine = cases.filter((c) => c.alertname === rule.alert);
-      expect(mine.some((c) => c.exp_alerts.length > 0), `${rule.alert} fires`).toBe(true);
-      expect(mine.some((c) => c.exp_alerts.length === 0), `${rule.alert} stays quiet`).toBe(true);
+      expect(
+        mine.some((c) => c.exp_alerts.length > 0),
+        `${rule.alert} fires`,
+      ).toBe(true);
+      expect(
+        mine.some((c) => c.exp_alerts.length === 0),
+        `${rule.alert} stays quiet`,
+      ).toBe(true);
     }
   });
 
@@ -52,7 +60,12 @@ describe("Prometheus alert rules", () => {
     const runbook = readFileSync("docs/runbook.md", "utf8");
     // GitHub's anchors: the heading text lower-cased, spaces to hyphens, punctuation dropped.
     const anchors = new Set(
-      [...runbook.matchAll(/^#{2,4} (.+)$/gm)].map((m) => (m[1] ?? "").toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-")),
+      [...runbook.matchAll(/^#{2,4} (.+)$/gm)].map((m) =>
+        (m[1] ?? "")
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, "")
+          .replace(/ /g, "-"),
+      ),
     );
     for (const rule of alerts) {
       const anchor = rule.annotations?.["runbook_url"]?.split("#")[1] ?? "";

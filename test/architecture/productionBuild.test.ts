@@ -9,8 +9,16 @@ const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 
 describe("production build", () => {
   it("compiles no simulator and no development entry", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [tsc, "-p", "tsconfig.build.json", "--listFilesOnly"]);
-    const ours = stdout.split("\n").map((line) => line.trim()).filter((line) => line.includes("/src/") && !line.includes("/node_modules/"));
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      tsc,
+      "-p",
+      "tsconfig.build.json",
+      "--listFilesOnly",
+    ]);
+    const ours = stdout
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line.includes("/src/") && !line.includes("/node_modules/"));
     expect(ours.some((file) => file.endsWith("/src/index.ts"))).toBe(true);
     expect(ours.some((file) => file.endsWith("/src/server/app.ts"))).toBe(true);
     expect(ours.filter((file) => /\/src\/(simulator|dev)\//.test(file))).toEqual([]);

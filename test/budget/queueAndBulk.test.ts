@@ -3,7 +3,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
-import { PlaceAirmilesOrderQueuedDocument, PlaceAirmilesOrdersDocument, PlacementStatusDocument, PlaceTopupOrdersDocument } from "../__generated__/graphql.js";
+import {
+  PlaceAirmilesOrderQueuedDocument,
+  PlaceAirmilesOrdersDocument,
+  PlacementStatusDocument,
+  PlaceTopupOrdersDocument,
+} from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
 import { useTestApp } from "../support/harness.js";
 import { airmilesInput, newPoNumber, realtimeTopupInput } from "../support/orderInputs.js";
@@ -35,7 +40,8 @@ describe("queue bound and progress (one slot per minute: the queue cannot drain 
     const items = inputs(15, "bound");
     const answers = await placeBulk(t.url, items);
     const queued = answers.slice(0, 10);
-    for (const answer of queued) expect(answer).toMatchObject({ outcome: "PENDING", errors: [{ code: "QUEUED", retryable: true }] });
+    for (const answer of queued)
+      expect(answer).toMatchObject({ outcome: "PENDING", errors: [{ code: "QUEUED", retryable: true }] });
     // The estimate grows with the queue position: one minute (plus margin) per slot.
     const estimates = queued.map((a) => a.errors[0]?.retryAfterSeconds ?? 0);
     expect(estimates).toEqual([...estimates].sort((x, y) => x - y));
@@ -60,7 +66,13 @@ describe("queue bound and progress (one slot per minute: the queue cannot drain 
     // Nothing queued reached Plum.
     expect(t.sim.count("placeOrder")).toBe(1);
     const row = await t.app.ledger.findByCallerPoNumber(null, third);
-    expect(row).toMatchObject({ state: "PENDING", sendAttempts: 0, lastSentAt: null, leaseOwner: null, nextCheckAt: null });
+    expect(row).toMatchObject({
+      state: "PENDING",
+      sendAttempts: 0,
+      lastSentAt: null,
+      leaseOwner: null,
+      nextCheckAt: null,
+    });
     expect(row?.sends).toEqual([{ n: 1, answer: "queued" }]);
 
     // The metrics the ops kit alerts on.
@@ -90,7 +102,8 @@ describe("FIFO, bulk validation and duplicates within a call", () => {
     const answers = await placeBulk(t.url, items);
     expect(answers.every((a) => a.outcome === "PENDING")).toBe(true);
     const deadline = Date.now() + 20_000;
-    while (t.sim.orders().filter((o) => o.poNumber.startsWith("fifo")).length < 30 && Date.now() < deadline) await sleep(50);
+    while (t.sim.orders().filter((o) => o.poNumber.startsWith("fifo")).length < 30 && Date.now() < deadline)
+      await sleep(50);
     const sent = t.sim
       .orders()
       .filter((o) => o.poNumber.startsWith("fifo"))
@@ -106,7 +119,11 @@ describe("FIFO, bulk validation and duplicates within a call", () => {
     const placed = airmilesInput({ poNumber: newPoNumber("known") });
     await placeBulk(t.url, [placed]);
     const deadline = Date.now() + 10_000;
-    while ((await t.app.ledger.findByCallerPoNumber(null, placed.poNumber))?.state !== "PLACED" && Date.now() < deadline) await sleep(50);
+    while (
+      (await t.app.ledger.findByCallerPoNumber(null, placed.poNumber))?.state !== "PLACED" &&
+      Date.now() < deadline
+    )
+      await sleep(50);
 
     const repeated = newPoNumber("rep");
     const fresh = airmilesInput({ poNumber: repeated });
@@ -141,10 +158,17 @@ describe("FIFO, bulk validation and duplicates within a call", () => {
     const bad = realtimeTopupInput({ userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "12" } });
     const response = await gql(t.url, PlaceTopupOrdersDocument, { inputs: [first, bad, second] });
     const answers = response.data?.placeTopupOrders ?? [];
-    expect(answers.map((a) => `${a.outcome}:${a.errors[0]?.code ?? ""}`)).toEqual(["PENDING:QUEUED", "REJECTED:INVALID_INPUT", "PENDING:QUEUED"]);
+    expect(answers.map((a) => `${a.outcome}:${a.errors[0]?.code ?? ""}`)).toEqual([
+      "PENDING:QUEUED",
+      "REJECTED:INVALID_INPUT",
+      "PENDING:QUEUED",
+    ]);
     expect(answers[1]?.errors[0]?.field?.slice(0, 2)).toEqual(["inputs", "1"]);
     const deadline = Date.now() + 10_000;
-    const placed = async () => (await Promise.all(good.map((i) => t.app.ledger.findByCallerPoNumber(null, i.poNumber)))).every((r) => r?.state === "PLACED");
+    const placed = async () =>
+      (await Promise.all(good.map((i) => t.app.ledger.findByCallerPoNumber(null, i.poNumber)))).every(
+        (r) => r?.state === "PLACED",
+      );
     while (!(await placed()) && Date.now() < deadline) await sleep(50);
     expect(await placed()).toBe(true);
   });
@@ -153,7 +177,8 @@ describe("FIFO, bulk validation and duplicates within a call", () => {
     const items = inputs(41, "max");
     const answers = await placeBulk(t.url, items);
     expect(answers).toHaveLength(41);
-    for (const answer of answers) expect(answer).toMatchObject({ outcome: "REJECTED", errors: [{ code: "INVALID_INPUT", field: ["inputs"] }] });
+    for (const answer of answers)
+      expect(answer).toMatchObject({ outcome: "REJECTED", errors: [{ code: "INVALID_INPUT", field: ["inputs"] }] });
     expect(await t.app.ledger.findByCallerPoNumber(null, items[0]?.poNumber as string)).toBeNull();
   });
 
@@ -166,7 +191,9 @@ describe("FIFO, bulk validation and duplicates within a call", () => {
 });
 
 describe("the operation-complexity limit counts the list", () => {
-  const t = useTestApp({ env: { MAX_QUERY_COMPLEXITY: "50", BULK_PLACEMENT_MAX: "100", PLUM_BUDGET_PLACE_ORDER: "100" } });
+  const t = useTestApp({
+    env: { MAX_QUERY_COMPLEXITY: "50", BULK_PLACEMENT_MAX: "100", PLUM_BUDGET_PLACE_ORDER: "100" },
+  });
 
   it("scores one per item plus the selection: a short list passes, a long one is refused before anything runs", async () => {
     const short = await placeBulk(t.url, inputs(30, "cx-ok"));

@@ -3,7 +3,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { createPlumSimulator, type PlumSimulator, type RateLimits } from "../../src/simulator/index.js";
-import { PlaceAirmilesOrdersDocument, type BulkItemFieldsFragment, type PlaceAirmilesOrderInput } from "../__generated__/graphql.js";
+import {
+  PlaceAirmilesOrdersDocument,
+  type BulkItemFieldsFragment,
+  type PlaceAirmilesOrderInput,
+} from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
 import { airmilesInput, newPoNumber } from "../support/orderInputs.js";
 import type { TestDatabase } from "../support/postgres.js";
@@ -17,11 +21,21 @@ export interface Scale {
 
 export async function limitedSimulator(scale: Scale): Promise<PlumSimulator> {
   const rateLimits: RateLimits = { placeOrder: scale.placeOrder, getOrderDetails: scale.getOrderDetails };
-  return createPlumSimulator({ rateLimits, rateWindowMs: scale.windowMs, ratePenaltySeconds: scale.penaltySeconds, recordCalls: false });
+  return createPlumSimulator({
+    rateLimits,
+    rateWindowMs: scale.windowMs,
+    ratePenaltySeconds: scale.penaltySeconds,
+    recordCalls: false,
+  });
 }
 
 /** A replica's environment: the same budget the simulator enforces, scaled timings. */
-export function replicaEnv(db: TestDatabase, sim: PlumSimulator, scale: Scale, extra: Record<string, string> = {}): Record<string, string> {
+export function replicaEnv(
+  db: TestDatabase,
+  sim: PlumSimulator,
+  scale: Scale,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     NODE_ENV: "test",
     LOG_LEVEL: "info",
@@ -50,12 +64,15 @@ export function replicaEnv(db: TestDatabase, sim: PlumSimulator, scale: Scale, e
 }
 
 export function inputs(count: number, prefix: string): PlaceAirmilesOrderInput[] {
-  return Array.from({ length: count }, (_, i) => airmilesInput({ poNumber: `${newPoNumber(prefix)}-${String(i).padStart(4, "0")}` }));
+  return Array.from({ length: count }, (_, i) =>
+    airmilesInput({ poNumber: `${newPoNumber(prefix)}-${String(i).padStart(4, "0")}` }),
+  );
 }
 
 export async function placeBulk(url: string, items: PlaceAirmilesOrderInput[]): Promise<BulkItemFieldsFragment[]> {
   const response = await gql(url, PlaceAirmilesOrdersDocument, { inputs: items });
-  if (response.errors !== undefined || !response.data) throw new Error(`bulk placement failed: ${JSON.stringify(response.errors)}`);
+  if (response.errors !== undefined || !response.data)
+    throw new Error(`bulk placement failed: ${JSON.stringify(response.errors)}`);
   return response.data.placeAirmilesOrders;
 }
 
@@ -68,9 +85,14 @@ export async function ledgerCounts(db: TestDatabase): Promise<LedgerCounts> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ state: string; n: string }>("SELECT state, count(*) AS n FROM orders GROUP BY state");
+    const { rows } = await client.query<{ state: string; n: string }>(
+      "SELECT state, count(*) AS n FROM orders GROUP BY state",
+    );
     const queued = await client.query<{ n: string }>("SELECT count(*) AS n FROM orders WHERE queued_at IS NOT NULL");
-    return { byState: Object.fromEntries(rows.map((r) => [r.state, Number(r.n)])), queued: Number(queued.rows[0]?.n ?? 0) };
+    return {
+      byState: Object.fromEntries(rows.map((r) => [r.state, Number(r.n)])),
+      queued: Number(queued.rows[0]?.n ?? 0),
+    };
   } finally {
     await client.end();
   }
@@ -88,7 +110,10 @@ export async function untilAllPlaced(db: TestDatabase, total: number, timeoutMs:
 }
 
 /** Every poNumber has exactly one order at Plum. */
-export function duplicatesAtPlum(sim: PlumSimulator, poNumbers: readonly string[]): { missing: number; duplicated: number } {
+export function duplicatesAtPlum(
+  sim: PlumSimulator,
+  poNumbers: readonly string[],
+): { missing: number; duplicated: number } {
   const counts = new Map<string, number>();
   for (const order of sim.orders()) counts.set(order.poNumber, (counts.get(order.poNumber) ?? 0) + 1);
   let missing = 0;

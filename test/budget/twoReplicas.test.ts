@@ -9,7 +9,16 @@ import { placeAirmilesStatus } from "../support/orderStatusOperations.js";
 import { airmilesInput, newPoNumber } from "../support/orderInputs.js";
 import { createTestDatabase, type TestDatabase } from "../support/postgres.js";
 import { startListeningService, stopAllServices } from "../support/serviceProcess.js";
-import { duplicatesAtPlum, inputs, ledgerCounts, limitedSimulator, placeBulk, replicaEnv, untilAllPlaced, type Scale } from "./support.js";
+import {
+  duplicatesAtPlum,
+  inputs,
+  ledgerCounts,
+  limitedSimulator,
+  placeBulk,
+  replicaEnv,
+  untilAllPlaced,
+  type Scale,
+} from "./support.js";
 
 // Plum's minute scaled to one second: 50 placeOrder and 40 getOrderDetails per any 1 s window.
 const SCALE: Scale = { windowMs: 1_000, placeOrder: 50, getOrderDetails: 40, penaltySeconds: 2 };
@@ -42,7 +51,8 @@ describe("two replicas, one budget", () => {
     // the queue drains.
     sim.inject({ kind: "createdThen502", operation: "placeOrder", times: 5 });
     const lost = [];
-    for (let i = 0; i < 5; i += 1) lost.push(await placeAirmilesStatus(a.url, airmilesInput({ poNumber: newPoNumber("lost") })));
+    for (let i = 0; i < 5; i += 1)
+      lost.push(await placeAirmilesStatus(a.url, airmilesInput({ poNumber: newPoNumber("lost") })));
     expect(lost.map((p) => p.outcome)).toEqual(["PENDING", "PENDING", "PENDING", "PENDING", "PENDING"]);
 
     const all = inputs(1_000, "bulk");
@@ -61,7 +71,12 @@ describe("two replicas, one budget", () => {
     const seconds = (Date.now() - started) / 1000;
     expect(counts.byState).toEqual({ PLACED: 1_005 });
     expect(counts.queued).toBe(0);
-    expect(duplicatesAtPlum(sim, all.map((i) => i.poNumber))).toEqual({ missing: 0, duplicated: 0 });
+    expect(
+      duplicatesAtPlum(
+        sim,
+        all.map((i) => i.poNumber),
+      ),
+    ).toEqual({ missing: 0, duplicated: 0 });
     expect(sim.orders()).toHaveLength(1_005);
     // Plum never refused us, and never saw more than the limit in any window.
     expect(sim.rates.refused("placeOrder")).toBe(0);
@@ -88,14 +103,21 @@ describe("two replicas, one budget", () => {
     const penalizedAt = Date.now();
     const counts = await untilAllPlaced(db, 120, 45_000);
     expect(counts.byState).toEqual({ PLACED: 120 });
-    expect(duplicatesAtPlum(sim, [...first, ...second].map((i) => i.poNumber))).toEqual({ missing: 0, duplicated: 0 });
+    expect(
+      duplicatesAtPlum(
+        sim,
+        [...first, ...second].map((i) => i.poNumber),
+      ),
+    ).toEqual({ missing: 0, duplicated: 0 });
     // The first refusal pauses the operation for every replica (the penalty is shared through the database): only the
     // sends already leaving get refused, where each replica probing on its own would have been refused again and again.
     const refused = sim.rates.refused("placeOrder");
     expect(refused).toBeGreaterThanOrEqual(1);
     expect(refused).toBeLessThanOrEqual(4);
     // Both replicas waited the penalty out instead of probing: the queue drained after it, not during it.
-    expect((sim.rates.acceptedAt("placeOrder").at(-1) as number) - penalizedAt).toBeGreaterThanOrEqual(scale.penaltySeconds * 1000);
+    expect((sim.rates.acceptedAt("placeOrder").at(-1) as number) - penalizedAt).toBeGreaterThanOrEqual(
+      scale.penaltySeconds * 1000,
+    );
   }, 90_000);
 
   it("the dispatching replica dies mid-queue: the other finishes the queue, nothing is sent twice", async () => {
@@ -108,7 +130,12 @@ describe("two replicas, one budget", () => {
     await a.kill();
     const counts = await untilAllPlaced(db, 100, 45_000);
     expect(counts.byState).toEqual({ PLACED: 100 });
-    expect(duplicatesAtPlum(sim, items.map((i) => i.poNumber))).toEqual({ missing: 0, duplicated: 0 });
+    expect(
+      duplicatesAtPlum(
+        sim,
+        items.map((i) => i.poNumber),
+      ),
+    ).toEqual({ missing: 0, duplicated: 0 });
     expect(sim.count("placeOrder")).toBe(100);
     expect(sim.rates.refused("placeOrder")).toBe(0);
     // B still answers and reports the queue empty.

@@ -9,7 +9,14 @@ afterAll(() => stopAllServices());
 describe("chaos: replicas killed while a hostile Plum answers", () => {
   it("ends with exactly one order per poNumber told PLACED/REPLAYED/PENDING, none for a final REJECTED, nothing PENDING", async () => {
     const seed = Number(process.env["CHAOS_SEED"] ?? Date.now() % 1_000_000);
-    const report = await runChaos({ placements: 300, replicas: 2, killEveryMs: 2_500, concurrency: 16, faultRate: 0.3, seed });
+    const report = await runChaos({
+      placements: 300,
+      replicas: 2,
+      killEveryMs: 2_500,
+      concurrency: 16,
+      faultRate: 0.3,
+      seed,
+    });
     console.log(`chaos (CHAOS_SEED=${seed}): ${JSON.stringify(report)}`);
     expect(report.violations).toEqual([]);
     // The run must have exercised what it claims to.

@@ -24,5 +24,7 @@ const options = {
 console.error(`chaos: ${JSON.stringify({ ...options, log: undefined })}`);
 const report = await runChaos(options);
 console.log(JSON.stringify(report, null, 2));
-console.log(`command: npm run chaos -- --placements ${options.placements} --replicas ${options.replicas} --kill-every-ms ${options.killEveryMs} --concurrency ${options.concurrency} --fault-rate ${options.faultRate} --seed ${options.seed}`);
+console.log(
+  `command: npm run chaos -- --placements ${options.placements} --replicas ${options.replicas} --kill-every-ms ${options.killEveryMs} --concurrency ${options.concurrency} --fault-rate ${options.faultRate} --seed ${options.seed}`,
+);
 process.exit(report.violations.length === 0 ? 0 : 1);

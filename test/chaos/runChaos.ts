@@ -5,7 +5,12 @@
 // a non-retryable REJECTED, and no ledger row may be left PENDING.
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { createPlumSimulator, EMIRATES_SKYWARDS_PRODUCT_ID, type FaultSpec, type PlumSimulator } from "../../src/simulator/index.js";
+import {
+  createPlumSimulator,
+  EMIRATES_SKYWARDS_PRODUCT_ID,
+  type FaultSpec,
+  type PlumSimulator,
+} from "../../src/simulator/index.js";
 import { PlaceAirmilesOrderStatusDocument, type PlacementStatusFieldsFragment } from "../__generated__/graphql.js";
 import { externalPlumEnv } from "../support/externalPlum.js";
 import { gql } from "../support/graphqlClient.js";
@@ -90,7 +95,11 @@ function faultFor(next: () => number): FaultSpec {
     { kind: "status", status: 503 },
     { kind: "statusCheckFailed" },
     { operation: "getOrderDetails", kind: "status", status: 503 },
-    { operation: "getOrderDetails", kind: "lookupAnswersOther", mode: pick(["otherPoNumber", "otherRecipient"] as const) },
+    {
+      operation: "getOrderDetails",
+      kind: "lookupAnswersOther",
+      mode: pick(["otherPoNumber", "otherRecipient"] as const),
+    },
   ]);
 }
 
@@ -131,7 +140,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const next = random(options.seed);
   const started = performance.now();
   const database = await createTestDatabase();
-  const sim: PlumSimulator = await createPlumSimulator({ balance: 100_000_000, deduplicatePoNumbers: false, lookupLagMs: 150 });
+  const sim: PlumSimulator = await createPlumSimulator({
+    balance: 100_000_000,
+    deduplicatePoNumbers: false,
+    lookupLagMs: 150,
+  });
   const env = { ...REPLICA_ENV, ...externalPlumEnv(sim), DATABASE_URL: database.url };
   const replicas: (ServiceProcess & { url: string })[] = [];
   const told = new Map<string, PlacementStatusFieldsFragment[]>();
@@ -157,7 +170,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const place = async (poNumber: string): Promise<void> => {
       const input = {
-        productId: EMIRATES_SKYWARDS_PRODUCT_ID, quantity: 1, denomination: 50, email: "member@example.com", poNumber,
+        productId: EMIRATES_SKYWARDS_PRODUCT_ID,
+        quantity: 1,
+        denomination: 50,
+        email: "member@example.com",
+        poNumber,
         userMeta: { loyaltyMemberId: "EK-000123" },
       };
       const deadline = Date.now() + 30_000;
@@ -223,14 +240,23 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       for (const answer of answers) counts[answer.outcome] = (counts[answer.outcome] ?? 0) + 1;
       if (orders.length > 1) violations.push(`${poNumber}: ${orders.length} orders at Plum`);
       if (row?.state === "PLACED" && (orders.length !== 1 || row.order_id !== String(orders[0]?.orderId))) {
-        violations.push(`${poNumber}: ledger PLACED ${row.order_id} but Plum holds ${orders.map((o) => o.orderId).join(",") || "nothing"}`);
+        violations.push(
+          `${poNumber}: ledger PLACED ${row.order_id} but Plum holds ${orders.map((o) => o.orderId).join(",") || "nothing"}`,
+        );
       }
-      if (row?.state === "REJECTED" && orders.length > 0) violations.push(`${poNumber}: ledger REJECTED while Plum holds the order`);
+      if (row?.state === "REJECTED" && orders.length > 0)
+        violations.push(`${poNumber}: ledger REJECTED while Plum holds the order`);
       for (const answer of answers) {
         const final = answer.outcome === "REJECTED" && !answer.errors.some((e) => e.retryable);
-        if (final && orders.length > 0) violations.push(`${poNumber}: told REJECTED ${answer.errors[0]?.code} while Plum holds the order`);
-        if ((answer.outcome === "PLACED" || answer.outcome === "REPLAYED") && answer.order?.orderId !== String(orders[0]?.orderId)) {
-          violations.push(`${poNumber}: told ${answer.outcome} ${answer.order?.orderId} but Plum holds ${orders[0]?.orderId ?? "nothing"}`);
+        if (final && orders.length > 0)
+          violations.push(`${poNumber}: told REJECTED ${answer.errors[0]?.code} while Plum holds the order`);
+        if (
+          (answer.outcome === "PLACED" || answer.outcome === "REPLAYED") &&
+          answer.order?.orderId !== String(orders[0]?.orderId)
+        ) {
+          violations.push(
+            `${poNumber}: told ${answer.outcome} ${answer.order?.orderId} but Plum holds ${orders[0]?.orderId ?? "nothing"}`,
+          );
         }
       }
       // Told PENDING: the order exists (exactly once), or every attempt was proven empty and the row says REJECTED.
@@ -238,8 +264,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         if (row?.state === "REJECTED") {
           pendingThenRejected += 1;
           rejectedAfterPending[row.code ?? "none"] = (rejectedAfterPending[row.code ?? "none"] ?? 0) + 1;
-        }
-        else violations.push(`${poNumber}: told PENDING, ledger ${row?.state ?? "none"}, Plum holds ${orders.length}`);
+        } else
+          violations.push(`${poNumber}: told PENDING, ledger ${row?.state ?? "none"}, Plum holds ${orders.length}`);
       }
     }
     return {

@@ -42,9 +42,14 @@ describe("the explorer in Chromium", () => {
     // The README's operations are the tabs; the first is the airmiles placement.
     await page.locator(".graphiql-execute-button").waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator(".graphiql-tab").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
-    await expect.poll(() => page.locator(".graphiql-query-editor").innerText(), { timeout: 15_000 }).toContain("placeAirmilesOrder");
+    await expect
+      .poll(() => page.locator(".graphiql-query-editor").innerText(), { timeout: 15_000 })
+      .toContain("placeAirmilesOrder");
     // The header editor offers the two headers a router would send.
-    await page.getByRole("button", { name: /headers/i }).first().click();
+    await page
+      .getByRole("button", { name: /headers/i })
+      .first()
+      .click();
     await expect.poll(() => page.locator(".graphiql-editor-tool").innerText()).toContain("Router-Authorization");
 
     await page.locator(".graphiql-execute-button").click();
@@ -91,10 +96,18 @@ describe("the explorer's header editor, against a service with a router secret a
     await page.locator(".graphiql-execute-button").waitFor({ timeout: 30_000 });
     // The second tab: the README's top-up.
     await page.locator(".graphiql-tab").nth(1).click();
-    await expect.poll(() => page.locator(".graphiql-query-editor").innerText(), { timeout: 15_000 }).toContain("placeTopupOrder");
+    await expect
+      .poll(() => page.locator(".graphiql-query-editor").innerText(), { timeout: 15_000 })
+      .toContain("placeTopupOrder");
 
-    const headers = { "Router-Authorization": ROUTER_SECRET, Authorization: `Bearer ${await tokenFor("explorer-user", "orders:write orders:read")}` };
-    await page.getByRole("button", { name: /headers/i }).first().click();
+    const headers = {
+      "Router-Authorization": ROUTER_SECRET,
+      Authorization: `Bearer ${await tokenFor("explorer-user", "orders:write orders:read")}`,
+    };
+    await page
+      .getByRole("button", { name: /headers/i })
+      .first()
+      .click();
     const headerEditor = page.locator(".graphiql-editor-tool .monaco-editor").last();
     await headerEditor.click();
     await page.keyboard.press("ControlOrMeta+a");

@@ -29,7 +29,11 @@ describe("with a router secret, outside production", () => {
   });
 
   it("still refuses GraphQL without the secret", async () => {
-    const response = await request(app.url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{__typename}"}' });
+    const response = await request(app.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"query":"{__typename}"}',
+    });
     expect(response.statusCode).toBe(401);
     await response.body.dump();
   });
@@ -46,7 +50,10 @@ describe("with a router secret, outside production", () => {
   });
 
   it("keeps Apollo Sandbox one link away (Apollo's landing page, which loads from Apollo's CDN)", async () => {
-    const sandbox = await get(`${app.url}?explorer=apollo-sandbox`, { ...HTML, "router-authorization": "explorer-test-secret" });
+    const sandbox = await get(`${app.url}?explorer=apollo-sandbox`, {
+      ...HTML,
+      "router-authorization": "explorer-test-secret",
+    });
     expect(sandbox.status).toBe(200);
     expect(sandbox.text).toMatch(/apollo/i);
     expect(sandbox.text).not.toContain("explorer-settings");

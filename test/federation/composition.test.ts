@@ -6,7 +6,13 @@ import { readFileSync } from "node:fs";
 import { isObjectType, type GraphQLSchema } from "graphql";
 import { describe, expect, it } from "vitest";
 import { LOYALTY_SDL, LOYALTY_SUBGRAPH_NAME } from "./loyaltySubgraph.js";
-import { composeSupergraph, readRoverConfig, roverSubgraphs, type CompositionHint, type SubgraphSource } from "./supergraph.js";
+import {
+  composeSupergraph,
+  readRoverConfig,
+  roverSubgraphs,
+  type CompositionHint,
+  type SubgraphSource,
+} from "./supergraph.js";
 
 // Hint codes reviewed and accepted, each with the reason. Empty: any hint is a finding until someone decides.
 const ACCEPTED_HINT_CODES: readonly string[] = [];
@@ -14,7 +20,9 @@ const ACCEPTED_HINT_CODES: readonly string[] = [];
 const loyalty: SubgraphSource = { name: LOYALTY_SUBGRAPH_NAME, url: "http://loyalty.test/graphql", sdl: LOYALTY_SDL };
 
 function unacceptedHints(hints: CompositionHint[]): string[] {
-  return hints.filter((hint) => !ACCEPTED_HINT_CODES.includes(hint.definition.code)).map((hint) => `[${hint.definition.code}] ${hint.message}`);
+  return hints
+    .filter((hint) => !ACCEPTED_HINT_CODES.includes(hint.definition.code))
+    .map((hint) => `[${hint.definition.code}] ${hint.message}`);
 }
 
 function fieldNames(schema: GraphQLSchema, typeName: string): string[] {
@@ -43,7 +51,7 @@ describe("rover.yaml", () => {
     });
     const [orders] = roverSubgraphs(config);
     expect(orders?.sdl).toContain('@key(fields: "orderId")');
-    expect(orders?.sdl).toContain("@link(url: \"https://specs.apollo.dev/federation/v2.");
+    expect(orders?.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.');
   });
 });
 
@@ -57,11 +65,26 @@ describe("composition", () => {
     // Other issues add query fields too; each checks its own.
     expect(fieldNames(composed.apiSchema, "Query")).toEqual(expect.arrayContaining(["order", "orderByPoNumber"]));
     expect(fieldNames(composed.apiSchema, "Query")).toEqual(
-      expect.arrayContaining(["airmilesProgrammes", "topupOperators", "product", "detectTopupOperator", "quoteAirmilesOrder", "quoteTopupOrder", "walletBalance"]),
+      expect.arrayContaining([
+        "airmilesProgrammes",
+        "topupOperators",
+        "product",
+        "detectTopupOperator",
+        "quoteAirmilesOrder",
+        "quoteTopupOrder",
+        "walletBalance",
+      ]),
     );
-    expect(fieldNames(composed.apiSchema, "Query")).toEqual(expect.arrayContaining(["orders", "placement", "reconciliationReport"]));
+    expect(fieldNames(composed.apiSchema, "Query")).toEqual(
+      expect.arrayContaining(["orders", "placement", "reconciliationReport"]),
+    );
     expect([...fieldNames(composed.apiSchema, "Mutation")].sort()).toEqual([
-      "placeAirmilesOrder", "placeAirmilesOrders", "placeTopupOrder", "placeTopupOrders", "resolveOrderNeedingOperator", "runReconciliation",
+      "placeAirmilesOrder",
+      "placeAirmilesOrders",
+      "placeTopupOrder",
+      "placeTopupOrders",
+      "resolveOrderNeedingOperator",
+      "runReconciliation",
     ]);
   });
 
@@ -69,8 +92,12 @@ describe("composition", () => {
     const composed = composeSupergraph([...subgraphs, loyalty]);
     expect(unacceptedHints(composed.hints)).toEqual([]);
     const orderFields = fieldNames(composed.apiSchema, "Order");
-    expect(orderFields).toEqual(expect.arrayContaining(["orderId", "poNumber", "amountCharged", "voucherDetails", "loyaltyPoints"]));
-    expect(fieldNames(composed.apiSchema, "Query")).toEqual(expect.arrayContaining(["order", "orderByPoNumber", "featuredOrder"]));
+    expect(orderFields).toEqual(
+      expect.arrayContaining(["orderId", "poNumber", "amountCharged", "voucherDetails", "loyaltyPoints"]),
+    );
+    expect(fieldNames(composed.apiSchema, "Query")).toEqual(
+      expect.arrayContaining(["order", "orderByPoNumber", "featuredOrder"]),
+    );
     // Federation plumbing stays out of what clients see.
     expect(fieldNames(composed.apiSchema, "Query")).not.toContain("_entities");
     expect(composed.apiSchema.getType("_Any")).toBeUndefined();

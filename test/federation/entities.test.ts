@@ -53,7 +53,11 @@ describe("_entities(representations:) for Order", () => {
   });
 
   it("resolves a batch of 10 representations of the same and different orders, in order", async () => {
-    const orders = await Promise.all([placedAirmiles(), placedAirmiles(airmilesInput({ denomination: 75 })), placedAirmiles()]);
+    const orders = await Promise.all([
+      placedAirmiles(),
+      placedAirmiles(airmilesInput({ denomination: 75 })),
+      placedAirmiles(),
+    ]);
     const ids = Array.from({ length: 10 }, (_, i) => orders[i % orders.length]?.orderId ?? "");
 
     const response = await gql(t.url, EntitiesDocument, { representations: ids.map(representation) });

@@ -19,7 +19,13 @@ import { gql } from "../support/graphqlClient.js";
 import { startTestApp, type TestApp } from "../support/harness.js";
 import { airmilesInput, realtimeTopupInput } from "../support/orderInputs.js";
 import { startGateway, type RunningGateway } from "./gatewayServer.js";
-import { LOYALTY_SDL, LOYALTY_SUBGRAPH_NAME, loyaltyPointsFor, startLoyaltySubgraph, type LoyaltySubgraph } from "./loyaltySubgraph.js";
+import {
+  LOYALTY_SDL,
+  LOYALTY_SUBGRAPH_NAME,
+  loyaltyPointsFor,
+  startLoyaltySubgraph,
+  type LoyaltySubgraph,
+} from "./loyaltySubgraph.js";
 import { readRoverConfig, roverSubgraphs, withoutRouterAuthDirectives, type SubgraphSource } from "./supergraph.js";
 
 interface OrderWithPoints {
@@ -39,13 +45,19 @@ interface PayloadWithPoints {
 
 const ORDER_WITH_POINTS = "orderId poNumber kind amountCharged loyaltyPoints voucherDetails { productName }";
 
-const PlaceAirmilesWithPoints: TypedDocumentNode<{ placeAirmilesOrder: PayloadWithPoints }, PlaceAirmilesOrderMutationVariables> = parse(`
+const PlaceAirmilesWithPoints: TypedDocumentNode<
+  { placeAirmilesOrder: PayloadWithPoints },
+  PlaceAirmilesOrderMutationVariables
+> = parse(`
   mutation PlaceAirmilesWithPoints($input: PlaceAirmilesOrderInput!) {
     placeAirmilesOrder(input: $input) { outcome errors { code message } order { ${ORDER_WITH_POINTS} } }
   }
 `);
 
-const PlaceTopupWithPoints: TypedDocumentNode<{ placeTopupOrder: PayloadWithPoints }, PlaceTopupOrderMutationVariables> = parse(`
+const PlaceTopupWithPoints: TypedDocumentNode<
+  { placeTopupOrder: PayloadWithPoints },
+  PlaceTopupOrderMutationVariables
+> = parse(`
   mutation PlaceTopupWithPoints($input: PlaceTopupOrderInput!) {
     placeTopupOrder(input: $input) { outcome errors { code message } order { ${ORDER_WITH_POINTS} } }
   }
@@ -63,11 +75,17 @@ interface RecommendedProduct {
   operator: { name: string } | null;
 }
 
-const RecommendedProducts: TypedDocumentNode<{ recommendedProducts: RecommendedProduct[] }, Record<string, never>> = parse(`
+const RecommendedProducts: TypedDocumentNode<
+  { recommendedProducts: RecommendedProduct[] },
+  Record<string, never>
+> = parse(`
   query RecommendedProducts { recommendedProducts { productId name kind denominations operator { name } } }
 `);
 
-const FeaturedProduct: TypedDocumentNode<{ featuredProduct: { productId: number; name: string } | null }, { productId: number }> = parse(`
+const FeaturedProduct: TypedDocumentNode<
+  { featuredProduct: { productId: number; name: string } | null },
+  { productId: number }
+> = parse(`
   query FeaturedProduct($productId: Int!) { featuredProduct(productId: $productId) { productId name } }
 `);
 
@@ -77,7 +95,9 @@ const FeaturedProduct: TypedDocumentNode<{ featuredProduct: { productId: number;
  */
 function subgraphsAt(ordersUrl: string, loyalty: LoyaltySubgraph): SubgraphSource[] {
   const fromRover = roverSubgraphs(readRoverConfig()).map((subgraph) =>
-    subgraph.name === "orders" ? { ...subgraph, url: ordersUrl, sdl: withoutRouterAuthDirectives(subgraph.sdl) } : subgraph,
+    subgraph.name === "orders"
+      ? { ...subgraph, url: ordersUrl, sdl: withoutRouterAuthDirectives(subgraph.sdl) }
+      : subgraph,
   );
   return [...fromRover, { name: LOYALTY_SUBGRAPH_NAME, url: loyalty.url, sdl: LOYALTY_SDL }];
 }
@@ -138,7 +158,13 @@ describe("through @apollo/gateway (orders + loyalty)", () => {
     expect(response.errors).toBeUndefined();
     expect(response.data?.recommendedProducts).toEqual([
       { productId: 15366, name: "Etihad Guest Miles", kind: "AIRMILES", denominations: [25, 50, 100], operator: null },
-      { productId: 20001, name: "Airtel Prepaid India", kind: "TOPUP", denominations: [100, 200, 500], operator: { name: "Airtel" } },
+      {
+        productId: 20001,
+        name: "Airtel Prepaid India",
+        kind: "TOPUP",
+        denominations: [100, 200, 500],
+        operator: { name: "Airtel" },
+      },
     ]);
     // Both representations in one _entities call, one snapshot query for the products (and one for the operator).
     expect(findProducts.mock.calls.map((call) => [...call[0]].sort())).toEqual([[15366, 20001], [20100]]);
@@ -193,7 +219,10 @@ describe("through @apollo/gateway with ROUTER_SECRET set on the orders subgraph"
     const response = await gql(withoutSecret.url, PlaceAirmilesWithPoints, { input });
 
     expect(response.data?.placeAirmilesOrder ?? null).toBeNull();
-    expect(response.errors?.[0]).toMatchObject({ message: expect.stringContaining("401"), extensions: { code: "UNAUTHENTICATED" } });
+    expect(response.errors?.[0]).toMatchObject({
+      message: expect.stringContaining("401"),
+      extensions: { code: "UNAUTHENTICATED" },
+    });
     // Refused before any GraphQL work: the poNumber is unknown to the service.
     // (The orders subgraph's own operations are valid against the supergraph too.)
     const lookup = await gql(withSecret.url, OrderByPoNumberDocument, { poNumber: input.poNumber });

@@ -10,7 +10,13 @@ import { startTestApp, type TestApp } from "../support/harness.js";
 import { bearer, JWT_AUDIENCE, JWT_ENV, JWT_ISSUER, JWT_SECRET, tokenFor } from "../support/jwtTokens.js";
 import { airmilesInput } from "../support/orderInputs.js";
 import { startHiveGateway, type RunningHiveGateway } from "./hiveGatewayServer.js";
-import { LOYALTY_SDL, LOYALTY_SUBGRAPH_NAME, loyaltyPointsFor, startLoyaltySubgraph, type LoyaltySubgraph } from "./loyaltySubgraph.js";
+import {
+  LOYALTY_SDL,
+  LOYALTY_SUBGRAPH_NAME,
+  loyaltyPointsFor,
+  startLoyaltySubgraph,
+  type LoyaltySubgraph,
+} from "./loyaltySubgraph.js";
 import { readRoverConfig, roverSubgraphs, type SubgraphSource } from "./supergraph.js";
 
 const ROUTER_SECRET = "hive-gateway-test-router-secret";
@@ -29,7 +35,9 @@ const PLACE = `mutation Place($input: PlaceAirmilesOrderInput!) {
 }`;
 const FEATURED = `query Featured($orderId: ID!) { featuredOrder(orderId: $orderId) { ${ORDER_FIELDS} } }`;
 
-type PlaceResult = GraphQLResponse<{ placeAirmilesOrder: { outcome: string; errors: { code: string }[]; order: OrderWithPoints | null } }>;
+type PlaceResult = GraphQLResponse<{
+  placeAirmilesOrder: { outcome: string; errors: { code: string }[]; order: OrderWithPoints | null };
+}>;
 
 describe("through Hive Gateway (orders + loyalty, router secret and JWT scopes)", () => {
   let orders: TestApp;
@@ -44,7 +52,11 @@ describe("through Hive Gateway (orders + loyalty, router secret and JWT scopes)"
       { name: LOYALTY_SUBGRAPH_NAME, url: loyalty.url, sdl: LOYALTY_SDL },
     ];
     [enforcing, passThrough] = await Promise.all([
-      startHiveGateway({ subgraphs, routerSecret: ROUTER_SECRET, enforceAuthDirectives: { secret: JWT_SECRET, issuer: JWT_ISSUER, audience: JWT_AUDIENCE } }),
+      startHiveGateway({
+        subgraphs,
+        routerSecret: ROUTER_SECRET,
+        enforceAuthDirectives: { secret: JWT_SECRET, issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
+      }),
       startHiveGateway({ subgraphs, routerSecret: ROUTER_SECRET }),
     ]);
   });
@@ -56,7 +68,9 @@ describe("through Hive Gateway (orders + loyalty, router secret and JWT scopes)"
 
   it("carries the router-level auth metadata into the supergraph", () => {
     expect(enforcing.supergraphSdl).toContain("https://specs.apollo.dev/requiresScopes/v0.1");
-    expect(enforcing.supergraphSdl).toMatch(/placeAirmilesOrder\([^\n]*@requiresScopes\(scopes: \[\["orders:write"\]\]\)/);
+    expect(enforcing.supergraphSdl).toMatch(
+      /placeAirmilesOrder\([^\n]*@requiresScopes\(scopes: \[\["orders:write"\]\]\)/,
+    );
   });
 
   it("places an order with the router secret inserted and the user's JWT propagated, then reads it across the loyalty subgraph", async () => {
@@ -74,10 +88,17 @@ describe("through Hive Gateway (orders + loyalty, router secret and JWT scopes)"
     expect(order.poNumber).toBe(input.poNumber);
     expect(order.loyaltyPoints).toBe(loyaltyPointsFor(order.orderId));
     // The subgraph recorded the JWT's subject: the token reached it through the gateway.
-    expect((await orders.app.ledger.findByCallerPoNumber("member-hive-1", input.poNumber))?.subject).toBe("member-hive-1");
+    expect((await orders.app.ledger.findByCallerPoNumber("member-hive-1", input.poNumber))?.subject).toBe(
+      "member-hive-1",
+    );
 
     // loyalty knows only the key; every other field comes from the orders subgraph's _entities, as that user.
-    const featured = await gql<{ featuredOrder: OrderWithPoints | null }>(enforcing.url, FEATURED, { orderId: order.orderId }, headers);
+    const featured = await gql<{ featuredOrder: OrderWithPoints | null }>(
+      enforcing.url,
+      FEATURED,
+      { orderId: order.orderId },
+      headers,
+    );
     expect(featured.errors).toBeUndefined();
     expect(featured.data?.featuredOrder).toEqual(order);
     expect(loyalty.resolvedReferences).toContain(order.orderId);

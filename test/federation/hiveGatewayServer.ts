@@ -33,7 +33,8 @@ interface TokenUser {
 /** Composes with Hive's composition, or throws with every error. */
 export function composeWithHive(subgraphs: SubgraphSource[]): string {
   const result = composeServices(subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
-  if (result.errors !== undefined) throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e.message}`).join("\n")}`);
+  if (result.errors !== undefined)
+    throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e.message}`).join("\n")}`);
   return result.supergraphSdl;
 }
 
@@ -50,7 +51,9 @@ export async function startHiveGateway(options: HiveGatewayOptions): Promise<Run
         const authorization = request.headers.get("authorization");
         return {
           ...(authorization === null ? {} : { authorization }),
-          ...(subgraphName === "orders" && options.routerSecret !== undefined ? { "router-authorization": options.routerSecret } : {}),
+          ...(subgraphName === "orders" && options.routerSecret !== undefined
+            ? { "router-authorization": options.routerSecret }
+            : {}),
         };
       },
     },
@@ -63,8 +66,14 @@ export async function startHiveGateway(options: HiveGatewayOptions): Promise<Run
               const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
               if (token === undefined) return null;
               try {
-                const { payload } = await jwtVerify(token, new TextEncoder().encode(auth.secret), { issuer: auth.issuer, audience: auth.audience });
-                return { sub: String(payload.sub), scopes: typeof payload["scope"] === "string" ? payload["scope"].split(" ") : [] };
+                const { payload } = await jwtVerify(token, new TextEncoder().encode(auth.secret), {
+                  issuer: auth.issuer,
+                  audience: auth.audience,
+                });
+                return {
+                  sub: String(payload.sub),
+                  scopes: typeof payload["scope"] === "string" ? payload["scope"].split(" ") : [],
+                };
               } catch {
                 return null;
               }

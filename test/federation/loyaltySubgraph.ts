@@ -68,7 +68,9 @@ export async function startLoyaltySubgraph(): Promise<LoyaltySubgraph> {
         // A stub with the key only: the planner must fetch every other Order field from the orders subgraph.
         featuredOrder: (_parent: unknown, args: { orderId: string }): OrderReference => ({ orderId: args.orderId }),
         recommendedProducts: (): { productId: number }[] => RECOMMENDED_PRODUCT_IDS.map((productId) => ({ productId })),
-        featuredProduct: (_parent: unknown, args: { productId: number }): { productId: number } => ({ productId: args.productId }),
+        featuredProduct: (_parent: unknown, args: { productId: number }): { productId: number } => ({
+          productId: args.productId,
+        }),
       },
       Order: {
         __resolveReference: (reference: OrderReference): OrderReference => {

@@ -11,7 +11,9 @@ export const ROVER_CONFIG_URL = new URL("../../rover.yaml", import.meta.url);
 // Only the keys this project uses, strictly: a typo (e.g. `routing-url`) fails here instead of in Rover.
 const roverConfigSchema = z
   .object({
-    federation_version: z.string().regex(/^=2\.\d+\.\d+$/, "federation_version must pin an exact Federation 2 version, e.g. =2.14.4"),
+    federation_version: z
+      .string()
+      .regex(/^=2\.\d+\.\d+$/, "federation_version must pin an exact Federation 2 version, e.g. =2.14.4"),
     subgraphs: z.record(
       z.string(),
       z
@@ -60,7 +62,9 @@ export interface ComposedSupergraph {
 export function composeSupergraph(subgraphs: SubgraphSource[]): ComposedSupergraph {
   const result = composeServices(subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
   if (result.errors !== undefined) {
-    const details = result.errors.map((error) => `- [${String(error.extensions["code"] ?? "?")}] ${error.message}`).join("\n");
+    const details = result.errors
+      .map((error) => `- [${String(error.extensions["code"] ?? "?")}] ${error.message}`)
+      .join("\n");
     throw new Error(`composition failed:\n${details}`);
   }
   return {
@@ -83,7 +87,12 @@ export function withoutRouterAuthDirectives(sdl: string): string {
     Directive: (node) => (ROUTER_AUTH_DIRECTIVES.has(node.name.value) ? null : undefined),
     ListValue: (node) =>
       // The @link import list: drop "@authenticated" and "@requiresScopes".
-      ({ ...node, values: node.values.filter((value) => !(value.kind === Kind.STRING && ROUTER_AUTH_DIRECTIVES.has(value.value.slice(1)))) }),
+      ({
+        ...node,
+        values: node.values.filter(
+          (value) => !(value.kind === Kind.STRING && ROUTER_AUTH_DIRECTIVES.has(value.value.slice(1))),
+        ),
+      }),
   });
   return print(stripped);
 }

@@ -50,7 +50,8 @@ describe("rule violations", () => {
         "input.userMeta.loyaltyMemberId",
       ]),
     );
-    for (const error of payload.errors) expect(error).toMatchObject({ retryable: false, upstreamErrorId: null, retryAfterSeconds: null });
+    for (const error of payload.errors)
+      expect(error).toMatchObject({ retryable: false, upstreamErrorId: null, retryAfterSeconds: null });
     expect(JSON.stringify(response)).not.toContain(SECRET);
     expect(JSON.stringify(response)).not.toContain("10.555");
     expectNothingVerbatim(response);
@@ -82,14 +83,21 @@ describe("rule violations", () => {
         "input.userMeta.topupPhoneNumber",
       ]),
     );
-    expect(payload.errors.find((e) => e.field?.at(-1) === "topupPhoneNumber")?.field).toEqual(["input", "userMeta", "topupPhoneNumber"]);
+    expect(payload.errors.find((e) => e.field?.at(-1) === "topupPhoneNumber")?.field).toEqual([
+      "input",
+      "userMeta",
+      "topupPhoneNumber",
+    ]);
     expect(JSON.stringify(response)).not.toContain(SECRET);
     expect(t.sim.count("placeOrder")).toBe(0);
   });
 
   it("rejects a +91 number of the wrong length, echoing no digits", async () => {
     for (const topupPhoneNumber of ["981234567", "98123456789"]) {
-      const { response, payload } = await placeTopup(t.url, topupInput({ userMeta: { topupPhoneCode: "+91", topupPhoneNumber } }));
+      const { response, payload } = await placeTopup(
+        t.url,
+        topupInput({ userMeta: { topupPhoneCode: "+91", topupPhoneNumber } }),
+      );
       expect(payload.outcome).toBe("REJECTED");
       expect(payload.errors.map((e) => e.field)).toEqual([["input", "userMeta", "topupPhoneNumber"]]);
       expect(JSON.stringify(response)).not.toContain(topupPhoneNumber);
@@ -112,7 +120,10 @@ describe("numeric limits (denomination > 0, <= 1,000,000, 2 decimals; quantity 1
     ["denomination 1e21", { denomination: 1e21 }, "input.denomination", /1e\+?21|1000000000000000000000/],
     ["quantity 11", { quantity: 11 }, "input.quantity", /\b11\b/],
   ])("rejects %s as an INVALID_INPUT payload error, sending nothing", async (_label, overrides, field, echo) => {
-    for (const place of [() => placeAirmiles(t.url, airmilesInput(overrides)), () => placeTopup(t.url, topupInput(overrides))]) {
+    for (const place of [
+      () => placeAirmiles(t.url, airmilesInput(overrides)),
+      () => placeTopup(t.url, topupInput(overrides)),
+    ]) {
       const { response, payload } = await place();
       expect(response.errors).toBeUndefined();
       expect(payload.outcome).toBe("REJECTED");
@@ -170,10 +181,14 @@ describe("schema type errors stay GraphQL errors", () => {
 
   it("without quoting the submitted values (they may be personal data)", async () => {
     const email = "type.error.canary@example.com";
-    const variables = { input: { ...airmilesInput(), email, productId: email, userMeta: { loyaltyMemberId: "LOYALTY-CANARY-9" } } };
+    const variables = {
+      input: { ...airmilesInput(), email, productId: email, userMeta: { loyaltyMemberId: "LOYALTY-CANARY-9" } },
+    };
     const response = await gql(t.url, PLACE, variables);
     expect(response.status).toBe(400);
-    expect(response.errors?.[0]?.message).toBe('Variable "$input" has an invalid value at "input.productId": Int cannot represent non-integer value.');
+    expect(response.errors?.[0]?.message).toBe(
+      'Variable "$input" has an invalid value at "input.productId": Int cannot represent non-integer value.',
+    );
     expect(JSON.stringify(response)).not.toMatch(/canary/i);
   });
 

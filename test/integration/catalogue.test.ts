@@ -78,7 +78,9 @@ describe("catalogue reads", () => {
   });
 
   it("answers one product by id, and null for an id it does not know or an operator", async () => {
-    expect((await gql(t.url, ProductByIdDocument, { productId: ETIHAD_GUEST_PRODUCT_ID })).data?.product?.name).toBe("Etihad Guest Miles");
+    expect((await gql(t.url, ProductByIdDocument, { productId: ETIHAD_GUEST_PRODUCT_ID })).data?.product?.name).toBe(
+      "Etihad Guest Miles",
+    );
     expect((await gql(t.url, ProductByIdDocument, { productId: 99_999 })).data?.product).toBeNull();
     expect((await gql(t.url, ProductByIdDocument, { productId: AIRTEL_OPERATOR_ID })).data?.product).toBeNull();
   });

@@ -19,7 +19,11 @@ describe("stale catalogue snapshot", () => {
     const input = airmilesInput({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 30 });
     const { payload } = await placeAirmiles(t.url, input);
     expect(payload.outcome).toBe("REJECTED");
-    expect(payload.errors[0]).toMatchObject({ code: "INVALID_DENOMINATION", upstreamErrorId: "PLE10018", field: ["input", "denomination"] });
+    expect(payload.errors[0]).toMatchObject({
+      code: "INVALID_DENOMINATION",
+      upstreamErrorId: "PLE10018",
+      field: ["input", "denomination"],
+    });
     expect(placeCallsFor(t.sim, input.poNumber)).toBe(1);
   });
 });

@@ -10,7 +10,12 @@ import { useTestApp } from "../support/harness.js";
 import { airmilesInput } from "../support/orderInputs.js";
 import { sendAirmiles } from "../support/orderOperations.js";
 
-const NO_VOUCHERS = { code: 404, errorId: "PLE10030", errorInfo: "Failed to find vouchers.", error: "No Vouchers Found" };
+const NO_VOUCHERS = {
+  code: 404,
+  errorId: "PLE10030",
+  errorInfo: "Failed to find vouchers.",
+  error: "No Vouchers Found",
+};
 
 describe("a refresh never withdraws a whole group at once", () => {
   const t = useTestApp({ resetSimulator: true });
@@ -27,7 +32,14 @@ describe("a refresh never withdraws a whole group at once", () => {
 
 describe("wholesaleWithdrawal", () => {
   const product = (productId: number, patch: Partial<CatalogueProduct>): CatalogueProduct =>
-    ({ productId, kind: OrderKind.AIRMILES, role: "product", parentProductId: null, active: true, ...patch }) as CatalogueProduct;
+    ({
+      productId,
+      kind: OrderKind.AIRMILES,
+      role: "product",
+      parentProductId: null,
+      active: true,
+      ...patch,
+    }) as CatalogueProduct;
   const skywards = product(1, {});
   const etihad = product(2, {});
   const airtel = product(10, { kind: OrderKind.TOPUP, role: "operator" });

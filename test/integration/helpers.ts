@@ -35,7 +35,8 @@ const UPSTREAM_TEXTS = [
 /** The whole response, as the client received it, carries no upstream text and no stack trace. */
 export function expectNothingVerbatim(response: unknown): void {
   const text = JSON.stringify(response);
-  for (const upstream of UPSTREAM_TEXTS) expect(text, `response contains upstream text "${upstream}"`).not.toContain(upstream);
+  for (const upstream of UPSTREAM_TEXTS)
+    expect(text, `response contains upstream text "${upstream}"`).not.toContain(upstream);
   expect(text).not.toMatch(/at [^"]*\.ts:\d+/);
   expect(text).not.toMatch(/stacktrace/i);
 }

@@ -46,7 +46,9 @@ describe("against the simulator", () => {
     t.sim.inject({ kind: "rateLimit", status: 403, penaltySeconds: 17 });
     const { payload } = await placeTopup(t.url, input);
     expect(payload.outcome).toBe("REJECTED");
-    expect(payload.errors).toEqual([expect.objectContaining({ code: "RATE_LIMITED", retryable: true, retryAfterSeconds: 17 })]);
+    expect(payload.errors).toEqual([
+      expect.objectContaining({ code: "RATE_LIMITED", retryable: true, retryAfterSeconds: 17 }),
+    ]);
     expect((await placeTopup(t.url, input)).payload.outcome).toBe("PLACED");
     expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
   });
@@ -56,11 +58,18 @@ describe("against the simulator", () => {
     t.sim.inject({
       kind: "status",
       status: 401,
-      body: { code: 401, errorId: "PIPE10017", errorInfo: "Access restricted for this IP", error: "Failed to authorize 10.1.2.3" },
+      body: {
+        code: 401,
+        errorId: "PIPE10017",
+        errorInfo: "Access restricted for this IP",
+        error: "Failed to authorize 10.1.2.3",
+      },
     });
     const first = await placeAirmiles(t.url, input);
     expect(first.payload.outcome).toBe("REJECTED");
-    expect(first.payload.errors).toEqual([expect.objectContaining({ code: "UPSTREAM_UNAVAILABLE", retryable: true, upstreamErrorId: null })]);
+    expect(first.payload.errors).toEqual([
+      expect.objectContaining({ code: "UPSTREAM_UNAVAILABLE", retryable: true, upstreamErrorId: null }),
+    ]);
     expectNothingVerbatim(first.response);
     expect(JSON.stringify(first.response)).not.toContain("10.1.2.3");
     // Not renewable: no token refresh was attempted.
@@ -120,7 +129,10 @@ describe("Plum unreachable", () => {
     const retry = await placeAirmiles(t.url, input);
     expect(retry.payload.errors.map((e) => [e.code, e.retryable])).toEqual([["UPSTREAM_UNAVAILABLE", true]]);
     const attempts = await t.app.ledger.listAttempts(input.poNumber);
-    expect(attempts.filter((a) => a.phase === "response").map((a) => a.errorCode)).toEqual(["ECONNREFUSED", "ECONNREFUSED"]);
+    expect(attempts.filter((a) => a.phase === "response").map((a) => a.errorCode)).toEqual([
+      "ECONNREFUSED",
+      "ECONNREFUSED",
+    ]);
 
     // A read of a never-sent order does not try Plum: there is nothing to find.
     expect(await orderByPoNumber(t.url, input.poNumber)).toBeNull();

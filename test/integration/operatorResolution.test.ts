@@ -31,7 +31,9 @@ async function heldByAnother(t: TestApp) {
 
 async function decisions(t: TestApp, poNumber: string) {
   const log = await t.app.ledger.listAttempts(poNumber);
-  return log.filter((e) => e.operation === "operatorDecision").map((e) => JSON.parse(e.body ?? "null") as Record<string, unknown>);
+  return log
+    .filter((e) => e.operation === "operatorDecision")
+    .map((e) => JSON.parse(e.body ?? "null") as Record<string, unknown>);
 }
 
 describe("resolveOrderNeedingOperator (auth off: the one caller has every scope)", () => {
@@ -54,17 +56,40 @@ describe("resolveOrderNeedingOperator (auth off: the one caller has every scope)
     // Plum answers one order per poNumber: the other client's cannot show that ours is absent (review finding).
     const { input } = await heldByAnother(t);
     const sendsBefore = t.sim.count("placeOrder");
-    const response = await resolve(t, { poNumber: input.poNumber, verdict: "NOT_PLACED", note: "only another client's order on the dashboard" });
-    expect(response.data?.resolveOrderNeedingOperator).toEqual({ outcome: "REFUSED", refusal: "not_ours", order: null });
-    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "PENDING", alert: "po_number_held_by_different_order" });
+    const response = await resolve(t, {
+      poNumber: input.poNumber,
+      verdict: "NOT_PLACED",
+      note: "only another client's order on the dashboard",
+    });
+    expect(response.data?.resolveOrderNeedingOperator).toEqual({
+      outcome: "REFUSED",
+      refusal: "not_ours",
+      order: null,
+    });
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({
+      state: "PENDING",
+      alert: "po_number_held_by_different_order",
+    });
     expect(t.sim.count("placeOrder")).toBe(sendsBefore);
   });
 
   it("PLACED as someone else's orderId: refused (not ours), the row still waits for an operator; the refusal is on record", async () => {
     const { input, other } = await heldByAnother(t);
-    const response = await resolve(t, { poNumber: input.poNumber, verdict: "PLACED", orderId: String(other.orderId), note: "looks like it" });
-    expect(response.data?.resolveOrderNeedingOperator).toEqual({ outcome: "REFUSED", refusal: "not_ours", order: null });
-    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "PENDING", alert: "po_number_held_by_different_order" });
+    const response = await resolve(t, {
+      poNumber: input.poNumber,
+      verdict: "PLACED",
+      orderId: String(other.orderId),
+      note: "looks like it",
+    });
+    expect(response.data?.resolveOrderNeedingOperator).toEqual({
+      outcome: "REFUSED",
+      refusal: "not_ours",
+      order: null,
+    });
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({
+      state: "PENDING",
+      alert: "po_number_held_by_different_order",
+    });
     expect((await decisions(t, input.poNumber)).map((d) => d["refusal"])).toEqual(["not_ours"]);
   });
 
@@ -76,9 +101,20 @@ describe("resolveOrderNeedingOperator (auth off: the one caller has every scope)
     expect(ours).toBeDefined();
     // Parked for an operator (as the engine does when it will not decide alone); the decision is still checked.
     const row = await t.app.ledger.findByPlumPoNumber(input.poNumber);
-    await t.app.ledger.update(input.poNumber, null, { alert: "order_needs_operator" }, false, { version: row?.version ?? 0 });
-    const response = await resolve(t, { poNumber: input.poNumber, verdict: "PLACED", orderId: String(ours?.orderId), note: "found in Plum" });
-    expect(response.data?.resolveOrderNeedingOperator).toMatchObject({ outcome: "PLACED", refusal: null, order: { orderId: String(ours?.orderId) } });
+    await t.app.ledger.update(input.poNumber, null, { alert: "order_needs_operator" }, false, {
+      version: row?.version ?? 0,
+    });
+    const response = await resolve(t, {
+      poNumber: input.poNumber,
+      verdict: "PLACED",
+      orderId: String(ours?.orderId),
+      note: "found in Plum",
+    });
+    expect(response.data?.resolveOrderNeedingOperator).toMatchObject({
+      outcome: "PLACED",
+      refusal: null,
+      order: { orderId: String(ours?.orderId) },
+    });
     expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "PLACED", alert: null });
     expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("REPLAYED");
   });
@@ -90,17 +126,28 @@ describe("resolveOrderNeedingOperator (auth off: the one caller has every scope)
     const ours = simOrdersFor(t.sim, input.poNumber)[0];
     const row = await t.app.ledger.findByPlumPoNumber(input.poNumber);
     await t.app.ledger.update(
-      input.poNumber, null, { alert: "order_needs_operator", existence: { source: "webhook", orderId: String(ours?.orderId) } }, false, { version: row?.version ?? 0 },
+      input.poNumber,
+      null,
+      { alert: "order_needs_operator", existence: { source: "webhook", orderId: String(ours?.orderId) } },
+      false,
+      { version: row?.version ?? 0 },
     );
     await pastSettleWindow();
     // Plum's look-up fails: the proof on record alone refuses the claim.
     t.sim.inject({ kind: "status", status: 503, operation: "getOrderDetails" });
     const response = await resolve(t, { poNumber: input.poNumber, verdict: "NOT_PLACED", note: "wrong" });
-    expect(response.data?.resolveOrderNeedingOperator).toEqual({ outcome: "REFUSED", refusal: "existence_proven", order: null });
+    expect(response.data?.resolveOrderNeedingOperator).toEqual({
+      outcome: "REFUSED",
+      refusal: "existence_proven",
+      order: null,
+    });
     expect((await t.app.ledger.findByPlumPoNumber(input.poNumber))?.state).toBe("PENDING");
     // Plum answers: the order is ours, so the wrong "not placed" ends with the order adopted.
     const again = await resolve(t, { poNumber: input.poNumber, verdict: "NOT_PLACED", note: "wrong again" });
-    expect(again.data?.resolveOrderNeedingOperator).toMatchObject({ outcome: "PLACED", order: { orderId: String(ours?.orderId) } });
+    expect(again.data?.resolveOrderNeedingOperator).toMatchObject({
+      outcome: "PLACED",
+      order: { orderId: String(ours?.orderId) },
+    });
     expect((await decisions(t, input.poNumber)).map((d) => d["outcome"])).toEqual(["refused", "placed"]);
   });
 
@@ -140,7 +187,10 @@ describe("resolveOrderNeedingOperator NOT_PLACED (MAX_SEND_ATTEMPTS=1: one unkno
     const input = airmilesInput({ denomination: 50 });
     t.sim.inject({ kind: "status", status: 503 });
     expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("PENDING");
-    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "PENDING", alert: "order_needs_operator" });
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({
+      state: "PENDING",
+      alert: "order_needs_operator",
+    });
     // The decision's look-up must start after Plum's processing window (and the settle window) has passed.
     await pastSettleWindow();
     return input;
@@ -150,13 +200,28 @@ describe("resolveOrderNeedingOperator NOT_PLACED (MAX_SEND_ATTEMPTS=1: one unkno
     const input = await needsOperator();
     const before = (await t.app.ledger.operationsCounts()).needingOperator.order_needs_operator;
     const sendsBefore = t.sim.count("placeOrder");
-    const response = await resolve(t, { poNumber: input.poNumber, verdict: "NOT_PLACED", note: "ticket OPS-1: nothing at Plum" });
+    const response = await resolve(t, {
+      poNumber: input.poNumber,
+      verdict: "NOT_PLACED",
+      note: "ticket OPS-1: nothing at Plum",
+    });
     expect(response.errors).toBeUndefined();
     expect(response.data?.resolveOrderNeedingOperator).toEqual({ outcome: "REJECTED", refusal: null, order: null });
-    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "REJECTED", reopenable: false, alert: null });
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({
+      state: "REJECTED",
+      reopenable: false,
+      alert: null,
+    });
     expect((await t.app.ledger.operationsCounts()).needingOperator.order_needs_operator).toBe(before - 1);
     expect(await decisions(t, input.poNumber)).toEqual([
-      { operator: null, verdict: "notPlaced", orderId: null, note: "ticket OPS-1: nothing at Plum", outcome: "rejected", refusal: null },
+      {
+        operator: null,
+        verdict: "notPlaced",
+        orderId: null,
+        note: "ticket OPS-1: nothing at Plum",
+        outcome: "rejected",
+        refusal: null,
+      },
     ]);
     const retry = await placeAirmiles(t.url, input);
     expect(retry.payload.outcome).toBe("REJECTED");

@@ -75,7 +75,14 @@ describe("placeAirmilesOrder", () => {
       deliveryStatus: "pending",
       // Sent without a tag: Plum echoes "", which is null.
       tag: null,
-      voucherDetails: [{ productId: ETIHAD_GUEST_PRODUCT_ID, productName: "Etihad Guest Miles", productStatus: "pending", denomination: 100 }],
+      voucherDetails: [
+        {
+          productId: ETIHAD_GUEST_PRODUCT_ID,
+          productName: "Etihad Guest Miles",
+          productStatus: "pending",
+          denomination: 100,
+        },
+      ],
     });
   });
 
@@ -140,7 +147,11 @@ describe("placeTopupOrder", () => {
     const { payload } = await placeTopup(t.url, input);
     expect(payload.outcome).toBe("PLACED");
     // Jio sends no logo (""): null, not an empty string.
-    expect(payload.order).toMatchObject({ kind: "TOPUP", deliveryStatus: "delivered", voucherDetails: [{ vendorLogo: null }] });
+    expect(payload.order).toMatchObject({
+      kind: "TOPUP",
+      deliveryStatus: "delivered",
+      voucherDetails: [{ vendorLogo: null }],
+    });
   });
 });
 
@@ -210,7 +221,16 @@ describe("what is forwarded to Plum", () => {
     expect((await placeAirmiles(t.url, input)).payload.outcome).toBe("PLACED");
     const body = t.sim.calls("placeOrder")[0]?.body as { variables: { data: Record<string, unknown> } };
     expect(Object.keys(body.variables.data).sort()).toEqual(
-      ["denomination", "email", "notifyAdminEmail", "notifyReceiverEmail", "poNumber", "productId", "quantity", "userMeta"].sort(),
+      [
+        "denomination",
+        "email",
+        "notifyAdminEmail",
+        "notifyReceiverEmail",
+        "poNumber",
+        "productId",
+        "quantity",
+        "userMeta",
+      ].sort(),
     );
   });
 

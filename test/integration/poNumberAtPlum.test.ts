@@ -55,7 +55,12 @@ describe("a poNumber already taken at Plum", () => {
 
     const { payload } = await placeAirmiles(t.url, input);
     expect(payload.outcome).toBe("PLACED");
-    expect(payload.order).toMatchObject({ orderId: String(orderId), poNumber: input.poNumber, kind: "AIRMILES", orderTotal: 50 });
+    expect(payload.order).toMatchObject({
+      orderId: String(orderId),
+      poNumber: input.poNumber,
+      kind: "AIRMILES",
+      orderTotal: 50,
+    });
     expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
     expect(await orderByPoNumber(t.url, input.poNumber)).toMatchObject({ orderId: String(orderId) });
   });

@@ -22,13 +22,28 @@ const admin = () => tokenFor("ops-1", "orders:read orders:admin").then(bearer);
 describe("detectTopupOperator", () => {
   it("finds the operator and its plans (the page text's answer shape), and caches the answer", async () => {
     const headers = await reader();
-    const response = await gql(t.url, DetectTopupOperatorDocument, { phoneCode: "+91", phoneNumber: "9812345678" }, headers);
+    const response = await gql(
+      t.url,
+      DetectTopupOperatorDocument,
+      { phoneCode: "+91", phoneNumber: "9812345678" },
+      headers,
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?.detectTopupOperator).toMatchObject({
       active: true,
-      operator: { productId: AIRTEL_OPERATOR_ID, name: "Airtel", countryCode: "IN", plans: [{ denominations: [100, 200, 500] }] },
+      operator: {
+        productId: AIRTEL_OPERATOR_ID,
+        name: "Airtel",
+        countryCode: "IN",
+        plans: [{ denominations: [100, 200, 500] }],
+      },
     });
-    const again = await gql(t.url, DetectTopupOperatorDocument, { phoneCode: "+91", phoneNumber: "9812345678" }, headers);
+    const again = await gql(
+      t.url,
+      DetectTopupOperatorDocument,
+      { phoneCode: "+91", phoneNumber: "9812345678" },
+      headers,
+    );
     expect(again.data).toEqual(response.data);
     expect(t.sim.count("lookupMobileNumber")).toBe(1);
     const sent = t.sim.calls("lookupMobileNumber")[0]?.body as { variables: { data: unknown } };
@@ -37,8 +52,16 @@ describe("detectTopupOperator", () => {
 
   it("accepts the spec example's answer shape (operator, countryCode, productId)", async () => {
     t.sim.setCatalogue({ lookupShape: "spec" });
-    const response = await gql(t.url, DetectTopupOperatorDocument, { phoneCode: "+91", phoneNumber: "7012345678" }, await reader());
-    expect(response.data?.detectTopupOperator).toMatchObject({ active: null, operator: { productId: JIO_OPERATOR_ID, name: "Jio" } });
+    const response = await gql(
+      t.url,
+      DetectTopupOperatorDocument,
+      { phoneCode: "+91", phoneNumber: "7012345678" },
+      await reader(),
+    );
+    expect(response.data?.detectTopupOperator).toMatchObject({
+      active: null,
+      operator: { productId: JIO_OPERATOR_ID, name: "Jio" },
+    });
   });
 
   it("matches an operator Plum names without an id to the catalogue's, by name", async () => {
@@ -48,12 +71,25 @@ describe("detectTopupOperator", () => {
       operation: "lookupMobileNumber",
       body: { data: { lookupMobileNumber: { status: 1, network_operator: "jio", is_active: 1 } } },
     });
-    const response = await gql(t.url, DetectTopupOperatorDocument, { phoneCode: "+91", phoneNumber: "8912345678" }, await reader());
-    expect(response.data?.detectTopupOperator).toMatchObject({ active: true, operator: { productId: JIO_OPERATOR_ID, name: "Jio" } });
+    const response = await gql(
+      t.url,
+      DetectTopupOperatorDocument,
+      { phoneCode: "+91", phoneNumber: "8912345678" },
+      await reader(),
+    );
+    expect(response.data?.detectTopupOperator).toMatchObject({
+      active: true,
+      operator: { productId: JIO_OPERATOR_ID, name: "Jio" },
+    });
   });
 
   it("answers operator: null when Plum cannot tell", async () => {
-    const response = await gql(t.url, DetectTopupOperatorDocument, { phoneCode: "+91", phoneNumber: "6012345678" }, await reader());
+    const response = await gql(
+      t.url,
+      DetectTopupOperatorDocument,
+      { phoneCode: "+91", phoneNumber: "6012345678" },
+      await reader(),
+    );
     expect(response.errors).toBeUndefined();
     expect(response.data?.detectTopupOperator).toEqual({ operator: null, active: false });
   });
@@ -74,7 +110,12 @@ describe("detectTopupOperator", () => {
 
   it("is UPSTREAM_UNAVAILABLE when Plum cannot be asked", async () => {
     t.sim.inject({ kind: "status", status: 503, operation: "lookupMobileNumber" });
-    const response = await gql(t.url, DetectTopupOperatorDocument, { phoneCode: "+91", phoneNumber: "9912345678" }, await reader());
+    const response = await gql(
+      t.url,
+      DetectTopupOperatorDocument,
+      { phoneCode: "+91", phoneNumber: "9912345678" },
+      await reader(),
+    );
     expect(response.errors?.[0]?.extensions?.["code"]).toBe("UPSTREAM_UNAVAILABLE");
   });
 });
@@ -123,15 +164,30 @@ describe("Cache-Control", () => {
     const headers = await reader();
     const order = await gql(t.url, OrderByPoNumberDocument, { poNumber: "PO-none" }, headers);
     expect(order.headers["cache-control"]).toBe("no-store");
-    const detect = await gql(t.url, DetectTopupOperatorDocument, { phoneCode: "+91", phoneNumber: "9812345670" }, headers);
+    const detect = await gql(
+      t.url,
+      DetectTopupOperatorDocument,
+      { phoneCode: "+91", phoneNumber: "9812345670" },
+      headers,
+    );
     expect(detect.headers["cache-control"]).toBe("no-store");
-    const mixed = await gql(t.url, `{ airmilesProgrammes { productId } orderByPoNumber(poNumber: "PO-none") { orderId } }`, {}, headers);
+    const mixed = await gql(
+      t.url,
+      `{ airmilesProgrammes { productId } orderByPoNumber(poNumber: "PO-none") { orderId } }`,
+      {},
+      headers,
+    );
     expect(mixed.errors).toBeUndefined();
     expect(mixed.headers["cache-control"]).toBe("no-store");
     const entities = await gql(
       t.url,
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { name } ... on Order { orderId } } }`,
-      { r: [{ __typename: "Product", productId: ETIHAD_GUEST_PRODUCT_ID }, { __typename: "Order", orderId: "1" }] },
+      {
+        r: [
+          { __typename: "Product", productId: ETIHAD_GUEST_PRODUCT_ID },
+          { __typename: "Order", orderId: "1" },
+        ],
+      },
       headers,
     );
     expect(entities.errors).toBeUndefined();

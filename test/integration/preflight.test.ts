@@ -23,7 +23,12 @@ import {
 
 const t = useTestApp({ resetSimulator: true });
 
-async function expectRefusedBeforeClaim(payload: PlaceOrderPayloadFieldsFragment, poNumber: string, code: OrderErrorCode, field: string[]): Promise<void> {
+async function expectRefusedBeforeClaim(
+  payload: PlaceOrderPayloadFieldsFragment,
+  poNumber: string,
+  code: OrderErrorCode,
+  field: string[],
+): Promise<void> {
   expect(payload.outcome).toBe("REJECTED");
   expect(payload.order).toBeNull();
   expect(payload.errors).toEqual([expect.objectContaining({ code, field, retryable: false, upstreamErrorId: null })]);
@@ -66,7 +71,10 @@ describe("pre-flight refusals (nothing claimed, nothing sent)", () => {
   });
 
   it("a product Plum's catalogue withdrew: PRODUCT_UNAVAILABLE; a poNumber already placed still replays", async () => {
-    const placedBefore = await placeAirmiles(t.url, airmilesInput({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 }));
+    const placedBefore = await placeAirmiles(
+      t.url,
+      airmilesInput({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 }),
+    );
     expect(placedBefore.payload.outcome).toBe("PLACED");
     t.sim.setCatalogue({ unlistedProductIds: [ETIHAD_GUEST_PRODUCT_ID] });
     expect(await t.app.catalogue.refreshNow()).toBe("success");
@@ -151,18 +159,32 @@ describe("quotes: the same checks, nothing placed", () => {
       product: { productId: topupInput().productId },
       estimatedCharge: null,
     });
-    const wrongKind = await gql(t.url, QuoteAirmilesOrderDocument, { input: airmilesInput({ productId: JIO_TOPUP_PRODUCT_ID }) });
+    const wrongKind = await gql(t.url, QuoteAirmilesOrderDocument, {
+      input: airmilesInput({ productId: JIO_TOPUP_PRODUCT_ID }),
+    });
     expect(wrongKind.data?.quoteAirmilesOrder.errors).toEqual([
       expect.objectContaining({ code: "PRODUCT_UNAVAILABLE", field: ["input", "productId"] }),
     ]);
     // The product is shown, so a form can tell it is a top-up plan.
-    expect(wrongKind.data?.quoteAirmilesOrder.product).toEqual({ productId: JIO_TOPUP_PRODUCT_ID, name: "Jio Prepaid India" });
-    const invalidInput = await gql(t.url, QuoteAirmilesOrderDocument, { input: airmilesInput({ email: "not-an-email", quantity: 2 }) });
+    expect(wrongKind.data?.quoteAirmilesOrder.product).toEqual({
+      productId: JIO_TOPUP_PRODUCT_ID,
+      name: "Jio Prepaid India",
+    });
+    const invalidInput = await gql(t.url, QuoteAirmilesOrderDocument, {
+      input: airmilesInput({ email: "not-an-email", quantity: 2 }),
+    });
     const codes = invalidInput.data?.quoteAirmilesOrder.errors.map((e) => [e.code, e.field]);
     expect(codes).toEqual([["INVALID_INPUT", ["input", "email"]]]);
-    const unknown = await gql(t.url, QuoteAirmilesOrderDocument, { input: airmilesInput({ productId: KRISFLYER_PRODUCT_ID }) });
+    const unknown = await gql(t.url, QuoteAirmilesOrderDocument, {
+      input: airmilesInput({ productId: KRISFLYER_PRODUCT_ID }),
+    });
     // Unknown to the catalogue: placement would send it, so the quote is valid without an estimate.
-    expect(unknown.data?.quoteAirmilesOrder).toMatchObject({ valid: true, errors: [], product: null, estimatedCharge: null });
+    expect(unknown.data?.quoteAirmilesOrder).toMatchObject({
+      valid: true,
+      errors: [],
+      product: null,
+      estimatedCharge: null,
+    });
     expect(t.sim.count("placeOrder")).toBe(0);
   });
 });

@@ -13,7 +13,13 @@ const t = useTestApp({ resetSimulator: true });
 
 /** Places an order at the simulator directly, as another Plum client would: this service never saw it. */
 async function placeAtSimulator(poNumber: string): Promise<number> {
-  const input = airmilesInput({ denomination: 75, email: "elsewhere@example.com", tag: "Outside", poNumber, userMeta: { loyaltyMemberId: "EK-999" } });
+  const input = airmilesInput({
+    denomination: 75,
+    email: "elsewhere@example.com",
+    tag: "Outside",
+    poNumber,
+    userMeta: { loyaltyMemberId: "EK-999" },
+  });
   return (await placeAtPlum(t.sim, input)).orderId;
 }
 
@@ -35,7 +41,11 @@ describe("orders placed through this service", () => {
   it("return a top-up with its kind", async () => {
     const input = topupInput();
     const placed = (await placeTopup(t.url, input)).payload.order;
-    expect(await orderByPoNumber(t.url, input.poNumber)).toMatchObject({ orderId: placed?.orderId, kind: "TOPUP", deliveryStatus: "pending" });
+    expect(await orderByPoNumber(t.url, input.poNumber)).toMatchObject({
+      orderId: placed?.orderId,
+      kind: "TOPUP",
+      deliveryStatus: "pending",
+    });
   });
 });
 
@@ -81,7 +91,14 @@ describe("orders placed at Plum by someone else", () => {
       deliveryStatus: "delivered",
       tag: "Outside",
       quantity: 1,
-      voucherDetails: [{ orderId: String(orderId), productId: EMIRATES_SKYWARDS_PRODUCT_ID, productName: "Emirates Skywards Miles", denomination: 75 }],
+      voucherDetails: [
+        {
+          orderId: String(orderId),
+          productId: EMIRATES_SKYWARDS_PRODUCT_ID,
+          productName: "Emirates Skywards Miles",
+          denomination: 75,
+        },
+      ],
     });
     // getOrderDetails carries Plum's orderDate: placedAt is when Plum placed it.
     expect(first?.placedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/);

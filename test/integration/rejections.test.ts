@@ -18,7 +18,10 @@ const t = useTestApp({ resetSimulator: true, env: { CATALOGUE_MAX_AGE_MS: "1" } 
 
 describe("business rejections", () => {
   it("INVALID_DENOMINATION for a value outside the product's range", async () => {
-    const { response, payload } = await placeAirmiles(t.url, airmilesInput({ productId: EMIRATES_SKYWARDS_PRODUCT_ID, denomination: 5 }));
+    const { response, payload } = await placeAirmiles(
+      t.url,
+      airmilesInput({ productId: EMIRATES_SKYWARDS_PRODUCT_ID, denomination: 5 }),
+    );
     expect(payload).toEqual({
       outcome: "REJECTED",
       order: null,
@@ -49,7 +52,12 @@ describe("business rejections", () => {
     const { response, payload } = await placeAirmiles(t.url, airmilesInput({ productId }));
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([
-      expect.objectContaining({ code: "PRODUCT_UNAVAILABLE", field: ["input", "productId"], upstreamErrorId: "PLE10042", retryable: false }),
+      expect.objectContaining({
+        code: "PRODUCT_UNAVAILABLE",
+        field: ["input", "productId"],
+        upstreamErrorId: "PLE10042",
+        retryable: false,
+      }),
     ]);
     expectNothingVerbatim(response);
     expect(JSON.stringify(response)).not.toContain(String(productId));
@@ -59,7 +67,12 @@ describe("business rejections", () => {
     const { response, payload } = await placeAirmiles(t.url, airmilesInput({ quantity: 2 }));
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([
-      expect.objectContaining({ code: "QUANTITY_LIMIT", field: ["input", "quantity"], upstreamErrorId: "PLE10041", retryable: false }),
+      expect.objectContaining({
+        code: "QUANTITY_LIMIT",
+        field: ["input", "quantity"],
+        upstreamErrorId: "PLE10041",
+        retryable: false,
+      }),
     ]);
     expectNothingVerbatim(response);
   });
@@ -69,7 +82,12 @@ describe("business rejections", () => {
     const { response, payload } = await placeAirmiles(t.url, airmilesInput({ denomination: 50 }));
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([
-      expect.objectContaining({ code: "INSUFFICIENT_BALANCE", field: null, upstreamErrorId: "PLE10010", retryable: false }),
+      expect.objectContaining({
+        code: "INSUFFICIENT_BALANCE",
+        field: null,
+        upstreamErrorId: "PLE10010",
+        retryable: false,
+      }),
     ]);
     expectNothingVerbatim(response);
     expect(t.sim.balance()).toBe(1);
@@ -77,7 +95,10 @@ describe("business rejections", () => {
 
   it("OPERATOR_VALIDATION_FAILED for a number of another operator, echoing no number", async () => {
     // 70… is a Jio prefix; product 20001 is Airtel.
-    const input = topupInput({ performOperatorValidation: true, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } });
+    const input = topupInput({
+      performOperatorValidation: true,
+      userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" },
+    });
     const { response, payload } = await placeTopup(t.url, input);
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([
@@ -93,7 +114,10 @@ describe("business rejections", () => {
   });
 
   it("places the same mismatching number when operator validation is off", async () => {
-    const input = topupInput({ performOperatorValidation: false, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } });
+    const input = topupInput({
+      performOperatorValidation: false,
+      userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" },
+    });
     expect((await placeTopup(t.url, input)).payload.outcome).toBe("PLACED");
   });
 
@@ -101,12 +125,25 @@ describe("business rejections", () => {
     t.sim.inject({
       kind: "status",
       status: 404,
-      body: { code: 404, errorId: "PLE10036", errorInfo: "Delivery is canceled", error: "Delivery is canceled for member 324523423" },
+      body: {
+        code: 404,
+        errorId: "PLE10036",
+        errorInfo: "Delivery is canceled",
+        error: "Delivery is canceled for member 324523423",
+      },
     });
-    const { response, payload } = await placeAirmiles(t.url, airmilesInput({ userMeta: { loyaltyMemberId: "324523423" } }));
+    const { response, payload } = await placeAirmiles(
+      t.url,
+      airmilesInput({ userMeta: { loyaltyMemberId: "324523423" } }),
+    );
     expect(payload.outcome).toBe("REJECTED");
     expect(payload.errors).toEqual([
-      expect.objectContaining({ code: "UPSTREAM_REJECTED", field: null, upstreamErrorId: "PLE10036", retryable: false }),
+      expect.objectContaining({
+        code: "UPSTREAM_REJECTED",
+        field: null,
+        upstreamErrorId: "PLE10036",
+        retryable: false,
+      }),
     ]);
     expectNothingVerbatim(response);
     expect(JSON.stringify(response)).not.toContain("324523423");
@@ -116,7 +153,9 @@ describe("business rejections", () => {
     t.sim.inject({ kind: "status", status: 200, body: { data: { placeOrder: { status: 0, data: null } } } });
     const { payload } = await placeAirmiles(t.url, airmilesInput());
     expect(payload.outcome).toBe("REJECTED");
-    expect(payload.errors).toEqual([expect.objectContaining({ code: "UPSTREAM_REJECTED", upstreamErrorId: null, retryable: false })]);
+    expect(payload.errors).toEqual([
+      expect.objectContaining({ code: "UPSTREAM_REJECTED", upstreamErrorId: null, retryable: false }),
+    ]);
   });
 
   it("replays a recorded rejection to a retry without calling Plum again", async () => {

@@ -31,7 +31,11 @@ function expectPendingUnknown(payload: PlaceOrderPayloadFieldsFragment, upstream
 }
 
 /** Settles a PENDING placement the given way; returns the orderId the service then reports. */
-async function reconcile(how: UnknownOutcomeCase["settleBy"], place: () => Promise<{ payload: PlaceOrderPayloadFieldsFragment }>, poNumber: string): Promise<string | undefined> {
+async function reconcile(
+  how: UnknownOutcomeCase["settleBy"],
+  place: () => Promise<{ payload: PlaceOrderPayloadFieldsFragment }>,
+  poNumber: string,
+): Promise<string | undefined> {
   await pastSettleWindow();
   if (how === "retry") {
     const { payload } = await place();
@@ -46,33 +50,37 @@ async function reconcile(how: UnknownOutcomeCase["settleBy"], place: () => Promi
 }
 
 describe("the answer is lost, whether or not the order was created", () => {
-  it.each(UNKNOWN_OUTCOME_CASES)("$name: PENDING, then settled ($settleBy) to one order", async ({ fault, created, upstreamErrorId, settleBy }) => {
-    const input = airmilesInput();
-    const place = () => placeAirmiles(t.url, input);
-    t.sim.inject(fault);
-    const first = await place();
-    expectPendingUnknown(first.payload, upstreamErrorId);
-    expectNothingVerbatim(first.response);
-    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(created ? 1 : 0);
+  it.each(UNKNOWN_OUTCOME_CASES)(
+    "$name: PENDING, then settled ($settleBy) to one order",
+    async ({ fault, created, upstreamErrorId, settleBy }) => {
+      const input = airmilesInput();
+      const place = () => placeAirmiles(t.url, input);
+      t.sim.inject(fault);
+      const first = await place();
+      expectPendingUnknown(first.payload, upstreamErrorId);
+      expectNothingVerbatim(first.response);
+      expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(created ? 1 : 0);
 
-    const orderId = await reconcile(settleBy, place, input.poNumber);
-    const orders = simOrdersFor(t.sim, input.poNumber);
-    expect(orders).toHaveLength(1);
-    expect(orderId).toBe(String(orders[0]?.orderId));
-    // Created on the first attempt: never sent again. Otherwise exactly one resend placed it, after a look-up
-    // confirmed there was no order.
-    expect(placeCallsFor(t.sim, input.poNumber)).toBe(created ? 1 : 2);
-    if (!created) expect(t.sim.count("getOrderDetails")).toBeGreaterThanOrEqual(1);
+      const orderId = await reconcile(settleBy, place, input.poNumber);
+      const orders = simOrdersFor(t.sim, input.poNumber);
+      expect(orders).toHaveLength(1);
+      expect(orderId).toBe(String(orders[0]?.orderId));
+      // Created on the first attempt: never sent again. Otherwise exactly one resend placed it, after a look-up
+      // confirmed there was no order.
+      expect(placeCallsFor(t.sim, input.poNumber)).toBe(created ? 1 : 2);
+      if (!created) expect(t.sim.count("getOrderDetails")).toBeGreaterThanOrEqual(1);
 
-    // Settled for good: a further retry replays it.
-    const replay = await place();
-    expect(replay.payload.outcome).toBe("REPLAYED");
-    expect(replay.payload.order?.orderId).toBe(orderId);
-    expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
-  });
+      // Settled for good: a further retry replays it.
+      const replay = await place();
+      expect(replay.payload.outcome).toBe("REPLAYED");
+      expect(replay.payload.order?.orderId).toBe(orderId);
+      expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
+    },
+  );
 
   it("the table settles a created order every way, and an uncreated one by retry and by the reconciler", () => {
-    const ways = (created: boolean) => new Set(UNKNOWN_OUTCOME_CASES.filter((c) => c.created === created).map((c) => c.settleBy));
+    const ways = (created: boolean) =>
+      new Set(UNKNOWN_OUTCOME_CASES.filter((c) => c.created === created).map((c) => c.settleBy));
     expect(ways(true)).toEqual(new Set(["retry", "orderByPoNumber", "reconciler"]));
     // A look-up never sends, so it cannot settle an order that does not exist.
     expect(ways(false)).toEqual(new Set(["retry", "reconciler"]));

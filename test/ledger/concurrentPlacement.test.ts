@@ -19,16 +19,25 @@ const PLUM_LATENCY = { kind: "latency", ms: 300, operation: "placeOrder", times:
 /** Sends `CALLERS` identical placements spread round-robin over `urls`, all at once. */
 async function race(urls: string[], poNumber: string): Promise<PlacementStatusFieldsFragment[]> {
   const input = airmilesInput({ poNumber });
-  return Promise.all(Array.from({ length: CALLERS }, (_, i) => placeAirmilesStatus(urls[i % urls.length] as string, input)));
+  return Promise.all(
+    Array.from({ length: CALLERS }, (_, i) => placeAirmilesStatus(urls[i % urls.length] as string, input)),
+  );
 }
 
-function expectOneOrder(sim: PlumSimulator, poNumber: string, payloads: PlacementStatusFieldsFragment[], sendsBefore: number): void {
+function expectOneOrder(
+  sim: PlumSimulator,
+  poNumber: string,
+  payloads: PlacementStatusFieldsFragment[],
+  sendsBefore: number,
+): void {
   expect(sim.count("placeOrder") - sendsBefore, "placeOrder calls Plum received").toBe(1);
   const upstream = simOrdersFor(sim, poNumber);
   expect(upstream).toHaveLength(1);
   const orderId = String(upstream[0]?.orderId);
 
-  const outcomes = payloads.map((p) => (p.outcome === "PENDING" ? `PENDING:${p.errors.map((e) => e.code).join(",")}` : p.outcome));
+  const outcomes = payloads.map((p) =>
+    p.outcome === "PENDING" ? `PENDING:${p.errors.map((e) => e.code).join(",")}` : p.outcome,
+  );
   for (const outcome of outcomes) expect(["PLACED", "REPLAYED", "PENDING:ORDER_IN_PROGRESS"]).toContain(outcome);
   // Only the caller whose claim won sends, so only it can be told PLACED.
   expect(outcomes.filter((o) => o === "PLACED")).toHaveLength(1);
@@ -86,7 +95,11 @@ describe.each([
     app.sim.clearFaults();
 
     expectOneOrder(app.sim, poNumber, payloads, sendsBefore);
-    expect(await app.app.ledger.findByPlumPoNumber(poNumber)).toMatchObject({ state: "PLACED", sendAttempts: 2, leaseOwner: null });
+    expect(await app.app.ledger.findByPlumPoNumber(poNumber)).toMatchObject({
+      state: "PLACED",
+      sendAttempts: 2,
+      leaseOwner: null,
+    });
   });
 });
 
@@ -129,7 +142,8 @@ describe("PostgreSQL: two processes, 25 concurrent identical placements each", (
 
     expectOneOrder(plum, poNumber, payloads, sendsBefore);
     // Both replicas answer the retry from the shared ledger.
-    for (const url of [a.url, b.url]) expect((await placeAirmilesStatus(url, airmilesInput({ poNumber }))).outcome).toBe("REPLAYED");
+    for (const url of [a.url, b.url])
+      expect((await placeAirmilesStatus(url, airmilesInput({ poNumber }))).outcome).toBe("REPLAYED");
     expect(plum.count("placeOrder") - sendsBefore).toBe(1);
     // Graceful stop: SIGTERM ends each replica with exit code 0.
     expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);

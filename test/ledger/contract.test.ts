@@ -50,7 +50,9 @@ describe("placement contract", () => {
     const input = airmilesInput({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 30 });
     const first = await placeAirmilesStatus(t.url, input);
     expect(first.outcome).toBe("REJECTED");
-    expect(first.errors).toMatchObject([{ code: "INVALID_DENOMINATION", upstreamErrorId: "PLE10018", retryable: false }]);
+    expect(first.errors).toMatchObject([
+      { code: "INVALID_DENOMINATION", upstreamErrorId: "PLE10018", retryable: false },
+    ]);
     const sends = t.sim.count("placeOrder");
 
     const retry = await placeAirmilesStatus(t.url, input);

@@ -57,10 +57,14 @@ describe("a replica killed after sending", () => {
       (response) => ({ answered: response }),
       (error: unknown) => ({ failed: error }),
     );
-    await waitFor("Plum to create the order", () => (simOrdersFor(plum, input.poNumber).length === 1 ? true : undefined), {
-      intervalMs: 5,
-      timeoutMs: 10_000,
-    });
+    await waitFor(
+      "Plum to create the order",
+      () => (simOrdersFor(plum, input.poNumber).length === 1 ? true : undefined),
+      {
+        intervalMs: 5,
+        timeoutMs: 10_000,
+      },
+    );
     expect(await doomed.kill()).toBe("SIGKILL");
     // The caller's connection died with the process: it never got an answer.
     expect(await mutation).toHaveProperty("failed");
@@ -73,7 +77,12 @@ describe("a replica killed after sending", () => {
     const ledger = survivor.app.ledger;
     const orphan = await ledger.findByPlumPoNumber(input.poNumber);
     // Precondition: the replica died holding the lease, after its write-ahead and before any answer was recorded.
-    expect(orphan).toMatchObject({ state: "PENDING", sendAttempts: 1, sends: [{ n: 1, answer: "open" }], orderId: null });
+    expect(orphan).toMatchObject({
+      state: "PENDING",
+      sendAttempts: 1,
+      sends: [{ n: 1, answer: "open" }],
+      orderId: null,
+    });
     expect(orphan?.leaseOwner).not.toBeNull();
     const leaseUntil = orphan?.leaseUntil as Date;
     // The request was on record before it left; no response ever came.
@@ -107,7 +116,9 @@ describe("a replica killed after sending", () => {
     expect(plum.count("placeOrder")).toBe(sendsBefore);
     const attempts = await ledger.listAttempts(input.poNumber);
     expect(attempts.filter((a) => a.operation === "placeOrder")).toHaveLength(1);
-    expect(attempts.some((a) => a.operation === "getOrderDetails" && a.phase === "response" && a.httpStatus === 200)).toBe(true);
+    expect(
+      attempts.some((a) => a.operation === "getOrderDetails" && a.phase === "response" && a.httpStatus === 200),
+    ).toBe(true);
 
     // The caller's retry now gets the order from the ledger.
     const retry = await placeAirmilesStatus(survivor.url, input);

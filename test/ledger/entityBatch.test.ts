@@ -28,7 +28,10 @@ describe("_entities batches", () => {
     const lookups = t.sim.count("getOrderDetails");
     try {
       // Repeats are common in router batches; they cost nothing extra.
-      const representations = [...orders, orders[0] as OrderStatusFieldsFragment].map((o) => ({ __typename: "Order", orderId: o.orderId }));
+      const representations = [...orders, orders[0] as OrderStatusFieldsFragment].map((o) => ({
+        __typename: "Order",
+        orderId: o.orderId,
+      }));
       const response = await gql(t.url, OrderStatusEntitiesDocument, { representations });
       expect(response.errors).toBeUndefined();
       expect(response.data?._entities).toEqual([...orders, orders[0]]);

@@ -43,7 +43,9 @@ export function expectCompleteAttemptLog(attempts: AttemptEntry[], accessToken: 
     } else {
       expect(open, "a response entry without a request").toBe(true);
       // A response either arrived (status, possibly a body) or failed in transport (an error code).
-      expect(entry.httpStatus !== null || entry.errorCode !== null, "response has a status or a transport error").toBe(true);
+      expect(entry.httpStatus !== null || entry.errorCode !== null, "response has a status or a transport error").toBe(
+        true,
+      );
       open = false;
     }
   }

@@ -64,11 +64,17 @@ describe.each([
     return response.data?.placeTopupOrder;
   }
 
-  function list(headers: Record<string, string>, variables: { first?: number; after?: string | null; filter?: OrderFilter }) {
+  function list(
+    headers: Record<string, string>,
+    variables: { first?: number; after?: string | null; filter?: OrderFilter },
+  ) {
     return gql(t.url, OrdersPageDocument, variables, headers);
   }
 
-  async function page(headers: Record<string, string>, variables: { first?: number; after?: string | null; filter?: OrderFilter }): Promise<Page> {
+  async function page(
+    headers: Record<string, string>,
+    variables: { first?: number; after?: string | null; filter?: OrderFilter },
+  ): Promise<Page> {
     const response = await list(headers, variables);
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     if (response.data == null) throw new Error("no data");
@@ -135,7 +141,10 @@ describe.each([
   it("filters by kind, tag, delivery status and placement time, and pages within the filter", async () => {
     const subject = bearer(await tokenFor(`erin-${postgres}`, "orders:write orders:read"));
     const tag = `campaign-${newPoNumber("tag")}`;
-    const tagged = [(await airmiles(subject, { tag }))?.order?.poNumber, (await airmiles(subject, { tag }))?.order?.poNumber];
+    const tagged = [
+      (await airmiles(subject, { tag }))?.order?.poNumber,
+      (await airmiles(subject, { tag }))?.order?.poNumber,
+    ];
     const pendingTopup = (await topup(subject))?.order?.poNumber; // delayed: deliveryStatus pending
     await airmiles(subject);
 
@@ -150,7 +159,9 @@ describe.each([
     expect((await page(subject, { filter: { placedFrom: past, placedTo: future } })).totalCount).toBe(4);
     // A cursor belongs to its filter.
     const unfiltered = await page(subject, { first: 1 });
-    expect(inputError(await list(subject, { first: 1, after: unfiltered.pageInfo.endCursor, filter: { tag } }))).toBe("BAD_USER_INPUT");
+    expect(inputError(await list(subject, { first: 1, after: unfiltered.pageInfo.endCursor, filter: { tag } }))).toBe(
+      "BAD_USER_INPUT",
+    );
   });
 
   it("caps first at 100 and refuses first < 1", async () => {
@@ -165,7 +176,8 @@ describe.each([
     const aliceCursor = (await page(alice, { first: 1 })).pageInfo.endCursor as string;
     const bobCursor = (await page(bob, { first: 1 })).pageInfo.endCursor as string;
     const decoded = JSON.parse(Buffer.from(aliceCursor, "base64url").toString("utf8")) as Record<string, unknown>;
-    const forge = (patch: Record<string, unknown>) => Buffer.from(JSON.stringify({ ...decoded, ...patch })).toString("base64url");
+    const forge = (patch: Record<string, unknown>) =>
+      Buffer.from(JSON.stringify({ ...decoded, ...patch })).toString("base64url");
     const bad = [
       "not a cursor",
       "AAAA",
@@ -195,7 +207,13 @@ describe.each([
       const po = placed?.order?.poNumber ?? "";
       const [sends, lookups] = [t.sim.count("placeOrder"), t.sim.count("getOrderDetails")];
       const status = await placement(alice, po);
-      expect(status).toMatchObject({ poNumber: po, kind: "AIRMILES", outcome: "REPLAYED", errors: [], order: { orderId: placed?.order?.orderId } });
+      expect(status).toMatchObject({
+        poNumber: po,
+        kind: "AIRMILES",
+        outcome: "REPLAYED",
+        errors: [],
+        order: { orderId: placed?.order?.orderId },
+      });
       expect([t.sim.count("placeOrder"), t.sim.count("getOrderDetails")]).toEqual([sends, lookups]);
     });
 
@@ -205,7 +223,11 @@ describe.each([
       expect(rejected.data?.placeAirmilesOrder?.errors[0]?.code).toBe("INVALID_DENOMINATION");
       const [sends, lookups] = [t.sim.count("placeOrder"), t.sim.count("getOrderDetails")];
       const status = await placement(alice, input.poNumber);
-      expect(status).toMatchObject({ outcome: "REJECTED", errors: [{ code: "INVALID_DENOMINATION", retryable: false }], order: null });
+      expect(status).toMatchObject({
+        outcome: "REJECTED",
+        errors: [{ code: "INVALID_DENOMINATION", retryable: false }],
+        order: null,
+      });
       expect([t.sim.count("placeOrder"), t.sim.count("getOrderDetails")]).toEqual([sends, lookups]);
     });
 
@@ -213,9 +235,15 @@ describe.each([
       const input = airmilesInput();
       t.sim.inject({ kind: "rateLimit", penaltySeconds: 1 });
       const refused = await sendAirmiles(t.url, input, alice);
-      expect(refused.data?.placeAirmilesOrder).toMatchObject({ outcome: "REJECTED", errors: [{ code: "RATE_LIMITED", retryable: true }] });
+      expect(refused.data?.placeAirmilesOrder).toMatchObject({
+        outcome: "REJECTED",
+        errors: [{ code: "RATE_LIMITED", retryable: true }],
+      });
       const sends = t.sim.count("placeOrder");
-      expect(await placement(alice, input.poNumber)).toMatchObject({ outcome: "REJECTED", errors: [{ code: "RATE_LIMITED", retryable: true }] });
+      expect(await placement(alice, input.poNumber)).toMatchObject({
+        outcome: "REJECTED",
+        errors: [{ code: "RATE_LIMITED", retryable: true }],
+      });
       expect(t.sim.count("placeOrder")).toBe(sends);
       expect(t.sim.ordersByPoNumber(atPlum("alice", input.poNumber))).toHaveLength(0);
     });
@@ -224,9 +252,15 @@ describe.each([
       const input = airmilesInput();
       t.sim.inject({ kind: "latency", ms: 600, operation: "placeOrder" });
       const inFlight = sendAirmiles(t.url, input, alice);
-      await waitFor("the claim", async () => ((await t.app.ledger.findByCallerPoNumber("alice", input.poNumber)) === null ? undefined : true));
+      await waitFor("the claim", async () =>
+        (await t.app.ledger.findByCallerPoNumber("alice", input.poNumber)) === null ? undefined : true,
+      );
       const during = await placement(alice, input.poNumber);
-      expect(during).toMatchObject({ outcome: "PENDING", errors: [{ code: "ORDER_IN_PROGRESS", retryable: true }], order: null });
+      expect(during).toMatchObject({
+        outcome: "PENDING",
+        errors: [{ code: "ORDER_IN_PROGRESS", retryable: true }],
+        order: null,
+      });
       await inFlight;
       expect(await placement(alice, input.poNumber)).toMatchObject({ outcome: "REPLAYED" });
       expect(t.sim.ordersByPoNumber(atPlum("alice", input.poNumber))).toHaveLength(1);
@@ -240,12 +274,18 @@ describe.each([
       t.sim.inject({ kind: "status", status: 502, operation: "getOrderDetails" }); // the first look-up fails too
       const sends = t.sim.count("placeOrder");
       const pending = await placement(alice, input.poNumber);
-      expect(pending).toMatchObject({ outcome: "PENDING", errors: [{ code: "OUTCOME_UNKNOWN", retryable: true }], order: null });
+      expect(pending).toMatchObject({
+        outcome: "PENDING",
+        errors: [{ code: "OUTCOME_UNKNOWN", retryable: true }],
+        order: null,
+      });
       const settled = await waitFor("the look-up to adopt it", async () => {
         const status = await placement(alice, input.poNumber);
         return status?.outcome === "REPLAYED" ? status : undefined;
       });
-      expect(settled.order?.orderId).toBe(String(t.sim.findOrder({ poNumber: atPlum("alice", input.poNumber) })?.orderId));
+      expect(settled.order?.orderId).toBe(
+        String(t.sim.findOrder({ poNumber: atPlum("alice", input.poNumber) })?.orderId),
+      );
       expect(t.sim.count("placeOrder")).toBe(sends);
     });
 
@@ -285,12 +325,18 @@ describe.each([
       return current.edges.every((edge) => edge.node.deliveryStatus !== "pending") ? current : undefined;
     });
     const byPo = new Map(after.edges.map((edge) => [edge.node.poNumber, edge.node]));
-    for (const [po, status] of [[delivered?.order?.poNumber, "delivered"], [cancelled?.order?.poNumber, "cancelled"]] as const) {
+    for (const [po, status] of [
+      [delivered?.order?.poNumber, "delivered"],
+      [cancelled?.order?.poNumber, "cancelled"],
+    ] as const) {
       const node = byPo.get(po ?? "");
       expect(node?.deliveryStatus).toBe(status);
       expect(node?.voucherDetails.map((v) => v.productStatus)).toEqual([status]);
     }
     const status = await gql(t.url, PlacementStatusDocument, { poNumber: cancelled?.order?.poNumber ?? "" }, subject);
-    expect(status.data?.placement?.order).toMatchObject({ deliveryStatus: "cancelled", voucherDetails: [{ productStatus: "cancelled" }] });
+    expect(status.data?.placement?.order).toMatchObject({
+      deliveryStatus: "cancelled",
+      voucherDetails: [{ productStatus: "cancelled" }],
+    });
   });
 });

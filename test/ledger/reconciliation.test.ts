@@ -68,11 +68,26 @@ describe.each([
     const before = t.sim.count("getOrderHistory");
     const result = await run(t);
     // Five orders, two a page: pages of 2, 2 and 1.
-    expect(result).toMatchObject({ status: "succeeded", pages: 3, historyOrders: 5, adopted: 0, discrepancies: 0, error: null });
+    expect(result).toMatchObject({
+      status: "succeeded",
+      pages: 3,
+      historyOrders: 5,
+      adopted: 0,
+      discrepancies: 0,
+      error: null,
+    });
     expect(t.sim.count("getOrderHistory") - before).toBe(3);
     const body = t.sim.calls("getOrderHistory").at(-1)?.body as { variables: { data: Record<string, unknown> } };
-    expect(body.variables.data).toMatchObject({ page: 3, limit: 2, startDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
-    expect(await report(t)).toMatchObject({ openDiscrepancies: 0, discrepancies: [], runs: [{ status: "succeeded", discrepancies: 0 }] });
+    expect(body.variables.data).toMatchObject({
+      page: 3,
+      limit: 2,
+      startDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
+    expect(await report(t)).toMatchObject({
+      openDiscrepancies: 0,
+      discrepancies: [],
+      runs: [{ status: "succeeded", discrepancies: 0 }],
+    });
     expect(await metric(t, "plum_order_not_in_ledger")).toBe(0);
   });
 
@@ -85,7 +100,15 @@ describe.each([
     expect(result).toMatchObject({ status: "succeeded", discrepancies: 1 });
     const found = await report(t);
     expect(found.openDiscrepancies).toBe(1);
-    expect(found.discrepancies).toEqual([{ alert: "plum_order_not_in_ledger", poNumber: po, orderId: String(held.orderId), ledgerState: null, resolvedAt: null }]);
+    expect(found.discrepancies).toEqual([
+      {
+        alert: "plum_order_not_in_ledger",
+        poNumber: po,
+        orderId: String(held.orderId),
+        ledgerState: null,
+        resolvedAt: null,
+      },
+    ]);
     expect(await metric(t, "plum_order_not_in_ledger")).toBe(1);
     expect(t.logs.records().some((r) => r["alert"] === "plum_order_not_in_ledger" && r["poNumber"] === po)).toBe(true);
     // Not imported: the ledger has no row for it.
@@ -105,7 +128,13 @@ describe.each([
     const second = t.sim.holdOrder({ poNumber: po });
     expect(await run(t)).toMatchObject({ status: "succeeded", discrepancies: 1 });
     expect((await report(t)).discrepancies).toEqual([
-      { alert: "duplicate_upstream_order", poNumber: po, orderId: String(second.orderId), ledgerState: "PLACED", resolvedAt: null },
+      {
+        alert: "duplicate_upstream_order",
+        poNumber: po,
+        orderId: String(second.orderId),
+        ledgerState: "PLACED",
+        resolvedAt: null,
+      },
     ]);
     expect(await metric(t, "duplicate_upstream_order")).toBe(1);
     // The ledger keeps its own order.
@@ -118,7 +147,13 @@ describe.each([
     t.sim.reset(); // Plum's book forgets it
     expect(await run(t)).toMatchObject({ status: "succeeded", historyOrders: 0, discrepancies: 1 });
     expect((await report(t)).discrepancies).toEqual([
-      { alert: "ledger_order_not_at_plum", poNumber: placed.payload.order?.poNumber, orderId: placed.payload.order?.orderId, ledgerState: "PLACED", resolvedAt: null },
+      {
+        alert: "ledger_order_not_at_plum",
+        poNumber: placed.payload.order?.poNumber,
+        orderId: placed.payload.order?.orderId,
+        ledgerState: "PLACED",
+        resolvedAt: null,
+      },
     ]);
     expect(await metric(t, "ledger_order_not_at_plum")).toBe(1);
   });
@@ -132,11 +167,17 @@ describe.each([
     const result = await run(t);
     expect(result).toMatchObject({ status: "succeeded", adopted: 1, discrepancies: 0 });
     const row = await t.app.ledger.findByPlumPoNumber(input.poNumber);
-    expect(row).toMatchObject({ state: "PLACED", orderId: String(t.sim.findOrder({ poNumber: input.poNumber })?.orderId) });
+    expect(row).toMatchObject({
+      state: "PLACED",
+      orderId: String(t.sim.findOrder({ poNumber: input.poNumber })?.orderId),
+    });
     expect(row?.existence?.source).toBe("history");
     expect(t.sim.count("placeOrder")).toBe(sends);
     // Adopted by a look-up of the listed orderId (ownership is checked on its answer).
-    const asked = t.sim.calls("getOrderDetails").slice(lookups).map((call) => (call.body as { variables: { data: { orderId: unknown } } }).variables.data.orderId);
+    const asked = t.sim
+      .calls("getOrderDetails")
+      .slice(lookups)
+      .map((call) => (call.body as { variables: { data: { orderId: unknown } } }).variables.data.orderId);
     expect(asked).toContain(String(row?.orderId));
   });
 
@@ -146,9 +187,16 @@ describe.each([
     t.sim.inject({ kind: "resetBeforeProcessing" }); // nothing created, the outcome is unknown
     expect((await sendAirmiles(t.url, input)).data?.placeAirmilesOrder?.outcome).toBe("PENDING");
     // Someone else's order under our poNumber (another recipient).
-    t.sim.holdOrder({ poNumber: input.poNumber, email: "someone.else@example.com", userMeta: { loyaltyMemberId: "999" } });
+    t.sim.holdOrder({
+      poNumber: input.poNumber,
+      email: "someone.else@example.com",
+      userMeta: { loyaltyMemberId: "999" },
+    });
     expect(await run(t)).toMatchObject({ status: "succeeded", adopted: 0 });
-    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({ state: "PENDING", alert: "po_number_held_by_different_order" });
+    expect(await t.app.ledger.findByPlumPoNumber(input.poNumber)).toMatchObject({
+      state: "PENDING",
+      alert: "po_number_held_by_different_order",
+    });
   });
 
   it("records a failed run when Plum's history cannot be read, and tries again", async () => {
@@ -171,12 +219,20 @@ describe("PostgreSQL: two replicas start the job at the same moment", () => {
     sim = await createPlumSimulator({ recordCalls: true });
     const simulator = sim;
     cleanups.push(() => simulator.close());
-    const shared = { ...(await database(true)), XOXODAY_API_URL: sim.apiUrl, XOXODAY_ACCESS_TOKEN: sim.tokens.accessToken, RECONCILIATION_INTERVAL_MS: "86400000" };
+    const shared = {
+      ...(await database(true)),
+      XOXODAY_API_URL: sim.apiUrl,
+      XOXODAY_ACCESS_TOKEN: sim.tokens.accessToken,
+      RECONCILIATION_INTERVAL_MS: "86400000",
+    };
     const [a, b] = await Promise.all([
       startTestApp({ ...ENV, ...shared }, { replicaId: "replica-a" }),
       startTestApp({ ...ENV, ...shared }, { replicaId: "replica-b" }),
     ]);
-    cleanups.push(() => a.close(), () => b.close());
+    cleanups.push(
+      () => a.close(),
+      () => b.close(),
+    );
     for (let i = 0; i < 3; i += 1) await placeAirmiles(a.url, airmilesInput());
     const before = sim.count("getOrderHistory");
     // Both timers fire together (the job is due: it never ran).

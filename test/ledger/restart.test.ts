@@ -46,15 +46,25 @@ describe.each([
     const before = await start();
     const realtime = airmilesInput({ poNumber: newPoNumber("RST") });
     // A delayed product: its delivery status was learned from a webhook before the restart.
-    const delayed = airmilesInput({ poNumber: newPoNumber("RST"), productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 });
-    const rejected = airmilesInput({ poNumber: newPoNumber("RST"), productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 30 });
+    const delayed = airmilesInput({
+      poNumber: newPoNumber("RST"),
+      productId: ETIHAD_GUEST_PRODUCT_ID,
+      denomination: 50,
+    });
+    const rejected = airmilesInput({
+      poNumber: newPoNumber("RST"),
+      productId: ETIHAD_GUEST_PRODUCT_ID,
+      denomination: 30,
+    });
     const placed = await placeAirmilesStatus(before.url, realtime);
     const placedDelayed = await placeAirmilesStatus(before.url, delayed);
     expect(placed.outcome).toBe("PLACED");
     expect(placedDelayed.outcome).toBe("PLACED");
     expect((await placeAirmilesStatus(before.url, rejected)).outcome).toBe("REJECTED");
     await before.sim.deliver(Number(placedDelayed.order?.orderId), "delivered");
-    expect((await orderStatusById(before.url, placedDelayed.order?.orderId as string))?.deliveryStatus).toBe("delivered");
+    expect((await orderStatusById(before.url, placedDelayed.order?.orderId as string))?.deliveryStatus).toBe(
+      "delivered",
+    );
     await before.close();
 
     const after = await start();
@@ -63,7 +73,9 @@ describe.each([
 
     expect(await orderStatusById(after.url, orderId)).toEqual(placed.order);
     expect(await orderStatusByPoNumber(after.url, realtime.poNumber)).toEqual(placed.order);
-    expect(await orderStatusById(after.url, placedDelayed.order?.orderId as string)).toMatchObject({ deliveryStatus: "delivered" });
+    expect(await orderStatusById(after.url, placedDelayed.order?.orderId as string)).toMatchObject({
+      deliveryStatus: "delivered",
+    });
 
     const replayed = await placeAirmilesStatus(after.url, realtime);
     expect(replayed.outcome).toBe("REPLAYED");

@@ -20,7 +20,9 @@ describe("settle window after a timed-out send", () => {
     expect(Number(TEST_ENV["XOXODAY_HEADERS_TIMEOUT_MS"])).toBeGreaterThan(SETTLE_MS);
   });
   // Plum's processing bound covers the slow request: "not found" proves nothing until it has passed.
-  const t = useTestApp({ env: { RECONCILE_SETTLE_MS: String(SETTLE_MS), XOXODAY_MAX_PROCESSING_MS: String(PLUM_PROCESSING_MS + 1_000) } });
+  const t = useTestApp({
+    env: { RECONCILE_SETTLE_MS: String(SETTLE_MS), XOXODAY_MAX_PROCESSING_MS: String(PLUM_PROCESSING_MS + 1_000) },
+  });
 
   it("does not re-send while a slow Plum may still be processing the first request", async () => {
     const input = airmilesInput();
@@ -37,9 +39,13 @@ describe("settle window after a timed-out send", () => {
     expect(t.sim.count("placeOrder") - sendsBefore).toBe(1);
 
     // The slow request completes at Plum; the next retry finds it.
-    await waitFor("Plum to finish the slow request", () => (simOrdersFor(t.sim, input.poNumber).length > 0 ? true : undefined), {
-      timeoutMs: PLUM_PROCESSING_MS + 5_000,
-    });
+    await waitFor(
+      "Plum to finish the slow request",
+      () => (simOrdersFor(t.sim, input.poNumber).length > 0 ? true : undefined),
+      {
+        timeoutMs: PLUM_PROCESSING_MS + 5_000,
+      },
+    );
     const placed = await placeAirmilesStatus(t.url, input);
     expect(placed.outcome).toBe("PLACED");
     expect(t.sim.count("placeOrder") - sendsBefore).toBe(1);

@@ -60,11 +60,15 @@ describe("unknown upstream outcomes are reconciled to exactly one order", () => 
 
         expectUnknown(await placeAirmilesStatus(t.url, input));
         // Bounded: a pass before the settle window leaves the row PENDING, a later one settles it.
-        await waitFor("the reconciler to settle the order", async () => {
-          await t.app.reconciler.runOnce();
-          const row = await t.app.ledger.findByPlumPoNumber(input.poNumber);
-          return row?.state === "PLACED" ? row : undefined;
-        }, { timeoutMs: 15_000, intervalMs: SETTLE_MS / 2 });
+        await waitFor(
+          "the reconciler to settle the order",
+          async () => {
+            await t.app.reconciler.runOnce();
+            const row = await t.app.ledger.findByPlumPoNumber(input.poNumber);
+            return row?.state === "PLACED" ? row : undefined;
+          },
+          { timeoutMs: 15_000, intervalMs: SETTLE_MS / 2 },
+        );
 
         expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
         await expectPlacedOnce(t, input.poNumber, created ? 1 : 2);

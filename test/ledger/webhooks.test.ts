@@ -7,7 +7,12 @@ import { ETIHAD_GUEST_PRODUCT_ID } from "../../src/simulator/index.js";
 import type { OrderStatusFieldsFragment } from "../__generated__/graphql.js";
 import { useTestApp } from "../support/harness.js";
 import { airmilesInput, newPoNumber, topupInput } from "../support/orderInputs.js";
-import { orderStatusById, orderStatusByPoNumber, placeAirmilesStatus, placeTopupStatus } from "../support/orderStatusOperations.js";
+import {
+  orderStatusById,
+  orderStatusByPoNumber,
+  placeAirmilesStatus,
+  placeTopupStatus,
+} from "../support/orderStatusOperations.js";
 import { placeAtPlum } from "../support/plumDirect.js";
 
 const WEBHOOK_KEY = "LedgerWebhookKey2024";
@@ -47,14 +52,22 @@ describe("delivery-status webhooks", () => {
   function event(order: OrderStatusFieldsFragment, deliveryStatus: string, createdAt: string, id = nextWebhookId++) {
     return {
       id,
-      data: { orderId: Number(order.orderId), poNumber: order.poNumber ?? "", orderDate: "2026-01-01 09:00:00", deliveryStatus },
+      data: {
+        orderId: Number(order.orderId),
+        poNumber: order.poNumber ?? "",
+        orderDate: "2026-01-01 09:00:00",
+        deliveryStatus,
+      },
       createdAt,
     };
   }
 
   /** A delayed airmiles order placed through the service: pending until a callback says otherwise. */
   async function pendingOrder(): Promise<OrderStatusFieldsFragment> {
-    const placed = await placeAirmilesStatus(t.url, airmilesInput({ poNumber: newPoNumber("WH"), productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 }));
+    const placed = await placeAirmilesStatus(
+      t.url,
+      airmilesInput({ poNumber: newPoNumber("WH"), productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 }),
+    );
     expect(placed.outcome).toBe("PLACED");
     expect(placed.order?.deliveryStatus).toBe("pending");
     return placed.order as OrderStatusFieldsFragment;
@@ -76,7 +89,9 @@ describe("delivery-status webhooks", () => {
     // The simulator posts the callback to the app, with the configured key.
     await t.sim.deliver(Number(airmiles.orderId), "delivered");
     await t.sim.deliver(Number(topupOrder.orderId), "canceled");
-    const deliveries = t.sim.webhookDeliveries().filter((d) => [airmiles.orderId, topupOrder.orderId].includes(String(d.body.data.orderId)));
+    const deliveries = t.sim
+      .webhookDeliveries()
+      .filter((d) => [airmiles.orderId, topupOrder.orderId].includes(String(d.body.data.orderId)));
     expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
 
     expect(await status(airmiles)).toBe("delivered");
@@ -138,7 +153,10 @@ describe("delivery-status webhooks", () => {
     expect((await postWebhook(event(order, "canceled", "2026-01-01 10:00:05"))).status).toBe(200);
     expect(await status(order)).toBe("cancelled");
     // The earlier event arrives late: stored (200, so Plum stops retrying) but it does not win.
-    expect((await postWebhook(event(order, "delivered", "2026-01-01 10:00:01"))).json).toEqual({ ok: true, duplicate: false });
+    expect((await postWebhook(event(order, "delivered", "2026-01-01 10:00:01"))).json).toEqual({
+      ok: true,
+      duplicate: false,
+    });
     expect(await status(order)).toBe("cancelled");
   });
 
@@ -152,7 +170,9 @@ describe("delivery-status webhooks", () => {
     } finally {
       t.sim.setWebhook({ url: webhookUrl, apiKey: WEBHOOK_KEY });
     }
-    const sent = t.sim.webhookDeliveries().filter((d) => [delivered.orderId, cancelled.orderId].includes(String(d.body.data.orderId)));
+    const sent = t.sim
+      .webhookDeliveries()
+      .filter((d) => [delivered.orderId, cancelled.orderId].includes(String(d.body.data.orderId)));
     expect(sent.map((d) => [d.body.data.deliveryStatus, d.status])).toEqual([
       ["Delivered", 200],
       ["Canceled", 200],
@@ -164,7 +184,10 @@ describe("delivery-status webhooks", () => {
   it("keeps a callback for an order the ledger does not know and applies it when the order arrives", async () => {
     // Placed at Plum outside this service: Plum itself still says pending.
     const poNumber = newPoNumber("WH-EXT");
-    const upstream = await placeAtPlum(t.sim, airmilesInput({ productId: ETIHAD_GUEST_PRODUCT_ID, poNumber, userMeta: { loyaltyMemberId: "EY123456" } }));
+    const upstream = await placeAtPlum(
+      t.sim,
+      airmilesInput({ productId: ETIHAD_GUEST_PRODUCT_ID, poNumber, userMeta: { loyaltyMemberId: "EY123456" } }),
+    );
     expect(upstream.deliveryStatus).toBe("pending");
     const order: OrderStatusFieldsFragment = { orderId: String(upstream.orderId), poNumber, deliveryStatus: null };
 
@@ -175,8 +198,15 @@ describe("delivery-status webhooks", () => {
     expect(await t.app.ledger.findByOrderIds([order.orderId])).toEqual([]);
 
     // Reading it through the service makes the ledger remember it; the kept callback applies on the way in.
-    expect(await orderStatusById(t.url, order.orderId)).toEqual({ orderId: order.orderId, poNumber, deliveryStatus: "cancelled" });
-    expect(await t.app.ledger.findByPlumPoNumber(poNumber)).toMatchObject({ source: "LOOKUP", deliveryStatus: "cancelled" });
+    expect(await orderStatusById(t.url, order.orderId)).toEqual({
+      orderId: order.orderId,
+      poNumber,
+      deliveryStatus: "cancelled",
+    });
+    expect(await t.app.ledger.findByPlumPoNumber(poNumber)).toMatchObject({
+      source: "LOOKUP",
+      deliveryStatus: "cancelled",
+    });
     expect((await orderStatusByPoNumber(t.url, poNumber))?.deliveryStatus).toBe("cancelled");
   });
 });

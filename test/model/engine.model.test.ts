@@ -16,7 +16,13 @@ import { ModelPlum, type LookupFault, type PlaceFault } from "./modelPlum.js";
 import { ModelLedger } from "./modelStore.js";
 import { World, type Replica } from "./world.js";
 
-const POLICY: PlacementPolicy = { settleMs: 1_000, maxProcessingMs: 3_000, lookupIntervalMs: 200, maxBackoffMs: 4_000, maxSendAttempts: 3 };
+const POLICY: PlacementPolicy = {
+  settleMs: 1_000,
+  maxProcessingMs: 3_000,
+  lookupIntervalMs: 200,
+  maxBackoffMs: 4_000,
+  maxSendAttempts: 3,
+};
 const SEND_GUARD_MS = 200;
 const LEASE_MS = 1_500;
 const PO_NUMBERS = ["PO-A", "PO-B"];
@@ -24,7 +30,14 @@ const SUBJECT = "user-1";
 /** What Plum and the ledger key know the caller's poNumber by (the caller's namespace). */
 const atPlum = (poNumber: string) => plumPoNumber(DEFAULT_PO_NUMBER_KEY, SUBJECT, poNumber);
 const PLACE_FAULTS: PlaceFault[] = [
-  "ok", "lostAfterCreate", "slowCreate", "lostBeforeCreate", "rejected", "rateLimited", "notSent", "expiredToken",
+  "ok",
+  "lostAfterCreate",
+  "slowCreate",
+  "lostBeforeCreate",
+  "rejected",
+  "rateLimited",
+  "notSent",
+  "expiredToken",
 ];
 const LOOKUP_FAULTS: LookupFault[] = ["truthful", "truthful", "unavailable", "rateLimited", "anotherOrder"];
 const silent = pino({ level: "silent" });
@@ -40,15 +53,31 @@ function request(poNumber: string): OrderRequest {
   return {
     kind: OrderKind.AIRMILES,
     input: {
-      productId: 20301, denomination: 50, quantity: 1, email: "buyer@example.com", poNumber, notifyReceiverEmail: false,
-      notifyAdminEmail: false, userMeta: { loyaltyMemberId: "A1" },
+      productId: 20301,
+      denomination: 50,
+      quantity: 1,
+      email: "buyer@example.com",
+      poNumber,
+      notifyReceiverEmail: false,
+      notifyAdminEmail: false,
+      userMeta: { loyaltyMemberId: "A1" },
     },
   };
 }
 
 /** How much each run exercised (printed once, so a schedule generator that stopped doing anything shows). */
 const stats = {
-  runs: 0, orders: 0, told: 0, rejectedTold: 0, sends: 0, resends: 0, kills: 0, queuedTold: 0, queueFullTold: 0, operatorApplied: 0, operatorRefused: 0,
+  runs: 0,
+  orders: 0,
+  told: 0,
+  rejectedTold: 0,
+  sends: 0,
+  resends: 0,
+  kills: 0,
+  queuedTold: 0,
+  queueFullTold: 0,
+  operatorApplied: 0,
+  operatorRefused: 0,
 };
 
 interface Schedule {
@@ -71,8 +100,20 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
   const told: Told[] = [];
   // One budget for both replicas, on the simulated clock (the engines' shared table, in memory).
   const budgetLedger = new InProcessBudgetLedger(() => world.now);
-  const limits = { placeOrder: BUDGET.placeOrder, getOrderDetails: null, getOrderHistory: null, getVouchers: null, getBalance: null, lookupMobileNumber: null };
-  const budget = new PlumBudget(budgetLedger, { windowMs: BUDGET.windowMs, marginMs: BUDGET.marginMs, limits, reservedShare: 0.2 });
+  const limits = {
+    placeOrder: BUDGET.placeOrder,
+    getOrderDetails: null,
+    getOrderHistory: null,
+    getVouchers: null,
+    getBalance: null,
+    lookupMobileNumber: null,
+  };
+  const budget = new PlumBudget(budgetLedger, {
+    windowMs: BUDGET.windowMs,
+    marginMs: BUDGET.marginMs,
+    limits,
+    reservedShare: 0.2,
+  });
   const replicas: { replica: Replica; engine: PlacementService }[] = [];
   let generation = 0;
   const start = (slot: number) => {
@@ -104,7 +145,11 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
     promise.then(
       (result) => {
         plum.land();
-        told.push({ poNumber, result, ordersThen: plum.ordersFor(poNumber).length + (plum.hasPendingCreation(poNumber) ? 1 : 0) });
+        told.push({
+          poNumber,
+          result,
+          ordersThen: plum.ordersFor(poNumber).length + (plum.hasPendingCreation(poNumber) ? 1 : 0),
+        });
       },
       () => {}, // a store fault surfaced to the caller: like a dropped connection
     );
@@ -160,7 +205,10 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
         ledger.flag(atPlum(po));
         plum.land();
         const order = plum.orders[next() % Math.max(1, plum.orders.length)];
-        const decision = next() % 2 === 0 ? { verdict: "notPlaced" as const } : { verdict: "placed" as const, orderId: order?.orderId ?? "424242" };
+        const decision =
+          next() % 2 === 0
+            ? { verdict: "notPlaced" as const }
+            : { verdict: "placed" as const, orderId: order?.orderId ?? "424242" };
         void engine.resolveByOperator(atPlum(po), decision, { operator: "op", note: "model" }).then(
           (r) => (r.outcome === "refused" ? (stats.operatorRefused += 1) : (stats.operatorApplied += 1)),
           () => {},
@@ -194,13 +242,29 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
     if (engine !== undefined) {
       void engine.reconcileDue(10).catch(() => {});
       void engine.dispatchQueued(10).catch(() => {});
-      for (const row of open) if ((row.leaseUntil === null || row.leaseUntil < world.date()) && round % 7 === 0) say(row.poNumber, engine.place(request(row.callerPoNumber), SUBJECT));
+      for (const row of open)
+        if ((row.leaseUntil === null || row.leaseUntil < world.date()) && round % 7 === 0)
+          say(row.poNumber, engine.place(request(row.callerPoNumber), SUBJECT));
     }
   }
   await world.advance(POLICY.maxProcessingMs);
   plum.land();
-  if (process.env["DEBUG_MODEL"]) console.log([...plum.trace, ...ledger.trace].sort((a, b) => Number(a.split(" ")[0]?.slice(2)) - Number(b.split(" ")[0]?.slice(2))).join("\n"));
-  if (process.env["DEBUG_MODEL"]) console.log(JSON.stringify([...ledger.rows.values()].map((r) => ({ ...r, request: null })), null, 1), world.now, world.pending);
+  if (process.env["DEBUG_MODEL"])
+    console.log(
+      [...plum.trace, ...ledger.trace]
+        .sort((a, b) => Number(a.split(" ")[0]?.slice(2)) - Number(b.split(" ")[0]?.slice(2)))
+        .join("\n"),
+    );
+  if (process.env["DEBUG_MODEL"])
+    console.log(
+      JSON.stringify(
+        [...ledger.rows.values()].map((r) => ({ ...r, request: null })),
+        null,
+        1,
+      ),
+      world.now,
+      world.pending,
+    );
 
   stats.runs += 1;
   stats.orders += plum.orders.length;
@@ -210,7 +274,12 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
   stats.resends += [...ledger.rows.values()].filter((r) => r.sendAttempts > 1).length;
   stats.kills += generation - 2;
   stats.queuedTold += told.filter((t) => t.result.errors[0]?.code === "QUEUED").length;
-  stats.queueFullTold += told.filter((t) => t.result.outcome === "REJECTED" && t.result.errors[0]?.code === "RATE_LIMITED" && t.result.errors[0]?.message.includes("queue")).length;
+  stats.queueFullTold += told.filter(
+    (t) =>
+      t.result.outcome === "REJECTED" &&
+      t.result.errors[0]?.code === "RATE_LIMITED" &&
+      t.result.errors[0]?.message.includes("queue"),
+  ).length;
 
   // Invariants.
   expect(plum.violations).toEqual([]);
@@ -222,7 +291,9 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
       expect(orders).toHaveLength(0);
       continue;
     }
-    expect(row.state, `row ${po} settled: ${JSON.stringify(row.sends)} ${JSON.stringify(row.existence)}`).not.toBe("PENDING");
+    expect(row.state, `row ${po} settled: ${JSON.stringify(row.sends)} ${JSON.stringify(row.existence)}`).not.toBe(
+      "PENDING",
+    );
     if (row.state === "PLACED") expect(row.orderId).toBe(orders[0]?.orderId);
     if (row.state === "REJECTED") expect(orders, `REJECTED row ${po} while Plum holds an order`).toHaveLength(0);
   }
@@ -233,7 +304,10 @@ async function runSchedule({ deduplicate, lagMs, choices }: Schedule): Promise<v
     // the advised retry replays it.
     const retryable = t.result.errors.some((e) => e.retryable);
     if (t.result.outcome === "REJECTED" && !retryable) {
-      expect(t.ordersThen, `caller told REJECTED ${t.result.errors[0]?.code} for ${t.poNumber} while an order existed`).toBe(0);
+      expect(
+        t.ordersThen,
+        `caller told REJECTED ${t.result.errors[0]?.code} for ${t.poNumber} while an order existed`,
+      ).toBe(0);
     }
     if (t.result.outcome === "REJECTED" && retryable && t.ordersThen > 0) {
       expect(ledger.row(t.poNumber)?.state, `retryable REJECTED overtaken for ${t.poNumber}`).toBe("PLACED");

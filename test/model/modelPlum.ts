@@ -14,7 +14,14 @@ export interface ModelOrder {
 }
 
 export type PlaceFault =
-  | "ok" | "lostAfterCreate" | "slowCreate" | "lostBeforeCreate" | "rejected" | "rateLimited" | "notSent" | "expiredToken";
+  | "ok"
+  | "lostAfterCreate"
+  | "slowCreate"
+  | "lostBeforeCreate"
+  | "rejected"
+  | "rateLimited"
+  | "notSent"
+  | "expiredToken";
 export type LookupFault = "truthful" | "unavailable" | "rateLimited" | "anotherOrder";
 
 export interface PlumBehaviour {
@@ -81,12 +88,18 @@ export class ModelPlum {
     const received = (this.requests.get(data.poNumber) ?? 0) + 1;
     this.requests.set(data.poNumber, received);
     const row = this.ledger.row(data.poNumber);
-    if (row === undefined || row.sendAttempts < received) this.violations.push(`request ${received} for ${data.poNumber} left without its write-ahead`);
-    const logged = this.ledger.log.filter((e) => e.poNumber === data.poNumber && e.operation === "placeOrder" && e.phase === "request").length;
-    if (logged < received) this.violations.push(`request ${received} for ${data.poNumber} left before its attempt-log row`);
+    if (row === undefined || row.sendAttempts < received)
+      this.violations.push(`request ${received} for ${data.poNumber} left without its write-ahead`);
+    const logged = this.ledger.log.filter(
+      (e) => e.poNumber === data.poNumber && e.operation === "placeOrder" && e.phase === "request",
+    ).length;
+    if (logged < received)
+      this.violations.push(`request ${received} for ${data.poNumber} left before its attempt-log row`);
     this.land();
     const fault = this.faults ? this.nextPlaceFault : "ok";
-    this.trace.push(`t=${this.world.now} place ${data.poNumber} #${received} ${fault} slow=${this.nextSlowMs} orders=${this.ordersFor(data.poNumber).length}`);
+    this.trace.push(
+      `t=${this.world.now} place ${data.poNumber} #${received} ${fault} slow=${this.nextSlowMs} orders=${this.ordersFor(data.poNumber).length}`,
+    );
     const unknown: PlumCallResult = { kind: "unknown", httpStatus: 504, errorId: null, errorCode: null };
     const duplicate = () => this.behaviour.deduplicate && this.ordersFor(data.poNumber).length > 0;
     switch (fault) {
@@ -102,7 +115,10 @@ export class ModelPlum {
         return unknown;
       case "slowCreate":
         if (duplicate()) return { kind: "duplicatePoNumber", httpStatus: 422 };
-        this.creations.push({ at: this.world.now + Math.min(this.nextSlowMs, this.behaviour.maxProcessingMs), request: data });
+        this.creations.push({
+          at: this.world.now + Math.min(this.nextSlowMs, this.behaviour.maxProcessingMs),
+          request: data,
+        });
         return unknown;
       case "lostAfterCreate":
         if (duplicate()) return { kind: "duplicatePoNumber", httpStatus: 422 };
@@ -111,7 +127,9 @@ export class ModelPlum {
       case "ok": {
         if (duplicate()) return { kind: "duplicatePoNumber", httpStatus: 422 };
         const order = this.create(data);
-        return order === null ? { kind: "duplicatePoNumber", httpStatus: 422 } : { kind: "ok", httpStatus: 200, order: this.wire(order) };
+        return order === null
+          ? { kind: "duplicatePoNumber", httpStatus: 422 }
+          : { kind: "ok", httpStatus: 200, order: this.wire(order) };
       }
     }
   }
@@ -123,13 +141,24 @@ export class ModelPlum {
     if (fault === "rateLimited") return { kind: "rateLimited", httpStatus: 429, penaltySeconds: 1 };
     const visible = this.orders.filter((o) => o.createdAt <= this.world.now - this.behaviour.lagMs);
     if (fault === "anotherOrder") {
-      const other = { orderId: "1", poNumber: "SOMEONE-ELSE", request: { ...visible[0]?.request, email: "x@y.z" } as PlaceOrderData, createdAt: 0 };
+      const other = {
+        orderId: "1",
+        poNumber: "SOMEONE-ELSE",
+        request: { ...visible[0]?.request, email: "x@y.z" } as PlaceOrderData,
+        createdAt: 0,
+      };
       return { kind: "ok", httpStatus: 200, order: this.wire(other) };
     }
-    this.trace.push(`t=${this.world.now} lookup ${JSON.stringify(target)} ${fault} visible=${visible.map((o) => o.poNumber + "@" + o.createdAt).join(",")}`);
+    this.trace.push(
+      `t=${this.world.now} lookup ${JSON.stringify(target)} ${fault} visible=${visible.map((o) => o.poNumber + "@" + o.createdAt).join(",")}`,
+    );
     const found =
-      "orderId" in target ? visible.find((o) => o.orderId === target.orderId) : visible.find((o) => o.poNumber === target.poNumber);
-    return found === undefined ? { kind: "notFound", httpStatus: 404 } : { kind: "ok", httpStatus: 200, order: this.wire(found) };
+      "orderId" in target
+        ? visible.find((o) => o.orderId === target.orderId)
+        : visible.find((o) => o.poNumber === target.poNumber);
+    return found === undefined
+      ? { kind: "notFound", httpStatus: 404 }
+      : { kind: "ok", httpStatus: 200, order: this.wire(found) };
   }
 
   forReplica(replica: Replica): PlumPort {

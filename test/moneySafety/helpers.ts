@@ -4,7 +4,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pino from "pino";
 import { OrderKind } from "../../src/orders/orderKind.js";
-import type { ClaimResult, Lease, NewPlacement, OrderRecord, RecordPatch, WriteGuard } from "../../src/orders/orderRecord.js";
+import type {
+  ClaimResult,
+  Lease,
+  NewPlacement,
+  OrderRecord,
+  RecordPatch,
+  WriteGuard,
+} from "../../src/orders/orderRecord.js";
 import type { PlacementPolicy } from "../../src/orders/placement/evidence.js";
 import type { PlacementStore } from "../../src/orders/placement/ports.js";
 import { PlacementService } from "../../src/orders/PlacementService.js";
@@ -46,11 +53,18 @@ export function lookupTargets(sim: PlumSimulator, poNumber: string, orderIds: re
     .calls("getOrderDetails")
     .map((call) => callData(call.body))
     .filter((data) => data.poNumber === poNumber || (data.orderId != null && orderIds.includes(String(data.orderId))))
-    .map((data) => (data.orderId === null || data.orderId === undefined || data.orderId === "" ? null : String(data.orderId)));
+    .map((data) =>
+      data.orderId === null || data.orderId === undefined || data.orderId === "" ? null : String(data.orderId),
+    );
 }
 
 /** Runs `step` every `intervalMs` until `durationMs` have passed since `from` (at least once). */
-export async function repeatUntil(from: number, durationMs: number, intervalMs: number, step: () => Promise<void>): Promise<number> {
+export async function repeatUntil(
+  from: number,
+  durationMs: number,
+  intervalMs: number,
+  step: () => Promise<void>,
+): Promise<number> {
   let runs = 0;
   do {
     await step();
@@ -119,7 +133,13 @@ export class FlakyStore implements PlacementStore {
     return this.ledger.renewLease(poNumber, lease);
   }
 
-  async update(poNumber: string, owner: string | null, patch: RecordPatch, release: boolean, guard?: WriteGuard): Promise<OrderRecord | null> {
+  async update(
+    poNumber: string,
+    owner: string | null,
+    patch: RecordPatch,
+    release: boolean,
+    guard?: WriteGuard,
+  ): Promise<OrderRecord | null> {
     if (patch.startAttempt) {
       const hook = this.hook;
       this.hook = null;
@@ -177,7 +197,12 @@ export const HARNESS_POLICY: PlacementPolicy = {
 export function directEngine(
   ledger: Ledger,
   sim: PlumSimulator,
-  options: { replicaId?: string; leaseMs?: number; policy?: Partial<PlacementPolicy>; writeRetryDelaysMs?: number[] } = {},
+  options: {
+    replicaId?: string;
+    leaseMs?: number;
+    policy?: Partial<PlacementPolicy>;
+    writeRetryDelaysMs?: number[];
+  } = {},
 ): DirectEngine {
   const logs = new LogCapture();
   const client = new PlumClient({
@@ -228,4 +253,3 @@ export async function placeHeldAtPlum(
   }
   return { mutation };
 }
-

@@ -46,7 +46,11 @@ describe("case 1: double order when Plum is slow", () => {
    * after it arrived, long after our client stopped waiting (headers timeout 300 ms; undici's timer fires it after
    * about a second, so the timeout answer gets a longer processing time).
    */
-  function slowPlum(answers: readonly ("timeout" | "reset" | "502")[], landsAfterMs: number, maxProcessingMs: number): void {
+  function slowPlum(
+    answers: readonly ("timeout" | "reset" | "502")[],
+    landsAfterMs: number,
+    maxProcessingMs: number,
+  ): void {
     const t = useTestApp({
       resetSimulator: true,
       env: {
@@ -84,7 +88,8 @@ describe("case 1: double order when Plum is slow", () => {
 
         // Precondition: the retries really ran while Plum was still working on the first request.
         expect(retriesBeforeLanding).toBeGreaterThan(0);
-        for (const a of answers) expect(["PENDING:OUTCOME_UNKNOWN", "PENDING:ORDER_IN_PROGRESS", "PLACED:", "REPLAYED:"]).toContain(a);
+        for (const a of answers)
+          expect(["PENDING:OUTCOME_UNKNOWN", "PENDING:ORDER_IN_PROGRESS", "PLACED:", "REPLAYED:"]).toContain(a);
         // Adopted (by the retry, a read or the reconciler, whichever looked first once it landed).
         expect(answers.some((a) => a === "PLACED:" || a === "REPLAYED:")).toBe(true);
         const orders = simOrdersFor(t.sim, po);
@@ -155,7 +160,10 @@ describe("case 2: duplicate answers are not ignored", () => {
     expect(placed.order?.orderId).toBe(String(created.orderId));
     expect(simOrdersFor(t.sim, po)).toHaveLength(1);
     expect(placeCallsFor(t.sim, po)).toBe(2);
-    expect(await t.app.ledger.findByPlumPoNumber(po)).toMatchObject({ state: "PLACED", orderId: String(created.orderId) });
+    expect(await t.app.ledger.findByPlumPoNumber(po)).toMatchObject({
+      state: "PLACED",
+      orderId: String(created.orderId),
+    });
   });
 });
 
@@ -195,7 +203,11 @@ describe("case 3: a rejection of a re-send is not trusted wrongly", () => {
       expect(answers.join(" ")).not.toContain("INSUFFICIENT_BALANCE");
       const [order] = simOrdersFor(t.sim, po);
       expect(simOrdersFor(t.sim, po)).toHaveLength(1);
-      expect(await t.app.ledger.findByPlumPoNumber(po)).toMatchObject({ state: "PLACED", orderId: String(order?.orderId), sendAttempts: 1 });
+      expect(await t.app.ledger.findByPlumPoNumber(po)).toMatchObject({
+        state: "PLACED",
+        orderId: String(order?.orderId),
+        sendAttempts: 1,
+      });
       expect(answers.some((a) => a === "PLACED:" || a === "REPLAYED:")).toBe(true);
       expect(placeCallsFor(t.sim, po)).toBe(1);
     },
@@ -243,7 +255,12 @@ describe("case 4: webhooks are evidence", () => {
 
     // The simulator posts the callback to the app's /webhooks/xoxoday.
     await t.sim.deliver(created.orderId, "delivered");
-    expect(t.sim.webhookDeliveries().filter((d) => String(d.body.data.orderId) === orderId).map((d) => d.status)).toEqual([200]);
+    expect(
+      t.sim
+        .webhookDeliveries()
+        .filter((d) => String(d.body.data.orderId) === orderId)
+        .map((d) => d.status),
+    ).toEqual([200]);
     const proven = await t.app.ledger.findByPlumPoNumber(po);
     expect(proven).toMatchObject({ state: "PENDING", existence: { source: "webhook", orderId }, sendAttempts: 1 });
 
@@ -260,7 +277,11 @@ describe("case 4: webhooks are evidence", () => {
     const targets = lookupTargets(t.sim, po, [orderId]);
     expect(targets.length).toBeGreaterThan(0);
     expect(targets.every((target) => target === orderId)).toBe(true);
-    expect(await t.app.ledger.findByPlumPoNumber(po)).toMatchObject({ state: "PENDING", existence: { source: "webhook", orderId }, sendAttempts: 1 });
+    expect(await t.app.ledger.findByPlumPoNumber(po)).toMatchObject({
+      state: "PENDING",
+      existence: { source: "webhook", orderId },
+      sendAttempts: 1,
+    });
 
     // Once Plum's read side catches up, the orderId look-up adopts it.
     t.sim.setBehaviour({ lookupLagMs: 0 });
@@ -290,10 +311,9 @@ describe("case 5: crash after RATE_LIMITED", () => {
     expect(rejected).toMatchObject({ state: "REJECTED", reopenable: true, sendAttempts: 1, leaseOwner: null });
     expect(rejected?.sends).toHaveLength(1);
     expect(rejected?.sends[0]).toMatchObject({ n: 1, answer: "empty", empty: "notSent" });
-    expect((await t.app.ledger.listAttempts(po)).map((a) => `${a.operation}:${a.phase}:${a.httpStatus ?? "-"}`)).toEqual([
-      "placeOrder:request:-",
-      "placeOrder:response:429",
-    ]);
+    expect(
+      (await t.app.ledger.listAttempts(po)).map((a) => `${a.operation}:${a.phase}:${a.httpStatus ?? "-"}`),
+    ).toEqual(["placeOrder:request:-", "placeOrder:response:429"]);
 
     // The retry is held at Plum: read the row while its request is in flight.
     t.sim.inject({ kind: "latency", ms: 800 });
@@ -308,7 +328,9 @@ describe("case 5: crash after RATE_LIMITED", () => {
     expect(inFlight?.sends[0]).toMatchObject({ n: 1, answer: "empty", empty: "notSent" });
     expect(inFlight?.sends[1]).toMatchObject({ n: 2, answer: "open" });
     expect(inFlight?.leaseOwner).not.toBeNull();
-    expect(inFlight?.lastSentAt?.getTime()).toBeGreaterThan(rejected?.lastSentAt?.getTime() ?? Number.POSITIVE_INFINITY);
+    expect(inFlight?.lastSentAt?.getTime()).toBeGreaterThan(
+      rejected?.lastSentAt?.getTime() ?? Number.POSITIVE_INFINITY,
+    );
     expect(simOrdersFor(t.sim, po)).toHaveLength(0);
 
     const placed = await retry;
@@ -495,14 +517,18 @@ describe("case 7: leases on the database clock; the lease is re-checked before e
     const taken = await b.acquireLease(po, { owner: "owner-2", ms: 10_000 });
     expect(taken?.leaseOwner).toBe("owner-2");
 
-    expect(await a.update(po, "owner-1", writeAhead, false, { version: claimed.record.version, live: true })).toBeNull();
+    expect(
+      await a.update(po, "owner-1", writeAhead, false, { version: claimed.record.version, live: true }),
+    ).toBeNull();
     expect(await a.update(po, "owner-1", writeAhead, false, { live: true })).toBeNull();
     expect(await a.renewLease(po, { owner: "owner-1", ms: 10_000 })).toBe(false);
     const row = await b.findByPlumPoNumber(po);
     expect(row).toMatchObject({ sendAttempts: 1, sends: [{ n: 1, answer: "open" }], leaseOwner: "owner-2" });
     expect(row?.lastSentAt).toEqual(claimed.record.lastSentAt);
     // The new owner's write-ahead applies.
-    expect(await b.update(po, "owner-2", writeAhead, false, { version: taken?.version as number, live: true })).toMatchObject({
+    expect(
+      await b.update(po, "owner-2", writeAhead, false, { version: taken?.version as number, live: true }),
+    ).toMatchObject({
       sendAttempts: 2,
     });
   });
@@ -511,7 +537,9 @@ describe("case 7: leases on the database clock; the lease is re-checked before e
     const po = uniquePo("LEASE");
     const claimed = await a.claim(placement(po), { owner: "owner-1", ms: 50 });
     await sleep(100);
-    expect(await a.update(po, "owner-1", writeAhead, false, { version: claimed.record.version, live: true })).toBeNull();
+    expect(
+      await a.update(po, "owner-1", writeAhead, false, { version: claimed.record.version, live: true }),
+    ).toBeNull();
     expect(await a.renewLease(po, { owner: "owner-1", ms: 10_000 })).toBe(false);
     expect(await a.findByPlumPoNumber(po)).toMatchObject({ sendAttempts: 1, version: claimed.record.version });
     const answered: RecordPatch = { sends: [{ n: 1, answer: "unknown" }] };
@@ -528,11 +556,15 @@ describe("case 7: leases on the database clock; the lease is re-checked before e
     try {
       const claimed = await a.claim(placement(behind), { owner: "slow-clock", ms: 50 });
       await sleep(100);
-      expect(await a.update(behind, "slow-clock", writeAhead, false, { version: claimed.record.version, live: true })).toBeNull();
+      expect(
+        await a.update(behind, "slow-clock", writeAhead, false, { version: claimed.record.version, live: true }),
+      ).toBeNull();
       vi.setSystemTime(Date.now() + 7_200_000);
       const live = await a.claim(placement(ahead), { owner: "fast-clock", ms: 10_000 });
       expect(await b.acquireLease(ahead, { owner: "intruder", ms: 10_000 })).toBeNull();
-      expect(await a.update(ahead, "fast-clock", writeAhead, false, { version: live.record.version, live: true })).toMatchObject({
+      expect(
+        await a.update(ahead, "fast-clock", writeAhead, false, { version: live.record.version, live: true }),
+      ).toMatchObject({
         sendAttempts: 2,
       });
     } finally {
@@ -563,7 +595,11 @@ describe("case 7: leases on the database clock; the lease is re-checked before e
       expect(retry.outcome).toBe("PENDING");
       expect(retry.errors.map((e) => e.code)).toEqual(["ORDER_IN_PROGRESS"]);
       expect(placeCallsFor(plum, po)).toBe(1);
-      expect(await a.findByPlumPoNumber(po)).toMatchObject({ state: "PENDING", sendAttempts: 1, leaseOwner: "intruder" });
+      expect(await a.findByPlumPoNumber(po)).toMatchObject({
+        state: "PENDING",
+        sendAttempts: 1,
+        leaseOwner: "intruder",
+      });
     } finally {
       await engine.close();
     }
@@ -609,7 +645,12 @@ describe("case 8: a failed write after a send", () => {
       const orders = simOrdersFor(plum, po);
       expect(orders).toHaveLength(1);
       const open = await ledger.findByPlumPoNumber(po);
-      expect(open).toMatchObject({ state: "PENDING", sendAttempts: 1, sends: [{ n: 1, answer: "open" }], orderId: null });
+      expect(open).toMatchObject({
+        state: "PENDING",
+        sendAttempts: 1,
+        sends: [{ n: 1, answer: "open" }],
+        orderId: null,
+      });
 
       await engine.service.reconcileDue(50);
       expect(engine.service.unwrittenCount).toBe(0);
@@ -697,38 +738,48 @@ describe("case 9: adopt() only what is ours", () => {
     ["otherRecipient", "resetBeforeProcessing"],
     ["otherPoNumber", "resetAfterProcessing"],
     ["otherRecipient", "resetAfterProcessing"],
-  ] as const)("look-ups answering %s after %s: never PLACED with the foreign order; operator alert", async (mode, fault) => {
-    t.sim.inject({ kind: fault });
-    const input = airmilesInput();
-    const po = input.poNumber;
-    expect(story(await placeAirmilesStatus(t.url, input))).toBe("PENDING:OUTCOME_UNKNOWN");
-    const oursExists = fault === "resetAfterProcessing";
-    expect(simOrdersFor(t.sim, po)).toHaveLength(oursExists ? 1 : 0);
+  ] as const)(
+    "look-ups answering %s after %s: never PLACED with the foreign order; operator alert",
+    async (mode, fault) => {
+      t.sim.inject({ kind: fault });
+      const input = airmilesInput();
+      const po = input.poNumber;
+      expect(story(await placeAirmilesStatus(t.url, input))).toBe("PENDING:OUTCOME_UNKNOWN");
+      const oursExists = fault === "resetAfterProcessing";
+      expect(simOrdersFor(t.sim, po)).toHaveLength(oursExists ? 1 : 0);
 
-    // The next two look-ups (a retry's, a read's) answer with an order that is not ours.
-    t.sim.inject({ kind: "lookupAnswersOther", mode, times: 2 });
-    expect(story(await placeAirmilesStatus(t.url, input))).toBe("PENDING:OUTCOME_UNKNOWN");
-    await sleep(80);
-    expect(await orderStatusByPoNumber(t.url, po)).toBeNull();
-    // Precondition: both foreign answers were given (the fault is used up).
-    expect(lookupCallsFor(t.sim, po)).toBe(2);
-    const held = await t.app.ledger.findByPlumPoNumber(po);
-    expect(held).toMatchObject({ state: "PENDING", orderId: null, order: null, alert: "po_number_held_by_different_order" });
-    const alerts = t.logs.records().filter((r) => r["alert"] === "po_number_held_by_different_order" && r["poNumber"] === po);
-    expect(alerts.length).toBeGreaterThanOrEqual(1);
-    expect(t.logs.text).toContain("po_number_held_by_different_order");
+      // The next two look-ups (a retry's, a read's) answer with an order that is not ours.
+      t.sim.inject({ kind: "lookupAnswersOther", mode, times: 2 });
+      expect(story(await placeAirmilesStatus(t.url, input))).toBe("PENDING:OUTCOME_UNKNOWN");
+      await sleep(80);
+      expect(await orderStatusByPoNumber(t.url, po)).toBeNull();
+      // Precondition: both foreign answers were given (the fault is used up).
+      expect(lookupCallsFor(t.sim, po)).toBe(2);
+      const held = await t.app.ledger.findByPlumPoNumber(po);
+      expect(held).toMatchObject({
+        state: "PENDING",
+        orderId: null,
+        order: null,
+        alert: "po_number_held_by_different_order",
+      });
+      const alerts = t.logs
+        .records()
+        .filter((r) => r["alert"] === "po_number_held_by_different_order" && r["poNumber"] === po);
+      expect(alerts.length).toBeGreaterThanOrEqual(1);
+      expect(t.logs.text).toContain("po_number_held_by_different_order");
 
-    // Once Plum answers truthfully, the row settles with our own order (found, or sent again after the window).
-    await sleep(TRUSTED_AFTER_MS + 50);
-    const settled = await placeAirmilesStatus(t.url, input);
-    expect(settled.outcome).toBe("PLACED");
-    const orders = simOrdersFor(t.sim, po);
-    expect(orders).toHaveLength(1);
-    expect(settled.order).toMatchObject({ orderId: String(orders[0]?.orderId), poNumber: po });
-    const row = await t.app.ledger.findByPlumPoNumber(po);
-    expect(row?.order?.orderMeta?.["email"]).toBe(input.email);
-    expect(placeCallsFor(t.sim, po)).toBe(oursExists ? 1 : 2);
-  });
+      // Once Plum answers truthfully, the row settles with our own order (found, or sent again after the window).
+      await sleep(TRUSTED_AFTER_MS + 50);
+      const settled = await placeAirmilesStatus(t.url, input);
+      expect(settled.outcome).toBe("PLACED");
+      const orders = simOrdersFor(t.sim, po);
+      expect(orders).toHaveLength(1);
+      expect(settled.order).toMatchObject({ orderId: String(orders[0]?.orderId), poNumber: po });
+      const row = await t.app.ledger.findByPlumPoNumber(po);
+      expect(row?.order?.orderMeta?.["email"]).toBe(input.email);
+      expect(placeCallsFor(t.sim, po)).toBe(oursExists ? 1 : 2);
+    },
+  );
 });
 
 describe("case 11: reads never flood Plum", () => {

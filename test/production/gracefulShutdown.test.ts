@@ -101,7 +101,9 @@ describe("new work during the drain", () => {
 
       const placed = await firstResponse;
       expect(placed.status).toBe(200);
-      expect((JSON.parse(placed.body) as { data: PlaceAirmilesOrderMutation }).data.placeAirmilesOrder.outcome).toBe("PLACED");
+      expect((JSON.parse(placed.body) as { data: PlaceAirmilesOrderMutation }).data.placeAirmilesOrder.outcome).toBe(
+        "PLACED",
+      );
       // No further request can ride on this connection into a stopping process.
       expect(placed.headers["connection"]).toBe("close");
       await closing;

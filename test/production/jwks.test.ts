@@ -43,7 +43,12 @@ afterAll(async () => {
 
 describe("JWKS verification", () => {
   it("accepts an RS256 token signed with the published key, and records its subject", async () => {
-    const token = await signToken({ claims: { sub: "jwks-user", scope: "orders:write orders:read" }, alg: "RS256", kid: KID, key: privateKey });
+    const token = await signToken({
+      claims: { sub: "jwks-user", scope: "orders:write orders:read" },
+      alg: "RS256",
+      kid: KID,
+      key: privateKey,
+    });
     const input = airmilesInput();
     const res = await sendAirmiles(t.url, input, bearer(token));
     expect(res.data?.placeAirmilesOrder.outcome).toBe("PLACED");
@@ -52,10 +57,20 @@ describe("JWKS verification", () => {
   });
 
   it("caches the key set rather than fetching it per request", async () => {
-    const token = await signToken({ claims: { sub: "jwks-user", scope: "orders:read" }, alg: "RS256", kid: KID, key: privateKey });
+    const token = await signToken({
+      claims: { sub: "jwks-user", scope: "orders:read" },
+      alg: "RS256",
+      kid: KID,
+      key: privateKey,
+    });
     const before = jwksFetches;
     for (let i = 0; i < 3; i += 1) {
-      const res = await gql(t.url, `{ orderByPoNumber(poNumber: "never-placed-${i}") { orderId } }`, undefined, bearer(token));
+      const res = await gql(
+        t.url,
+        `{ orderByPoNumber(poNumber: "never-placed-${i}") { orderId } }`,
+        undefined,
+        bearer(token),
+      );
       expect(res.errors).toBeUndefined();
     }
     expect(jwksFetches).toBe(before);
@@ -63,8 +78,17 @@ describe("JWKS verification", () => {
 
   it("refuses a token signed with an unpublished key (same kid), and an HS256 token", async () => {
     const other = await generateKeyPair("RS256");
-    const forged = await signToken({ claims: { sub: "mallory", scope: "orders:write" }, alg: "RS256", kid: KID, key: other.privateKey });
-    const hs256 = await signToken({ claims: { sub: "mallory", scope: "orders:write" }, alg: "HS256", key: new TextEncoder().encode(JWT_SECRET) });
+    const forged = await signToken({
+      claims: { sub: "mallory", scope: "orders:write" },
+      alg: "RS256",
+      kid: KID,
+      key: other.privateKey,
+    });
+    const hs256 = await signToken({
+      claims: { sub: "mallory", scope: "orders:write" },
+      alg: "HS256",
+      key: new TextEncoder().encode(JWT_SECRET),
+    });
     for (const [name, token] of Object.entries({ forged, hs256 })) {
       const res = await sendAirmiles(t.url, airmilesInput(), bearer(token));
       expect(res.status, name).toBe(401);

@@ -2,7 +2,12 @@
 // orders, whichever way they ask (order, orderByPoNumber, _entities) or reuse their poNumber.
 import { generateKeyPair } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EntitiesDocument, OrderByIdDocument, OrderByPoNumberDocument, type OrderFieldsFragment } from "../__generated__/graphql.js";
+import {
+  EntitiesDocument,
+  OrderByIdDocument,
+  OrderByPoNumberDocument,
+  type OrderFieldsFragment,
+} from "../__generated__/graphql.js";
 import { gql } from "../support/graphqlClient.js";
 import { useTestApp } from "../support/harness.js";
 import { bearer, JWT_ENV, JWT_SECRET, signToken, tokenFor } from "../support/jwtTokens.js";
@@ -26,7 +31,10 @@ describe("authentication", () => {
   });
 
   it("refuses an expired token with 401", async () => {
-    const expired = await signToken({ claims: { sub: "alice", scope: "orders:write" }, expiresAt: Math.floor(Date.now() / 1000) - 600 });
+    const expired = await signToken({
+      claims: { sub: "alice", scope: "orders:write" },
+      expiresAt: Math.floor(Date.now() / 1000) - 600,
+    });
     const res = await sendAirmiles(t.url, airmilesInput(), bearer(expired));
     expect(res.status).toBe(401);
     expect(codeOf(res)).toBe("UNAUTHENTICATED");
@@ -73,12 +81,21 @@ describe("scopes", () => {
   });
 
   it("refuses a query to a caller with orders:write only (FORBIDDEN)", async () => {
-    const res = await gql(t.url, OrderByPoNumberDocument, { poNumber: "whatever-1" }, bearer(await tokenFor("writer", "orders:write")));
+    const res = await gql(
+      t.url,
+      OrderByPoNumberDocument,
+      { poNumber: "whatever-1" },
+      bearer(await tokenFor("writer", "orders:write")),
+    );
     expect(codeOf(res)).toBe("FORBIDDEN");
   });
 
   it("reads scopes from a space-separated `scope` string", async () => {
-    const res = await sendTopup(t.url, topupInput(), bearer(await tokenFor("scope-string", "openid orders:write profile")));
+    const res = await sendTopup(
+      t.url,
+      topupInput(),
+      bearer(await tokenFor("scope-string", "openid orders:write profile")),
+    );
     expect(res.data?.placeTopupOrder.outcome).toBe("PLACED");
   });
 
@@ -95,7 +112,9 @@ describe("scopes", () => {
     const input = airmilesInput();
     const res = await sendAirmiles(t.url, input, bearer(await tokenFor("subject-recorded", "orders:write")));
     expect(res.data?.placeAirmilesOrder.outcome).toBe("PLACED");
-    expect((await t.app.ledger.findByCallerPoNumber("subject-recorded", input.poNumber))?.subject).toBe("subject-recorded");
+    expect((await t.app.ledger.findByCallerPoNumber("subject-recorded", input.poNumber))?.subject).toBe(
+      "subject-recorded",
+    );
   });
 });
 
@@ -148,10 +167,17 @@ describe("someone else's order", () => {
   });
 
   it("needs orders:read through _entities as well", async () => {
-    const res = await gql(t.url, EntitiesDocument, { representations: [{ __typename: "Order", orderId: aliceOrder.orderId }] }, bearer(await tokenFor("bob", "orders:write")));
+    const res = await gql(
+      t.url,
+      EntitiesDocument,
+      { representations: [{ __typename: "Order", orderId: aliceOrder.orderId }] },
+      bearer(await tokenFor("bob", "orders:write")),
+    );
     expect(codeOf(res)).toBe("FORBIDDEN");
     expect(JSON.stringify(res)).not.toContain(alicePo);
-    const anonymous = await gql(t.url, EntitiesDocument, { representations: [{ __typename: "Order", orderId: aliceOrder.orderId }] });
+    const anonymous = await gql(t.url, EntitiesDocument, {
+      representations: [{ __typename: "Order", orderId: aliceOrder.orderId }],
+    });
     expect(codeOf(anonymous)).toBe("UNAUTHENTICATED");
   });
 
@@ -175,7 +201,11 @@ describe("someone else's order", () => {
 
   it("cannot be claimed by reusing its poNumber: bob's poNumber is bob's own, never alice's order", async () => {
     // The very same order body alice sent, under bob's token: a separate order in bob's namespace.
-    const res = await sendAirmiles(t.url, airmilesInput({ email: "alice.private@example.com", poNumber: alicePo }), bob);
+    const res = await sendAirmiles(
+      t.url,
+      airmilesInput({ email: "alice.private@example.com", poNumber: alicePo }),
+      bob,
+    );
     const payload = res.data?.placeAirmilesOrder;
     expect(payload?.outcome).toBe("PLACED");
     expect(payload?.order?.orderId).not.toBe(aliceOrder.orderId);

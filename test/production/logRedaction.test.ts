@@ -3,7 +3,12 @@
 // recognisable canaries; afterwards none of them may appear in any captured log line or in the metrics text.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "undici";
-import { createPlumSimulator, KRISFLYER_PRODUCT_ID, SIMULATOR_CLIENT, type PlumSimulator } from "../../src/simulator/index.js";
+import {
+  createPlumSimulator,
+  KRISFLYER_PRODUCT_ID,
+  SIMULATOR_CLIENT,
+  type PlumSimulator,
+} from "../../src/simulator/index.js";
 import { PlaceAirmilesOrderDocument } from "../__generated__/graphql.js";
 import { externalPlumEnv } from "../support/externalPlum.js";
 import { gql } from "../support/graphqlClient.js";
@@ -24,7 +29,10 @@ let headers: Record<string, string>;
 const secrets: string[] = [ROUTER_SECRET, SIMULATOR_CLIENT.clientSecret];
 
 beforeAll(async () => {
-  sim = await createPlumSimulator({ accessToken: "plum-access-canary-0a1b2c3d", refreshToken: "plum-refresh-canary-4e5f6a7b" });
+  sim = await createPlumSimulator({
+    accessToken: "plum-access-canary-0a1b2c3d",
+    refreshToken: "plum-refresh-canary-4e5f6a7b",
+  });
   secrets.push(sim.tokens.accessToken, sim.tokens.refreshToken);
   // trace: whatever any component logs at any level must be clean.
   t = await startTestApp({ ...externalPlumEnv(sim), ...JWT_ENV, ROUTER_SECRET, LOG_LEVEL: "trace" });
@@ -48,11 +56,20 @@ describe("log redaction", () => {
     const phone = { userMeta: { topupPhoneCode: "+91", topupPhoneNumber: PHONE } };
 
     // Placed.
-    expect((await sendAirmiles(t.url, airmilesInput({ email: email("air-ok"), ...contactful }), headers)).data?.placeAirmilesOrder.outcome).toBe("PLACED");
-    expect((await sendTopup(t.url, topupInput({ email: email("top-ok"), ...phone }), headers)).data?.placeTopupOrder.outcome).toBe("PLACED");
+    expect(
+      (await sendAirmiles(t.url, airmilesInput({ email: email("air-ok"), ...contactful }), headers)).data
+        ?.placeAirmilesOrder.outcome,
+    ).toBe("PLACED");
+    expect(
+      (await sendTopup(t.url, topupInput({ email: email("top-ok"), ...phone }), headers)).data?.placeTopupOrder.outcome,
+    ).toBe("PLACED");
 
     // Refused by our validation (INVALID_INPUT), each with the personal data alongside the bad field.
-    const invalidAir = await sendAirmiles(t.url, airmilesInput({ email: email("air-invalid"), denomination: -5, ...contactful }), headers);
+    const invalidAir = await sendAirmiles(
+      t.url,
+      airmilesInput({ email: email("air-invalid"), denomination: -5, ...contactful }),
+      headers,
+    );
     expect(invalidAir.data?.placeAirmilesOrder.errors[0]?.code).toBe("INVALID_INPUT");
     const invalidTop = await sendTopup(t.url, topupInput({ email: `${email("top-invalid")}@`, ...phone }), headers);
     expect(invalidTop.data?.placeTopupOrder.errors[0]?.code).toBe("INVALID_INPUT");
@@ -63,12 +80,20 @@ describe("log redaction", () => {
     expect(coercion.errors?.[0]?.extensions?.["code"]).toBe("BAD_USER_INPUT");
 
     // Rejected by Plum (product not activated).
-    const rejected = await sendAirmiles(t.url, airmilesInput({ productId: KRISFLYER_PRODUCT_ID, email: email("rejected"), ...contactful }), headers);
+    const rejected = await sendAirmiles(
+      t.url,
+      airmilesInput({ productId: KRISFLYER_PRODUCT_ID, email: email("rejected"), ...contactful }),
+      headers,
+    );
     expect(rejected.data?.placeAirmilesOrder.outcome).toBe("REJECTED");
 
     // Outcome unknown (Plum created the order, then answered 502), for both kinds, then reconciled.
     sim.inject({ kind: "createdThen502", times: 2 });
-    const unknownAir = await sendAirmiles(t.url, airmilesInput({ email: email("air-unknown"), ...contactful }), headers);
+    const unknownAir = await sendAirmiles(
+      t.url,
+      airmilesInput({ email: email("air-unknown"), ...contactful }),
+      headers,
+    );
     expect(unknownAir.data?.placeAirmilesOrder.errors[0]?.code).toBe("OUTCOME_UNKNOWN");
     const unknownTop = await sendTopup(t.url, topupInput({ email: email("top-unknown"), ...phone }), headers);
     expect(unknownTop.data?.placeTopupOrder.errors[0]?.code).toBe("OUTCOME_UNKNOWN");
@@ -77,17 +102,36 @@ describe("log redaction", () => {
 
     // A token refresh: the rotated pair must not be logged either.
     sim.expireAccessToken();
-    expect((await sendTopup(t.url, topupInput({ email: email("after-refresh"), ...phone }), headers)).data?.placeTopupOrder.outcome).toBe("PLACED");
+    expect(
+      (await sendTopup(t.url, topupInput({ email: email("after-refresh"), ...phone }), headers)).data?.placeTopupOrder
+        .outcome,
+    ).toBe("PLACED");
     expect(sim.count("tokenRefresh")).toBe(1);
     secrets.push(sim.tokens.accessToken, sim.tokens.refreshToken);
 
     // Refused callers: an expired token, a wrong router secret (the presented values are secrets too).
-    const expired = await signToken({ claims: { sub: "redaction-user", scope: "orders:write" }, expiresAt: Math.floor(Date.now() / 1000) - 60 });
+    const expired = await signToken({
+      claims: { sub: "redaction-user", scope: "orders:write" },
+      expiresAt: Math.floor(Date.now() / 1000) - 60,
+    });
     secrets.push(expired);
-    expect((await sendAirmiles(t.url, airmilesInput({ email: email("expired") }), { "router-authorization": ROUTER_SECRET, ...bearer(expired) })).status).toBe(401);
+    expect(
+      (
+        await sendAirmiles(t.url, airmilesInput({ email: email("expired") }), {
+          "router-authorization": ROUTER_SECRET,
+          ...bearer(expired),
+        })
+      ).status,
+    ).toBe(401);
     const wrongSecret = "wrong-router-secret-canary-9f";
     secrets.push(wrongSecret);
-    expect((await sendAirmiles(t.url, airmilesInput({ email: email("wrong-secret") }), { "router-authorization": wrongSecret })).status).toBe(401);
+    expect(
+      (
+        await sendAirmiles(t.url, airmilesInput({ email: email("wrong-secret") }), {
+          "router-authorization": wrongSecret,
+        })
+      ).status,
+    ).toBe(401);
 
     // Reads by poNumber go through the ledger and Plum as well.
     await gql(t.url, `{ orderByPoNumber(poNumber: "unknown-po-1") { orderId } }`, undefined, headers);

@@ -20,7 +20,12 @@ const orderIds: string[] = [];
 async function scrape(app: TestApp): Promise<{ status: number; contentType: string; text: string; samples: Sample[] }> {
   const response = await request(`${new URL(app.url).origin}/metrics`);
   const text = await response.body.text();
-  return { status: response.statusCode, contentType: String(response.headers["content-type"]), text, samples: response.statusCode === 200 ? parsePrometheus(text) : [] };
+  return {
+    status: response.statusCode,
+    contentType: String(response.headers["content-type"]),
+    text,
+    samples: response.statusCode === 200 ? parsePrometheus(text) : [],
+  };
 }
 
 beforeAll(async () => {
@@ -36,7 +41,9 @@ beforeAll(async () => {
   expect((await sendAirmiles(t.url, unknown)).data?.placeAirmilesOrder.outcome).toBe("PENDING");
   expect((await sendAirmiles(t.url, air)).data?.placeAirmilesOrder.outcome).toBe("REPLAYED");
   for (const res of placed) {
-    const order = res.data && ("placeAirmilesOrder" in res.data ? res.data.placeAirmilesOrder.order : res.data.placeTopupOrder.order);
+    const order =
+      res.data &&
+      ("placeAirmilesOrder" in res.data ? res.data.placeAirmilesOrder.order : res.data.placeTopupOrder.order);
     if (order) orderIds.push(order.orderId);
   }
   expect(orderIds).toHaveLength(2);
@@ -67,8 +74,12 @@ describe("/metrics", () => {
     const { samples } = await scrape(t);
     const placeCount = valueOf(samples, "orders_plum_request_duration_seconds_count", { operation: "placeOrder" });
     expect(placeCount).toBe(3); // two placed, one unknown; the replay and the invalid one never reached Plum
-    expect(samplesOf(samples, "orders_plum_request_duration_seconds_bucket", { operation: "placeOrder", le: "+Inf" }).length).toBeGreaterThan(0);
-    expect(valueOf(samples, "orders_plum_request_duration_seconds_sum", { operation: "placeOrder" })).toBeGreaterThan(0);
+    expect(
+      samplesOf(samples, "orders_plum_request_duration_seconds_bucket", { operation: "placeOrder", le: "+Inf" }).length,
+    ).toBeGreaterThan(0);
+    expect(valueOf(samples, "orders_plum_request_duration_seconds_sum", { operation: "placeOrder" })).toBeGreaterThan(
+      0,
+    );
   });
 
   it("reports the reconciliation backlog and the token's remaining life", async () => {
@@ -124,7 +135,7 @@ describe("/metrics", () => {
 });
 
 describe("/metrics when parts are down or unknown", () => {
-  it("omits the token expiry when it is unknown, rather than reporting 0 (\"expires now\")", async () => {
+  it('omits the token expiry when it is unknown, rather than reporting 0 ("expires now")', async () => {
     const sim = await createPlumSimulator();
     // A static access token (no refresh credentials): nothing learns its expiry.
     const { XOXODAY_API_URL, XOXODAY_ACCESS_TOKEN } = externalPlumEnv(sim);

@@ -19,14 +19,20 @@ const t = useTestApp({
   },
 });
 
-const codes = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.map((e) => e.extensions?.["code"]);
-const reps = (n: number) => Array.from({ length: n }, (_, i) => ({ __typename: "Order", orderId: String(90_000_000 + i) }));
+const codes = (res: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  res.errors?.map((e) => e.extensions?.["code"]);
+const reps = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ __typename: "Order", orderId: String(90_000_000 + i) }));
 
 describe("body size", () => {
   it("refuses a body over MAX_BODY_BYTES with 413 (declared length)", async () => {
     const before = t.sim.count("placeOrder");
     const input = airmilesInput({ tag: "x".repeat(100) });
-    const body = JSON.stringify({ query: `mutation($input: PlaceAirmilesOrderInput!) { placeAirmilesOrder(input: $input) { outcome } }`, variables: { input }, padding: "p".repeat(MAX_BODY_BYTES) });
+    const body = JSON.stringify({
+      query: `mutation($input: PlaceAirmilesOrderInput!) { placeAirmilesOrder(input: $input) { outcome } }`,
+      variables: { input },
+      padding: "p".repeat(MAX_BODY_BYTES),
+    });
     const response = await request(t.url, { method: "POST", headers: { "content-type": "application/json" }, body });
     const json = (await response.body.json()) as { errors: { extensions: { code: string } }[] };
     expect(response.statusCode).toBe(413);
@@ -40,7 +46,11 @@ describe("body size", () => {
       for (let i = 0; i < 8; i += 1) yield Buffer.from("q".repeat(512));
       yield Buffer.from('"}');
     }
-    const response = await request(t.url, { method: "POST", headers: { "content-type": "application/json" }, body: Readable.from(chunks()) });
+    const response = await request(t.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: Readable.from(chunks()),
+    });
     await response.body.dump();
     expect(response.statusCode).toBe(413);
   });
@@ -98,9 +108,13 @@ describe("complexity", () => {
 
   it("leaves variables that do not fit to execution: a 400 BAD_USER_INPUT naming the field, not a 500", async () => {
     const before = t.sim.count("placeOrder");
-    const res = await gql(t.url, `mutation($input: PlaceAirmilesOrderInput!) { placeAirmilesOrder(input: $input) { outcome } }`, {
-      input: { ...airmilesInput(), denomination: "fifty" },
-    });
+    const res = await gql(
+      t.url,
+      `mutation($input: PlaceAirmilesOrderInput!) { placeAirmilesOrder(input: $input) { outcome } }`,
+      {
+        input: { ...airmilesInput(), denomination: "fifty" },
+      },
+    );
     expect(res.status).toBe(400);
     expect(codes(res)).toEqual(["BAD_USER_INPUT"]);
     expect(res.errors?.[0]?.message).toMatch(/input\.denomination/);
@@ -127,16 +141,26 @@ describe("entity batches", () => {
   });
 
   it("refuses inline representations over the cap too", async () => {
-    const inline = reps(4).map((r) => `{ __typename: "Order", orderId: "${r.orderId}" }`).join(", ");
+    const inline = reps(4)
+      .map((r) => `{ __typename: "Order", orderId: "${r.orderId}" }`)
+      .join(", ");
     const res = await gql(t.url, `{ _entities(representations: [${inline}]) { ... on Order { orderId } } }`);
     expect(codes(res)).toEqual(["BAD_USER_INPUT"]);
   });
 
   it("cannot be sidestepped with fragments or aliases: the cap is per request", async () => {
     const before = t.sim.count("getOrderDetails");
-    const viaInline = await gql(t.url, `query($r: [_Any!]!) { ... on Query { _entities(representations: $r) { __typename } } }`, { r: reps(4) });
+    const viaInline = await gql(
+      t.url,
+      `query($r: [_Any!]!) { ... on Query { _entities(representations: $r) { __typename } } }`,
+      { r: reps(4) },
+    );
     expect(codes(viaInline)).toEqual(["BAD_USER_INPUT"]);
-    const viaSpread = await gql(t.url, `query($r: [_Any!]!) { ...E } fragment E on Query { _entities(representations: $r) { __typename } }`, { r: reps(4) });
+    const viaSpread = await gql(
+      t.url,
+      `query($r: [_Any!]!) { ...E } fragment E on Query { _entities(representations: $r) { __typename } }`,
+      { r: reps(4) },
+    );
     expect(codes(viaSpread)).toEqual(["BAD_USER_INPUT"]);
     const viaAliases = await gql(
       t.url,

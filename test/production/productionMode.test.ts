@@ -35,7 +35,10 @@ beforeAll(async () => {
     ...JWT_ENV,
   });
   url = await service.listening();
-  headers = { "router-authorization": ROUTER_SECRET, ...bearer(await tokenFor("prod-user", "orders:write orders:read")) };
+  headers = {
+    "router-authorization": ROUTER_SECRET,
+    ...bearer(await tokenFor("prod-user", "orders:write orders:read")),
+  };
 }, 30_000);
 
 afterAll(async () => {
@@ -80,12 +83,22 @@ describe("production mode", () => {
     // A real internal failure: the ledger's database disappears under the running service.
     await db.drop();
     const requestId = "prod-internal-error-check-1";
-    const res = await gql(url, '{ order(orderId: "424242") { orderId } }', undefined, { ...headers, "x-request-id": requestId });
+    const res = await gql(url, '{ order(orderId: "424242") { orderId } }', undefined, {
+      ...headers,
+      "x-request-id": requestId,
+    });
     const error = res.errors?.[0];
     expect(error?.message).toBe("Internal server error");
     expect(error?.extensions).toEqual({ code: "INTERNAL_SERVER_ERROR", requestId });
     expect(JSON.stringify(res)).not.toMatch(/orders_test_|database|postgres|at .*\.ts/i);
     // The operator can find the real cause by the request id.
-    await expect.poll(() => service.stdout().split("\n").some((l) => l.includes(requestId) && l.includes('"level":"error"'))).toBe(true);
+    await expect
+      .poll(() =>
+        service
+          .stdout()
+          .split("\n")
+          .some((l) => l.includes(requestId) && l.includes('"level":"error"')),
+      )
+      .toBe(true);
   });
 });

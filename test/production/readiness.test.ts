@@ -35,7 +35,10 @@ describe("/ready and the database", () => {
   it("is ready with a reachable database", async () => {
     const ready = await probe(t, "/ready");
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: "ready", checks: { database: "ok", credentials: "valid", shuttingDown: false } });
+    expect(ready.body).toEqual({
+      status: "ready",
+      checks: { database: "ok", credentials: "valid", shuttingDown: false },
+    });
     expect((await sendAirmiles(t.url, airmilesInput())).data?.placeAirmilesOrder.outcome).toBe("PLACED");
   });
 

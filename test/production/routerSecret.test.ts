@@ -18,8 +18,15 @@ beforeAll(() => {
 });
 
 async function post(body: string, headers: Record<string, string> = {}) {
-  const response = await request(t.url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
-  return { status: response.statusCode, json: (await response.body.json()) as { errors?: { extensions?: { code?: string } }[] } };
+  const response = await request(t.url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+  return {
+    status: response.statusCode,
+    json: (await response.body.json()) as { errors?: { extensions?: { code?: string } }[] },
+  };
 }
 
 describe("Router-Authorization", () => {
@@ -55,7 +62,9 @@ describe("Router-Authorization", () => {
   });
 
   it("also guards GET /graphql", async () => {
-    const response = await request(`${t.url}?query=${encodeURIComponent("{ __typename }")}`, { headers: { "apollo-require-preflight": "1" } });
+    const response = await request(`${t.url}?query=${encodeURIComponent("{ __typename }")}`, {
+      headers: { "apollo-require-preflight": "1" },
+    });
     await response.body.dump();
     expect(response.statusCode).toBe(401);
   });

@@ -74,7 +74,14 @@ describe("start-up refusal", () => {
 
     expect(partialCode).toBe(1);
     expect(new Set(listed(partial.stderr()))).toEqual(
-      new Set(["XOXODAY_REFRESH_TOKEN", "XOXODAY_CLIENT_ID", "XOXODAY_WEBHOOK_KEY", "AUTH_ISSUER", "AUTH_AUDIENCE", "DATABASE_URL"]),
+      new Set([
+        "XOXODAY_REFRESH_TOKEN",
+        "XOXODAY_CLIENT_ID",
+        "XOXODAY_WEBHOOK_KEY",
+        "AUTH_ISSUER",
+        "AUTH_AUDIENCE",
+        "DATABASE_URL",
+      ]),
     );
     const output = partial.stderr() + partial.stdout();
     for (const value of Object.values(secrets)) expect(output).not.toContain(value);
@@ -83,7 +90,9 @@ describe("start-up refusal", () => {
   it("names each bad variable outside production too, without echoing its value", async () => {
     expect(await bad.exited).toBe(1);
     const stderr = bad.stderr();
-    expect(new Set(listed(stderr))).toEqual(new Set(["PORT", "XOXODAY_API_URL", "AUTH_JWT_SECRET", "XOXODAY_WEBHOOK_KEY", "MAX_BODY_BYTES"]));
+    expect(new Set(listed(stderr))).toEqual(
+      new Set(["PORT", "XOXODAY_API_URL", "AUTH_JWT_SECRET", "XOXODAY_WEBHOOK_KEY", "MAX_BODY_BYTES"]),
+    );
     expect(stderr).toMatch(/PORT: must be a number/);
     expect(stderr).toMatch(/XOXODAY_API_URL: .*without \/placeOrder/);
     expect(stderr).toMatch(/AUTH_JWT_SECRET: .*at least 32 characters/);

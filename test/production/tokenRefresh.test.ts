@@ -64,7 +64,10 @@ describe("reactive refresh after Plum answers 401", () => {
     expect({ accessToken: stored?.accessToken, refreshToken: stored?.refreshToken }).toEqual(sim.tokens);
     expect(stored?.accessTokenExpiresAt?.getTime()).toBeGreaterThan(Date.now());
     // Both replicas now send the new token.
-    const lastTwo = sim.calls("placeOrder").slice(-2).map((c) => c.authorization);
+    const lastTwo = sim
+      .calls("placeOrder")
+      .slice(-2)
+      .map((c) => c.authorization);
     expect(lastTwo).toEqual([`Bearer ${sim.tokens.accessToken}`, `Bearer ${sim.tokens.accessToken}`]);
     // And keep working without another refresh.
     const again = await Promise.all([sendAirmiles(a.url, airmilesInput()), sendAirmiles(b.url, airmilesInput())]);

@@ -21,7 +21,10 @@ const STATUS_MARK = "\n__readme_test_status__:";
 function valuesOf(value: unknown, key: string): unknown[] {
   if (Array.isArray(value)) return value.flatMap((item) => valuesOf(item, key));
   if (value === null || typeof value !== "object") return [];
-  return Object.entries(value).flatMap(([name, item]) => [...(name === key && typeof item !== "object" ? [item] : []), ...valuesOf(item, key)]);
+  return Object.entries(value).flatMap(([name, item]) => [
+    ...(name === key && typeof item !== "object" ? [item] : []),
+    ...valuesOf(item, key),
+  ]);
 }
 
 function nonEmptyErrorLists(value: unknown): unknown[] {
@@ -31,7 +34,10 @@ function nonEmptyErrorLists(value: unknown): unknown[] {
 function valuesOfObjects(value: unknown, key: string): unknown[] {
   if (Array.isArray(value)) return value.flatMap((item) => valuesOfObjects(item, key));
   if (value === null || typeof value !== "object") return [];
-  return Object.entries(value).flatMap(([name, item]) => [...(name === key ? [item] : []), ...valuesOfObjects(item, key)]);
+  return Object.entries(value).flatMap(([name, item]) => [
+    ...(name === key ? [item] : []),
+    ...valuesOfObjects(item, key),
+  ]);
 }
 
 function describeExample(example: ReadmeExample): string {
@@ -57,7 +63,9 @@ describe("the README's examples", () => {
     expect(kinds.filter((kind) => kind === "graphql").length).toBeGreaterThanOrEqual(3);
     expect(kinds.filter((kind) => kind === "curl").length).toBeGreaterThanOrEqual(6);
     expect(examples.some((example) => example.kind === "curl" && example.command.includes("<orderId>"))).toBe(true);
-    expect(examples.filter((example) => example.kind === "curl" && example.expects !== undefined).length).toBeGreaterThanOrEqual(2);
+    expect(
+      examples.filter((example) => example.kind === "curl" && example.expects !== undefined).length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
   for (const example of examples) {
@@ -68,7 +76,8 @@ describe("the README's examples", () => {
         const response = await gql(app.url, fill(example.query));
         expect(response.status).toBe(200);
         expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-        if (example.expects === undefined) expect(nonEmptyErrorLists(response.data), JSON.stringify(response.data)).toEqual([]);
+        if (example.expects === undefined)
+          expect(nonEmptyErrorLists(response.data), JSON.stringify(response.data)).toEqual([]);
         else expect(JSON.stringify(response.data)).toContain(example.expects);
         answers.push(response.data);
         return;
@@ -76,7 +85,9 @@ describe("the README's examples", () => {
       const command = fill(example.command)
         .replaceAll("localhost:4001", service.host)
         .replaceAll("localhost:4010", simulator.host);
-      expect(command, "every curl example talks to the service or its simulator").toMatch(new RegExp(`${service.host}|${simulator.host}`));
+      expect(command, "every curl example talks to the service or its simulator").toMatch(
+        new RegExp(`${service.host}|${simulator.host}`),
+      );
       // The README's own command, run by bash as a reader would, plus a status line for the test.
       const { stdout } = await run("bash", ["-c", `${command} -w '${STATUS_MARK}%{http_code}'`], { timeout: 15_000 });
       const at = stdout.lastIndexOf(STATUS_MARK);

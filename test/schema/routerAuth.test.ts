@@ -3,7 +3,17 @@
 // guarded with a bare @Authorized (invisible to the router) fails here, and so does a directive without a check.
 import "reflect-metadata";
 import { isObjectType, type GraphQLSchema } from "graphql";
-import { Arg, Authorized, Field, FieldResolver, getMetadataStorage, ID, ObjectType, Query, Resolver } from "type-graphql";
+import {
+  Arg,
+  Authorized,
+  Field,
+  FieldResolver,
+  getMetadataStorage,
+  ID,
+  ObjectType,
+  Query,
+  Resolver,
+} from "type-graphql";
 import { describe, expect, it } from "vitest";
 import { federationAccessDirective, RequiresScopes } from "../../src/graph/access/RequiresScopes.js";
 import { buildFederatedSchema } from "../../src/graph/federation/buildFederatedSchema.js";
@@ -26,7 +36,9 @@ function checkedScopes(): Map<string, readonly string[]> {
     if (owner !== undefined) put(`${owner.name}.${resolver.schemaName}`, resolver.roles);
   }
   for (const field of storage.fields) {
-    const owner = storage.objectTypes.find((type) => type.target === field.target) ?? storage.interfaceTypes.find((type) => type.target === field.target);
+    const owner =
+      storage.objectTypes.find((type) => type.target === field.target) ??
+      storage.interfaceTypes.find((type) => type.target === field.target);
     if (owner !== undefined) put(`${owner.name}.${field.schemaName}`, field.roles);
   }
   return checked;
@@ -38,14 +50,20 @@ function routerDirectives(schema: GraphQLSchema): Map<string, string | null> {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
     for (const field of Object.values(type.getFields())) {
-      const directive = field.astNode?.directives?.find((d) => d.name.value === "requiresScopes" || d.name.value === "authenticated");
+      const directive = field.astNode?.directives?.find(
+        (d) => d.name.value === "requiresScopes" || d.name.value === "authenticated",
+      );
       const scopes = directive?.arguments?.[0]?.value;
       const printed =
-        directive === undefined ? null
-        : directive.name.value === "authenticated" ? "@authenticated"
-        : scopes?.kind === "ListValue" && scopes.values[0]?.kind === "ListValue"
-          ? federationAccessDirective(scopes.values[0].values.map((v) => (v.kind === "StringValue" ? v.value : "?")) as ScopeName[])
-          : "@requiresScopes(?)";
+        directive === undefined
+          ? null
+          : directive.name.value === "authenticated"
+            ? "@authenticated"
+            : scopes?.kind === "ListValue" && scopes.values[0]?.kind === "ListValue"
+              ? federationAccessDirective(
+                  scopes.values[0].values.map((v) => (v.kind === "StringValue" ? v.value : "?")) as ScopeName[],
+                )
+              : "@requiresScopes(?)";
       found.set(`${type.name}.${field.name}`, printed);
     }
   }
@@ -59,7 +77,8 @@ function accessGaps(schema: GraphQLSchema): string[] {
   for (const [coordinate, printed] of routerDirectives(schema)) {
     const scopes = checked.get(coordinate);
     const expected = scopes === undefined ? null : federationAccessDirective(scopes as ScopeName[]);
-    if (expected !== printed) gaps.push(`${coordinate}: checked ${expected ?? "nothing"}, SDL says ${printed ?? "nothing"}`);
+    if (expected !== printed)
+      gaps.push(`${coordinate}: checked ${expected ?? "nothing"}, SDL says ${printed ?? "nothing"}`);
   }
   return gaps;
 }
@@ -122,14 +141,20 @@ describe("router-level auth metadata", () => {
 
   it("flags a field guarded with a bare @Authorized, and prints @authenticated for a scope-less @RequiresScopes", async () => {
     const schema = await buildFederatedSchema({ resolvers: [BareAuthorizedProbe], authChecker, validate: false }, {});
-    expect(accessGaps(schema)).toEqual(['Query.bareProbe: checked @requiresScopes(scopes: [["orders:read"]]), SDL says nothing']);
+    expect(accessGaps(schema)).toEqual([
+      'Query.bareProbe: checked @requiresScopes(scopes: [["orders:read"]]), SDL says nothing',
+    ]);
     expect(routerDirectives(schema).get("Query.signedInProbe")).toBe("@authenticated");
   });
 
   it("covers object type fields and field resolvers too", async () => {
     const schema = await buildFederatedSchema({ resolvers: [ProbeItemResolver], authChecker, validate: false }, {});
-    expect(accessGaps(schema)).toEqual(['ProbeItem.bareResolved: checked @requiresScopes(scopes: [["orders:read"]]), SDL says nothing']);
+    expect(accessGaps(schema)).toEqual([
+      'ProbeItem.bareResolved: checked @requiresScopes(scopes: [["orders:read"]]), SDL says nothing',
+    ]);
     expect(routerDirectives(schema).get("ProbeItem.guardedField")).toBe('@requiresScopes(scopes: [["orders:admin"]])');
-    expect(routerDirectives(schema).get("ProbeItem.declaredResolved")).toBe('@requiresScopes(scopes: [["orders:read"]])');
+    expect(routerDirectives(schema).get("ProbeItem.declaredResolved")).toBe(
+      '@requiresScopes(scopes: [["orders:read"]])',
+    );
   });
 });

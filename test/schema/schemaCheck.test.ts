@@ -44,7 +44,9 @@ acknowledged:
   });
 
   it("refuses an acknowledgement without a reason", () => {
-    expect(() => parseAcknowledgements("acknowledged:\n  - type: FIELD_REMOVED\n    path: Order.tag\n    reason: ''\n")).toThrow(/say why/);
+    expect(() =>
+      parseAcknowledgements("acknowledged:\n  - type: FIELD_REMOVED\n    path: Order.tag\n    reason: ''\n"),
+    ).toThrow(/say why/);
   });
 
   it("prints dangerous and safe changes without failing", async () => {
@@ -58,7 +60,9 @@ acknowledged:
   });
 
   it("does not report federation's machinery when the @link imports change", async () => {
-    const plainLink = sdl.replace('import: ["@key", "@authenticated", "@requiresScopes"]', 'import: ["@key"]').replace(/ @requiresScopes\(scopes: \[\["orders:\w+"\]\]\)/g, "");
+    const plainLink = sdl
+      .replace('import: ["@key", "@authenticated", "@requiresScopes"]', 'import: ["@key"]')
+      .replace(/ @requiresScopes\(scopes: \[\["orders:\w+"\]\]\)/g, "");
     const result = await checkSchema(plainLink, sdl, []);
     expect(result.ok).toBe(true);
     // What is left is ours: the scope requirement of every root field that declares one (read off the SDL).

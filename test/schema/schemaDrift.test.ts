@@ -52,7 +52,8 @@ const UNDESCRIBED_ARGUMENTS_ACCEPTED = new Set([
   "Mutation.placeTopupOrder(input:)",
 ]);
 
-const hasText = (description: string | null | undefined) => typeof description === "string" && description.trim() !== "";
+const hasText = (description: string | null | undefined) =>
+  typeof description === "string" && description.trim() !== "";
 
 interface MissingDescriptions {
   elements: string[];
@@ -108,7 +109,9 @@ describe("schema/orders.graphql", () => {
 
   it("is a Federation 2 subgraph SDL: @link to the federation spec and Order keyed by orderId", () => {
     const document = parse(committedSdl);
-    const link = document.definitions.find((d) => d.kind === "SchemaExtension")?.directives?.find((d) => d.name.value === "link");
+    const link = document.definitions
+      .find((d) => d.kind === "SchemaExtension")
+      ?.directives?.find((d) => d.name.value === "link");
     expect(link, "the SDL must keep `extend schema @link(...)`: print it with printSubgraphSchema").toBeDefined();
     expect(committedSdl).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.\d+"/);
     expect(committedSdl).toMatch(/type Order\s+@key\(fields: "orderId"\)/);
@@ -136,10 +139,16 @@ describe("schema/orders.graphql", () => {
       expect(fields["quantity"]?.defaultValue, `${inputName}.quantity default`).toBe(1);
       const flags = Object.values(fields).filter((f) => /^(notify|perform)/.test(f.name));
       expect(flags.map((f) => f.name)).toEqual(
-        expect.arrayContaining(["notifyReceiverEmail", "notifyAdminEmail", ...(inputName === "PlaceTopupOrderInput" ? ["performOperatorValidation"] : [])]),
+        expect.arrayContaining([
+          "notifyReceiverEmail",
+          "notifyAdminEmail",
+          ...(inputName === "PlaceTopupOrderInput" ? ["performOperatorValidation"] : []),
+        ]),
       );
       for (const flag of flags) {
-        expect(`${String(flag.type)} = ${String(flag.defaultValue)}`, `${inputName}.${flag.name}`).toBe("Boolean! = false");
+        expect(`${String(flag.type)} = ${String(flag.defaultValue)}`, `${inputName}.${flag.name}`).toBe(
+          "Boolean! = false",
+        );
       }
     }
     expect(committedSdl).toContain("quantity: Int! = 1");
@@ -159,7 +168,10 @@ describe("descriptions", () => {
   });
 
   it("describes every type, field, input field and enum value", () => {
-    expect(missing.elements, "add a `description` to these (type-graphql decorators or registerEnumType valuesConfig)").toEqual([]);
+    expect(
+      missing.elements,
+      "add a `description` to these (type-graphql decorators or registerEnumType valuesConfig)",
+    ).toEqual([]);
   });
 
   it("describes every argument, apart from the accepted list", () => {
@@ -174,7 +186,9 @@ describe("descriptions", () => {
     expect(schema.getType("Order")).toBeDefined();
     expect(missingDescriptions(schema).elements).toEqual([]);
     // A type stripped of its description is caught.
-    const stripped = buildSubgraphSchema({ typeDefs: parse(committedSdl.replace(/"""\s*What was ordered\.\s*"""\s*/, "")) });
+    const stripped = buildSubgraphSchema({
+      typeDefs: parse(committedSdl.replace(/"""\s*What was ordered\.\s*"""\s*/, "")),
+    });
     expect(missingDescriptions(stripped).elements).toContain("OrderKind");
   });
 });

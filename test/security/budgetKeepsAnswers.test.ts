@@ -13,7 +13,14 @@ const PLACEMENT = `query($p: String!) { placement(poNumber: $p) { outcome errors
 
 describe("the per-caller budget keeps every existing order's answer", () => {
   // Two tokens, refilled one a minute: the third Plum-bound request of a caller in a test is refused.
-  const t = useTestApp({ env: { ...JWT_ENV, CALLER_RATE_LIMIT_BURST: "2", CALLER_RATE_LIMIT_PER_MINUTE: "1", MAX_UPSTREAM_CALLS_PER_REQUEST: "100" } });
+  const t = useTestApp({
+    env: {
+      ...JWT_ENV,
+      CALLER_RATE_LIMIT_BURST: "2",
+      CALLER_RATE_LIMIT_PER_MINUTE: "1",
+      MAX_UPSTREAM_CALLS_PER_REQUEST: "100",
+    },
+  });
 
   it("a retry of a PLACED poNumber replays with the bucket empty, without sending anything", async () => {
     const alice = bearer(await tokenFor("alice-budget", "orders:write orders:read"));
@@ -30,7 +37,9 @@ describe("the per-caller budget keeps every existing order's answer", () => {
     expect(fresh).toMatchObject({ outcome: "REJECTED", errors: [{ code: "RATE_LIMITED", retryable: true }] });
     expect(t.sim.count("placeOrder")).toBe(sends);
     // The bulk mutation keeps the same answers, item by item.
-    const bulk = await gql<{ placeAirmilesOrders: { outcome: string; errors: { code: string }[]; order: { orderId: string } | null }[] }>(
+    const bulk = await gql<{
+      placeAirmilesOrders: { outcome: string; errors: { code: string }[]; order: { orderId: string } | null }[];
+    }>(
       t.url,
       `mutation($inputs: [PlaceAirmilesOrderInput!]!) { placeAirmilesOrders(inputs: $inputs) { outcome errors { code } order { orderId } } }`,
       { inputs: [input, airmilesInput()] },
@@ -58,7 +67,8 @@ describe("the per-caller budget keeps every existing order's answer", () => {
     expect(retry?.errors[0]?.retryAfterSeconds).toBeGreaterThan(0);
     expect(t.sim.count("placeOrder")).toBe(sends);
     // placement() agrees (its look-up is refused by the same budget: it answers the ledger's state).
-    const status = (await gql<{ placement: { outcome: string } | null }>(t.url, PLACEMENT, { p: input.poNumber }, bob)).data?.placement;
+    const status = (await gql<{ placement: { outcome: string } | null }>(t.url, PLACEMENT, { p: input.poNumber }, bob))
+      .data?.placement;
     expect(status?.outcome).toBe("PENDING");
     expect(t.sim.count("placeOrder")).toBe(sends);
     t.sim.clearFaults();

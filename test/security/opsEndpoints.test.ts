@@ -53,10 +53,16 @@ describe("OPS_PORT", () => {
     const forged = "attacker-chosen-id-0001";
     const unauthenticated = await gql(t.url, "{ __typename }", undefined, { "x-request-id": forged });
     expect(unauthenticated.headers["x-request-id"]).not.toBe(forged);
-    const wrongSecret = await gql(t.url, "{ __typename }", undefined, { "x-request-id": forged, "router-authorization": "nope" });
+    const wrongSecret = await gql(t.url, "{ __typename }", undefined, {
+      "x-request-id": forged,
+      "router-authorization": "nope",
+    });
     expect(wrongSecret.headers["x-request-id"]).not.toBe(forged);
     expect(t.logs.text).not.toContain(forged);
-    const routed = await gql(t.url, "{ __typename }", undefined, { "x-request-id": "router-id-0001", "router-authorization": ROUTER_SECRET });
+    const routed = await gql(t.url, "{ __typename }", undefined, {
+      "x-request-id": "router-id-0001",
+      "router-authorization": ROUTER_SECRET,
+    });
     expect(routed.headers["x-request-id"]).toBe("router-id-0001");
   });
 });

@@ -4,15 +4,20 @@ import { describe, expect, it } from "vitest";
 import { gql } from "../support/graphqlClient.js";
 import { useTestApp } from "../support/harness.js";
 
-const codes = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.map((e) => e.extensions?.["code"]);
+const codes = (res: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  res.errors?.map((e) => e.extensions?.["code"]);
 const errorLines = (lines: readonly string[]) => lines.filter((l) => (JSON.parse(l) as { level: number }).level >= 50);
 
 describe("finding 3: the representation cap counts coerced variables, defaults included", () => {
   // Body and token limits raised so that only the representation cap stands between the attack and 6,000 look-ups.
-  const t = useTestApp({ env: { MAX_ENTITY_REPRESENTATIONS: "100", MAX_BODY_BYTES: "1048576", MAX_QUERY_TOKENS: "100000" } });
+  const t = useTestApp({
+    env: { MAX_ENTITY_REPRESENTATIONS: "100", MAX_BODY_BYTES: "1048576", MAX_QUERY_TOKENS: "100000" },
+  });
 
   it("refuses 6,000 representations given as a variable default, before any look-up", async () => {
-    const reps = Array.from({ length: 6_000 }, (_, i) => `{__typename: "Order", orderId: "${70_000_000 + i}"}`).join(",");
+    const reps = Array.from({ length: 6_000 }, (_, i) => `{__typename: "Order", orderId: "${70_000_000 + i}"}`).join(
+      ",",
+    );
     const lookups = t.sim.count("getOrderDetails");
     const res = await gql(t.url, `query($r: [_Any!]! = [${reps}]) { _entities(representations: $r) { __typename } }`);
     expect(res.status).toBe(400);
@@ -45,13 +50,20 @@ describe("finding 8: parser and representation inputs", () => {
   it("resolves a representation whose key is not a scalar to null, without an error or an error log", async () => {
     const before = errorLines(t.logs.lines).length;
     // An inline literal object has no prototype (String() of it throws); so does a JSON one whose toString is a number.
-    const inline = await gql(t.url, `{ _entities(representations: [{__typename: "Order", orderId: {a: 1}}]) { ... on Order { orderId } } }`);
+    const inline = await gql(
+      t.url,
+      `{ _entities(representations: [{__typename: "Order", orderId: {a: 1}}]) { ... on Order { orderId } } }`,
+    );
     expect(inline.errors).toBeUndefined();
     expect(inline.data).toEqual({ _entities: [null] });
     for (const orderId of [{ a: 1 }, { toString: 1 }, [1, 2], null, true]) {
-      const res = await gql(t.url, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { orderId } } }`, {
-        r: [{ __typename: "Order", orderId }],
-      });
+      const res = await gql(
+        t.url,
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { orderId } } }`,
+        {
+          r: [{ __typename: "Order", orderId }],
+        },
+      );
       expect(res.status, JSON.stringify(orderId)).toBe(200);
       expect(res.errors, JSON.stringify(orderId)).toBeUndefined();
       expect(res.data).toEqual({ _entities: [null] });
@@ -74,7 +86,8 @@ describe("finding 9: values never quoted back", () => {
       const res = await gql(t.url, query);
       expect(codes(res), query).toEqual(["GRAPHQL_PARSE_FAILED"]);
       expect(res.errors?.[0]?.message, query).toMatch(/^Syntax Error: /);
-      for (const secret of ["someone", "example.com", "4705550123", "998877"]) expect(JSON.stringify(res), query).not.toContain(secret);
+      for (const secret of ["someone", "example.com", "4705550123", "998877"])
+        expect(JSON.stringify(res), query).not.toContain(secret);
     }
   });
 

@@ -54,13 +54,26 @@ describe("personal data never reaches the logs", () => {
       const res = await sendAirmiles(t.url, airmiles(overrides));
       const payload = res.data?.placeAirmilesOrder;
       expect(payload?.outcome, field).toBe("REJECTED");
-      expect(payload?.errors.every((e) => e.code === "INVALID_INPUT"), field).toBe(true);
-      expect(payload?.errors.map((e) => e.field?.join(".")), field).toContain(`input.${field}`);
+      expect(
+        payload?.errors.every((e) => e.code === "INVALID_INPUT"),
+        field,
+      ).toBe(true);
+      expect(
+        payload?.errors.map((e) => e.field?.join(".")),
+        field,
+      ).toContain(`input.${field}`);
     }
     const loyalty = await sendAirmiles(t.url, airmiles({ userMeta: { loyaltyMemberId: `${LOYALTY}\ud83d` } }));
-    expect(loyalty.data?.placeAirmilesOrder.errors.map((e) => e.field?.join("."))).toContain("input.userMeta.loyaltyMemberId");
-    const phone = await sendTopup(t.url, topup({ userMeta: { topupPhoneCode: "+91", topupPhoneNumber: `${PHONE}\ud83d` } }));
-    expect(phone.data?.placeTopupOrder.errors.map((e) => e.field?.join("."))).toContain("input.userMeta.topupPhoneNumber");
+    expect(loyalty.data?.placeAirmilesOrder.errors.map((e) => e.field?.join("."))).toContain(
+      "input.userMeta.loyaltyMemberId",
+    );
+    const phone = await sendTopup(
+      t.url,
+      topup({ userMeta: { topupPhoneCode: "+91", topupPhoneNumber: `${PHONE}\ud83d` } }),
+    );
+    expect(phone.data?.placeTopupOrder.errors.map((e) => e.field?.join("."))).toContain(
+      "input.userMeta.topupPhoneNumber",
+    );
     const rows = await sql.query("SELECT count(*)::int AS n FROM orders");
     expect(rows.rows[0]?.n).toBe(0);
   });
@@ -81,7 +94,12 @@ describe("personal data never reaches the logs", () => {
   });
 
   it("logs a Plum error that echoes the request without its personal data", async () => {
-    const echo = { code: 422, errorId: "PLE10018", errorInfo: `Invalid denomination for ${EMAIL} ${PHONE} ${LOYALTY}`, error: CONTACT };
+    const echo = {
+      code: 422,
+      errorId: "PLE10018",
+      errorInfo: `Invalid denomination for ${EMAIL} ${PHONE} ${LOYALTY}`,
+      error: CONTACT,
+    };
     t.sim.inject({ kind: "status", status: 422, body: echo, operation: "placeOrder" });
     const res = await sendAirmiles(t.url, airmiles());
     expect(res.data?.placeAirmilesOrder.outcome).toBe("REJECTED");
@@ -103,6 +121,7 @@ describe("personal data never reaches the logs", () => {
     const text = t.logs.text;
     expect(text.length).toBeGreaterThan(0);
     for (const canary of CANARIES) expect(text, canary).not.toContain(canary);
-    for (const driverField of ['"where"', '"detail"', '"parameters"', '"query"']) expect(text).not.toContain(driverField);
+    for (const driverField of ['"where"', '"detail"', '"parameters"', '"query"'])
+      expect(text).not.toContain(driverField);
   });
 });

@@ -48,7 +48,11 @@ describe("poNumber namespaces over PostgreSQL, two replicas sharing one Plum", (
   it("bob's rejected order under alice's next poNumber does not block alice (the attack of finding 1)", async () => {
     const poNumber = newPoNumber("PO-A");
     // Etihad Guest has fixed denominations 25/50/100: 30 is a definite business rejection at Plum.
-    const bobs = await sendAirmiles(a.url, airmilesInput({ poNumber, productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 30 }), bob);
+    const bobs = await sendAirmiles(
+      a.url,
+      airmilesInput({ poNumber, productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 30 }),
+      bob,
+    );
     expect(bobs.data?.placeAirmilesOrder.outcome).toBe("REJECTED");
     expect(bobs.data?.placeAirmilesOrder.errors.map((e) => e.code)).not.toContain("PO_NUMBER_CONFLICT");
 
@@ -68,7 +72,10 @@ describe("poNumber namespaces over PostgreSQL, two replicas sharing one Plum", (
     }
     // The recorded Plum poNumber is what Plum holds: operators match the dashboard to the ledger by it.
     expect(simOrdersFor(sim, aliceRow?.poNumber ?? "").map((o) => String(o.orderId))).toEqual([aliceRow?.orderId]);
-    expect(await a.app.ledger.findByPlumPoNumber(aliceRow?.poNumber ?? "")).toMatchObject({ subject: "alice", callerPoNumber: poNumber });
+    expect(await a.app.ledger.findByPlumPoNumber(aliceRow?.poNumber ?? "")).toMatchObject({
+      subject: "alice",
+      callerPoNumber: poNumber,
+    });
   });
 
   it("retries on either replica replay the same order, never a second one at Plum", async () => {
@@ -94,12 +101,19 @@ describe("poNumber namespaces over PostgreSQL, two replicas sharing one Plum", (
     await sendAirmiles(a.url, input, alice);
     const used = await gql(a.url, OrderByPoNumberDocument, { poNumber: input.poNumber }, bob);
     const unused = await gql(a.url, OrderByPoNumberDocument, { poNumber: newPoNumber("never") }, bob);
-    expect({ status: used.status, data: used.data, errors: used.errors }).toEqual({ status: unused.status, data: unused.data, errors: unused.errors });
+    expect({ status: used.status, data: used.data, errors: used.errors }).toEqual({
+      status: unused.status,
+      data: unused.data,
+      errors: unused.errors,
+    });
     expect(used.data?.orderByPoNumber).toBeNull();
     // Placing it is simply bob's own order.
     const bobs = await sendAirmiles(b.url, { ...input, denomination: 70 }, bob);
     expect(bobs.data?.placeAirmilesOrder.outcome).toBe("PLACED");
-    expect((await gql(a.url, OrderByPoNumberDocument, { poNumber: input.poNumber }, bob)).data?.orderByPoNumber?.amountCharged).not.toBeNull();
+    expect(
+      (await gql(a.url, OrderByPoNumberDocument, { poNumber: input.poNumber }, bob)).data?.orderByPoNumber
+        ?.amountCharged,
+    ).not.toBeNull();
   });
 
   it("an unknown outcome is reconciled by looking the derived poNumber up at Plum, never re-sent", async () => {
@@ -130,7 +144,11 @@ describe("poNumber namespaces over PostgreSQL, two replicas sharing one Plum", (
     const response = await fetch(`${new URL(a.url).origin}/webhooks/xoxoday`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ id: Date.now(), data: { orderId: order?.orderId, poNumber: plumPo, deliveryStatus: "delivered" }, createdAt: new Date().toISOString() }),
+      body: JSON.stringify({
+        id: Date.now(),
+        data: { orderId: order?.orderId, poNumber: plumPo, deliveryStatus: "delivered" },
+        createdAt: new Date().toISOString(),
+      }),
     });
     expect(response.status).toBe(200);
     expect((await b.app.ledger.findByPlumPoNumber(plumPo))?.existence).toMatchObject({ source: "webhook" });
@@ -148,7 +166,10 @@ describe("poNumber namespaces over PostgreSQL, two replicas sharing one Plum", (
     // Deterministic: the same key, subject and poNumber give the same Plum poNumber on any replica.
     expect(before?.poNumber).toBe(plumPoNumber(KEY.PO_NUMBER_KEY, "alice", input.poNumber));
     await b.close();
-    b = await startTestApp({ ...JWT_ENV, ...externalPlumEnv(sim), ...KEY, DATABASE_URL: db.url }, { replicaId: "replica-b2" });
+    b = await startTestApp(
+      { ...JWT_ENV, ...externalPlumEnv(sim), ...KEY, DATABASE_URL: db.url },
+      { replicaId: "replica-b2" },
+    );
     const again = await sendAirmiles(b.url, input, alice);
     expect(["REPLAYED", "PLACED"]).toContain(again.data?.placeAirmilesOrder.outcome);
     expect((await b.app.ledger.findByCallerPoNumber("alice", input.poNumber))?.poNumber).toBe(before?.poNumber);
@@ -177,7 +198,10 @@ describe("migration 8: rows placed before the namespaces", () => {
     const atPlum = await placeAtPlum(sim, legacy);
     const pool = new pg.Pool({ connectionString: db.url });
     try {
-      await migratePostgres(pool, postgresMigrations.filter((m) => m.version <= 5));
+      await migratePostgres(
+        pool,
+        postgresMigrations.filter((m) => m.version <= 5),
+      );
       await pool.query(
         `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, order_id, order_data, errors,
            send_attempts, sends, created_at, updated_at, placed_at)
@@ -191,7 +215,11 @@ describe("migration 8: rows placed before the namespaces", () => {
 
     t = await startTestApp({ ...JWT_ENV, ...externalPlumEnv(sim), ...KEY, DATABASE_URL: db.url });
     const row = await t.app.ledger.findByCallerPoNumber("alice", legacy.poNumber);
-    expect(row).toMatchObject({ poNumber: legacy.poNumber, callerPoNumber: legacy.poNumber, orderId: String(atPlum.orderId) });
+    expect(row).toMatchObject({
+      poNumber: legacy.poNumber,
+      callerPoNumber: legacy.poNumber,
+      orderId: String(atPlum.orderId),
+    });
 
     const alice = bearer(await tokenFor("alice", WRITE_READ));
     const read = await gql(t.url, OrderByPoNumberDocument, { poNumber: legacy.poNumber }, alice);
@@ -225,8 +253,8 @@ describe("without authentication (development)", () => {
     const input = airmilesInput();
     expect((await sendAirmiles(t.url, input)).data?.placeAirmilesOrder.outcome).toBe("PLACED");
     expect(simOrdersFor(t.sim, input.poNumber)).toHaveLength(1);
-    expect((await sendAirmiles(t.url, { ...input, denomination: 51 })).data?.placeAirmilesOrder.errors.map((e) => e.code)).toEqual([
-      "PO_NUMBER_CONFLICT",
-    ]);
+    expect(
+      (await sendAirmiles(t.url, { ...input, denomination: 51 })).data?.placeAirmilesOrder.errors.map((e) => e.code),
+    ).toEqual(["PO_NUMBER_CONFLICT"]);
   });
 });

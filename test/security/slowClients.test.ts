@@ -38,7 +38,8 @@ async function open(): Promise<Client> {
     socket,
     received: () => data,
     closedWithin: async (withinMs) => {
-      while (closedAt === null && Date.now() - started < withinMs) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (closedAt === null && Date.now() - started < withinMs)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       socket.destroy();
       if (closedAt === null) throw new Error(`still open after ${withinMs} ms`);
       return closedAt - started;
@@ -80,7 +81,9 @@ describe("slow clients", () => {
 
   it("answers 401 before the body and closes the connection while the client is still sending", async () => {
     const client = await open();
-    client.socket.write(`POST ${path()} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 3000\r\n\r\n{"query":"`);
+    client.socket.write(
+      `POST ${path()} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 3000\r\n\r\n{"query":"`,
+    );
     drip(client.socket, "q".repeat(2_900), 20, 10_000);
     expect(await client.closedWithin(3_000)).toBeLessThan(2_500);
     expect(client.received()).toMatch(/^HTTP\/1\.1 401/);

@@ -18,7 +18,10 @@ describe("per-request cap on upstream calls", () => {
 
   it("120 aliases of order(orderId:) as an admin make at most 10 Plum look-ups; the rest are refused", async () => {
     const admin = bearer(await tokenFor("ops", "orders:read orders:admin"));
-    const aliases = Array.from({ length: 120 }, (_, i) => `o${i}: order(orderId: "${60_000_000 + i}") { orderId }`).join("\n");
+    const aliases = Array.from(
+      { length: 120 },
+      (_, i) => `o${i}: order(orderId: "${60_000_000 + i}") { orderId }`,
+    ).join("\n");
     const before = t.sim.count("getOrderDetails");
     const res = await gql(t.url, `{ ${aliases} }`, undefined, admin);
     expect(t.sim.count("getOrderDetails") - before).toBe(10);
@@ -29,12 +32,18 @@ describe("per-request cap on upstream calls", () => {
 
 describe("per-caller token bucket", () => {
   const t = useTestApp({
-    env: { ...JWT_ENV, CALLER_RATE_LIMIT_BURST: "3", CALLER_RATE_LIMIT_PER_MINUTE: "6", MAX_UPSTREAM_CALLS_PER_REQUEST: "100" },
+    env: {
+      ...JWT_ENV,
+      CALLER_RATE_LIMIT_BURST: "3",
+      CALLER_RATE_LIMIT_PER_MINUTE: "6",
+      MAX_UPSTREAM_CALLS_PER_REQUEST: "100",
+    },
   });
 
   it("refuses a caller's placements past the burst with RATE_LIMITED and retryAfterSeconds; nothing is claimed", async () => {
     const mallory = bearer(await tokenFor("mallory", "orders:write orders:read"));
-    for (let i = 0; i < 3; i += 1) expect((await sendAirmiles(t.url, airmilesInput(), mallory)).data?.placeAirmilesOrder.outcome).toBe("PLACED");
+    for (let i = 0; i < 3; i += 1)
+      expect((await sendAirmiles(t.url, airmilesInput(), mallory)).data?.placeAirmilesOrder.outcome).toBe("PLACED");
     const sends = t.sim.count("placeOrder");
     const input = airmilesInput();
     const refused = (await sendAirmiles(t.url, input, mallory)).data?.placeAirmilesOrder;
@@ -55,7 +64,10 @@ describe("per-caller token bucket", () => {
     const input = airmilesInput();
     t.sim.inject({ kind: "status", status: 502, body: {}, operation: "placeOrder" });
     expect((await sendAirmiles(t.url, input, bob)).data?.placeAirmilesOrder.outcome).toBe("PENDING");
-    const aliases = Array.from({ length: 50 }, (_, i) => `r${i}: orderByPoNumber(poNumber: "${input.poNumber}") { orderId }`).join("\n");
+    const aliases = Array.from(
+      { length: 50 },
+      (_, i) => `r${i}: orderByPoNumber(poNumber: "${input.poNumber}") { orderId }`,
+    ).join("\n");
     const before = t.sim.count("getOrderDetails");
     const res = await gql(t.url, `{ ${aliases} }`, undefined, bob);
     const limited = (res.errors ?? []).filter((e) => e.extensions?.["code"] === "RATE_LIMITED");

@@ -19,7 +19,11 @@ describe("webhook hardening", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    t = await startTestApp({ DATABASE_URL: db.url, XOXODAY_WEBHOOK_KEY: KEY, WEBHOOK_UNMATCHED_TTL_MS: String(TTL_MS) });
+    t = await startTestApp({
+      DATABASE_URL: db.url,
+      XOXODAY_WEBHOOK_KEY: KEY,
+      WEBHOOK_UNMATCHED_TTL_MS: String(TTL_MS),
+    });
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -37,7 +41,8 @@ describe("webhook hardening", () => {
     if (process.env["DEBUG_WEBHOOKS"]) console.log(response.statusCode, text);
     return response.statusCode;
   }
-  const statusOf = async (poNumber: string) => (await t.app.ledger.findByPlumPoNumber(poNumber))?.deliveryStatus ?? null;
+  const statusOf = async (poNumber: string) =>
+    (await t.app.ledger.findByPlumPoNumber(poNumber))?.deliveryStatus ?? null;
 
   it("refuses a createdAt far in the future (400, nothing changed); later real events still apply", async () => {
     const input = topupInput();
@@ -51,7 +56,9 @@ describe("webhook hardening", () => {
     expect(await statusOf(input.poNumber)).toBe("delivered");
     // A little ahead (clock skew within the allowance) is a real event.
     const skewed = new Date(Date.now() + 60_000).toISOString();
-    expect(await deliver({ orderId: placed.orderId, poNumber: input.poNumber, deliveryStatus: "cancelled" }, skewed)).toBe(200);
+    expect(
+      await deliver({ orderId: placed.orderId, poNumber: input.poNumber, deliveryStatus: "cancelled" }, skewed),
+    ).toBe(200);
     expect(await statusOf(input.poNumber)).toBe("cancelled");
   });
 
@@ -92,9 +99,19 @@ describe("webhook hardening", () => {
     const placed = (await placeTopup(t.url, input)).payload.order as { orderId: string };
     const before = await statusOf(input.poNumber);
     for (const bad of ["deli\u0000vered", "delivered\u0007", "\ud83d", "cancel\udc00led"]) {
-      expect(await deliver({ orderId: placed.orderId, poNumber: input.poNumber, deliveryStatus: bad }), JSON.stringify(bad)).toBe(400);
-      expect(await deliver({ orderId: placed.orderId, poNumber: `${input.poNumber}${bad}`, deliveryStatus: "delivered" })).toBe(400);
-      expect(await deliver({ orderId: placed.orderId, poNumber: input.poNumber, deliveryStatus: "delivered" }, `2026-12-01${bad}`)).toBe(400);
+      expect(
+        await deliver({ orderId: placed.orderId, poNumber: input.poNumber, deliveryStatus: bad }),
+        JSON.stringify(bad),
+      ).toBe(400);
+      expect(
+        await deliver({ orderId: placed.orderId, poNumber: `${input.poNumber}${bad}`, deliveryStatus: "delivered" }),
+      ).toBe(400);
+      expect(
+        await deliver(
+          { orderId: placed.orderId, poNumber: input.poNumber, deliveryStatus: "delivered" },
+          `2026-12-01${bad}`,
+        ),
+      ).toBe(400);
     }
     expect(await statusOf(input.poNumber)).toBe(before);
   });
@@ -105,11 +122,14 @@ describe("webhook hardening", () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const stored = async () => (await client.query("SELECT count(*)::int AS n FROM webhook_events WHERE order_id = $1", [unknownOrderId])).rows[0]?.n;
+      const stored = async () =>
+        (await client.query("SELECT count(*)::int AS n FROM webhook_events WHERE order_id = $1", [unknownOrderId]))
+          .rows[0]?.n;
       expect(await stored()).toBe(1);
       // The expiry runs every TTL here: bounded wait for at most a few of its passes.
       const deadline = Date.now() + 10 * TTL_MS;
-      while ((await stored()) !== 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, TTL_MS / 3));
+      while ((await stored()) !== 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, TTL_MS / 3));
       expect(await stored()).toBe(0);
       // Applied events are kept (they keep redeliveries idempotent).
       const applied = await client.query("SELECT count(*)::int AS n FROM webhook_events WHERE applied_at IS NOT NULL");

@@ -23,7 +23,16 @@ describe("admin endpoints", () => {
     expect(state.status).toBe(200);
     expect(state.json).toMatchObject({
       orders: [{ poNumber: request["poNumber"], deliveryStatus: "delivered" }],
-      counts: { placeOrder: 1, getOrderDetails: 1, getVouchers: 0, lookupMobileNumber: 0, getBalance: 0, tokenRefresh: 0, tokenValidate: 0, unknown: 0 },
+      counts: {
+        placeOrder: 1,
+        getOrderDetails: 1,
+        getVouchers: 0,
+        lookupMobileNumber: 0,
+        getBalance: 0,
+        tokenRefresh: 0,
+        tokenValidate: 0,
+        unknown: 0,
+      },
       webhookDisabled: false,
       balance: 1_000_000 - 50,
       tokens: { accessToken: "sim-access-token" },
@@ -41,7 +50,11 @@ describe("admin endpoints", () => {
   });
 
   it("POST /orders/:id/deliver completes a pending order", async () => {
-    const result = await callApi(sim, "placeOrder", airmilesOrder({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 25 }));
+    const result = await callApi(
+      sim,
+      "placeOrder",
+      airmilesOrder({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 25 }),
+    );
     const orderId = orderData(result, "placeOrder")["orderId"] as number;
     const delivered = await http(`${admin}/orders/${orderId}/deliver`, { body: { status: "canceled" } });
     expect(delivered).toMatchObject({ status: 200, json: { order: { orderId, deliveryStatus: "canceled" } } });
@@ -68,12 +81,17 @@ describe("admin endpoints", () => {
 
   it("POST /balance sets the wallet", async () => {
     expect((await http(`${admin}/balance`, { body: { usd: 10 } })).status).toBe(200);
-    expect((await callApi(sim, "placeOrder", airmilesOrder({ denomination: 20 }))).json).toMatchObject({ errorId: "PLE10010" });
+    expect((await callApi(sim, "placeOrder", airmilesOrder({ denomination: 20 }))).json).toMatchObject({
+      errorId: "PLE10010",
+    });
   });
 
   it("POST /behaviour changes the settings; GET /state shows them and orders per poNumber", async () => {
     const changed = await http(`${admin}/behaviour`, { body: { deduplicatePoNumbers: false } });
-    expect(changed).toMatchObject({ status: 200, json: { behaviour: { deduplicatePoNumbers: false, lookupLagMs: 0 } } });
+    expect(changed).toMatchObject({
+      status: 200,
+      json: { behaviour: { deduplicatePoNumbers: false, lookupLagMs: 0 } },
+    });
     expect((await http(`${admin}/behaviour`, { body: { lookupLagMs: 25 } })).json).toEqual({
       behaviour: { deduplicatePoNumbers: false, lookupLagMs: 25 },
     });
@@ -96,7 +114,14 @@ describe("admin endpoints", () => {
   });
 
   it("POST /behaviour answers 400 on a bad body and changes nothing", async () => {
-    for (const body of [{ lookupLagMs: -1 }, { lookupLagMs: "100" }, { deduplicatePoNumbers: "no" }, { dedupe: false }, [], 7]) {
+    for (const body of [
+      { lookupLagMs: -1 },
+      { lookupLagMs: "100" },
+      { deduplicatePoNumbers: "no" },
+      { dedupe: false },
+      [],
+      7,
+    ]) {
       const result = await http(`${admin}/behaviour`, { body });
       expect(result.status).toBe(400);
       expect(result.json).toMatchObject({ error: expect.any(String) });

@@ -9,19 +9,31 @@ afterEach(async () => {
   sim = undefined;
 });
 
-const INVALID_REQUEST = { error: "invalid_request", error_description: "missing/invalid parameters authorization header" };
+const INVALID_REQUEST = {
+  error: "invalid_request",
+  error_description: "missing/invalid parameters authorization header",
+};
 const INVALID_TOKEN = { error: "invalid_token", error_description: "invalid/expired token" };
 
 function refresh(s: PlumSimulator, overrides: Record<string, unknown> = {}) {
   return http(`${s.baseUrl}${PLUM_TOKEN_REFRESH_PATH}`, {
-    body: { grant_type: "refresh_token", refresh_token: s.tokens.refreshToken, client_id: "sim-client-id", client_secret: "sim-client-secret", ...overrides },
+    body: {
+      grant_type: "refresh_token",
+      refresh_token: s.tokens.refreshToken,
+      client_id: "sim-client-id",
+      client_secret: "sim-client-secret",
+      ...overrides,
+    },
   });
 }
 
 describe("authentication on the API route", () => {
   it("401 invalid_request for a missing or malformed Authorization header", async () => {
     sim = await createPlumSimulator();
-    expect(await callApi(sim, "placeOrder", airmilesOrder(), { token: null })).toMatchObject({ status: 401, json: INVALID_REQUEST });
+    expect(await callApi(sim, "placeOrder", airmilesOrder(), { token: null })).toMatchObject({
+      status: 401,
+      json: INVALID_REQUEST,
+    });
     const basic = await http(sim.apiUrl, { body: {}, headers: { authorization: "Basic abc" } });
     expect(basic).toMatchObject({ status: 401, json: INVALID_REQUEST });
     expect(sim.orders()).toHaveLength(0);
@@ -32,7 +44,10 @@ describe("authentication on the API route", () => {
   it("401 invalid_token for an unknown token, and faults are not consumed by it", async () => {
     sim = await createPlumSimulator();
     sim.inject({ kind: "status", status: 503 });
-    expect(await callApi(sim, "placeOrder", airmilesOrder(), { token: "nope" })).toMatchObject({ status: 401, json: INVALID_TOKEN });
+    expect(await callApi(sim, "placeOrder", airmilesOrder(), { token: "nope" })).toMatchObject({
+      status: 401,
+      json: INVALID_TOKEN,
+    });
     expect((await callApi(sim, "placeOrder", airmilesOrder())).status).toBe(503);
   });
 
@@ -40,7 +55,10 @@ describe("authentication on the API route", () => {
     sim = await createPlumSimulator({ accessToken: "tok-1" });
     expect((await callApi(sim, "placeOrder", airmilesOrder(), { token: "tok-1" })).status).toBe(200);
     sim.expireAccessToken();
-    expect(await callApi(sim, "placeOrder", airmilesOrder(), { token: "tok-1" })).toMatchObject({ status: 401, json: INVALID_TOKEN });
+    expect(await callApi(sim, "placeOrder", airmilesOrder(), { token: "tok-1" })).toMatchObject({
+      status: 401,
+      json: INVALID_TOKEN,
+    });
     const refreshed = await refresh(sim);
     expect(refreshed.status).toBe(200);
     const fresh = (refreshed.json as { access_token: string }).access_token;
@@ -72,7 +90,9 @@ describe("token refresh", () => {
     expect(reused.status).toBe(401);
     expect(reused.json).toMatchObject({ error: "invalid_grant" });
 
-    expect((await callApi(sim, "placeOrder", airmilesOrder(), { token: String(body["access_token"]) })).status).toBe(200);
+    expect((await callApi(sim, "placeOrder", airmilesOrder(), { token: String(body["access_token"]) })).status).toBe(
+      200,
+    );
     expect((await callApi(sim, "placeOrder", airmilesOrder(), { token: "sim-access-token" })).status).toBe(200);
     expect(sim.count("tokenRefresh")).toBe(2);
     expect(sim.calls("tokenRefresh")[0]?.authorization).toBeNull();
@@ -81,16 +101,31 @@ describe("token refresh", () => {
   it("can invalidate the old access token on refresh", async () => {
     sim = await createPlumSimulator({ invalidateOldAccessTokenOnRefresh: true });
     await refresh(sim);
-    expect(await callApi(sim, "placeOrder", airmilesOrder(), { token: "sim-access-token" })).toMatchObject({ status: 401, json: INVALID_TOKEN });
+    expect(await callApi(sim, "placeOrder", airmilesOrder(), { token: "sim-access-token" })).toMatchObject({
+      status: 401,
+      json: INVALID_TOKEN,
+    });
     expect((await callApi(sim, "placeOrder", airmilesOrder(), { token: sim.tokens.accessToken })).status).toBe(200);
   });
 
   it("401 invalid_grant for wrong client credentials or an unknown refresh token; 400 for a bad request", async () => {
     sim = await createPlumSimulator();
-    expect(await refresh(sim, { client_secret: "wrong" })).toMatchObject({ status: 401, json: { error: "invalid_grant" } });
-    expect(await refresh(sim, { refresh_token: "unknown" })).toMatchObject({ status: 401, json: { error: "invalid_grant" } });
-    expect(await refresh(sim, { grant_type: "password" })).toMatchObject({ status: 400, json: { error: "unsupported_grant_type" } });
-    expect(await refresh(sim, { client_id: undefined })).toMatchObject({ status: 400, json: { error: "invalid_request" } });
+    expect(await refresh(sim, { client_secret: "wrong" })).toMatchObject({
+      status: 401,
+      json: { error: "invalid_grant" },
+    });
+    expect(await refresh(sim, { refresh_token: "unknown" })).toMatchObject({
+      status: 401,
+      json: { error: "invalid_grant" },
+    });
+    expect(await refresh(sim, { grant_type: "password" })).toMatchObject({
+      status: 400,
+      json: { error: "unsupported_grant_type" },
+    });
+    expect(await refresh(sim, { client_id: undefined })).toMatchObject({
+      status: 400,
+      json: { error: "invalid_request" },
+    });
     // Nothing rotated.
     expect(sim.tokens).toEqual({ accessToken: "sim-access-token", refreshToken: "sim-refresh-token" });
   });
@@ -98,7 +133,10 @@ describe("token refresh", () => {
   it("applies tokenRefresh faults to the refresh route", async () => {
     sim = await createPlumSimulator();
     sim.inject({ operation: "tokenRefresh", kind: "rateLimit" });
-    expect(await refresh(sim)).toMatchObject({ status: 429, json: { errors: [{ message: "auth.request_limit_exceeded", penaltySeconds: 60 }] } });
+    expect(await refresh(sim)).toMatchObject({
+      status: 429,
+      json: { errors: [{ message: "auth.request_limit_exceeded", penaltySeconds: 60 }] },
+    });
     // A lost refresh response: rotated server-side, but the client never sees the new pair.
     sim.inject({ operation: "tokenRefresh", kind: "resetAfterProcessing" });
     await expect(refresh(sim)).rejects.toThrow();
@@ -110,14 +148,20 @@ describe("token refresh", () => {
 describe("token validation", () => {
   it("GET /oauth/token answers the remaining life or 401", async () => {
     sim = await createPlumSimulator();
-    const ok = await http(`${sim.baseUrl}${PLUM_TOKEN_VALIDATE_PATH}`, { method: "GET", headers: { authorization: "Bearer sim-access-token" } });
+    const ok = await http(`${sim.baseUrl}${PLUM_TOKEN_VALIDATE_PATH}`, {
+      method: "GET",
+      headers: { authorization: "Bearer sim-access-token" },
+    });
     expect(ok.status).toBe(200);
     const body = ok.json as { access_token: string; token_type: string; expires_in: number };
     expect(body.access_token).toBe("sim-access-token");
     expect(body.token_type).toBe("bearer");
     expect(body.expires_in).toBeGreaterThan(1_295_990);
     expect(body.expires_in).toBeLessThanOrEqual(1_296_000);
-    const bad = await http(`${sim.baseUrl}${PLUM_TOKEN_VALIDATE_PATH}`, { method: "GET", headers: { authorization: "Bearer nope" } });
+    const bad = await http(`${sim.baseUrl}${PLUM_TOKEN_VALIDATE_PATH}`, {
+      method: "GET",
+      headers: { authorization: "Bearer nope" },
+    });
     expect(bad).toMatchObject({ status: 401, json: INVALID_TOKEN });
     expect(sim.count("tokenValidate")).toBe(2);
   });

@@ -57,13 +57,19 @@ describe("getVouchers", () => {
         parentProductId: AIRTEL_OPERATOR_ID,
       }),
     ]);
-    expect(items(await vouchers({ categoryType: "topup", parentProductId: JIO_OPERATOR_ID })).map((i) => i["productId"])).toEqual([JIO_TOPUP_PRODUCT_ID]);
+    expect(
+      items(await vouchers({ categoryType: "topup", parentProductId: JIO_OPERATOR_ID })).map((i) => i["productId"]),
+    ).toEqual([JIO_TOPUP_PRODUCT_ID]);
   });
 
   it("paginates with limit and page, and answers PLE10030 past the end", async () => {
     const all = items(await vouchers({ categoryType: "miles" })).map((i) => i["productId"]);
-    const first = items(await callApi(sim, "getVouchers", { categoryType: "miles", limit: "2", page: "1" })).map((i) => i["productId"]);
-    const second = items(await callApi(sim, "getVouchers", { categoryType: "miles", limit: 2, page: 2 })).map((i) => i["productId"]);
+    const first = items(await callApi(sim, "getVouchers", { categoryType: "miles", limit: "2", page: "1" })).map(
+      (i) => i["productId"],
+    );
+    const second = items(await callApi(sim, "getVouchers", { categoryType: "miles", limit: 2, page: 2 })).map(
+      (i) => i["productId"],
+    );
     expect([...first, ...second]).toEqual(all);
     const past = await callApi(sim, "getVouchers", { categoryType: "miles", limit: 2, page: 3 });
     expect(past.status).toBe(404);
@@ -77,9 +83,13 @@ describe("getVouchers", () => {
   });
 
   it("stops listing a withdrawn product (POST /__simulator/catalogue)", async () => {
-    const set = await http(`${sim.baseUrl}${ADMIN_PREFIX}/catalogue`, { body: { unlistedProductIds: [ETIHAD_GUEST_PRODUCT_ID] } });
+    const set = await http(`${sim.baseUrl}${ADMIN_PREFIX}/catalogue`, {
+      body: { unlistedProductIds: [ETIHAD_GUEST_PRODUCT_ID] },
+    });
     expect(set.status).toBe(200);
-    expect(items(await vouchers({ categoryType: "miles" })).map((i) => i["productId"])).not.toContain(ETIHAD_GUEST_PRODUCT_ID);
+    expect(items(await vouchers({ categoryType: "miles" })).map((i) => i["productId"])).not.toContain(
+      ETIHAD_GUEST_PRODUCT_ID,
+    );
     expect((await http(`${sim.baseUrl}${ADMIN_PREFIX}/catalogue`, { body: { unknownSetting: 1 } })).status).toBe(400);
   });
 
@@ -114,12 +124,18 @@ describe("lookupMobileNumber", () => {
   it("answers the spec example's shape when asked to", async () => {
     sim.setCatalogue({ lookupShape: "spec" });
     const result = await callApi(sim, "lookupMobileNumber", { mobile_number: "+918912345678" });
-    expect(result.json).toEqual({ data: { lookupMobileNumber: { status: 1, data: { operator: "Jio", countryCode: "IN", productId: JIO_OPERATOR_ID } } } });
+    expect(result.json).toEqual({
+      data: {
+        lookupMobileNumber: { status: 1, data: { operator: "Jio", countryCode: "IN", productId: JIO_OPERATOR_ID } },
+      },
+    });
   });
 
   it("cannot tell for an unknown prefix, and refuses a number not in E.164", async () => {
     const unknown = await callApi(sim, "lookupMobileNumber", { mobile_number: "+916012345678" });
-    expect(unknown.json).toMatchObject({ data: { lookupMobileNumber: { status: 1, network_operator: null, parentProductId: null } } });
+    expect(unknown.json).toMatchObject({
+      data: { lookupMobileNumber: { status: 1, network_operator: null, parentProductId: null } },
+    });
     const malformed = await callApi(sim, "lookupMobileNumber", { mobile_number: "9912345678" });
     expect(malformed.status).toBe(400);
     expect(malformed.json).toMatchObject({ errorId: "PLE10001" });
@@ -134,9 +150,13 @@ describe("lookupMobileNumber", () => {
 describe("getBalance", () => {
   it("reports the wallet placeOrder debits, and takes faults", async () => {
     sim.setBalance(500);
-    expect((await callApi(sim, "getBalance", {})).json).toEqual({ data: { getBalance: { status: 1, data: { value: 500, currency: "USD" } } } });
+    expect((await callApi(sim, "getBalance", {})).json).toEqual({
+      data: { getBalance: { status: 1, data: { value: 500, currency: "USD" } } },
+    });
     await callApi(sim, "placeOrder", airmilesOrder({ denomination: 50 }));
-    expect((await callApi(sim, "getBalance", {})).json).toMatchObject({ data: { getBalance: { data: { value: 450 } } } });
+    expect((await callApi(sim, "getBalance", {})).json).toMatchObject({
+      data: { getBalance: { data: { value: 450 } } },
+    });
     sim.inject({ kind: "tokenError", operation: "getBalance" });
     expect((await callApi(sim, "getBalance", {})).status).toBe(401);
   });

@@ -103,7 +103,10 @@ describe("fault injection", () => {
 
   it("tokenError: 401 shape D", async () => {
     sim.inject({ kind: "tokenError" });
-    expect(await (await place()).result).toMatchObject({ status: 401, json: { success: 0, error_message_id: "auth.token_error" } });
+    expect(await (await place()).result).toMatchObject({
+      status: 401,
+      json: { success: 0, error_message_id: "auth.token_error" },
+    });
   });
 
   it("matches faults by operation, honours times, consumes in order, and clears", async () => {
@@ -113,11 +116,15 @@ describe("fault injection", () => {
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await (await place()).result).status);
     expect(statuses).toEqual([503, 503, 504, 200]);
-    expect((await callApi(sim, "getOrderDetails", { orderId: 1, poNumber: "", sendMailToReceiver: 0 })).status).toBe(500);
+    expect((await callApi(sim, "getOrderDetails", { orderId: 1, poNumber: "", sendMailToReceiver: 0 })).status).toBe(
+      500,
+    );
 
     sim.inject({ operation: "any", kind: "status", status: 502, times: 2 });
     expect((await (await place()).result).status).toBe(502);
-    expect((await callApi(sim, "getOrderDetails", { orderId: 1, poNumber: "", sendMailToReceiver: 0 })).status).toBe(502);
+    expect((await callApi(sim, "getOrderDetails", { orderId: 1, poNumber: "", sendMailToReceiver: 0 })).status).toBe(
+      502,
+    );
 
     sim.inject({ kind: "status", status: 503 });
     sim.clearFaults();

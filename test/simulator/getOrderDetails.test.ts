@@ -10,11 +10,20 @@ let numericStrings: { orderId: string; poNumber: string };
 beforeAll(async () => {
   sim = await createPlumSimulator();
   const a = airmilesOrder();
-  realtime = { orderId: orderData(await callApi(sim, "placeOrder", a), "placeOrder")["orderId"] as number, poNumber: String(a["poNumber"]) };
+  realtime = {
+    orderId: orderData(await callApi(sim, "placeOrder", a), "placeOrder")["orderId"] as number,
+    poNumber: String(a["poNumber"]),
+  };
   const b = airmilesOrder({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 25 });
-  delayed = { orderId: orderData(await callApi(sim, "placeOrder", b), "placeOrder")["orderId"] as number, poNumber: String(b["poNumber"]) };
+  delayed = {
+    orderId: orderData(await callApi(sim, "placeOrder", b), "placeOrder")["orderId"] as number,
+    poNumber: String(b["poNumber"]),
+  };
   const c = topupOrder();
-  numericStrings = { orderId: orderData(await callApi(sim, "placeOrder", c), "placeOrder")["orderId"] as string, poNumber: String(c["poNumber"]) };
+  numericStrings = {
+    orderId: orderData(await callApi(sim, "placeOrder", c), "placeOrder")["orderId"] as string,
+    poNumber: String(c["poNumber"]),
+  };
 });
 afterAll(async () => {
   await sim.close();
@@ -23,7 +32,7 @@ afterAll(async () => {
 const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 describe("getOrderDetails", () => {
-  it("finds an order by orderId (number or string) with poNumber \"\" or null", async () => {
+  it('finds an order by orderId (number or string) with poNumber "" or null', async () => {
     for (const data of [
       { orderId: realtime.orderId, poNumber: "", sendMailToReceiver: 0 },
       { orderId: String(realtime.orderId), poNumber: null, sendMailToReceiver: 0 },
@@ -47,25 +56,47 @@ describe("getOrderDetails", () => {
     }
   });
 
-  it("finds an order by poNumber when orderId is null, 0 or \"0\"", async () => {
+  it('finds an order by poNumber when orderId is null, 0 or "0"', async () => {
     for (const orderId of [null, 0, "0"]) {
-      const result = await callApi(sim, "getOrderDetails", { orderId, poNumber: delayed.poNumber, sendMailToReceiver: 0 });
+      const result = await callApi(sim, "getOrderDetails", {
+        orderId,
+        poNumber: delayed.poNumber,
+        sendMailToReceiver: 0,
+      });
       expect(result.status).toBe(200);
-      expect(orderData(result, "getOrderDetails")).toMatchObject({ orderId: delayed.orderId, deliveryStatus: "pending", deliveryDate: "" });
+      expect(orderData(result, "getOrderDetails")).toMatchObject({
+        orderId: delayed.orderId,
+        deliveryStatus: "pending",
+        deliveryDate: "",
+      });
     }
   });
 
   it("keeps numeric strings for products that send them", async () => {
-    const result = await callApi(sim, "getOrderDetails", { orderId: null, poNumber: numericStrings.poNumber, sendMailToReceiver: 0 });
-    expect(orderData(result, "getOrderDetails")).toMatchObject({ orderId: numericStrings.orderId, orderTotal: "100", quantity: "1" });
+    const result = await callApi(sim, "getOrderDetails", {
+      orderId: null,
+      poNumber: numericStrings.poNumber,
+      sendMailToReceiver: 0,
+    });
+    expect(orderData(result, "getOrderDetails")).toMatchObject({
+      orderId: numericStrings.orderId,
+      orderTotal: "100",
+      quantity: "1",
+    });
   });
 
   it("reflects delivery and cancellation", async () => {
     const b = airmilesOrder({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 100 });
     const orderId = orderData(await callApi(sim, "placeOrder", b), "placeOrder")["orderId"] as number;
     await sim.deliver(orderId, "canceled");
-    const details = orderData(await callApi(sim, "getOrderDetails", { orderId, poNumber: "", sendMailToReceiver: 0 }), "getOrderDetails");
-    expect(details).toMatchObject({ deliveryStatus: "canceled", voucherDetails: [{ productStatus: "canceled", cancelledQuantity: 1 }] });
+    const details = orderData(
+      await callApi(sim, "getOrderDetails", { orderId, poNumber: "", sendMailToReceiver: 0 }),
+      "getOrderDetails",
+    );
+    expect(details).toMatchObject({
+      deliveryStatus: "canceled",
+      voucherDetails: [{ productStatus: "canceled", cancelledQuantity: 1 }],
+    });
     expect(details["deliveryDate"]).toMatch(DATE_TIME);
   });
 
@@ -78,12 +109,21 @@ describe("getOrderDetails", () => {
     ]) {
       const result = await callApi(sim, "getOrderDetails", data);
       expect(result.status).toBe(404);
-      expect(result.json).toEqual({ code: 404, errorId: "PLE10016", errorInfo: "Failed to get Order details", error: "Order not found" });
+      expect(result.json).toEqual({
+        code: 404,
+        errorId: "PLE10016",
+        errorInfo: "Failed to get Order details",
+        error: "Order not found",
+      });
     }
   });
 
   it("400 PLE10002 when neither key is usable", async () => {
-    for (const data of [{ orderId: null, poNumber: "", sendMailToReceiver: 0 }, { orderId: "abc", poNumber: "" }, null]) {
+    for (const data of [
+      { orderId: null, poNumber: "", sendMailToReceiver: 0 },
+      { orderId: "abc", poNumber: "" },
+      null,
+    ]) {
       const result = await callApi(sim, "getOrderDetails", data);
       expect(result.status).toBe(400);
       expect(result.json).toMatchObject({ code: 400, errorId: "PLE10002" });

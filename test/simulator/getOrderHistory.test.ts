@@ -24,26 +24,41 @@ async function history(data: Record<string, unknown>): Promise<{ status: number;
 }
 
 function rows(body: Record<string, unknown>): Record<string, unknown>[] {
-  return (body["data"] as { getOrderHistory: { status: number; data: Record<string, unknown>[] } }).getOrderHistory.data;
+  return (body["data"] as { getOrderHistory: { status: number; data: Record<string, unknown>[] } }).getOrderHistory
+    .data;
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
 
 describe("getOrderHistory", () => {
   it("lists held orders in the documented shape, oldest first, page by page", async () => {
-    const held = [sim.holdOrder({ poNumber: "H-1", tag: "camp" }), sim.holdOrder({ poNumber: "H-2" }), sim.holdOrder({ poNumber: "H-3" })];
+    const held = [
+      sim.holdOrder({ poNumber: "H-1", tag: "camp" }),
+      sim.holdOrder({ poNumber: "H-2" }),
+      sim.holdOrder({ poNumber: "H-3" }),
+    ];
     const first = await history({ startDate: today(), endDate: today(), page: 1, limit: 2 });
     expect(first.status).toBe(200);
     expect(rows(first.body).map((r) => r["poNumber"])).toEqual(["H-1", "H-2"]);
     expect(rows(first.body)[0]).toMatchObject({
-      orderId: held[0]?.orderId, email: "held.order@example.com", deliveryStatus: "delivered", tag: "camp", currencyCode: "USD",
+      orderId: held[0]?.orderId,
+      email: "held.order@example.com",
+      deliveryStatus: "delivered",
+      tag: "camp",
+      currencyCode: "USD",
       orderDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
-      products: [expect.objectContaining({ productId: 15365, price: 25, quantity: 1, orderProductStatus: "delivered" })],
+      products: [
+        expect.objectContaining({ productId: 15365, price: 25, quantity: 1, orderProductStatus: "delivered" }),
+      ],
       voucherDetails: [expect.objectContaining({ productStatus: "delivered", denomination: 25 })],
     });
-    expect(rows((await history({ startDate: today(), endDate: today(), page: 2, limit: 2 })).body).map((r) => r["poNumber"])).toEqual(["H-3"]);
+    expect(
+      rows((await history({ startDate: today(), endDate: today(), page: 2, limit: 2 })).body).map((r) => r["poNumber"]),
+    ).toEqual(["H-3"]);
     expect(rows((await history({ startDate: today(), endDate: today(), page: 3, limit: 2 })).body)).toEqual([]);
-    expect(rows((await history({ startDate: today(), endDate: today(), page: 1, limit: 10, tag: "camp" })).body)).toHaveLength(1);
+    expect(
+      rows((await history({ startDate: today(), endDate: today(), page: 1, limit: 10, tag: "camp" })).body),
+    ).toHaveLength(1);
     expect(sim.count("getOrderHistory")).toBe(4);
   });
 
@@ -65,8 +80,11 @@ describe("getOrderHistory", () => {
 
   it("refuses bad dates, reversed ranges and bad paging with PLE10032", async () => {
     for (const data of [
-      {}, { startDate: "2026-02-30", endDate: "2026-03-01" }, { startDate: "01-01-2026", endDate: "2026-01-02" },
-      { startDate: "2026-01-02", endDate: "2026-01-01" }, { startDate: "2026-01-01", endDate: "2026-01-02", page: 0 },
+      {},
+      { startDate: "2026-02-30", endDate: "2026-03-01" },
+      { startDate: "01-01-2026", endDate: "2026-01-02" },
+      { startDate: "2026-01-02", endDate: "2026-01-01" },
+      { startDate: "2026-01-01", endDate: "2026-01-02", page: 0 },
       { startDate: "2026-01-01", endDate: "2026-01-02", limit: 100000 },
     ]) {
       const answer = await history(data);
@@ -76,11 +94,17 @@ describe("getOrderHistory", () => {
   });
 
   it("holds an order through the admin endpoint", async () => {
-    const response = await request(`${sim.baseUrl}/__simulator/orders`, { method: "POST", body: JSON.stringify({ poNumber: "ADMIN-1", denomination: 40 }) });
+    const response = await request(`${sim.baseUrl}/__simulator/orders`, {
+      method: "POST",
+      body: JSON.stringify({ poNumber: "ADMIN-1", denomination: 40 }),
+    });
     expect(response.statusCode).toBe(201);
     await response.body.text();
     expect(sim.findOrder({ poNumber: "ADMIN-1" })).toMatchObject({ denomination: 40 });
-    const bad = await request(`${sim.baseUrl}/__simulator/orders`, { method: "POST", body: JSON.stringify({ denomination: -1 }) });
+    const bad = await request(`${sim.baseUrl}/__simulator/orders`, {
+      method: "POST",
+      body: JSON.stringify({ denomination: -1 }),
+    });
     expect(bad.statusCode).toBe(400);
     await bad.body.text();
   });

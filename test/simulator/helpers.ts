@@ -32,7 +32,13 @@ function tryJson(text: string): unknown {
 
 export async function http(
   url: string,
-  options: { method?: "GET" | "POST" | "DELETE"; body?: unknown; rawBody?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+  options: {
+    method?: "GET" | "POST" | "DELETE";
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+  } = {},
 ): Promise<HttpResult> {
   const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const response = await request(url, {

@@ -1,6 +1,16 @@
 // The lookupAnswersOther fault: getOrderDetails says "found" (status 1) about an order that is not the asked one.
 import { describe, expect, it } from "vitest";
-import { airmilesOrder, callApi, lookUpById, lookUpByPo, orderData, topupOrder, uniquePo, type HttpResult, useSharedSimulator } from "./helpers.js";
+import {
+  airmilesOrder,
+  callApi,
+  lookUpById,
+  lookUpByPo,
+  orderData,
+  topupOrder,
+  uniquePo,
+  type HttpResult,
+  useSharedSimulator,
+} from "./helpers.js";
 
 const sim = useSharedSimulator();
 
@@ -22,15 +32,25 @@ describe('lookupAnswersOther, mode "otherPoNumber" (default)', () => {
     const other = await place(airmilesOrder({ denomination: 70 }));
     sim.inject({ kind: "lookupAnswersOther", operation: "getOrderDetails" });
 
-    expect(found(await lookUpByPo(sim, asked.poNumber))).toMatchObject({ orderId: other.orderId, poNumber: other.poNumber, orderTotal: 70 });
-    expect(found(await lookUpByPo(sim, asked.poNumber))).toMatchObject({ orderId: asked.orderId, poNumber: asked.poNumber });
+    expect(found(await lookUpByPo(sim, asked.poNumber))).toMatchObject({
+      orderId: other.orderId,
+      poNumber: other.poNumber,
+      orderTotal: 70,
+    });
+    expect(found(await lookUpByPo(sim, asked.poNumber))).toMatchObject({
+      orderId: asked.orderId,
+      poNumber: asked.poNumber,
+    });
   });
 
   it("also when asked by orderId", async () => {
     const asked = await place(airmilesOrder());
     const other = await place(airmilesOrder());
     sim.inject({ kind: "lookupAnswersOther" });
-    expect(found(await lookUpById(sim, asked.orderId))).toMatchObject({ orderId: other.orderId, poNumber: other.poNumber });
+    expect(found(await lookUpById(sim, asked.orderId))).toMatchObject({
+      orderId: other.orderId,
+      poNumber: other.poNumber,
+    });
   });
 
   it("fabricates an order when no other exists; a never-placed poNumber gets another order too", async () => {
@@ -64,7 +84,10 @@ describe('lookupAnswersOther, mode "otherRecipient"', () => {
       expect(meta["loyaltyMemberId"]).not.toBe("324523423");
     }
     // The stored order is untouched.
-    expect(sim.findOrder({ orderId: asked.orderId })).toMatchObject({ email: request["email"], userMeta: { loyaltyMemberId: "324523423" } });
+    expect(sim.findOrder({ orderId: asked.orderId })).toMatchObject({
+      email: request["email"],
+      userMeta: { loyaltyMemberId: "324523423" },
+    });
   });
 
   it("changes the top-up phone number", async () => {
@@ -79,7 +102,10 @@ describe('lookupAnswersOther, mode "otherRecipient"', () => {
   it("answers the asked poNumber even when no such order exists", async () => {
     const never = uniquePo();
     sim.inject({ kind: "lookupAnswersOther", mode: "otherRecipient" });
-    expect(found(await lookUpByPo(sim, never))).toMatchObject({ poNumber: never, orderMeta: { email: expect.any(String) } });
+    expect(found(await lookUpByPo(sim, never))).toMatchObject({
+      poNumber: never,
+      orderMeta: { email: expect.any(String) },
+    });
     expect(sim.orders()).toEqual([]);
   });
 });

@@ -6,12 +6,16 @@ import {
   JIO_TOPUP_PRODUCT_ID,
   KRISFLYER_PRODUCT_ID,
   QATAR_AVIOS_PRODUCT_ID,
-  } from "../../src/simulator/index.js";
+} from "../../src/simulator/index.js";
 import { TOKEN, airmilesOrder, callApi, http, orderData, topupOrder, useSharedSimulator } from "./helpers.js";
 
 const sim = useSharedSimulator();
 
-function expectShapeB(result: { status: number; json: unknown }, status: number, errorId: string): Record<string, unknown> {
+function expectShapeB(
+  result: { status: number; json: unknown },
+  status: number,
+  errorId: string,
+): Record<string, unknown> {
   expect(result.status).toBe(status);
   const body = result.json as Record<string, unknown>;
   expect(body).toMatchObject({ code: status, errorId });
@@ -58,10 +62,17 @@ describe("placeOrder success", () => {
       orderMeta: { email: "your.email@example.com", contact: "+1-4705000000" },
     });
     const order = sim.findOrder({ poNumber: "PO12662" });
-    expect(order).toMatchObject({ orderId: 98765432, deliveryStatus: "delivered", userMeta: { loyaltyMemberId: "324523423" } });
+    expect(order).toMatchObject({
+      orderId: 98765432,
+      deliveryStatus: "delivered",
+      userMeta: { loyaltyMemberId: "324523423" },
+    });
     expect(sim.balance()).toBe(1_000_000 - 50);
     expect(sim.count("placeOrder")).toBe(1);
-    expect(sim.calls("placeOrder")[0]).toMatchObject({ authorization: `Bearer ${TOKEN}`, body: { variables: { data: request } } });
+    expect(sim.calls("placeOrder")[0]).toMatchObject({
+      authorization: `Bearer ${TOKEN}`,
+      body: { variables: { data: request } },
+    });
   });
 
   it("places a delayed top-up order that stays pending, with numeric strings on the wire", async () => {
@@ -78,7 +89,14 @@ describe("placeOrder success", () => {
       deliveryStatus: "pending",
       quantity: "1",
       vouchers: [],
-      voucherDetails: [{ productId: String(AIRTEL_TOPUP_PRODUCT_ID), productName: "Airtel Prepaid India", productStatus: "pending", denomination: "100" }],
+      voucherDetails: [
+        {
+          productId: String(AIRTEL_TOPUP_PRODUCT_ID),
+          productName: "Airtel Prepaid India",
+          productStatus: "pending",
+          denomination: "100",
+        },
+      ],
     });
     expect(typeof data["orderId"]).toBe("string");
     expect(Number(data["orderId"])).toBeGreaterThanOrEqual(98765432);
@@ -91,14 +109,27 @@ describe("placeOrder success", () => {
     const result = await callApi(
       sim,
       "placeOrder",
-      topupOrder({ productId: JIO_TOPUP_PRODUCT_ID, denomination: 149, performOperatorValidation: 1, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } }),
+      topupOrder({
+        productId: JIO_TOPUP_PRODUCT_ID,
+        denomination: 149,
+        performOperatorValidation: 1,
+        userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" },
+      }),
     );
     expect(result.status).toBe(200);
-    expect(orderData(result, "placeOrder")).toMatchObject({ deliveryStatus: "delivered", orderTotal: 149, vouchers: [] });
+    expect(orderData(result, "placeOrder")).toMatchObject({
+      deliveryStatus: "delivered",
+      orderTotal: 149,
+      vouchers: [],
+    });
   });
 
   it("applies the product discount as strings and charges less than the total", async () => {
-    const result = await callApi(sim, "placeOrder", airmilesOrder({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 }));
+    const result = await callApi(
+      sim,
+      "placeOrder",
+      airmilesOrder({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50 }),
+    );
     expect(orderData(result, "placeOrder")).toMatchObject({
       orderTotal: 50,
       orderDiscount: "1.50",
@@ -111,8 +142,16 @@ describe("placeOrder success", () => {
   });
 
   it("accepts numeric strings for productId, quantity and denomination, and an empty poNumber twice", async () => {
-    const first = await callApi(sim, "placeOrder", airmilesOrder({ productId: "15365", quantity: "1", denomination: "20", poNumber: "" }));
-    const second = await callApi(sim, "placeOrder", airmilesOrder({ productId: "15365", quantity: "1", denomination: "20", poNumber: "" }));
+    const first = await callApi(
+      sim,
+      "placeOrder",
+      airmilesOrder({ productId: "15365", quantity: "1", denomination: "20", poNumber: "" }),
+    );
+    const second = await callApi(
+      sim,
+      "placeOrder",
+      airmilesOrder({ productId: "15365", quantity: "1", denomination: "20", poNumber: "" }),
+    );
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(orderData(second, "placeOrder")["orderId"]).toBe((orderData(first, "placeOrder")["orderId"] as number) + 1);
   });
@@ -120,7 +159,13 @@ describe("placeOrder success", () => {
 
 describe("placeOrder business errors", () => {
   it("400 PLE10001 for missing or invalid required fields", async () => {
-    for (const overrides of [{ productId: undefined }, { quantity: 0 }, { denomination: -5 }, { email: "" }, { email: "not-an-email" }]) {
+    for (const overrides of [
+      { productId: undefined },
+      { quantity: 0 },
+      { denomination: -5 },
+      { email: "" },
+      { email: "not-an-email" },
+    ]) {
       expectShapeB(await callApi(sim, "placeOrder", airmilesOrder(overrides)), 400, "PLE10001");
     }
     expectShapeB(await callApi(sim, "placeOrder", null), 400, "PLE10001");
@@ -135,13 +180,21 @@ describe("placeOrder business errors", () => {
   it("400 PLE10001 when the category's userMeta is missing", async () => {
     expectShapeB(await callApi(sim, "placeOrder", airmilesOrder({ userMeta: {} })), 400, "PLE10001");
     expectShapeB(await callApi(sim, "placeOrder", airmilesOrder({ userMeta: undefined })), 400, "PLE10001");
-    expectShapeB(await callApi(sim, "placeOrder", topupOrder({ userMeta: { topupPhoneCode: "+91" } })), 400, "PLE10001");
+    expectShapeB(
+      await callApi(sim, "placeOrder", topupOrder({ userMeta: { topupPhoneCode: "+91" } })),
+      400,
+      "PLE10001",
+    );
   });
 
   it("400 PLE10018 for a denomination the product does not allow", async () => {
     expectShapeB(await callApi(sim, "placeOrder", airmilesOrder({ denomination: 5 })), 400, "PLE10018");
     expectShapeB(await callApi(sim, "placeOrder", airmilesOrder({ denomination: 10_001 })), 400, "PLE10018");
-    expectShapeB(await callApi(sim, "placeOrder", airmilesOrder({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 30 })), 400, "PLE10018");
+    expectShapeB(
+      await callApi(sim, "placeOrder", airmilesOrder({ productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 30 })),
+      400,
+      "PLE10018",
+    );
     expectShapeB(await callApi(sim, "placeOrder", topupOrder({ denomination: 150 })), 400, "PLE10018");
   });
 
@@ -151,17 +204,36 @@ describe("placeOrder business errors", () => {
   });
 
   it("400 PLE10001 mentioning operator validation on an operator mismatch", async () => {
-    const wrongPrefix = await callApi(sim, "placeOrder", topupOrder({ performOperatorValidation: 1, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } }));
+    const wrongPrefix = await callApi(
+      sim,
+      "placeOrder",
+      topupOrder({ performOperatorValidation: 1, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } }),
+    );
     expect(expectShapeB(wrongPrefix, 400, "PLE10001")["error"]).toMatch(/operator validation/i);
-    const wrongCountry = await callApi(sim, "placeOrder", topupOrder({ performOperatorValidation: "1", userMeta: { topupPhoneCode: "+44", topupPhoneNumber: "9857535678" } }));
+    const wrongCountry = await callApi(
+      sim,
+      "placeOrder",
+      topupOrder({
+        performOperatorValidation: "1",
+        userMeta: { topupPhoneCode: "+44", topupPhoneNumber: "9857535678" },
+      }),
+    );
     expect(expectShapeB(wrongCountry, 400, "PLE10001")["error"]).toMatch(/operator validation/i);
     // Without validation the same number is accepted.
-    const unchecked = await callApi(sim, "placeOrder", topupOrder({ performOperatorValidation: 0, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } }));
+    const unchecked = await callApi(
+      sim,
+      "placeOrder",
+      topupOrder({ performOperatorValidation: 0, userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "7012345678" } }),
+    );
     expect(unchecked.status).toBe(200);
   });
 
   it("502 PLE10024 for an out-of-stock product", async () => {
-    expectShapeB(await callApi(sim, "placeOrder", airmilesOrder({ productId: QATAR_AVIOS_PRODUCT_ID })), 502, "PLE10024");
+    expectShapeB(
+      await callApi(sim, "placeOrder", airmilesOrder({ productId: QATAR_AVIOS_PRODUCT_ID })),
+      502,
+      "PLE10024",
+    );
   });
 
   it("422 PLE10004 for a repeated non-empty poNumber, without a second order", async () => {
@@ -182,8 +254,16 @@ describe("placeOrder business errors", () => {
 
   it("checks in the documented order (first failure wins)", async () => {
     // Unknown product beats a bad denomination; quantity beats stock; stock beats duplicate PO.
-    expectShapeB(await callApi(sim, "placeOrder", airmilesOrder({ productId: 99999, denomination: 1 })), 404, "PLE10042");
-    expectShapeB(await callApi(sim, "placeOrder", airmilesOrder({ productId: QATAR_AVIOS_PRODUCT_ID, quantity: 5 })), 409, "PLE10041");
+    expectShapeB(
+      await callApi(sim, "placeOrder", airmilesOrder({ productId: 99999, denomination: 1 })),
+      404,
+      "PLE10042",
+    );
+    expectShapeB(
+      await callApi(sim, "placeOrder", airmilesOrder({ productId: QATAR_AVIOS_PRODUCT_ID, quantity: 5 })),
+      409,
+      "PLE10041",
+    );
     const placed = airmilesOrder();
     await callApi(sim, "placeOrder", placed);
     expectShapeB(await callApi(sim, "placeOrder", { ...placed, productId: QATAR_AVIOS_PRODUCT_ID }), 502, "PLE10024");
@@ -199,14 +279,20 @@ describe("API route", () => {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     expectShapeB(unknown, 400, "PLE10001");
-    const nonJson = await http(sim.apiUrl, { rawBody: "query=placeOrder", headers: { authorization: `Bearer ${TOKEN}` } });
+    const nonJson = await http(sim.apiUrl, {
+      rawBody: "query=placeOrder",
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expectShapeB(nonJson, 400, "PLE10001");
     expect(sim.count("unknown")).toBe(2);
     expect(sim.calls("unknown")[1]?.body).toBe("query=placeOrder");
   });
 
   it("404 for the playground URL /api/placeOrder and other paths", async () => {
-    const result = await http(`${sim.apiUrl}/placeOrder`, { body: { query: "plumProAPI.mutation.placeOrder" }, headers: { authorization: `Bearer ${TOKEN}` } });
+    const result = await http(`${sim.apiUrl}/placeOrder`, {
+      body: { query: "plumProAPI.mutation.placeOrder" },
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(result.status).toBe(404);
     expect((await http(`${sim.baseUrl}/nope`, { method: "GET" })).status).toBe(404);
     expect(sim.count("placeOrder")).toBe(0);

@@ -16,14 +16,18 @@ describe("where the simulator keeps its state", () => {
 
   it("defaults to beside the SQLite ledger file in development, and to memory otherwise", () => {
     expect(simulatorStateFile(configFor({}))).toBe(join(process.cwd(), "data", "orders.simulator.json"));
-    expect(simulatorStateFile(configFor({ DATABASE_URL: "sqlite:/srv/ledger/main.db" }))).toBe("/srv/ledger/main.simulator.json");
+    expect(simulatorStateFile(configFor({ DATABASE_URL: "sqlite:/srv/ledger/main.db" }))).toBe(
+      "/srv/ledger/main.simulator.json",
+    );
     expect(simulatorStateFile(configFor({ DATABASE_URL: "sqlite::memory:" }))).toBeUndefined();
     expect(simulatorStateFile(configFor({ DATABASE_URL: "postgres://u@127.0.0.1:5432/db" }))).toBeUndefined();
     expect(simulatorStateFile(configFor({ NODE_ENV: "test" }))).toBeUndefined();
   });
 
   it("follows SIMULATOR_STATE_FILE, and `off` keeps it in memory", () => {
-    expect(simulatorStateFile(configFor({ SIMULATOR_STATE_FILE: "/tmp/sim.json", NODE_ENV: "test" }))).toBe("/tmp/sim.json");
+    expect(simulatorStateFile(configFor({ SIMULATOR_STATE_FILE: "/tmp/sim.json", NODE_ENV: "test" }))).toBe(
+      "/tmp/sim.json",
+    );
     expect(simulatorStateFile(configFor({ SIMULATOR_STATE_FILE: "off" }))).toBeUndefined();
   });
 });
@@ -37,7 +41,10 @@ describe("a restarted service with its simulator", () => {
   });
 
   it("still delivers a pending order placed before the restart, and the ledger learns it by webhook", async () => {
-    const env = { DATABASE_URL: `sqlite:${join(dir, "orders.sqlite")}`, SIMULATOR_STATE_FILE: join(dir, "orders.simulator.json") };
+    const env = {
+      DATABASE_URL: `sqlite:${join(dir, "orders.sqlite")}`,
+      SIMULATOR_STATE_FILE: join(dir, "orders.simulator.json"),
+    };
     app = await startTestApp(env);
     const input = topupInput(); // Airtel: delayed, pending until delivered
     const { payload } = await placeTopup(app.url, input);
@@ -50,10 +57,15 @@ describe("a restarted service with its simulator", () => {
     app = await startTestApp(env);
     expect(app.sim.findOrder({ orderId: Number(orderId) })?.deliveryStatus).toBe("pending");
     // The README's walk-through: deliver it through the simulator's admin endpoint.
-    const delivered = await request(`${app.sim.baseUrl}/__simulator/orders/${orderId}/deliver`, { method: "POST", body: '{"status":"delivered"}' });
+    const delivered = await request(`${app.sim.baseUrl}/__simulator/orders/${orderId}/deliver`, {
+      method: "POST",
+      body: '{"status":"delivered"}',
+    });
     expect(delivered.statusCode).toBe(200);
     await delivered.body.dump();
-    await expect.poll(async () => (await orderByPoNumber(app?.url ?? "", input.poNumber))?.deliveryStatus).toBe("delivered");
+    await expect
+      .poll(async () => (await orderByPoNumber(app?.url ?? "", input.poNumber))?.deliveryStatus)
+      .toBe("delivered");
 
     // Ids keep increasing past the restored ones, so the ledger never sees one twice.
     const next = await placeTopup(app.url, topupInput());

@@ -46,7 +46,12 @@ describe("webhooks", () => {
     expect(call?.headers["content-type"]).toBe("application/json");
     const body = call?.body as { id: number; data: Record<string, unknown>; createdAt: string };
     expect(Number.isSafeInteger(body.id)).toBe(true);
-    expect(body.data).toEqual({ orderId, poNumber, orderDate: expect.stringMatching(DATE_TIME), deliveryStatus: "delivered" });
+    expect(body.data).toEqual({
+      orderId,
+      poNumber,
+      orderDate: expect.stringMatching(DATE_TIME),
+      deliveryStatus: "delivered",
+    });
     expect(body.createdAt).toMatch(DATE_TIME);
     expect(sim.webhookDeliveries()).toEqual([{ id: body.id, status: 200, attempt: 1, body }]);
     expect(sim.webhookDisabled()).toBe(false);
@@ -60,7 +65,11 @@ describe("webhooks", () => {
     expect(hook.received).toHaveLength(3);
     expect(hook.received[0]?.headers["x-api-key"]).toBeUndefined();
     const deliveries = sim.webhookDeliveries();
-    expect(deliveries.map((d) => [d.attempt, d.status])).toEqual([[1, 500], [2, 204], [3, 200]]);
+    expect(deliveries.map((d) => [d.attempt, d.status])).toEqual([
+      [1, 500],
+      [2, 204],
+      [3, 200],
+    ]);
     expect(new Set(deliveries.map((d) => d.id)).size).toBe(1);
     expect(sim.webhookDisabled()).toBe(false);
   });

@@ -98,13 +98,30 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
       expect(await catalogue.refreshIfDue()).toBe("success");
       expect(sim.count("getVouchers")).toBe(CALLS_PER_REFRESH);
       expect((await catalogue.meta()).refreshedAt).toEqual(now);
-      const found = await catalogue.findProducts([ETIHAD_GUEST_PRODUCT_ID, AIRTEL_OPERATOR_ID, AIRTEL_TOPUP_PRODUCT_ID]);
-      expect(found.get(ETIHAD_GUEST_PRODUCT_ID)).toMatchObject({ kind: OrderKind.AIRMILES, role: "product", denominations: [25, 50, 100], active: true });
+      const found = await catalogue.findProducts([
+        ETIHAD_GUEST_PRODUCT_ID,
+        AIRTEL_OPERATOR_ID,
+        AIRTEL_TOPUP_PRODUCT_ID,
+      ]);
+      expect(found.get(ETIHAD_GUEST_PRODUCT_ID)).toMatchObject({
+        kind: OrderKind.AIRMILES,
+        role: "product",
+        denominations: [25, 50, 100],
+        active: true,
+      });
       expect(found.get(AIRTEL_OPERATOR_ID)).toMatchObject({ kind: OrderKind.TOPUP, role: "operator", name: "Airtel" });
-      expect(found.get(AIRTEL_TOPUP_PRODUCT_ID)).toMatchObject({ role: "product", parentProductId: AIRTEL_OPERATOR_ID, exchangeRate: 0.012 });
+      expect(found.get(AIRTEL_TOPUP_PRODUCT_ID)).toMatchObject({
+        role: "product",
+        parentProductId: AIRTEL_OPERATOR_ID,
+        exchangeRate: 0.012,
+      });
       const operators = await catalogue.list({ kind: OrderKind.TOPUP, role: "operator", countryCode: "in" });
       expect(operators.map((o) => o.productId)).toEqual([AIRTEL_OPERATOR_ID, JIO_OPERATOR_ID]);
-      const plans = await catalogue.list({ kind: OrderKind.TOPUP, role: "product", parentProductId: AIRTEL_OPERATOR_ID });
+      const plans = await catalogue.list({
+        kind: OrderKind.TOPUP,
+        role: "product",
+        parentProductId: AIRTEL_OPERATOR_ID,
+      });
       expect(plans.map((p) => p.productId)).toEqual([AIRTEL_TOPUP_PRODUCT_ID]);
     });
 
@@ -124,7 +141,12 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
       expect(await catalogue.refreshIfDue()).toBe("success");
       const refreshedAt = (await catalogue.meta()).refreshedAt;
       advance(SIX_HOURS);
-      sim.inject({ kind: "status", status: 502, operation: "getVouchers", body: { errorId: "PLE10025", error: "secret upstream detail" } });
+      sim.inject({
+        kind: "status",
+        status: 502,
+        operation: "getVouchers",
+        body: { errorId: "PLE10025", error: "secret upstream detail" },
+      });
       expect(await catalogue.refreshIfDue()).toBe("failure");
       const meta = await catalogue.meta();
       expect(meta.refreshedAt).toEqual(refreshedAt);
@@ -143,7 +165,10 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
       const catalogue = service();
       await catalogue.refreshIfDue();
       const order = { kind: OrderKind.AIRMILES, productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 30, quantity: 1 };
-      expect(await catalogue.preflight(order)).toMatchObject({ checked: true, failures: [{ code: "INVALID_DENOMINATION" }] });
+      expect(await catalogue.preflight(order)).toMatchObject({
+        checked: true,
+        failures: [{ code: "INVALID_DENOMINATION" }],
+      });
       sim.inject({ kind: "status", status: 503, operation: "getVouchers", times: 100 });
       advance(DAY + 1);
       expect(await catalogue.preflight(order)).toMatchObject({ checked: false, failures: [] });
@@ -154,11 +179,15 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
       await catalogue.refreshIfDue();
       sim.setCatalogue({ unlistedProductIds: [ETIHAD_GUEST_PRODUCT_ID] });
       expect(await catalogue.refreshNow()).toBe("success");
-      expect((await catalogue.findProducts([ETIHAD_GUEST_PRODUCT_ID])).get(ETIHAD_GUEST_PRODUCT_ID)?.active).toBe(false);
+      expect((await catalogue.findProducts([ETIHAD_GUEST_PRODUCT_ID])).get(ETIHAD_GUEST_PRODUCT_ID)?.active).toBe(
+        false,
+      );
       const programmes = await catalogue.list({ kind: OrderKind.AIRMILES, role: "product" });
       expect(programmes.map((p) => p.productId)).not.toContain(ETIHAD_GUEST_PRODUCT_ID);
       const order = { kind: OrderKind.AIRMILES, productId: ETIHAD_GUEST_PRODUCT_ID, denomination: 50, quantity: 1 };
-      expect((await catalogue.preflight(order)).failures).toMatchObject([{ code: "PRODUCT_UNAVAILABLE", field: ["input", "productId"] }]);
+      expect((await catalogue.preflight(order)).failures).toMatchObject([
+        { code: "PRODUCT_UNAVAILABLE", field: ["input", "productId"] },
+      ]);
     });
 
     it("an unknown product refreshes on demand, at most once per interval across replicas, without waiting", async () => {
@@ -188,7 +217,11 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
 
     it("a lease left by a crashed replica blocks others until it expires; its late commit is refused", async () => {
       const store = opened.ledger.catalogue;
-      const due = { refreshedBefore: null, attemptedBefore: new Date(now.getTime() + 1), budget: { day: "2026-12-01", maxUsed: 500 } };
+      const due = {
+        refreshedBefore: null,
+        attemptedBefore: new Date(now.getTime() + 1),
+        budget: { day: "2026-12-01", maxUsed: 500 },
+      };
       expect(await store.beginRefresh("crashed", 60_000, due, now)).toBe(true);
       advance(1);
       const catalogue = service(opened.second, "replica-b");
@@ -207,7 +240,11 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
       expect(await a.refreshIfDue()).toBe("failure"); // 1 call, counted
       advance(ON_DEMAND_MS + 1);
       expect(await a.refreshIfDue()).toBe("success"); // 5 used today
-      expect(await a.meta()).toMatchObject({ budgetDay: "2026-12-01", budgetCalls: 1 + CALLS_PER_REFRESH, lastRefreshCalls: CALLS_PER_REFRESH });
+      expect(await a.meta()).toMatchObject({
+        budgetDay: "2026-12-01",
+        budgetCalls: 1 + CALLS_PER_REFRESH,
+        lastRefreshCalls: CALLS_PER_REFRESH,
+      });
       // 10:05 UTC: two scheduled slots are left today (12:30, 18:30 UTC), 8 calls reserved for them: no room.
       const unknown = { kind: OrderKind.AIRMILES, productId: 777_777, denomination: 50, quantity: 1 };
       advance(ON_DEMAND_MS + 1);
@@ -231,7 +268,9 @@ export function describeCatalogueConformance(name: string, open: () => Promise<O
       sim.inject({ kind: "latency", ms: 300, operation: "getVouchers" });
       const catalogue = service(opened.ledger, "replica-a", { firstSnapshotWaitMs: 20 });
       const started = performance.now();
-      await expect(catalogue.list({ kind: OrderKind.AIRMILES, role: "product" })).rejects.toBeInstanceOf(CatalogueUnavailableError);
+      await expect(catalogue.list({ kind: OrderKind.AIRMILES, role: "product" })).rejects.toBeInstanceOf(
+        CatalogueUnavailableError,
+      );
       expect(performance.now() - started).toBeLessThan(250);
       await catalogue.stop(); // the refresh it started completes
       expect((await catalogue.list({ kind: OrderKind.AIRMILES, role: "product" })).length).toBeGreaterThan(0);

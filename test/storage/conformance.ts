@@ -70,12 +70,22 @@ export function describeLedgerConformance(
         const before = (await ledger.queueStats()).depth;
         const [a, b, c] = [uniquePo("q-a"), uniquePo("q-b"), uniquePo("q-c")];
         const errors = [failure()];
-        const claims = await ledger.claimQueued([placement(a, { errors }), placement(b, { errors }), placement(c, { errors })]);
+        const claims = await ledger.claimQueued([
+          placement(a, { errors }),
+          placement(b, { errors }),
+          placement(c, { errors }),
+        ]);
         expect(claims.map((claim) => claim.claimed)).toEqual([true, true, true]);
         for (const claim of claims) {
           expect(claim.record).toMatchObject({
-            state: "PENDING", sends: [{ n: 1, answer: "queued" }], sendAttempts: 0, lastSentAt: null, nextCheckAt: null,
-            leaseOwner: null, leaseUntil: null, errors,
+            state: "PENDING",
+            sends: [{ n: 1, answer: "queued" }],
+            sendAttempts: 0,
+            lastSentAt: null,
+            nextCheckAt: null,
+            leaseOwner: null,
+            leaseUntil: null,
+            errors,
           });
           expect(claim.record.queuedAt).toBeInstanceOf(Date);
         }
@@ -93,7 +103,13 @@ export function describeLedgerConformance(
         const held = await ledger.acquireLease(b, { owner: "dispatcher", ms: 30_000 });
         expect(held?.queuedAt).toBeInstanceOf(Date);
         expect((await ledger.nextQueued(1_000)).map((row) => row.poNumber)).not.toContain(b);
-        const written = await ledger.update(b, "dispatcher", { sends: [{ n: 1, answer: "open" }], startAttempt: true, sendAttempts: 1 }, false, { live: true });
+        const written = await ledger.update(
+          b,
+          "dispatcher",
+          { sends: [{ n: 1, answer: "open" }], startAttempt: true, sendAttempts: 1 },
+          false,
+          { live: true },
+        );
         expect(written).toMatchObject({ sendAttempts: 1, queuedAt: null });
         expect(written?.lastSentAt).toBeInstanceOf(Date);
         expect(await ledger.queuePosition(b)).toBeNull();
@@ -105,9 +121,17 @@ export function describeLedgerConformance(
         expect((await ledger.findByPlumPoNumber(c))?.queuedAt).toEqual(cBefore);
         expect((await ledger.queueStats()).depth).toBe(before + 1);
         // A single queued claim (the mutation without a slot) is the same kind of row.
-        const single = await ledger.claim(placement(uniquePo("q-single"), { queued: true, errors }), lease("x", new Date()));
-        expect(single.record).toMatchObject({ sends: [{ n: 1, answer: "queued" }], leaseOwner: null, nextCheckAt: null });
-        for (const po of [c, single.record.poNumber]) await ledger.update(po, null, { state: "REJECTED", errors: [failure()] }, false);
+        const single = await ledger.claim(
+          placement(uniquePo("q-single"), { queued: true, errors }),
+          lease("x", new Date()),
+        );
+        expect(single.record).toMatchObject({
+          sends: [{ n: 1, answer: "queued" }],
+          leaseOwner: null,
+          nextCheckAt: null,
+        });
+        for (const po of [c, single.record.poNumber])
+          await ledger.update(po, null, { state: "REJECTED", errors: [failure()] }, false);
         expect((await ledger.queueStats()).depth).toBe(before);
       });
 
@@ -129,7 +153,10 @@ export function describeLedgerConformance(
         expect((await ledger.budget.take("getVouchers", "placement", split)).granted).toBe(true);
         // A penalty refuses every taker until it ends.
         await ledger.budget.penalize("lookupMobileNumber", 250);
-        expect(await ledger.budget.take("lookupMobileNumber", "placement", rule)).toMatchObject({ granted: false, penalized: true });
+        expect(await ledger.budget.take("lookupMobileNumber", "placement", rule)).toMatchObject({
+          granted: false,
+          penalized: true,
+        });
         expect((await ledger.budget.usage("lookupMobileNumber", 300)).penaltyUntil).toBeInstanceOf(Date);
         await sleep(270);
         expect(await ledger.budget.take("lookupMobileNumber", "placement", rule)).toEqual({ granted: true });
@@ -484,12 +511,29 @@ export function describeLedgerConformance(
         await ledger.update(held.poNumber, "replica-a", { alert: "po_number_held_by_different_order" }, true);
         const awaiting = await claimed("ops-awaiting");
         const awaitingId = uniqueOrderId();
-        await ledger.update(awaiting.poNumber, "replica-a", { state: "PLACED", orderId: awaitingId, order: plumOrder(awaitingId, awaiting.poNumber), placedAt: aMinuteAgo() }, true);
+        await ledger.update(
+          awaiting.poNumber,
+          "replica-a",
+          {
+            state: "PLACED",
+            orderId: awaitingId,
+            order: plumOrder(awaitingId, awaiting.poNumber),
+            placedAt: aMinuteAgo(),
+          },
+          true,
+        );
         const delivered = await claimed("ops-delivered");
         const deliveredId = uniqueOrderId();
         await ledger.update(
-          delivered.poNumber, "replica-a",
-          { state: "PLACED", orderId: deliveredId, order: { ...plumOrder(deliveredId, delivered.poNumber), deliveryStatus: "pending" }, deliveryStatus: "delivered" }, true,
+          delivered.poNumber,
+          "replica-a",
+          {
+            state: "PLACED",
+            orderId: deliveredId,
+            order: { ...plumOrder(deliveredId, delivered.poNumber), deliveryStatus: "pending" },
+            deliveryStatus: "delivered",
+          },
+          true,
         );
 
         const after = await ledger.operationsCounts();
@@ -498,7 +542,10 @@ export function describeLedgerConformance(
           po_number_held_by_different_order: before.needingOperator.po_number_held_by_different_order + 1,
         });
         // Claimed a minute ago: the youngest bucket; the other buckets are unchanged.
-        expect(after.pendingByAge).toEqual({ ...before.pendingByAge, under_five_minutes: before.pendingByAge.under_five_minutes + 2 });
+        expect(after.pendingByAge).toEqual({
+          ...before.pendingByAge,
+          under_five_minutes: before.pendingByAge.under_five_minutes + 2,
+        });
         expect(after.oldestPendingAgeSeconds).toBeGreaterThanOrEqual(50);
         // A webhook's status wins over the order data's: the delivered one is not waiting.
         expect(after.awaitingDelivery).toBe(before.awaitingDelivery + 1);
@@ -535,7 +582,11 @@ export function describeLedgerConformance(
         const po = uniquePo("claim-attempt");
         const request = attempt(po);
         expect((await ledger.claim(placement(po), lease("replica-a", new Date()), request)).claimed).toBe(true);
-        const second = await ledger.claim(placement(po), lease("replica-b", new Date()), attempt(po, { body: '{"second":1}' }));
+        const second = await ledger.claim(
+          placement(po),
+          lease("replica-b", new Date()),
+          attempt(po, { body: '{"second":1}' }),
+        );
 
         expect(second.claimed).toBe(false);
         expect(await ledger.listAttempts(po)).toEqual([request]);
@@ -546,7 +597,9 @@ export function describeLedgerConformance(
         const po = record.poNumber;
         const response = attempt(po, { phase: "response", body: '{"data":{}}', httpStatus: 200, durationMs: 5 });
         const lookup = attempt(po, { operation: "getOrderDetails", phase: "response", httpStatus: 404 });
-        expect(await ledger.update(po, "replica-a", { sendAttempts: 1, attempts: [response, lookup] }, true)).not.toBeNull();
+        expect(
+          await ledger.update(po, "replica-a", { sendAttempts: 1, attempts: [response, lookup] }, true),
+        ).not.toBeNull();
         const late = attempt(po, { phase: "response", errorCode: "UND_ERR_HEADERS_TIMEOUT" });
 
         // The audit trail does not depend on the lease: a holder that lost it still leaves its exchange on record.
@@ -567,7 +620,10 @@ export function describeLedgerConformance(
       it("finds a caller's row by their poNumber, never another subject's, and Plum's poNumber maps back to it", async () => {
         const callerPo = uniquePo("caller");
         const plumPo = uniquePo("plum");
-        const mine = await ledger.claim(placement(plumPo, { callerPoNumber: callerPo, subject: "alice" }), lease("replica-a", aMinuteAgo()));
+        const mine = await ledger.claim(
+          placement(plumPo, { callerPoNumber: callerPo, subject: "alice" }),
+          lease("replica-a", aMinuteAgo()),
+        );
         expect(mine.claimed).toBe(true);
         expect(mine.record).toMatchObject({ poNumber: plumPo, callerPoNumber: callerPo, subject: "alice" });
         expect(await ledger.findByCallerPoNumber("alice", callerPo)).toEqual(mine.record);
@@ -575,17 +631,29 @@ export function describeLedgerConformance(
         expect(await ledger.findByCallerPoNumber("alice", plumPo)).toBeNull();
         expect(await ledger.findByPlumPoNumber(plumPo)).toEqual(mine.record);
         // Without a subject (auth off) the caller's poNumber is the ledger key: one shared namespace.
-        const shared = await ledger.claim(placement(uniquePo("shared"), { subject: null }), lease("replica-a", aMinuteAgo()));
+        const shared = await ledger.claim(
+          placement(uniquePo("shared"), { subject: null }),
+          lease("replica-a", aMinuteAgo()),
+        );
         expect(await ledger.findByCallerPoNumber(null, shared.record.poNumber)).toEqual(shared.record);
       });
 
       it("does not claim a second row for the same subject and caller poNumber, whatever Plum poNumber it names", async () => {
         const callerPo = uniquePo("twice");
-        const first = await ledger.claim(placement(uniquePo("p1"), { callerPoNumber: callerPo, subject: "alice" }), lease("replica-a", aMinuteAgo()));
+        const first = await ledger.claim(
+          placement(uniquePo("p1"), { callerPoNumber: callerPo, subject: "alice" }),
+          lease("replica-a", aMinuteAgo()),
+        );
         // A legacy row's Plum poNumber equals the caller's; a new claim derives another: still the same order.
-        const second = await ledger.claim(placement(uniquePo("p2"), { callerPoNumber: callerPo, subject: "alice" }), lease("replica-b", aMinuteAgo()));
+        const second = await ledger.claim(
+          placement(uniquePo("p2"), { callerPoNumber: callerPo, subject: "alice" }),
+          lease("replica-b", aMinuteAgo()),
+        );
         expect(second).toEqual({ claimed: false, record: first.record });
-        const other = await ledger.claim(placement(uniquePo("p3"), { callerPoNumber: callerPo, subject: "bob" }), lease("replica-b", aMinuteAgo()));
+        const other = await ledger.claim(
+          placement(uniquePo("p3"), { callerPoNumber: callerPo, subject: "bob" }),
+          lease("replica-b", aMinuteAgo()),
+        );
         expect(other.claimed).toBe(true);
       });
     });
@@ -668,7 +736,9 @@ export function describeLedgerConformance(
         expect((await ledger.findByPlumPoNumber(a.poNumber))?.deliveryStatus).toBeNull();
         expect((await ledger.findByPlumPoNumber(b.poNumber))?.deliveryStatus).toBeNull();
         // Stored, but never applied later either (e.g. when another write applies stored events to b).
-        await ledger.recordWebhookEvent(webhook({ orderId: b.orderId ?? "", poNumber: b.poNumber, createdAt: "2024-05-01T09:00:00.000Z" }));
+        await ledger.recordWebhookEvent(
+          webhook({ orderId: b.orderId ?? "", poNumber: b.poNumber, createdAt: "2024-05-01T09:00:00.000Z" }),
+        );
         expect((await ledger.findByPlumPoNumber(b.poNumber))?.deliveryStatus).toBe("delivered");
       });
 
@@ -703,7 +773,12 @@ export function describeLedgerConformance(
 
       it("turns a reopenable rejection it names back into a pending placement with the proof (never re-sent)", async () => {
         const record = await claimed("webhook-reopenable");
-        await ledger.update(record.poNumber, "replica-a", { state: "REJECTED", reopenable: true, errors: [failure()] }, true);
+        await ledger.update(
+          record.poNumber,
+          "replica-a",
+          { state: "REJECTED", reopenable: true, errors: [failure()] },
+          true,
+        );
         const orderId = uniqueOrderId();
         await ledger.recordWebhookEvent(webhook({ orderId, poNumber: record.poNumber }));
 
@@ -751,7 +826,9 @@ export function describeLedgerConformance(
         const order = await placedOrder("webhook-zoneless");
         await ledger.recordWebhookEvent(webhook({ orderId: order.orderId ?? "", createdAt: "2024-05-01 10:00:00" }));
 
-        expect((await ledger.findByPlumPoNumber(order.poNumber))?.deliveryStatusAt).toEqual(new Date("2024-05-01T10:00:00.000Z"));
+        expect((await ledger.findByPlumPoNumber(order.poNumber))?.deliveryStatusAt).toEqual(
+          new Date("2024-05-01T10:00:00.000Z"),
+        );
       });
 
       it("rejects a createdAt that is not an instant, storing nothing", async () => {
@@ -759,7 +836,9 @@ export function describeLedgerConformance(
         const event = webhook({ orderId: order.orderId ?? "", createdAt: "yesterday" });
 
         await expect(ledger.recordWebhookEvent(event)).rejects.toThrow(RangeError);
-        expect(await ledger.recordWebhookEvent({ ...event, createdAt: new Date("2024-05-01T10:00:00Z") })).toBe("recorded");
+        expect(await ledger.recordWebhookEvent({ ...event, createdAt: new Date("2024-05-01T10:00:00Z") })).toBe(
+          "recorded",
+        );
       });
     });
 
@@ -777,7 +856,12 @@ export function describeLedgerConformance(
       it("commits a rotated pair together with its exchange's attempt rows", async () => {
         const stored = tokens(`access-${uniqueOrderId()}`);
         const marker = uniquePo("token-exchange");
-        const answer = attempt(marker, { operation: "tokenRefresh", phase: "response", httpStatus: 200, durationMs: 12 });
+        const answer = attempt(marker, {
+          operation: "tokenRefresh",
+          phase: "response",
+          httpStatus: 200,
+          durationMs: 12,
+        });
         await ledger.withTokenLock(async () => ({ store: stored, result: undefined, attempts: [answer] }));
         expect(await ledger.getTokens()).toEqual(stored);
         expect(await ledger.listAttempts(marker)).toEqual([answer]);

@@ -22,11 +22,19 @@ export function lease(owner: string, now: Date, ttlMs = 30_000): Lease {
 /** Copies of one row read at different instants differ only in `readAt`: compare rows without it. */
 export function ignoreReadAt(this: unknown, a: unknown, b: unknown, customTesters: unknown[]): boolean | undefined {
   const isRow = (v: unknown): v is { readAt: Date; poNumber: string } =>
-    typeof v === "object" && v !== null && "readAt" in v && "poNumber" in v && (v as { readAt: unknown }).readAt instanceof Date;
+    typeof v === "object" &&
+    v !== null &&
+    "readAt" in v &&
+    "poNumber" in v &&
+    (v as { readAt: unknown }).readAt instanceof Date;
   if (!isRow(a) || !isRow(b) || a.readAt === b.readAt) return undefined;
   const { readAt: _a, ...restA } = a;
   const { readAt: _b, ...restB } = b;
-  return (this as unknown as { equals(x: unknown, y: unknown, t: unknown[]): boolean }).equals(restA, restB, customTesters);
+  return (this as unknown as { equals(x: unknown, y: unknown, t: unknown[]): boolean }).equals(
+    restA,
+    restB,
+    customTesters,
+  );
 }
 
 export function at(base: Date, offsetMs: number): Date {

@@ -21,7 +21,13 @@ async function main(): Promise<void> {
   }
   if (token !== undefined) {
     const now = new Date();
-    const stored = { accessToken: token, refreshToken: null, accessTokenExpiresAt: null, refreshTokenExpiresAt: null, updatedAt: now };
+    const stored = {
+      accessToken: token,
+      refreshToken: null,
+      accessTokenExpiresAt: null,
+      refreshTokenExpiresAt: null,
+      updatedAt: now,
+    };
     await ledger.withTokenLock(async () => ({ store: stored, result: undefined }));
   }
   const accessToken = (await ledger.getTokens())?.accessToken ?? null;

@@ -19,7 +19,12 @@ const SCOPES: [string, ListScope, string][] = [
   ["everyone", { everyone: true }, "orders_placed_list_idx"],
   ["one subject", { subject: "alice" }, "orders_subject_list_idx"],
 ];
-const query = (scope: ListScope, after: OrderListQuery["after"]): OrderListQuery => ({ scope, filter: FILTER, after, limit: 21 });
+const query = (scope: ListScope, after: OrderListQuery["after"]): OrderListQuery => ({
+  scope,
+  filter: FILTER,
+  after,
+  limit: 21,
+});
 
 describe("SQLite list plan", () => {
   let dir: string;
@@ -49,7 +54,10 @@ describe("SQLite list plan", () => {
     const select = statements.at(-1) ?? "";
     expect(select).not.toMatch(/OFFSET/i);
     const values = "subject" in scope ? [scope.subject, 22] : [22];
-    const plan = db.prepare(`EXPLAIN QUERY PLAN ${select}`).all(...values).map((row) => String(row["detail"]));
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${select}`)
+      .all(...values)
+      .map((row) => String(row["detail"]));
     expect(plan.join(" | ")).toContain(index);
     expect(plan.join(" | ")).not.toMatch(/TEMP B-TREE/);
   });
@@ -71,29 +79,32 @@ describe("PostgreSQL list plan", () => {
     await database?.drop();
   });
 
-  it.each(SCOPES)("%s: scans the list index in order after the cursor, no OFFSET, no sort", async (_name, scope, index) => {
-    const statements: { text: string; values: unknown[] }[] = [];
-    const recording = {
-      query: async (text: string, values: unknown[] = []) => {
-        statements.push({ text, values });
-        // The anchor check must find its row for the page query to run.
-        return text.startsWith("SELECT 1") ? { rows: [{}], rowCount: 1 } : { rows: [], rowCount: 0 };
-      },
-    } as unknown as pg.Client;
-    await listPlacedPostgres(recording, query(scope, { sortKey: "1764583200000123", poNumber: "PO-1" }));
-    const page = statements.at(-1);
-    if (page === undefined) throw new Error("no statement");
-    expect(page.text).not.toMatch(/OFFSET/i);
-    // An empty table would be scanned; the plan that matters is the one for a large one.
-    await client.query("BEGIN");
-    try {
-      await client.query("SET LOCAL enable_seqscan = off");
-      const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${page.text}`, page.values);
-      const plan = rows.map((row) => row["QUERY PLAN"]).join(" | ");
-      expect(plan).toContain(`Index Scan using ${index}`);
-      expect(plan).not.toMatch(/Sort/);
-    } finally {
-      await client.query("ROLLBACK");
-    }
-  });
+  it.each(SCOPES)(
+    "%s: scans the list index in order after the cursor, no OFFSET, no sort",
+    async (_name, scope, index) => {
+      const statements: { text: string; values: unknown[] }[] = [];
+      const recording = {
+        query: async (text: string, values: unknown[] = []) => {
+          statements.push({ text, values });
+          // The anchor check must find its row for the page query to run.
+          return text.startsWith("SELECT 1") ? { rows: [{}], rowCount: 1 } : { rows: [], rowCount: 0 };
+        },
+      } as unknown as pg.Client;
+      await listPlacedPostgres(recording, query(scope, { sortKey: "1764583200000123", poNumber: "PO-1" }));
+      const page = statements.at(-1);
+      if (page === undefined) throw new Error("no statement");
+      expect(page.text).not.toMatch(/OFFSET/i);
+      // An empty table would be scanned; the plan that matters is the one for a large one.
+      await client.query("BEGIN");
+      try {
+        await client.query("SET LOCAL enable_seqscan = off");
+        const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${page.text}`, page.values);
+        const plan = rows.map((row) => row["QUERY PLAN"]).join(" | ");
+        expect(plan).toContain(`Index Scan using ${index}`);
+        expect(plan).not.toMatch(/Sort/);
+      } finally {
+        await client.query("ROLLBACK");
+      }
+    },
+  );
 });

@@ -68,9 +68,7 @@ describe("PostgresLedger across replicas", () => {
       const poNumber = uniquePo("replica-race");
       const now = new Date();
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          pick(i).claim(placement(poNumber), lease(`replica-${i}`, now)),
-        ),
+        Array.from({ length: 50 }, (_, i) => pick(i).claim(placement(poNumber), lease(`replica-${i}`, now))),
       );
 
       expect(results.filter((result) => result.claimed)).toHaveLength(1);
@@ -87,9 +85,7 @@ describe("PostgresLedger across replicas", () => {
       await pick(0).claim(placement(poNumber), lease("crashed", new Date(Date.now() - 60_000)));
       const now = new Date();
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          pick(i).acquireLease(poNumber, lease(`replica-${i}`, now)),
-        ),
+        Array.from({ length: 20 }, (_, i) => pick(i).acquireLease(poNumber, lease(`replica-${i}`, now))),
       );
 
       expect(results.filter((result) => result !== null)).toHaveLength(1);

@@ -40,11 +40,15 @@ describeLedgerConformance("SQLite file", async () => {
   };
 });
 
-describeLedgerConformance("SQLite :memory:", async () => {
-  const ledger = new SqliteLedger(":memory:");
-  await ledger.migrate();
-  return { ledger, cleanup: () => ledger.close() };
-}, { durable: false });
+describeLedgerConformance(
+  "SQLite :memory:",
+  async () => {
+    const ledger = new SqliteLedger(":memory:");
+    await ledger.migrate();
+    return { ledger, cleanup: () => ledger.close() };
+  },
+  { durable: false },
+);
 
 describe("SqliteLedger", () => {
   it("creates the parent directory and opens in WAL mode with the expected pragmas", async () => {
@@ -101,7 +105,11 @@ describe("SqliteLedger", () => {
     await setup.close();
     const db = new DatabaseSync(path);
     try {
-      migrateSqlite(db, sqliteMigrations.filter((m) => m.version <= 5), new Date());
+      migrateSqlite(
+        db,
+        sqliteMigrations.filter((m) => m.version <= 5),
+        new Date(),
+      );
       db.prepare(
         `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts, sends,
            created_at, updated_at) VALUES ('PO-OLD-1', 'AIRMILES', 'f', 'alice', 'PLACEMENT', 'PLACED', '{}', '[]', 1, '[]', 1, 1)`,
@@ -112,10 +120,16 @@ describe("SqliteLedger", () => {
     const ledger = new SqliteLedger(path);
     try {
       await ledger.migrate();
-      expect(await ledger.findByCallerPoNumber("alice", "PO-OLD-1")).toMatchObject({ poNumber: "PO-OLD-1", callerPoNumber: "PO-OLD-1" });
+      expect(await ledger.findByCallerPoNumber("alice", "PO-OLD-1")).toMatchObject({
+        poNumber: "PO-OLD-1",
+        callerPoNumber: "PO-OLD-1",
+      });
       expect(await ledger.findByCallerPoNumber("bob", "PO-OLD-1")).toBeNull();
       // A new claim by alice for her old poNumber (under any Plum poNumber) is the old row, not a second order.
-      const claim = await ledger.claim(placement("pn1-new", { callerPoNumber: "PO-OLD-1", subject: "alice" }), lease("r", new Date()));
+      const claim = await ledger.claim(
+        placement("pn1-new", { callerPoNumber: "PO-OLD-1", subject: "alice" }),
+        lease("r", new Date()),
+      );
       expect(claim).toMatchObject({ claimed: false, record: { poNumber: "PO-OLD-1" } });
     } finally {
       await ledger.close();
@@ -141,8 +155,14 @@ describe("SqliteLedger", () => {
     const ledger = new SqliteLedger(path);
     try {
       await ledger.migrate();
-      expect(await ledger.findByCallerPoNumber("alice", "PO-ROLLBACK-1")).toMatchObject({ poNumber: "PO-ROLLBACK-1", state: "PENDING" });
-      const claim = await ledger.claim(placement("pn1-other", { callerPoNumber: "PO-ROLLBACK-1", subject: "alice" }), lease("r", new Date()));
+      expect(await ledger.findByCallerPoNumber("alice", "PO-ROLLBACK-1")).toMatchObject({
+        poNumber: "PO-ROLLBACK-1",
+        state: "PENDING",
+      });
+      const claim = await ledger.claim(
+        placement("pn1-other", { callerPoNumber: "PO-ROLLBACK-1", subject: "alice" }),
+        lease("r", new Date()),
+      );
       expect(claim).toMatchObject({ claimed: false, record: { poNumber: "PO-ROLLBACK-1" } });
     } finally {
       await ledger.close();

@@ -82,7 +82,10 @@ function startHolder(file: string, token?: string): Holder {
     opened.then((o) => ({ opened: o })),
     exited.then((code) => ({ exited: code })),
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`holder neither opened nor exited in ${OPEN_TIMEOUT_MS} ms:\n${err}`)), OPEN_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`holder neither opened nor exited in ${OPEN_TIMEOUT_MS} ms:\n${err}`)),
+        OPEN_TIMEOUT_MS,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
   const signal = async (name: NodeJS.Signals): Promise<number | string> => {
@@ -162,7 +165,9 @@ describe("SQLite ledger: one process per file", () => {
       for (const loser of racers.filter((racer) => !winners.includes(racer))) {
         expect(await loser.exited, loser.stderr()).toBe(REFUSED_EXIT_CODE);
         // The winner may not have written its pid note yet when a loser gave up: the pid is optional here.
-        expect(loser.stderr()).toMatch(/^refused: the SQLite ledger .* is already open in another process( \(pid \d+\))?; SQLite serves one process — use PostgreSQL \(DATABASE_URL=postgres:\/\/…\) for several replicas\n$/);
+        expect(loser.stderr()).toMatch(
+          /^refused: the SQLite ledger .* is already open in another process( \(pid \d+\))?; SQLite serves one process — use PostgreSQL \(DATABASE_URL=postgres:\/\/…\) for several replicas\n$/,
+        );
       }
       expect(await (winners[0] as Holder).stop()).toBe(0);
     }

@@ -3,5 +3,6 @@ import { existsSync } from "node:fs";
 
 export function requireExplorerBuild(): void {
   const bundle = new URL("../../dist/explorer/explorer.js", import.meta.url);
-  if (!existsSync(bundle)) throw new Error("dist/explorer/ is not built: run `npm run build:explorer` (npm test does it first)");
+  if (!existsSync(bundle))
+    throw new Error("dist/explorer/ is not built: run `npm run build:explorer` (npm test does it first)");
 }

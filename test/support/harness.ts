@@ -43,7 +43,10 @@ export const TEST_ENV: Record<string, string> = {
   PLUM_BUDGET_GET_BALANCE: "0",
 };
 
-export async function startTestApp(env: Record<string, string | undefined> = {}, options: { replicaId?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string | undefined> = {},
+  options: { replicaId?: string } = {},
+): Promise<TestApp> {
   const logs = new LogCapture();
   const config = loadConfig({ ...TEST_ENV, ...env } as NodeJS.ProcessEnv);
   const app = await startDevApp(config, { logStream: logs, ...options });

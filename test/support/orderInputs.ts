@@ -1,7 +1,11 @@
 // Valid placement inputs for the simulator's catalogue (src/simulator/catalogue.ts), typed by the generated
 // operation types, for tests that need "an order" rather than a particular one. Every poNumber is unique per call.
 import { randomUUID } from "node:crypto";
-import { AIRTEL_TOPUP_PRODUCT_ID, EMIRATES_SKYWARDS_PRODUCT_ID, JIO_TOPUP_PRODUCT_ID } from "../../src/simulator/index.js";
+import {
+  AIRTEL_TOPUP_PRODUCT_ID,
+  EMIRATES_SKYWARDS_PRODUCT_ID,
+  JIO_TOPUP_PRODUCT_ID,
+} from "../../src/simulator/index.js";
 import type { PlaceAirmilesOrderInput, PlaceTopupOrderInput } from "../__generated__/graphql.js";
 
 /** A poNumber no other test (or earlier run against the same database) uses. */

@@ -14,12 +14,18 @@ import {
 import { gql } from "./graphqlClient.js";
 import { acceptedPayload, readOrder } from "./orderOperations.js";
 
-export async function placeAirmilesStatus(url: string, input: PlaceAirmilesOrderInput): Promise<PlacementStatusFieldsFragment> {
+export async function placeAirmilesStatus(
+  url: string,
+  input: PlaceAirmilesOrderInput,
+): Promise<PlacementStatusFieldsFragment> {
   const response = await gql(url, PlaceAirmilesOrderStatusDocument, { input });
   return acceptedPayload(response, response.data?.placeAirmilesOrder);
 }
 
-export async function placeTopupStatus(url: string, input: PlaceTopupOrderInput): Promise<PlacementStatusFieldsFragment> {
+export async function placeTopupStatus(
+  url: string,
+  input: PlaceTopupOrderInput,
+): Promise<PlacementStatusFieldsFragment> {
   const response = await gql(url, PlaceTopupOrderStatusDocument, { input });
   return acceptedPayload(response, response.data?.placeTopupOrder);
 }

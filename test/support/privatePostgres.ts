@@ -55,7 +55,16 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   let running = false;
   const start = async () => {
     // -w waits until it accepts connections; fsync off: this cluster's data is thrown away.
-    await pg("pg_ctl", ["-D", data, "-l", join(dir, "server.log"), "-w", "-o", `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off`, "start"]);
+    await pg("pg_ctl", [
+      "-D",
+      data,
+      "-l",
+      join(dir, "server.log"),
+      "-w",
+      "-o",
+      `-p ${port} -k ${dir} -h 127.0.0.1 -c fsync=off`,
+      "start",
+    ]);
     running = true;
   };
   const stop = async () => {

@@ -54,8 +54,17 @@ export async function openRawConnection(origin: string): Promise<RawConnection> 
     socket,
     begin(method, path, body = "", headers = {}) {
       pendingBody = body;
-      const all = { host: hostname, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), ...headers };
-      socket.write(`${method} ${path} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join("")}`);
+      const all = {
+        host: hostname,
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(body)),
+        ...headers,
+      };
+      socket.write(
+        `${method} ${path} HTTP/1.1\r\n${Object.entries(all)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join("")}`,
+      );
     },
     async finish(): Promise<RawResponse> {
       socket.write(`\r\n${pendingBody}`);

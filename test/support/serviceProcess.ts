@@ -85,11 +85,14 @@ export function startService(env: Record<string, string>, options: { entry?: str
       const outcome = await Promise.race([
         listeningUrl.then((url) => ({ url })),
         exited.then((code) => ({ exited: code })),
-        new Promise<{ timedOut: true }>((resolve) => (timer = setTimeout(() => resolve({ timedOut: true }), timeoutMs))),
+        new Promise<{ timedOut: true }>(
+          (resolve) => (timer = setTimeout(() => resolve({ timedOut: true }), timeoutMs)),
+        ),
       ]);
       clearTimeout(timer);
       if ("url" in outcome) return outcome.url;
-      const why = "exited" in outcome ? `exited with ${outcome.exited} before listening` : `did not start within ${timeoutMs} ms`;
+      const why =
+        "exited" in outcome ? `exited with ${outcome.exited} before listening` : `did not start within ${timeoutMs} ms`;
       throw new Error(`service ${why}:\n${err}\n${out}`);
     },
     stop: () => signalAndWait("SIGTERM"),

@@ -11,30 +11,82 @@ import { evaluateTargets, targetsMarkdown, type TargetCheck } from "../../bench/
 
 type Input = Parameters<typeof evaluateTargets>[0];
 
-function run(connections: number, rps: number, p50: number, p99: number, tenths: [number, number] = [p99, p99]): LoadResult {
+function run(
+  connections: number,
+  rps: number,
+  p50: number,
+  p99: number,
+  tenths: [number, number] = [p99, p99],
+): LoadResult {
   return {
-    connections, durationSeconds: 10, completed: rps * 10, rps, latencyMs: { p50, p90: p99, p99, max: p99, mean: p50 },
-    failures: { errors: 0, timeouts: 0, non2xx: 0, mismatches: 0 }, peakRssBytes: null, cpuMsPerRequest: null,
-    p99FirstTenthMs: tenths[0], p99LastTenthMs: tenths[1], service: null,
+    connections,
+    durationSeconds: 10,
+    completed: rps * 10,
+    rps,
+    latencyMs: { p50, p90: p99, p99, max: p99, mean: p50 },
+    failures: { errors: 0, timeouts: 0, non2xx: 0, mismatches: 0 },
+    peakRssBytes: null,
+    cpuMsPerRequest: null,
+    p99FirstTenthMs: tenths[0],
+    p99LastTenthMs: tenths[1],
+    service: null,
   };
 }
 
 function series(target: TargetName, runs: LoadResult[]): BenchResults["throughput"][number] {
-  return { target, label: target, rssOf: null, rssAfterStartBytes: null, profiled: false, runs, durability: null, components: null };
+  return {
+    target,
+    label: target,
+    rssOf: null,
+    rssAfterStartBytes: null,
+    profiled: false,
+    runs,
+    durability: null,
+    components: null,
+  };
 }
 
 function entities(engine: "sqlite" | "postgres", p50: number, queries = 1): EntitiesResult {
-  const hits = { engine, name: "100 hits", representations: 100, hits: 100, misses: 0, iterations: 10, latencyMs: { p50, p90: p50, p99: p50, max: p50, mean: p50 },
-    ledgerCallsPerRequest: {}, ledgerCallsTotalPerRequest: queries, backgroundLedgerCalls: {}, ledgerReadQueriesPerRequest: queries,
-    upstreamCallsPerRequest: {}, upstreamCallsTotalPerRequest: 0, wrongAnswers: 0 } satisfies EntityCase;
+  const hits = {
+    engine,
+    name: "100 hits",
+    representations: 100,
+    hits: 100,
+    misses: 0,
+    iterations: 10,
+    latencyMs: { p50, p90: p50, p99: p50, max: p50, mean: p50 },
+    ledgerCallsPerRequest: {},
+    ledgerCallsTotalPerRequest: queries,
+    backgroundLedgerCalls: {},
+    ledgerReadQueriesPerRequest: queries,
+    upstreamCallsPerRequest: {},
+    upstreamCallsTotalPerRequest: 0,
+    wrongAnswers: 0,
+  } satisfies EntityCase;
   return { engine, ledgerCallsPerPlacement: {}, cases: [hits] };
 }
 
 function soak(middleMb: number, endMb: number, firstP99: number, lastP99: number): SoakResult {
-  const sample = (mb: number) => ({ completed: 0, seconds: 0, rssBytes: mb * 2 ** 20, heapUsedBytes: null, heapTotalBytes: null, externalBytes: null });
+  const sample = (mb: number) => ({
+    completed: 0,
+    seconds: 0,
+    rssBytes: mb * 2 ** 20,
+    heapUsedBytes: null,
+    heapTotalBytes: null,
+    externalBytes: null,
+  });
   return {
-    placements: 100_000, connections: 16, seconds: 100, load: run(16, 1000, 5, lastP99, [firstP99, lastP99]), rssAfterBootBytes: 0,
-    start: sample(middleMb), middle: sample(middleMb), end: sample(endMb), growthMiddleToEnd: (endMb - middleMb) / middleMb, growthStartToEnd: 0, samples: [],
+    placements: 100_000,
+    connections: 16,
+    seconds: 100,
+    load: run(16, 1000, 5, lastP99, [firstP99, lastP99]),
+    rssAfterBootBytes: 0,
+    start: sample(middleMb),
+    middle: sample(middleMb),
+    end: sample(endMb),
+    growthMiddleToEnd: (endMb - middleMb) / middleMb,
+    growthStartToEnd: 0,
+    samples: [],
   };
 }
 
@@ -94,13 +146,20 @@ describe("benchmark targets (issue 12)", () => {
   });
 
   it("says not measured for what the run left out, and prints a Markdown table", () => {
-    const checks = evaluateTargets({ throughput: [series("ceiling", [run(64, 2000, 24, 44)])], reads: [], entities: [], soak: null });
+    const checks = evaluateTargets({
+      throughput: [series("ceiling", [run(64, 2000, 24, 44)])],
+      reads: [],
+      entities: [],
+      soak: null,
+    });
     expect(checks.every((c) => c.pass === null)).toBe(true);
     const table = targetsMarkdown(evaluateTargets(fullRun(1400)));
     expect(table[0]).toBe("| Target | Measured | Limit | Result |");
     expect(table.some((line) => line.endsWith("| PASS |"))).toBe(true);
     expect(table.some((line) => line.endsWith("| **MISS** |"))).toBe(true);
-    expect(table.find((line) => line.includes("SQLite (durable): placement throughput"))).toContain("70% (1400 / 2000 req/s)");
+    expect(table.find((line) => line.includes("SQLite (durable): placement throughput"))).toContain(
+      "70% (1400 / 2000 req/s)",
+    );
   });
 });
 

@@ -9,16 +9,47 @@ import { toPlaceOrderData, type OrderRequest } from "../../src/orders/toPlaceOrd
 import { airmilesInput } from "../support/orderInputs.js";
 
 const NOW = new Date("2026-12-01T10:00:00.000Z");
-const request: OrderRequest = { kind: OrderKind.AIRMILES, input: { quantity: 1, notifyReceiverEmail: false, notifyAdminEmail: false, ...airmilesInput() } };
-const refused: OrderFailure = { code: OrderErrorCode.RATE_LIMITED, message: "slow down", retryable: true, retryAfterSeconds: 7 };
+const request: OrderRequest = {
+  kind: OrderKind.AIRMILES,
+  input: { quantity: 1, notifyReceiverEmail: false, notifyAdminEmail: false, ...airmilesInput() },
+};
+const refused: OrderFailure = {
+  code: OrderErrorCode.RATE_LIMITED,
+  message: "slow down",
+  retryable: true,
+  retryAfterSeconds: 7,
+};
 
 function row(patch: Partial<OrderRecord>): OrderRecord {
   return {
-    poNumber: "pn1-x", callerPoNumber: request.input.poNumber, kind: OrderKind.AIRMILES,
-    fingerprint: fingerprint(request.kind, toPlaceOrderData(request)), subject: "alice", source: "PLACEMENT", state: "PENDING",
-    request: null, orderId: null, order: null, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 1, lastSentAt: NOW,
-    nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: NOW, updatedAt: NOW, placedAt: null, sends: [], existence: null,
-    lastLookupAt: null, alert: null, reopenable: false, version: 1, readAt: NOW,
+    poNumber: "pn1-x",
+    callerPoNumber: request.input.poNumber,
+    kind: OrderKind.AIRMILES,
+    fingerprint: fingerprint(request.kind, toPlaceOrderData(request)),
+    subject: "alice",
+    source: "PLACEMENT",
+    state: "PENDING",
+    request: null,
+    orderId: null,
+    order: null,
+    errors: [],
+    deliveryStatus: null,
+    deliveryStatusAt: null,
+    sendAttempts: 1,
+    lastSentAt: NOW,
+    nextCheckAt: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    placedAt: null,
+    sends: [],
+    existence: null,
+    lastLookupAt: null,
+    alert: null,
+    reopenable: false,
+    version: 1,
+    readAt: NOW,
     ...patch,
   };
 }
@@ -33,14 +64,28 @@ describe("the budget gate at the placement mutation", () => {
   });
 
   it("says 'nothing was placed' only when nothing of the poNumber reached Plum", () => {
-    expect(answerWhenRefused(request, null, refused)).toEqual({ outcome: PlaceOrderOutcome.REJECTED, record: null, errors: [refused] });
-    expect(answerWhenRefused(request, row({ state: "REJECTED", reopenable: true }), refused)?.outcome).toBe(PlaceOrderOutcome.REJECTED);
+    expect(answerWhenRefused(request, null, refused)).toEqual({
+      outcome: PlaceOrderOutcome.REJECTED,
+      record: null,
+      errors: [refused],
+    });
+    expect(answerWhenRefused(request, row({ state: "REJECTED", reopenable: true }), refused)?.outcome).toBe(
+      PlaceOrderOutcome.REJECTED,
+    );
   });
 
   it("keeps a pending order pending, with the budget's wait", () => {
     const answer = answerWhenRefused(request, row({ state: "PENDING" }), refused);
-    expect(answer).toMatchObject({ outcome: PlaceOrderOutcome.PENDING, record: null, errors: [{ code: OrderErrorCode.OUTCOME_UNKNOWN, retryAfterSeconds: 7 }] });
-    const leased = answerWhenRefused(request, row({ state: "PENDING", leaseOwner: "r", leaseUntil: new Date(NOW.getTime() + 1_000) }), refused);
+    expect(answer).toMatchObject({
+      outcome: PlaceOrderOutcome.PENDING,
+      record: null,
+      errors: [{ code: OrderErrorCode.OUTCOME_UNKNOWN, retryAfterSeconds: 7 }],
+    });
+    const leased = answerWhenRefused(
+      request,
+      row({ state: "PENDING", leaseOwner: "r", leaseUntil: new Date(NOW.getTime() + 1_000) }),
+      refused,
+    );
     expect(leased?.errors[0]?.code).toBe(OrderErrorCode.ORDER_IN_PROGRESS);
   });
 

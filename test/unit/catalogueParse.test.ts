@@ -50,11 +50,26 @@ describe("parseVoucher", () => {
 
   it("parses an open-value item whose numbers are strings", () => {
     const product = parseVoucher(
-      { productId: "15365", name: "Emirates", valueType: "open_value", minValue: "10", maxValue: "10000.50", valueDenominations: "", exchangeRate: "1" },
+      {
+        productId: "15365",
+        name: "Emirates",
+        valueType: "open_value",
+        minValue: "10",
+        maxValue: "10000.50",
+        valueDenominations: "",
+        exchangeRate: "1",
+      },
       OrderKind.AIRMILES,
       "product",
     );
-    expect(product).toMatchObject({ productId: 15365, valueType: "OPEN_VALUE", denominations: [], minValue: 10, maxValue: 10_000.5, exchangeRate: 1 });
+    expect(product).toMatchObject({
+      productId: 15365,
+      valueType: "OPEN_VALUE",
+      denominations: [],
+      minValue: 10,
+      maxValue: 10_000.5,
+      exchangeRate: 1,
+    });
   });
 
   it("leaves missing or empty fields null instead of guessing", () => {
@@ -84,7 +99,9 @@ describe("parseVoucher", () => {
       active: true,
     });
     // Neither a value type nor denominations: open value.
-    expect(parseVoucher({ productId: 2, name: "Open", discount: "" }, OrderKind.AIRMILES, "product")?.valueType).toBe("OPEN_VALUE");
+    expect(parseVoucher({ productId: 2, name: "Open", discount: "" }, OrderKind.AIRMILES, "product")?.valueType).toBe(
+      "OPEN_VALUE",
+    );
   });
 
   it("skips items without a usable id or name, and notes an inactive flag", () => {
@@ -93,7 +110,9 @@ describe("parseVoucher", () => {
     expect(parseVoucher({ productId: 3, name: " " }, OrderKind.AIRMILES, "product")).toBeNull();
     expect(parseVoucher("not an object", OrderKind.AIRMILES, "product")).toBeNull();
     expect(parseVoucher({ productId: 4, name: "Off", isActive: 0 }, OrderKind.AIRMILES, "product")?.active).toBe(false);
-    expect(parseVoucher({ productId: 5, name: "Off", status: "Inactive" }, OrderKind.AIRMILES, "product")?.active).toBe(false);
+    expect(parseVoucher({ productId: 5, name: "Off", status: "Inactive" }, OrderKind.AIRMILES, "product")?.active).toBe(
+      false,
+    );
   });
 
   it("reads denominations from CSV strings and arrays alike", () => {
@@ -112,25 +131,46 @@ describe("parseVoucher", () => {
 
 describe("classifyRead", () => {
   it("returns the operation's data, flat answers included", () => {
-    expect(classifyRead("getVouchers", 200, JSON.stringify({ data: { getVouchers: { status: 1, data: [1, 2] } } }))).toEqual({ kind: "ok", data: [1, 2] });
+    expect(
+      classifyRead("getVouchers", 200, JSON.stringify({ data: { getVouchers: { status: 1, data: [1, 2] } } })),
+    ).toEqual({ kind: "ok", data: [1, 2] });
     const flat = { status: "1", network_operator: "Airtel" };
-    expect(classifyRead("lookupMobileNumber", 200, JSON.stringify({ data: { lookupMobileNumber: flat } }))).toEqual({ kind: "ok", data: flat });
+    expect(classifyRead("lookupMobileNumber", 200, JSON.stringify({ data: { lookupMobileNumber: flat } }))).toEqual({
+      kind: "ok",
+      data: flat,
+    });
   });
 
   it("tells refusals from failures", () => {
-    const noVouchers = JSON.stringify({ code: 404, errorId: "PLE10030", errorInfo: "Failed to find vouchers.", error: "No Vouchers Found" });
+    const noVouchers = JSON.stringify({
+      code: 404,
+      errorId: "PLE10030",
+      errorInfo: "Failed to find vouchers.",
+      error: "No Vouchers Found",
+    });
     expect(classifyRead("getVouchers", 404, noVouchers)).toEqual({ kind: "rejected", errorId: "PLE10030" });
     expect(classifyRead("getVouchers", 502, "<html>")).toEqual({ kind: "failed", reason: "unknown" });
     expect(classifyRead("getVouchers", 200, "not json")).toEqual({ kind: "failed", reason: "unreadable" });
     const limited = JSON.stringify({ errors: [{ message: "auth.request_limit_exceeded", penaltySeconds: 60 }] });
     expect(classifyRead("getVouchers", 429, limited)).toEqual({ kind: "failed", reason: "rateLimited" });
-    expect(classifyRead("getBalance", 401, JSON.stringify({ error: "invalid_token" }))).toEqual({ kind: "failed", reason: "unauthorized" });
+    expect(classifyRead("getBalance", 401, JSON.stringify({ error: "invalid_token" }))).toEqual({
+      kind: "failed",
+      reason: "unauthorized",
+    });
   });
 });
 
 describe("parseOperatorLookup (both documented shapes)", () => {
   it("reads the page text's fields", () => {
-    expect(parseOperatorLookup({ status: 1, phone: "+91…", network_operator: "Airtel", is_active: "true", parentProductId: "20100" })).toEqual({
+    expect(
+      parseOperatorLookup({
+        status: 1,
+        phone: "+91…",
+        network_operator: "Airtel",
+        is_active: "true",
+        parentProductId: "20100",
+      }),
+    ).toEqual({
       operatorId: 20100,
       name: "Airtel",
       countryCode: null,
@@ -148,7 +188,12 @@ describe("parseOperatorLookup (both documented shapes)", () => {
   });
 
   it("says nothing when Plum cannot tell", () => {
-    expect(parseOperatorLookup({ status: 1, network_operator: null, is_active: false })).toEqual({ operatorId: null, name: null, countryCode: null, active: false });
+    expect(parseOperatorLookup({ status: 1, network_operator: null, is_active: false })).toEqual({
+      operatorId: null,
+      name: null,
+      countryCode: null,
+      active: false,
+    });
     expect(parseOperatorLookup(null)).toBeNull();
   });
 });
@@ -156,7 +201,11 @@ describe("parseOperatorLookup (both documented shapes)", () => {
 describe("parseBalance", () => {
   it("reads {value, currency}, numeric strings and the points fallback", () => {
     const at = new Date(0);
-    expect(parseBalance({ value: "1500.25", currency: "usd" }, at)).toEqual({ value: 1500.25, currencyCode: "USD", asOf: at });
+    expect(parseBalance({ value: "1500.25", currency: "usd" }, at)).toEqual({
+      value: 1500.25,
+      currencyCode: "USD",
+      asOf: at,
+    });
     expect(parseBalance({ points: 10 }, at)?.value).toBe(10);
     expect(parseBalance({ currency: "USD" }, at)).toBeNull();
   });
@@ -206,32 +255,46 @@ describe("pre-flight rules", () => {
       ["INVALID_DENOMINATION", ["input", "denomination"]],
       ["QUANTITY_LIMIT", ["input", "quantity"]],
     ]);
-    expect(preflightFailures(product({ valueType: "OPEN_VALUE", minValue: 10, maxValue: 100 }), { ...order, denomination: 100.01 })[0]?.code).toBe(
-      "INVALID_DENOMINATION",
-    );
+    expect(
+      preflightFailures(product({ valueType: "OPEN_VALUE", minValue: 10, maxValue: 100 }), {
+        ...order,
+        denomination: 100.01,
+      })[0]?.code,
+    ).toBe("INVALID_DENOMINATION");
     expect(preflightFailures(product({ quantityLimit: null }), { ...order, quantity: 5 })).toEqual([]);
   });
 
   it("refuses another kind, an operator and a withdrawn product as PRODUCT_UNAVAILABLE only", () => {
     for (const p of [product({ kind: OrderKind.TOPUP }), product({ role: "operator" }), product({ active: false })]) {
-      expect(preflightFailures(p, { ...order, denomination: 30 }).map((f) => [f.code, f.field])).toEqual([["PRODUCT_UNAVAILABLE", ["input", "productId"]]]);
+      expect(preflightFailures(p, { ...order, denomination: 30 }).map((f) => [f.code, f.field])).toEqual([
+        ["PRODUCT_UNAVAILABLE", ["input", "productId"]],
+      ]);
     }
   });
 });
 
 describe("estimateCharge", () => {
   it("applies fee and discount percentages, then converts with the exchange rate", () => {
-    expect(estimateCharge(product({ feePercent: 2, exchangeRate: 0.012, currencyCode: "INR" }), 500, 1, "USD")).toEqual({
-      faceValue: 500,
-      currencyCode: "INR",
-      estimatedCharge: 6.12,
+    expect(estimateCharge(product({ feePercent: 2, exchangeRate: 0.012, currencyCode: "INR" }), 500, 1, "USD")).toEqual(
+      {
+        faceValue: 500,
+        currencyCode: "INR",
+        estimatedCharge: 6.12,
+        chargeCurrencyCode: "USD",
+      },
+    );
+    expect(estimateCharge(product({ discountPercent: 3 }), 50, 2, "USD")).toMatchObject({
+      faceValue: 100,
+      estimatedCharge: 97,
       chargeCurrencyCode: "USD",
     });
-    expect(estimateCharge(product({ discountPercent: 3 }), 50, 2, "USD")).toMatchObject({ faceValue: 100, estimatedCharge: 97, chargeCurrencyCode: "USD" });
   });
 
   it("stays in the product's currency without an exchange rate", () => {
-    expect(estimateCharge(product({ currencyCode: "AED" }), 50, 1, "USD")).toMatchObject({ estimatedCharge: 50, chargeCurrencyCode: "AED" });
+    expect(estimateCharge(product({ currencyCode: "AED" }), 50, 1, "USD")).toMatchObject({
+      estimatedCharge: 50,
+      chargeCurrencyCode: "AED",
+    });
   });
 });
 

@@ -5,7 +5,12 @@
 // - a read never sends.
 import { describe, expect, it } from "vitest";
 import { OrderErrorCode, type OrderFailure } from "../../src/orders/errorCodes.js";
-import { conflictFailure, rateLimitedFailure, rejectionFailure, unavailableFailure } from "../../src/orders/failures.js";
+import {
+  conflictFailure,
+  rateLimitedFailure,
+  rejectionFailure,
+  unavailableFailure,
+} from "../../src/orders/failures.js";
 import { decide, trustedAfter, type Decision, type DecideContext } from "../../src/orders/placement/decide.js";
 import type { AlertReason } from "../../src/orders/placement/evidence.js";
 import type {
@@ -78,18 +83,32 @@ function ourOrder(overrides: Partial<PlumOrderWire> = {}): PlumOrderWire {
 const open = (n: number): AttemptRecord => ({ n, answer: "open" });
 const unknown = (n: number, errorId: string | null = null): AttemptRecord => ({ n, answer: "unknown", errorId });
 const notSentAttempt = (n: number, failure: OrderFailure = unavailableFailure()): AttemptRecord => ({
-  n, answer: "empty", empty: "notSent", failure,
+  n,
+  answer: "empty",
+  empty: "notSent",
+  failure,
 });
 const rejectedAttempt = (n: number, errorId: string | null): AttemptRecord => ({
-  n, answer: "empty", empty: "rejected", errorId, failure: rejectionFailure(errorId, false),
+  n,
+  answer: "empty",
+  empty: "rejected",
+  errorId,
+  failure: rejectionFailure(errorId, false),
 });
 /** Refused as a duplicate (PLE10004) with no earlier attempt of ours behind it. */
 const conflictAttempt = (n: number): AttemptRecord => ({
-  n, answer: "empty", empty: "rejected", errorId: null, failure: conflictFailure(),
+  n,
+  answer: "empty",
+  empty: "rejected",
+  errorId: null,
+  failure: conflictFailure(),
 });
 /** Cleared by a trusted "not found" look-up. */
 const clearedAttempt = (n: number, errorId: string | null = null): AttemptRecord => ({
-  n, answer: "empty", empty: "notFound", errorId,
+  n,
+  answer: "empty",
+  empty: "notFound",
+  errorId,
 });
 const createdAttempt = (n: number): AttemptRecord => ({ n, answer: "created", empty: null });
 
@@ -114,27 +133,44 @@ function row(overrides: Partial<PlacementRow> = {}): PlacementRow {
   };
 }
 
-const ctx = (now: Date, driver: Driver = "mutation", policy: PlacementPolicy = POLICY): DecideContext => ({ now, driver, policy });
+const ctx = (now: Date, driver: Driver = "mutation", policy: PlacementPolicy = POLICY): DecideContext => ({
+  now,
+  driver,
+  policy,
+});
 
 // Plum call results ---------------------------------------------------------------------------------------------
 const ok = (order: PlumOrderWire = ourOrder()): PlumCallResult => ({ kind: "ok", httpStatus: 200, order });
 const notFound: PlumCallResult = { kind: "notFound", httpStatus: 404 };
 const duplicate: PlumCallResult = { kind: "duplicatePoNumber", httpStatus: 422 };
 const rejected = (errorId: string | null, operatorValidation = false): PlumCallResult => ({
-  kind: "rejected", httpStatus: 400, errorId, operatorValidation,
+  kind: "rejected",
+  httpStatus: 400,
+  errorId,
+  operatorValidation,
 });
-const rateLimited = (penaltySeconds: number): PlumCallResult => ({ kind: "rateLimited", httpStatus: 429, penaltySeconds });
+const rateLimited = (penaltySeconds: number): PlumCallResult => ({
+  kind: "rateLimited",
+  httpStatus: 429,
+  penaltySeconds,
+});
 const unauthorized: PlumCallResult = { kind: "unauthorized", httpStatus: 401, renewable: false };
 const notSent: PlumCallResult = { kind: "notSent", errorCode: "ECONNREFUSED" };
 const unknownResult = (errorId: string | null = null, httpStatus: number | null = null): PlumCallResult => ({
-  kind: "unknown", httpStatus, errorId, errorCode: httpStatus === null ? "ETIMEDOUT" : null,
+  kind: "unknown",
+  httpStatus,
+  errorId,
+  errorCode: httpStatus === null ? "ETIMEDOUT" : null,
 });
 
 // Evidence ------------------------------------------------------------------------------------------------------
 const NONE: Evidence = { kind: "none" };
 const answer = (attempt: number, result: PlumCallResult): Evidence => ({ kind: "answer", attempt, result });
 const lookup = (startedAt: Date, result: PlumCallResult, by: "poNumber" | "orderId" = "poNumber"): Evidence => ({
-  kind: "lookup", startedAt, by, result,
+  kind: "lookup",
+  startedAt,
+  by,
+  result,
 });
 const webhook = (orderId: string = ORDER_ID): Evidence => ({ kind: "webhook", orderId });
 
@@ -224,18 +260,21 @@ describe("case 1: slow Plum (a not-found is proof only after Plum's whole proces
   ] as const;
   const cases1 = DRIVERS.flatMap((driver) => early.map(([label, startedAt]) => [driver, label, startedAt] as const));
 
-  it.each(cases1)("%s: a not-found that started %s waits (never sends) until at least the trusted instant", (driver, _label, startedAt) => {
-    const now = at(startedAt, 500);
-    const decision = decide(slow(), lookup(startedAt, notFound), ctx(now, driver));
-    const wait = expectWait(decision);
-    expectNeverSendsOrRejects(decision);
-    expect(wait.until!.getTime()).toBeGreaterThanOrEqual(TRUSTED.getTime());
-    expect(wait.until).toEqual(new Date(Math.max(TRUSTED.getTime(), now.getTime() + POLICY.lookupIntervalMs)));
-    expect(decision.patch.sends).toEqual([unknown(1)]);
-    expect(decision.patch.lastLookupAt).toEqual(startedAt);
-    expect(wait.errors[0]?.code).toBe(OrderErrorCode.OUTCOME_UNKNOWN);
-    expect(wait.alert).toBeNull();
-  });
+  it.each(cases1)(
+    "%s: a not-found that started %s waits (never sends) until at least the trusted instant",
+    (driver, _label, startedAt) => {
+      const now = at(startedAt, 500);
+      const decision = decide(slow(), lookup(startedAt, notFound), ctx(now, driver));
+      const wait = expectWait(decision);
+      expectNeverSendsOrRejects(decision);
+      expect(wait.until!.getTime()).toBeGreaterThanOrEqual(TRUSTED.getTime());
+      expect(wait.until).toEqual(new Date(Math.max(TRUSTED.getTime(), now.getTime() + POLICY.lookupIntervalMs)));
+      expect(decision.patch.sends).toEqual([unknown(1)]);
+      expect(decision.patch.lastLookupAt).toEqual(startedAt);
+      expect(wait.errors[0]?.code).toBe(OrderErrorCode.OUTCOME_UNKNOWN);
+      expect(wait.alert).toBeNull();
+    },
+  );
 
   const trusted = [
     ["exactly at the trusted instant", TRUSTED],
@@ -254,13 +293,16 @@ describe("case 1: slow Plum (a not-found is proof only after Plum's whole proces
     },
   );
 
-  it.each(trusted)("read: a not-found that started %s clears attempt 1 but never sends (hands the row to the reconciler)", (_label, startedAt) => {
-    const now = at(startedAt, 800);
-    const decision = decide(slow(), lookup(startedAt, notFound), ctx(now, "read"));
-    const wait = expectWait(decision);
-    expect(wait.until).toEqual(now);
-    expect(decision.patch.sends).toEqual([expect.objectContaining({ n: 1, answer: "empty", empty: "notFound" })]);
-  });
+  it.each(trusted)(
+    "read: a not-found that started %s clears attempt 1 but never sends (hands the row to the reconciler)",
+    (_label, startedAt) => {
+      const now = at(startedAt, 800);
+      const decision = decide(slow(), lookup(startedAt, notFound), ctx(now, "read"));
+      const wait = expectWait(decision);
+      expect(wait.until).toEqual(now);
+      expect(decision.patch.sends).toEqual([expect.objectContaining({ n: 1, answer: "empty", empty: "notFound" })]);
+    },
+  );
 
   it("a late now does not make an early look-up trusted: only the look-up's start counts", () => {
     const decision = decide(slow(), lookup(at(TRUSTED, -1), notFound), ctx(at(TRUSTED, 10 * MINUTE), "reconciler"));
@@ -270,7 +312,11 @@ describe("case 1: slow Plum (a not-found is proof only after Plum's whole proces
   });
 
   it("a not-found by orderId is never proof of absence", () => {
-    const decision = decide(slow(), lookup(at(TRUSTED, MINUTE), notFound, "orderId"), ctx(at(TRUSTED, 2 * MINUTE), "reconciler"));
+    const decision = decide(
+      slow(),
+      lookup(at(TRUSTED, MINUTE), notFound, "orderId"),
+      ctx(at(TRUSTED, 2 * MINUTE), "reconciler"),
+    );
     expectWait(decision);
     expectNeverSendsOrRejects(decision);
     expect(decision.patch.sends).toEqual([unknown(1)]);
@@ -319,19 +365,22 @@ describe("case 2: duplicate answers", () => {
     ["attempt 1 still unknown (constructed)", unknown(1)],
     ["attempt 1 still open (constructed)", open(1)],
     ["attempt 1 definitely rejected (constructed; may have reached Plum)", rejectedAttempt(1, "PLE10018")],
-  ] as const)("%s, attempt 2 answered duplicate → existence {duplicate}, look up by poNumber, never rejected", (_label, first) => {
-    for (const driver of DRIVERS) {
-      const r = row({ sends: [first, open(2)], lastSentAt: SENT2, lastLookupAt: at(TRUSTED, SECOND) });
-      const now = at(SENT2, 2 * SECOND);
-      const decision = decide(r, answer(2, duplicate), ctx(now, driver));
-      expect(decision.patch.existence).toEqual(DUPLICATE_PROOF);
-      expect(decision.action).toEqual({ type: "lookup", target: { poNumber: PO } });
-      expectNeverSendsOrRejects(decision);
-      expect(decision.patch.sends?.[1]).toMatchObject({ n: 2, answer: "empty", empty: "rejected" });
-      expect(decision.patch.sends?.[1]?.failure?.code).toBe(OrderErrorCode.PO_NUMBER_CONFLICT);
-      expect(decision.patch.sends?.[0]).toEqual(first);
-    }
-  });
+  ] as const)(
+    "%s, attempt 2 answered duplicate → existence {duplicate}, look up by poNumber, never rejected",
+    (_label, first) => {
+      for (const driver of DRIVERS) {
+        const r = row({ sends: [first, open(2)], lastSentAt: SENT2, lastLookupAt: at(TRUSTED, SECOND) });
+        const now = at(SENT2, 2 * SECOND);
+        const decision = decide(r, answer(2, duplicate), ctx(now, driver));
+        expect(decision.patch.existence).toEqual(DUPLICATE_PROOF);
+        expect(decision.action).toEqual({ type: "lookup", target: { poNumber: PO } });
+        expectNeverSendsOrRejects(decision);
+        expect(decision.patch.sends?.[1]).toMatchObject({ n: 2, answer: "empty", empty: "rejected" });
+        expect(decision.patch.sends?.[1]?.failure?.code).toBe(OrderErrorCode.PO_NUMBER_CONFLICT);
+        expect(decision.patch.sends?.[0]).toEqual(first);
+      }
+    },
+  );
 
   it("attempt 1 provably never left (notSent), attempt 2 answered duplicate → no existence proof, looked up as a conflict", () => {
     const r = row({ sends: [notSentAttempt(1), open(2)], lastSentAt: SENT2 });
@@ -410,16 +459,21 @@ describe("case 2: duplicate answers", () => {
       }
     });
 
-    it.each(DRIVERS.flatMap((d) => [[d, at(SENT, 2 * SECOND)], [d, at(TRUSTED, MINUTE)]] as const))(
-      "%s: then a not-found look-up (started %s) → wait, never sent again, never rejected",
-      (driver, startedAt) => {
-        const n = at(startedAt, SECOND);
-        const decision = decide(refused(), lookup(startedAt, notFound), ctx(n, driver));
-        const wait = expectWait(decision);
-        expectNeverSendsOrRejects(decision);
-        expect(wait.until).toEqual(expectedBackoff(n, SENT));
-      },
-    );
+    it.each(
+      DRIVERS.flatMap(
+        (d) =>
+          [
+            [d, at(SENT, 2 * SECOND)],
+            [d, at(TRUSTED, MINUTE)],
+          ] as const,
+      ),
+    )("%s: then a not-found look-up (started %s) → wait, never sent again, never rejected", (driver, startedAt) => {
+      const n = at(startedAt, SECOND);
+      const decision = decide(refused(), lookup(startedAt, notFound), ctx(n, driver));
+      const wait = expectWait(decision);
+      expectNeverSendsOrRejects(decision);
+      expect(wait.until).toEqual(expectedBackoff(n, SENT));
+    });
 
     it.each(DRIVERS)("%s: with nothing new, looks up again (throttled by the interval), never sends", (driver) => {
       const free = decide(refused(), NONE, ctx(at(TRUSTED, HOUR), driver));
@@ -441,20 +495,28 @@ describe("case 2: duplicate answers", () => {
 describe("case 3: a rejected re-send is final only when every earlier attempt is empty", () => {
   const SENT2 = at(TRUSTED, 10 * SECOND);
 
-  it.each(DRIVERS)("%s: rejected answer for attempt 2 while attempt 1 is still UNKNOWN → not REJECTED (waits)", (driver) => {
-    const r = row({ sends: [unknown(1, "PLE10035"), open(2)], lastSentAt: SENT2 });
-    const now = at(SENT2, SECOND);
-    const decision = decide(r, answer(2, rejected("PLE10010")), ctx(now, driver));
-    const wait = expectWait(decision);
-    expectNeverSendsOrRejects(decision);
-    expect(wait.until).toEqual(at(now, POLICY.settleMs));
-    expect(wait.errors).toHaveLength(1);
-    expect(wait.errors[0]).toMatchObject({ code: OrderErrorCode.OUTCOME_UNKNOWN, upstreamErrorId: "PLE10035" });
-    // The rejection of attempt 2 is recorded, attempt 1 is untouched.
-    expect(decision.patch.sends?.[0]).toEqual(unknown(1, "PLE10035"));
-    expect(decision.patch.sends?.[1]).toMatchObject({ n: 2, answer: "empty", empty: "rejected", errorId: "PLE10010" });
-    expect(decision.patch.sends?.[1]?.failure?.code).toBe(OrderErrorCode.INSUFFICIENT_BALANCE);
-  });
+  it.each(DRIVERS)(
+    "%s: rejected answer for attempt 2 while attempt 1 is still UNKNOWN → not REJECTED (waits)",
+    (driver) => {
+      const r = row({ sends: [unknown(1, "PLE10035"), open(2)], lastSentAt: SENT2 });
+      const now = at(SENT2, SECOND);
+      const decision = decide(r, answer(2, rejected("PLE10010")), ctx(now, driver));
+      const wait = expectWait(decision);
+      expectNeverSendsOrRejects(decision);
+      expect(wait.until).toEqual(at(now, POLICY.settleMs));
+      expect(wait.errors).toHaveLength(1);
+      expect(wait.errors[0]).toMatchObject({ code: OrderErrorCode.OUTCOME_UNKNOWN, upstreamErrorId: "PLE10035" });
+      // The rejection of attempt 2 is recorded, attempt 1 is untouched.
+      expect(decision.patch.sends?.[0]).toEqual(unknown(1, "PLE10035"));
+      expect(decision.patch.sends?.[1]).toMatchObject({
+        n: 2,
+        answer: "empty",
+        empty: "rejected",
+        errorId: "PLE10010",
+      });
+      expect(decision.patch.sends?.[1]?.failure?.code).toBe(OrderErrorCode.INSUFFICIENT_BALANCE);
+    },
+  );
 
   it.each(DRIVERS)("%s: the same row with nothing new looks up by poNumber (still not REJECTED)", (driver) => {
     const r = row({ sends: [unknown(1), rejectedAttempt(2, "PLE10010")], lastSentAt: SENT2 });
@@ -463,10 +525,13 @@ describe("case 3: a rejected re-send is final only when every earlier attempt is
   });
 
   it.each(
-    DRIVERS.flatMap((d) => [
-      [d, "cleared by a trusted not-found", clearedAttempt(1)],
-      [d, "never sent", notSentAttempt(1)],
-    ] as const),
+    DRIVERS.flatMap(
+      (d) =>
+        [
+          [d, "cleared by a trusted not-found", clearedAttempt(1)],
+          [d, "never sent", notSentAttempt(1)],
+        ] as const,
+    ),
   )("%s: rejected answer for attempt 2 with attempt 1 %s → REJECTED INSUFFICIENT_BALANCE", (driver, _label, first) => {
     const r = row({ sends: [first, open(2)], lastSentAt: SENT2 });
     const decision = decide(r, answer(2, rejected("PLE10010")), ctx(at(SENT2, SECOND), driver));
@@ -508,23 +573,29 @@ describe("case 4: a webhook naming our poNumber is proof of existence", () => {
     expectNeverSendsOrRejects(decision);
   });
 
-  it.each(DRIVERS)("%s: with existence on record a trusted not-found clears nothing (the attempt stays unknown) and alerts", (driver) => {
-    for (const existence of [WEBHOOK_PROOF, DUPLICATE_PROOF]) {
-      const r = row({ sends: [unknown(1)], existence });
-      const now = at(TRUSTED, MINUTE);
-      const decision = decide(r, lookup(TRUSTED, notFound), ctx(now, driver));
-      const wait = expectWait(decision);
-      expectNeverSendsOrRejects(decision);
-      expect(decision.patch.sends).toEqual([unknown(1)]);
-      expect(wait.alert).toBe("order_needs_operator");
-      expect(wait.until).toEqual(expectedBackoff(now, SENT));
-    }
-  });
+  it.each(DRIVERS)(
+    "%s: with existence on record a trusted not-found clears nothing (the attempt stays unknown) and alerts",
+    (driver) => {
+      for (const existence of [WEBHOOK_PROOF, DUPLICATE_PROOF]) {
+        const r = row({ sends: [unknown(1)], existence });
+        const now = at(TRUSTED, MINUTE);
+        const decision = decide(r, lookup(TRUSTED, notFound), ctx(now, driver));
+        const wait = expectWait(decision);
+        expectNeverSendsOrRejects(decision);
+        expect(decision.patch.sends).toEqual([unknown(1)]);
+        expect(wait.alert).toBe("order_needs_operator");
+        expect(wait.until).toEqual(expectedBackoff(now, SENT));
+      }
+    },
+  );
 
   describe("a row with existence set and every attempt empty never sends and never rejects", () => {
     const histories = [
       ["one cleared attempt", [clearedAttempt(1)]],
-      ["maxSendAttempts cleared attempts (would be exhausted without the proof)", [clearedAttempt(1), clearedAttempt(2), clearedAttempt(3)]],
+      [
+        "maxSendAttempts cleared attempts (would be exhausted without the proof)",
+        [clearedAttempt(1), clearedAttempt(2), clearedAttempt(3)],
+      ],
       ["a never-sent attempt", [notSentAttempt(1)]],
       ["a cleared attempt with PLE10024 (would be OUT_OF_STOCK)", [clearedAttempt(1, "PLE10024")]],
       ["a rejected attempt (would be REJECTED)", [rejectedAttempt(1, "PLE10018")]],
@@ -541,10 +612,16 @@ describe("case 4: a webhook naming our poNumber is proof of existence", () => {
       ["a replayed not-sent answer for attempt 1", answer(1, notSent)],
       ["another webhook", webhook()],
     ] as const;
-    const cases = DRIVERS.flatMap((d) => histories.flatMap(([h, s]) => evidences.map(([e, ev]) => [d, h, e, s, ev] as const)));
+    const cases = DRIVERS.flatMap((d) =>
+      histories.flatMap(([h, s]) => evidences.map(([e, ev]) => [d, h, e, s, ev] as const)),
+    );
 
     it.each(cases)("%s, %s, %s", (driver, _h, _e, sends, evidence) => {
-      const decision = decide(row({ sends: [...sends], existence: WEBHOOK_PROOF }), evidence, ctx(at(late, SECOND), driver));
+      const decision = decide(
+        row({ sends: [...sends], existence: WEBHOOK_PROOF }),
+        evidence,
+        ctx(at(late, SECOND), driver),
+      );
       expectNeverSendsOrRejects(decision);
       expect(decision.patch.existence).toEqual(WEBHOOK_PROOF);
       expect(["lookup", "wait"]).toContain(decision.action.type);
@@ -584,12 +661,15 @@ describe("case 5: an open attempt (write-ahead, no answer on record) is treated 
     ["a day later", at(SENT, 24 * HOUR)],
   ] as const;
 
-  it.each(DRIVERS.flatMap((d) => times.map(([l, t]) => [d, l, t] as const)))("%s, %s: nothing new → look up by poNumber, never send", (driver, _l, now) => {
-    const decision = decide(row({ sends: [open(1)] }), NONE, ctx(now, driver));
-    expect(decision.action).toEqual({ type: "lookup", target: { poNumber: PO } });
-    expect(decision.patch.sends).toEqual([open(1)]);
-    expectNeverSendsOrRejects(decision);
-  });
+  it.each(DRIVERS.flatMap((d) => times.map(([l, t]) => [d, l, t] as const)))(
+    "%s, %s: nothing new → look up by poNumber, never send",
+    (driver, _l, now) => {
+      const decision = decide(row({ sends: [open(1)] }), NONE, ctx(now, driver));
+      expect(decision.action).toEqual({ type: "lookup", target: { poNumber: PO } });
+      expect(decision.patch.sends).toEqual([open(1)]);
+      expectNeverSendsOrRejects(decision);
+    },
+  );
 
   it("an open attempt after an earlier rate-limited one is still unknown", () => {
     const r = row({ sends: [notSentAttempt(1, rateLimitedFailure(30)), open(2)] });
@@ -601,7 +681,9 @@ describe("case 5: an open attempt (write-ahead, no answer on record) is treated 
     const now = at(SENT, 10 * SECOND);
     const decision = decide(row({ sends: [open(1)], lastLookupAt: at(now, -SECOND) }), NONE, ctx(now, driver));
     const wait = expectWait(decision);
-    expect(wait.errors).toEqual([expect.objectContaining({ code: OrderErrorCode.OUTCOME_UNKNOWN, upstreamErrorId: null })]);
+    expect(wait.errors).toEqual([
+      expect.objectContaining({ code: OrderErrorCode.OUTCOME_UNKNOWN, upstreamErrorId: null }),
+    ]);
   });
 });
 
@@ -628,12 +710,15 @@ describe("case 8: a failed write after a send leaves the attempt open: look-ups 
     expect(decision.patch.sends).toEqual([open(1)]);
   });
 
-  it.each(SENDING_DRIVERS)("%s: a not-found that started exactly lastSentAt + window is trusted, even after a later untrusted look-up", (driver) => {
-    const now = at(TRUSTED, 2 * SECOND);
-    const decision = decide(leftOpen(at(TRUSTED, -10 * SECOND)), lookup(TRUSTED, notFound), ctx(now, driver));
-    expectSend(decision, 2, now);
-    expect(decision.patch.sends?.[0]).toMatchObject({ n: 1, answer: "empty", empty: "notFound" });
-  });
+  it.each(SENDING_DRIVERS)(
+    "%s: a not-found that started exactly lastSentAt + window is trusted, even after a later untrusted look-up",
+    (driver) => {
+      const now = at(TRUSTED, 2 * SECOND);
+      const decision = decide(leftOpen(at(TRUSTED, -10 * SECOND)), lookup(TRUSTED, notFound), ctx(now, driver));
+      expectSend(decision, 2, now);
+      expect(decision.patch.sends?.[0]).toMatchObject({ n: 1, answer: "empty", empty: "notFound" });
+    },
+  );
 
   it("the late-arriving answer for the open attempt is still applied (the first answer on record)", () => {
     const decision = decide(leftOpen(), answer(1, ok()), ctx(at(SENT, 5 * MINUTE), "reconciler"));
@@ -655,7 +740,10 @@ describe("case 9: a look-up is adopted only when the order is ours", () => {
     ["another productId", ourOrder({ voucherDetails: [{ productId: 1, denomination: 50 }] })],
     ["another productId (numeric string)", ourOrder({ voucherDetails: [{ productId: "1", denomination: 50 }] })],
     ["another denomination", ourOrder({ voucherDetails: [{ productId: 15365, denomination: 25 }] })],
-    ["another denomination (decimal string)", ourOrder({ voucherDetails: [{ productId: 15365, denomination: "50.01" }] })],
+    [
+      "another denomination (decimal string)",
+      ourOrder({ voucherDetails: [{ productId: 15365, denomination: "50.01" }] }),
+    ],
     ["another quantity", ourOrder({ quantity: 3 })],
     ["another quantity (numeric string)", ourOrder({ quantity: "1" })],
   ] as const;
@@ -679,10 +767,17 @@ describe("case 9: a look-up is adopted only when the order is ours", () => {
     expect(expectWait(decision).alert).toBe("po_number_held_by_different_order");
   });
 
-  it.each(others)("%s when no attempt of ours can have created it (first attempt refused as duplicate) → REJECTED PO_NUMBER_CONFLICT", (_l, order) => {
-    const decision = decide(row({ sends: [conflictAttempt(1)] }), lookup(startedAt, ok(order)), ctx(now, "reconciler"));
-    expectRejected(decision, OrderErrorCode.PO_NUMBER_CONFLICT);
-  });
+  it.each(others)(
+    "%s when no attempt of ours can have created it (first attempt refused as duplicate) → REJECTED PO_NUMBER_CONFLICT",
+    (_l, order) => {
+      const decision = decide(
+        row({ sends: [conflictAttempt(1)] }),
+        lookup(startedAt, ok(order)),
+        ctx(now, "reconciler"),
+      );
+      expectRejected(decision, OrderErrorCode.PO_NUMBER_CONFLICT);
+    },
+  );
 
   it.each(others)("%s with existence on record → PENDING with the alert, never rejected", (_l, order) => {
     const decision = decide(
@@ -707,8 +802,11 @@ describe("case 9: a look-up is adopted only when the order is ours", () => {
     ["voucherDetails null", ourOrder({ voucherDetails: null })],
     ["voucherDetails empty", ourOrder({ voucherDetails: [] })],
     ["productId and denomination missing", ourOrder({ voucherDetails: [{ productName: "Gift card" }] })],
-    ["numbers as strings", ourOrder({ quantity: "2", voucherDetails: [{ productId: "15365", denomination: "50.00" }] })],
-    ["denomination \"\"", ourOrder({ voucherDetails: [{ productId: 15365, denomination: "" }] })],
+    [
+      "numbers as strings",
+      ourOrder({ quantity: "2", voucherDetails: [{ productId: "15365", denomination: "50.00" }] }),
+    ],
+    ['denomination ""', ourOrder({ voucherDetails: [{ productId: 15365, denomination: "" }] })],
     ["quantity null", ourOrder({ quantity: null })],
   ] as const;
 
@@ -724,18 +822,26 @@ describe("case 9: a look-up is adopted only when the order is ours", () => {
   it("a row without a recorded request can only be told apart by poNumber", () => {
     const foreign = ourOrder({ orderMeta: { email: "someone@example.com" }, quantity: 9 });
     expectPlaced(decide(row({ sends: [unknown(1)], request: null }), lookup(startedAt, ok(foreign)), ctx(now)));
-    const other = decide(row({ sends: [unknown(1)], request: null }), lookup(startedAt, ok(ourOrder({ poNumber: "X" }))), ctx(now));
+    const other = decide(
+      row({ sends: [unknown(1)], request: null }),
+      lookup(startedAt, ok(ourOrder({ poNumber: "X" }))),
+      ctx(now),
+    );
     expect(expectWait(other).alert).toBe("po_number_held_by_different_order");
   });
 
   it.each([
     ["missing", undefined],
     ["0", 0],
-    ["\"0\"", "0"],
+    ['"0"', "0"],
     ["not numeric", "abc"],
     ["negative", -5],
   ] as const)("an order whose orderId is %s is not placed (a missed look-up)", (_l, orderId) => {
-    const decision = decide(row({ sends: [unknown(1)] }), lookup(startedAt, ok(ourOrder({ orderId }))), ctx(now, "reconciler"));
+    const decision = decide(
+      row({ sends: [unknown(1)] }),
+      lookup(startedAt, ok(ourOrder({ orderId }))),
+      ctx(now, "reconciler"),
+    );
     const wait = expectWait(decision);
     expectNeverSendsOrRejects(decision);
     expect(wait.alert).toBeNull();
@@ -838,17 +944,22 @@ describe("the answer to a fresh open attempt 1", () => {
     ["PLE99999", false, OrderErrorCode.UPSTREAM_REJECTED, undefined],
     [null, false, OrderErrorCode.UPSTREAM_REJECTED, undefined],
     ["PLE10001", true, OrderErrorCode.OPERATOR_VALIDATION_FAILED, ["input", "userMeta", "topupPhoneNumber"]],
-  ] as const)("rejected %s (operatorValidation %s) → REJECTED %s, not retryable, not reopenable", (errorId, opVal, code, field) => {
-    for (const driver of DRIVERS) {
-      const decision = decide(fresh(), answer(1, rejected(errorId, opVal)), ctx(now, driver));
-      const failure = expectRejected(decision, code);
-      expect(failure.upstreamErrorId).toBe(errorId);
-      expect(failure.retryable).toBe(false);
-      if (field) expect(failure.field).toEqual(field);
-      expect(decision.patch.reopenable).toBe(false);
-      expect(decision.patch.sends).toEqual([expect.objectContaining({ n: 1, answer: "empty", empty: "rejected", errorId })]);
-    }
-  });
+  ] as const)(
+    "rejected %s (operatorValidation %s) → REJECTED %s, not retryable, not reopenable",
+    (errorId, opVal, code, field) => {
+      for (const driver of DRIVERS) {
+        const decision = decide(fresh(), answer(1, rejected(errorId, opVal)), ctx(now, driver));
+        const failure = expectRejected(decision, code);
+        expect(failure.upstreamErrorId).toBe(errorId);
+        expect(failure.retryable).toBe(false);
+        if (field) expect(failure.field).toEqual(field);
+        expect(decision.patch.reopenable).toBe(false);
+        expect(decision.patch.sends).toEqual([
+          expect.objectContaining({ n: 1, answer: "empty", empty: "rejected", errorId }),
+        ]);
+      }
+    },
+  );
 
   it("rateLimited, mutation → REJECTED RATE_LIMITED, retryable, reopenable (the same poNumber may be sent)", () => {
     const decision = decide(fresh(), answer(1, rateLimited(42)), ctx(now, "mutation"));
@@ -889,19 +1000,24 @@ describe("the answer to a fresh open attempt 1", () => {
   });
 
   it.each(
-    DRIVERS.flatMap((d) => [
-      [d, "a timeout", unknownResult(null, null), null],
-      [d, "a 504", unknownResult(null, 504), null],
-      [d, "PLE10035", unknownResult("PLE10035", 500), "PLE10035"],
-      [d, "a not-found to placeOrder", notFound, null],
-    ] as const),
+    DRIVERS.flatMap(
+      (d) =>
+        [
+          [d, "a timeout", unknownResult(null, null), null],
+          [d, "a 504", unknownResult(null, 504), null],
+          [d, "PLE10035", unknownResult("PLE10035", 500), "PLE10035"],
+          [d, "a not-found to placeOrder", notFound, null],
+        ] as const,
+    ),
   )("%s: unknown (%s) → wait until now + settle, OUTCOME_UNKNOWN", (driver, _l, result, errorId) => {
     const decision = decide(fresh(), answer(1, result), ctx(now, driver));
     const wait = expectWait(decision);
     expectNeverSendsOrRejects(decision);
     expect(wait.until).toEqual(at(now, POLICY.settleMs));
     expect(wait.alert).toBeNull();
-    expect(wait.errors).toEqual([expect.objectContaining({ code: OrderErrorCode.OUTCOME_UNKNOWN, upstreamErrorId: errorId, retryable: true })]);
+    expect(wait.errors).toEqual([
+      expect.objectContaining({ code: OrderErrorCode.OUTCOME_UNKNOWN, upstreamErrorId: errorId, retryable: true }),
+    ]);
     expect(decision.patch.sends).toEqual([{ n: 1, answer: "unknown", errorId }]);
   });
 
@@ -929,7 +1045,11 @@ describe("the answer to a fresh open attempt 1", () => {
 
   it("a 502 with an unlisted errorId then a trusted not-found → sends again (not a rejection)", () => {
     const pending = row({ sends: [unknown(1, "PLE10025")] });
-    expectSend(decide(pending, lookup(TRUSTED, notFound), ctx(at(TRUSTED, SECOND), "reconciler")), 2, at(TRUSTED, SECOND));
+    expectSend(
+      decide(pending, lookup(TRUSTED, notFound), ctx(at(TRUSTED, SECOND), "reconciler")),
+      2,
+      at(TRUSTED, SECOND),
+    );
   });
 });
 
@@ -940,19 +1060,25 @@ describe("the answer to a fresh open attempt 1", () => {
 describe("maxSendAttempts", () => {
   const cleared3 = [clearedAttempt(1), clearedAttempt(2), clearedAttempt(3)];
 
-  it.each(DRIVERS)("%s: maxSendAttempts attempts, all cleared → REJECTED UPSTREAM_UNAVAILABLE, not retryable", (driver) => {
-    const decision = decide(row({ sends: cleared3 }), NONE, ctx(at(TRUSTED, MINUTE), driver));
-    const failure = expectRejected(decision, OrderErrorCode.UPSTREAM_UNAVAILABLE);
-    expect(failure.retryable).toBe(false);
-    expect(failure.message).toContain("3 attempts");
-    expect(decision.patch.reopenable).toBe(false);
-  });
+  it.each(DRIVERS)(
+    "%s: maxSendAttempts attempts, all cleared → REJECTED UPSTREAM_UNAVAILABLE, not retryable",
+    (driver) => {
+      const decision = decide(row({ sends: cleared3 }), NONE, ctx(at(TRUSTED, MINUTE), driver));
+      const failure = expectRejected(decision, OrderErrorCode.UPSTREAM_UNAVAILABLE);
+      expect(failure.retryable).toBe(false);
+      expect(failure.message).toContain("3 attempts");
+      expect(decision.patch.reopenable).toBe(false);
+    },
+  );
 
-  it.each(DRIVERS)("%s: the trusted not-found that clears the last of maxSendAttempts → REJECTED (exhausted)", (driver) => {
-    const r = row({ sends: [clearedAttempt(1), clearedAttempt(2), unknown(3)] });
-    const decision = decide(r, lookup(TRUSTED, notFound), ctx(at(TRUSTED, SECOND), driver));
-    expect(expectRejected(decision, OrderErrorCode.UPSTREAM_UNAVAILABLE).retryable).toBe(false);
-  });
+  it.each(DRIVERS)(
+    "%s: the trusted not-found that clears the last of maxSendAttempts → REJECTED (exhausted)",
+    (driver) => {
+      const r = row({ sends: [clearedAttempt(1), clearedAttempt(2), unknown(3)] });
+      const decision = decide(r, lookup(TRUSTED, notFound), ctx(at(TRUSTED, SECOND), driver));
+      expect(expectRejected(decision, OrderErrorCode.UPSTREAM_UNAVAILABLE).retryable).toBe(false);
+    },
+  );
 
   describe("maxSendAttempts attempts with one unresolved → waits with alert order_needs_operator", () => {
     const withUnknown = (lastLookupAt: Date | null = null) =>
@@ -996,12 +1122,25 @@ describe("maxSendAttempts", () => {
 
   describe("never-sent attempts do not count toward maxSendAttempts", () => {
     it.each(
-      SENDING_DRIVERS.flatMap((d) => [
-        [d, "three never-sent attempts", [notSentAttempt(1), notSentAttempt(2), notSentAttempt(3)], 4],
-        [d, "cleared, never-sent, cleared", [clearedAttempt(1), notSentAttempt(2), clearedAttempt(3)], 4],
-        [d, "two cleared, two never-sent", [clearedAttempt(1), clearedAttempt(2), notSentAttempt(3), notSentAttempt(4)], 5],
-        [d, "rate-limited attempts", [notSentAttempt(1, rateLimitedFailure(5)), notSentAttempt(2, rateLimitedFailure(5))], 3],
-      ] as const),
+      SENDING_DRIVERS.flatMap(
+        (d) =>
+          [
+            [d, "three never-sent attempts", [notSentAttempt(1), notSentAttempt(2), notSentAttempt(3)], 4],
+            [d, "cleared, never-sent, cleared", [clearedAttempt(1), notSentAttempt(2), clearedAttempt(3)], 4],
+            [
+              d,
+              "two cleared, two never-sent",
+              [clearedAttempt(1), clearedAttempt(2), notSentAttempt(3), notSentAttempt(4)],
+              5,
+            ],
+            [
+              d,
+              "rate-limited attempts",
+              [notSentAttempt(1, rateLimitedFailure(5)), notSentAttempt(2, rateLimitedFailure(5))],
+              3,
+            ],
+          ] as const,
+      ),
     )("%s: %s → sends attempt %s", (driver, _l, sends, next) => {
       const now = at(TRUSTED, MINUTE);
       expectSend(decide(row({ sends: [...sends] }), NONE, ctx(now, driver)), next, now);
@@ -1009,7 +1148,11 @@ describe("maxSendAttempts", () => {
 
     it("read: the same rows are never sent (handed to the reconciler)", () => {
       const now = at(TRUSTED, MINUTE);
-      const decision = decide(row({ sends: [notSentAttempt(1), notSentAttempt(2), notSentAttempt(3)] }), NONE, ctx(now, "read"));
+      const decision = decide(
+        row({ sends: [notSentAttempt(1), notSentAttempt(2), notSentAttempt(3)] }),
+        NONE,
+        ctx(now, "read"),
+      );
       expect(expectWait(decision).until).toEqual(now);
     });
 
@@ -1039,7 +1182,10 @@ describe("an expired token (refused before processing, renewed by the client)", 
 
   it("a second refusal in a row is not retried again: REJECTED UPSTREAM_UNAVAILABLE, retryable, reopenable", () => {
     const r = row({ sends: [{ n: 1, answer: "empty", empty: "notSent", renewed: true }, open(2)] });
-    const failure = expectRejected(decide(r, answer(2, expired), ctx(now, "mutation")), OrderErrorCode.UPSTREAM_UNAVAILABLE);
+    const failure = expectRejected(
+      decide(r, answer(2, expired), ctx(now, "mutation")),
+      OrderErrorCode.UPSTREAM_UNAVAILABLE,
+    );
     expect(failure.retryable).toBe(true);
   });
 });
@@ -1052,7 +1198,11 @@ describe("a late success for an attempt already answered or cleared is proof, an
   });
 
   it("attempt 1 cleared, attempt 2 open, a late ok for attempt 1 → PLACED (the clearing was wrong)", () => {
-    const decision = decide(row({ sends: [clearedAttempt(1), open(2)] }), answer(1, ok()), ctx(at(SENT, MINUTE), "reconciler"));
+    const decision = decide(
+      row({ sends: [clearedAttempt(1), open(2)] }),
+      answer(1, ok()),
+      ctx(at(SENT, MINUTE), "reconciler"),
+    );
     expectPlaced(decision, ORDER_ID, "order_needs_operator");
   });
 });
@@ -1099,16 +1249,21 @@ describe("a second answer for an attempt already answered is ignored", () => {
 describe("guards", () => {
   it.each(["PLACED", "REJECTED"] as const)("throws for a %s row", (state) => {
     for (const driver of DRIVERS) {
-      expect(() => decide(row({ state, sends: [clearedAttempt(1)] }), NONE, ctx(at(SENT, MINUTE), driver))).toThrow(/PENDING/);
+      expect(() => decide(row({ state, sends: [clearedAttempt(1)] }), NONE, ctx(at(SENT, MINUTE), driver))).toThrow(
+        /PENDING/,
+      );
     }
   });
 
-  it.each(DRIVERS)("%s: a PENDING row without attempts (an older writer's) is one unknown attempt: look up, never send", (driver) => {
-    const now = at(CREATED, 10);
-    const decision = decide(row({ sends: [] }), NONE, ctx(now, driver));
-    expect(decision.action).toEqual({ type: "lookup", target: { poNumber: PO } });
-    expect(decision.patch.sends).toEqual([{ n: 1, answer: "unknown" }]);
-  });
+  it.each(DRIVERS)(
+    "%s: a PENDING row without attempts (an older writer's) is one unknown attempt: look up, never send",
+    (driver) => {
+      const now = at(CREATED, 10);
+      const decision = decide(row({ sends: [] }), NONE, ctx(now, driver));
+      expect(decision.action).toEqual({ type: "lookup", target: { poNumber: PO } });
+      expect(decision.patch.sends).toEqual([{ n: 1, answer: "unknown" }]);
+    },
+  );
 
   it("does not mutate the row it is given", () => {
     const r = row({ sends: [unknown(1), open(2)], lastLookupAt: at(SENT, SECOND) });
@@ -1127,8 +1282,19 @@ describe("guards", () => {
 describe("invariants over every combination of driver × history × existence × evidence × time", () => {
   // Attempt kinds a history can hold. "open" only as the newest (a write-ahead); "created" only with its proof
   // (an ok answer writes both, with PLACED, in one patch: a PENDING row with a created attempt always has existence).
-  type Kind = "open" | "unknown" | "unknownOOS" | "notSent" | "rejected" | "conflict" | "cleared" | "clearedOOS" | "created";
-  const KINDS: Kind[] = ["open", "unknown", "unknownOOS", "notSent", "rejected", "conflict", "cleared", "clearedOOS", "created"];
+  type Kind =
+    "open" | "unknown" | "unknownOOS" | "notSent" | "rejected" | "conflict" | "cleared" | "clearedOOS" | "created";
+  const KINDS: Kind[] = [
+    "open",
+    "unknown",
+    "unknownOOS",
+    "notSent",
+    "rejected",
+    "conflict",
+    "cleared",
+    "clearedOOS",
+    "created",
+  ];
   const make: Record<Kind, (n: number) => AttemptRecord> = {
     open,
     unknown: (n) => unknown(n),
@@ -1157,7 +1323,12 @@ describe("invariants over every combination of driver × history × existence ×
     return out;
   }
 
-  const EXISTENCES: (ExistenceProof | null)[] = [null, DUPLICATE_PROOF, WEBHOOK_PROOF, { source: "answer", orderId: ORDER_ID }];
+  const EXISTENCES: (ExistenceProof | null)[] = [
+    null,
+    DUPLICATE_PROOF,
+    WEBHOOK_PROOF,
+    { source: "answer", orderId: ORDER_ID },
+  ];
 
   const RESULTS: [string, PlumCallResult][] = [
     ["ok", ok()],
@@ -1175,9 +1346,13 @@ describe("invariants over every combination of driver × history × existence ×
 
   /** Evidence for a row whose newest write-ahead was at SENT, at a lookup start `startedAt`. */
   function evidences(length: number, startedAt: Date): [string, Evidence][] {
-    const out: [string, Evidence][] = [["none", NONE], ["webhook", webhook()]];
+    const out: [string, Evidence][] = [
+      ["none", NONE],
+      ["webhook", webhook()],
+    ];
     for (const [name, result] of RESULTS) {
-      for (let attempt = 1; attempt <= length + 1; attempt += 1) out.push([`answer(${attempt}, ${name})`, answer(attempt, result)]);
+      for (let attempt = 1; attempt <= length + 1; attempt += 1)
+        out.push([`answer(${attempt}, ${name})`, answer(attempt, result)]);
       out.push([`lookup(poNumber, ${name})`, lookup(startedAt, result, "poNumber")]);
       out.push([`lookup(orderId, ${name})`, lookup(startedAt, result, "orderId")]);
     }
@@ -1247,7 +1422,12 @@ describe("invariants over every combination of driver × history × existence ×
       const result = evidence.result;
       if (result.kind === "ok" && result.order.orderId != null && result.order.poNumber === r.poNumber) exists = true;
       const window = (r.lastSentAt ?? r.createdAt).getTime() + WINDOW_MS;
-      if (result.kind === "notFound" && evidence.by === "poNumber" && !exists && evidence.startedAt.getTime() >= window) {
+      if (
+        result.kind === "notFound" &&
+        evidence.by === "poNumber" &&
+        !exists &&
+        evidence.startedAt.getTime() >= window
+      ) {
         sends = sends.map((s) => (unresolved(s) ? { ...s, answer: "empty", empty: "notFound" } : s));
       }
     }
@@ -1281,7 +1461,8 @@ describe("invariants over every combination of driver × history × existence ×
               const expectedState = model(r, evidence);
               const block = blocked(expectedState);
               for (const driver of DRIVERS) {
-                const name = () => `${driver} [${kinds.join(",")}] existence=${existence?.source ?? "none"} ${evLabel} ${timeLabel} lastLookup=${r.lastLookupAt ? "1s ago" : "never"}`;
+                const name = () =>
+                  `${driver} [${kinds.join(",")}] existence=${existence?.source ?? "none"} ${evLabel} ${timeLabel} lastLookup=${r.lastLookupAt ? "1s ago" : "never"}`;
                 let decision: Decision;
                 try {
                   decision = decide(r, evidence, ctx(now, driver));
@@ -1291,21 +1472,36 @@ describe("invariants over every combination of driver × history × existence ×
                 }
                 decisions += 1;
                 const { action, patch } = decision;
-                const sendsOrRejects = action.type === "send" || action.type === "rejected" || patch.state === "REJECTED";
+                const sendsOrRejects =
+                  action.type === "send" || action.type === "rejected" || patch.state === "REJECTED";
                 if (sendsOrRejects && block) violations.push(`I1 ${name()}: ${action.type} although ${block.why}`);
-                if (driver === "read" && action.type === "send") violations.push(`I2 ${name()}: a read sent attempt ${action.attempt}`);
+                if (driver === "read" && action.type === "send")
+                  violations.push(`I2 ${name()}: a read sent attempt ${action.attempt}`);
                 // Sticky existence: a proof on record is never dropped.
-                if (r.existence !== null && patch.existence !== r.existence && JSON.stringify(patch.existence) !== JSON.stringify(r.existence)) {
-                  violations.push(`sticky ${name()}: existence ${JSON.stringify(r.existence)} became ${JSON.stringify(patch.existence)}`);
+                if (
+                  r.existence !== null &&
+                  patch.existence !== r.existence &&
+                  JSON.stringify(patch.existence) !== JSON.stringify(r.existence)
+                ) {
+                  violations.push(
+                    `sticky ${name()}: existence ${JSON.stringify(r.existence)} became ${JSON.stringify(patch.existence)}`,
+                  );
                 }
                 // The write-ahead and the action agree.
-                if ((action.type === "send") !== (patch.startAttempt === true)) violations.push(`write-ahead ${name()}: ${action.type} with startAttempt ${patch.startAttempt}`);
-                if (action.type === "send" && (action.attempt !== r.sends.length + 1 || patch.sends?.at(-1)?.answer !== "open")) {
+                if ((action.type === "send") !== (patch.startAttempt === true))
+                  violations.push(`write-ahead ${name()}: ${action.type} with startAttempt ${patch.startAttempt}`);
+                if (
+                  action.type === "send" &&
+                  (action.attempt !== r.sends.length + 1 || patch.sends?.at(-1)?.answer !== "open")
+                ) {
                   violations.push(`write-ahead ${name()}: attempt ${action.attempt} after ${r.sends.length}`);
                 }
                 // An attempt is never added except by a send, never dropped, never renumbered.
                 const expectedLength = r.sends.length + (action.type === "send" ? 1 : 0);
-                if ((patch.sends?.length ?? r.sends.length) !== expectedLength || patch.sends?.some((s, i) => s.n !== i + 1)) {
+                if (
+                  (patch.sends?.length ?? r.sends.length) !== expectedLength ||
+                  patch.sends?.some((s, i) => s.n !== i + 1)
+                ) {
                   violations.push(`history ${name()}: ${JSON.stringify(patch.sends)}`);
                 }
                 // An attempt is resolved only by evidence that may resolve it (and then exactly as the model says).
@@ -1313,13 +1509,22 @@ describe("invariants over every combination of driver × history × existence ×
                 const got = patch.sends ?? r.sends;
                 for (const [i, want] of expected.entries()) {
                   const have = got[i];
-                  if (have === undefined || unresolved(have) !== unresolved(want) || have.answer !== want.answer || (have.empty ?? null) !== (want.empty ?? null)) {
-                    violations.push(`resolution ${name()}: attempt ${i + 1} is ${JSON.stringify(have)}, expected ${want.answer}/${want.empty ?? "-"}`);
+                  if (
+                    have === undefined ||
+                    unresolved(have) !== unresolved(want) ||
+                    have.answer !== want.answer ||
+                    (have.empty ?? null) !== (want.empty ?? null)
+                  ) {
+                    violations.push(
+                      `resolution ${name()}: attempt ${i + 1} is ${JSON.stringify(have)}, expected ${want.answer}/${want.empty ?? "-"}`,
+                    );
                   }
                 }
                 // A wait leaves the row PENDING; placed sets PLACED.
-                if (action.type === "wait" && patch.state !== undefined) violations.push(`wait ${name()}: state ${patch.state}`);
-                if (action.type === "placed" && patch.state !== "PLACED") violations.push(`placed ${name()}: state ${patch.state}`);
+                if (action.type === "wait" && patch.state !== undefined)
+                  violations.push(`wait ${name()}: state ${patch.state}`);
+                if (action.type === "placed" && patch.state !== "PLACED")
+                  violations.push(`placed ${name()}: state ${patch.state}`);
               }
             }
           }
@@ -1355,12 +1560,19 @@ describe("invariants over every combination of driver × history × existence ×
                   const exists = existence !== null || kinds.includes("created") || ours;
                   if (decisionOf.verdict !== "notPlaced") violations.push(`rejected on "placed" ${name}`);
                   if (exists) violations.push(`rejected although an order exists ${name}`);
-                  if (startedAt.getTime() < TRUSTED.getTime()) violations.push(`rejected inside the processing window ${name}`);
-                  if (result.kind !== "notFound" && result.kind !== "ok") violations.push(`rejected on an inconclusive look-up ${name}`);
+                  if (startedAt.getTime() < TRUSTED.getTime())
+                    violations.push(`rejected inside the processing window ${name}`);
+                  if (result.kind !== "notFound" && result.kind !== "ok")
+                    violations.push(`rejected on an inconclusive look-up ${name}`);
                   if (patch.reopenable !== false) violations.push(`reopenable ${name}`);
                 }
-                if (action.type === "refused" && (patch.state !== undefined || patch.alert !== undefined)) violations.push(`refused but changed ${name}`);
-                if (r.existence !== null && patch.existence !== undefined && JSON.stringify(patch.existence) !== JSON.stringify(r.existence)) {
+                if (action.type === "refused" && (patch.state !== undefined || patch.alert !== undefined))
+                  violations.push(`refused but changed ${name}`);
+                if (
+                  r.existence !== null &&
+                  patch.existence !== undefined &&
+                  JSON.stringify(patch.existence) !== JSON.stringify(r.existence)
+                ) {
                   violations.push(`sticky ${name}`);
                 }
               }
@@ -1381,10 +1593,16 @@ describe("invariants over every combination of driver × history × existence ×
 describe("an operator's decision on a row that needs one", () => {
   const NEEDS: Partial<PlacementRow> = { alert: "order_needs_operator", sends: [unknown(1), unknown(2), unknown(3)] };
   const placedAs = (orderId: string, result: PlumCallResult, startedAt = at(TRUSTED, MINUTE)): Evidence => ({
-    kind: "operator", decision: { verdict: "placed", orderId }, startedAt, result,
+    kind: "operator",
+    decision: { verdict: "placed", orderId },
+    startedAt,
+    result,
   });
   const notPlaced = (result: PlumCallResult, startedAt = at(TRUSTED, MINUTE)): Evidence => ({
-    kind: "operator", decision: { verdict: "notPlaced" }, startedAt, result,
+    kind: "operator",
+    decision: { verdict: "notPlaced" },
+    startedAt,
+    result,
   });
   const now = at(TRUSTED, 2 * MINUTE);
   const expectRefused = (decision: Decision, reason: string) => {
@@ -1408,7 +1626,9 @@ describe("an operator's decision on a row that needs one", () => {
     });
 
     it("adopts N even inside the processing window (Plum's answer is the proof)", () => {
-      expectPlaced(decide(row(NEEDS), placedAs(ORDER_ID, ok(), at(SENT, SECOND)), ctx(at(SENT, 2 * SECOND), "reconciler")));
+      expectPlaced(
+        decide(row(NEEDS), placedAs(ORDER_ID, ok(), at(SENT, SECOND)), ctx(at(SENT, 2 * SECOND), "reconciler")),
+      );
     });
 
     it("is refused when N is not ours (another poNumber, recipient, product, denomination or quantity)", () => {
@@ -1416,9 +1636,12 @@ describe("an operator's decision on a row that needs one", () => {
         ourOrder({ poNumber: "PO-OTHER" }),
         ourOrder({ orderMeta: { email: "someone.else@example.com" } }),
         ourOrder({ quantity: 1 }),
-        ourOrder({ voucherDetails: [{ orderId: Number(ORDER_ID), productId: 99999, denomination: 50, productName: "x" }] }),
+        ourOrder({
+          voucherDetails: [{ orderId: Number(ORDER_ID), productId: 99999, denomination: 50, productName: "x" }],
+        }),
       ];
-      for (const order of others) expectRefused(decide(row(NEEDS), placedAs(ORDER_ID, ok(order)), ctx(now, "reconciler")), "not_ours");
+      for (const order of others)
+        expectRefused(decide(row(NEEDS), placedAs(ORDER_ID, ok(order)), ctx(now, "reconciler")), "not_ours");
     });
 
     it("is refused when Plum answers a different orderId than the operator named", () => {
@@ -1443,7 +1666,10 @@ describe("an operator's decision on a row that needs one", () => {
 
     it("is refused when the proof on record names another order (two orders may exist)", () => {
       const proof: ExistenceProof = { source: "webhook", orderId: "22222222" };
-      expectRefused(decide(row({ ...NEEDS, existence: proof }), placedAs(ORDER_ID, ok()), ctx(now, "reconciler")), "proof_names_other_order");
+      expectRefused(
+        decide(row({ ...NEEDS, existence: proof }), placedAs(ORDER_ID, ok()), ctx(now, "reconciler")),
+        "proof_names_other_order",
+      );
     });
   });
 
@@ -1458,7 +1684,11 @@ describe("an operator's decision on a row that needs one", () => {
 
     it("is refused when Plum holds someone else's order under the poNumber after an attempt of ours may have reached it", () => {
       const held = { ...NEEDS, alert: "po_number_held_by_different_order" as const };
-      const decision = decide(row(held), notPlaced(ok(ourOrder({ orderMeta: { email: "x@example.com" } }))), ctx(now, "reconciler"));
+      const decision = decide(
+        row(held),
+        notPlaced(ok(ourOrder({ orderMeta: { email: "x@example.com" } }))),
+        ctx(now, "reconciler"),
+      );
       expectRefused(decision, "not_ours");
       expectNeverSendsOrRejects(decision);
     });
@@ -1484,7 +1714,13 @@ describe("an operator's decision on a row that needs one", () => {
     });
 
     it("is refused when Plum cannot answer the check", () => {
-      for (const result of [unknownResult(), notSent, rateLimited(30), unauthorized, ok(ourOrder({ orderId: undefined }))]) {
+      for (const result of [
+        unknownResult(),
+        notSent,
+        rateLimited(30),
+        unauthorized,
+        ok(ourOrder({ orderId: undefined })),
+      ]) {
         expectRefused(decide(row(NEEDS), notPlaced(result), ctx(now, "reconciler")), "plum_unreachable");
       }
     });
@@ -1501,7 +1737,12 @@ describe("an operator's decision on a row that needs one", () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 const queuedAttempt = (n: number): AttemptRecord => ({ n, answer: "queued" });
-const budgetCtx = (now: Date, driver: Driver, sendBudget: "available" | "exhausted" | "full", retryAfter = 42): DecideContext => ({
+const budgetCtx = (
+  now: Date,
+  driver: Driver,
+  sendBudget: "available" | "exhausted" | "full",
+  retryAfter = 42,
+): DecideContext => ({
   ...ctx(now, driver),
   sendBudget,
   queuedRetryAfterSeconds: retryAfter,
@@ -1512,8 +1753,16 @@ describe("issue 16: queued rows and the send budget", () => {
 
   it("without a slot, a first send is queued instead of written ahead (nothing leaves, not due for the reconciler)", () => {
     for (const driver of SENDING_DRIVERS) {
-      const d = decide(row({ sends: [notSentAttempt(1)], lastSentAt: SENT }), NONE, budgetCtx(NOW, driver, "exhausted"));
-      expect(d.action).toEqual({ type: "queued", attempt: 2, errors: [expect.objectContaining({ code: OrderErrorCode.QUEUED, retryAfterSeconds: 42, retryable: true })] });
+      const d = decide(
+        row({ sends: [notSentAttempt(1)], lastSentAt: SENT }),
+        NONE,
+        budgetCtx(NOW, driver, "exhausted"),
+      );
+      expect(d.action).toEqual({
+        type: "queued",
+        attempt: 2,
+        errors: [expect.objectContaining({ code: OrderErrorCode.QUEUED, retryAfterSeconds: 42, retryable: true })],
+      });
       expect(d.patch.sends).toEqual([notSentAttempt(1), queuedAttempt(2)]);
       expect(d.patch.startAttempt).toBeUndefined();
       expect(d.patch.state).toBeUndefined();
@@ -1548,13 +1797,20 @@ describe("issue 16: queued rows and the send budget", () => {
   it("over the queue bound a new mutation is refused RATE_LIMITED (retryable, reopenable); the reconciler queues", () => {
     const fresh = row({ sends: [notSentAttempt(1)] });
     const refused = decide(fresh, NONE, budgetCtx(NOW, "mutation", "full", 7));
-    expect(refused.action).toEqual({ type: "rejected", failure: expect.objectContaining({ code: OrderErrorCode.RATE_LIMITED, retryable: true, retryAfterSeconds: 7 }) });
+    expect(refused.action).toEqual({
+      type: "rejected",
+      failure: expect.objectContaining({ code: OrderErrorCode.RATE_LIMITED, retryable: true, retryAfterSeconds: 7 }),
+    });
     expect(refused.patch).toMatchObject({ state: "REJECTED", reopenable: true });
     expect(decide(fresh, NONE, budgetCtx(NOW, "reconciler", "full")).action.type).toBe("queued");
   });
 
   it("a queued attempt is not proof of absence: a row with an unresolved earlier attempt looks, never queues or sends", () => {
-    const d = decide(row({ sends: [unknown(1), queuedAttempt(2)] }), NONE, budgetCtx(TRUSTED, "reconciler", "available"));
+    const d = decide(
+      row({ sends: [unknown(1), queuedAttempt(2)] }),
+      NONE,
+      budgetCtx(TRUSTED, "reconciler", "available"),
+    );
     expect(d.action).toEqual({ type: "lookup", target: { poNumber: PO } });
   });
 
@@ -1577,7 +1833,11 @@ describe("issue 16: queued rows and the send budget", () => {
   });
 
   it("queued attempts do not count towards maxSendAttempts (they never reached Plum)", () => {
-    const d = decide(row({ sends: [notSentAttempt(1), notSentAttempt(2), queuedAttempt(3)] }), NONE, budgetCtx(NOW, "reconciler", "available"));
+    const d = decide(
+      row({ sends: [notSentAttempt(1), notSentAttempt(2), queuedAttempt(3)] }),
+      NONE,
+      budgetCtx(NOW, "reconciler", "available"),
+    );
     expect(d.action).toEqual({ type: "send", attempt: 3 });
   });
 });

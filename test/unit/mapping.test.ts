@@ -21,10 +21,34 @@ const REQUEST: PlaceOrderData = {
 function record(overrides: Partial<OrderRecord> = {}): OrderRecord {
   const at = new Date("2026-11-22T10:00:00Z");
   return {
-    poNumber: "PO12662", callerPoNumber: "PO12662", kind: OrderKind.AIRMILES, fingerprint: "f", subject: "user-1", source: "PLACEMENT", state: "PLACED",
-    request: REQUEST, orderId: "98765432", order: {}, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 1,
-    lastSentAt: at, nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: at, updatedAt: at, placedAt: at,
-    sends: [{ n: 1, answer: "created" }], existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 1, readAt: at,
+    poNumber: "PO12662",
+    callerPoNumber: "PO12662",
+    kind: OrderKind.AIRMILES,
+    fingerprint: "f",
+    subject: "user-1",
+    source: "PLACEMENT",
+    state: "PLACED",
+    request: REQUEST,
+    orderId: "98765432",
+    order: {},
+    errors: [],
+    deliveryStatus: null,
+    deliveryStatusAt: null,
+    sendAttempts: 1,
+    lastSentAt: at,
+    nextCheckAt: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    createdAt: at,
+    updatedAt: at,
+    placedAt: at,
+    sends: [{ n: 1, answer: "created" }],
+    existence: null,
+    lastLookupAt: null,
+    alert: null,
+    reopenable: false,
+    version: 1,
+    readAt: at,
     ...overrides,
   };
 }
@@ -75,33 +99,85 @@ describe("lenient parsing", () => {
 describe("mapOrder", () => {
   it("maps a realtime airmiles answer (numbers, no discount)", () => {
     const wire: PlumOrderWire = {
-      orderId: 98765432, orderTotal: 50, rawOrderTotal: 50, orderDiscount: "", rawOrderDiscount: "", discountPercent: "",
-      currencyCode: "USD", currencyValue: 1, amountCharged: 50, orderStatus: "complete", deliveryStatus: "delivered",
-      tag: "Rewarding", quantity: 1, vouchers: [],
+      orderId: 98765432,
+      orderTotal: 50,
+      rawOrderTotal: 50,
+      orderDiscount: "",
+      rawOrderDiscount: "",
+      discountPercent: "",
+      currencyCode: "USD",
+      currencyValue: 1,
+      amountCharged: 50,
+      orderStatus: "complete",
+      deliveryStatus: "delivered",
+      tag: "Rewarding",
+      quantity: 1,
+      vouchers: [],
       voucherDetails: [
-        { orderId: 98765432, productId: 15365, productName: "Emirates Skywards Miles", currencyCode: "USD", productStatus: "delivered", denomination: 50, vendorLogo: "https://x/logo.png" },
+        {
+          orderId: 98765432,
+          productId: 15365,
+          productName: "Emirates Skywards Miles",
+          currencyCode: "USD",
+          productStatus: "delivered",
+          denomination: 50,
+          vendorLogo: "https://x/logo.png",
+        },
       ],
     };
     expect(mapOrder(wire, "98765432", 15365)).toEqual({
-      orderTotal: 50, rawOrderTotal: 50, orderDiscount: null, rawOrderDiscount: null, discountPercent: null,
-      currencyCode: "USD", currencyValue: 1, amountCharged: 50, orderStatus: "complete", deliveryStatus: "delivered",
-      tag: "Rewarding", quantity: 1,
+      orderTotal: 50,
+      rawOrderTotal: 50,
+      orderDiscount: null,
+      rawOrderDiscount: null,
+      discountPercent: null,
+      currencyCode: "USD",
+      currencyValue: 1,
+      amountCharged: 50,
+      orderStatus: "complete",
+      deliveryStatus: "delivered",
+      tag: "Rewarding",
+      quantity: 1,
       voucherDetails: [
-        { orderId: "98765432", productId: 15365, productName: "Emirates Skywards Miles", currencyCode: "USD", productStatus: "delivered", denomination: 50, vendorLogo: "https://x/logo.png" },
+        {
+          orderId: "98765432",
+          productId: 15365,
+          productName: "Emirates Skywards Miles",
+          currencyCode: "USD",
+          productStatus: "delivered",
+          denomination: 50,
+          vendorLogo: "https://x/logo.png",
+        },
       ],
     });
   });
 
   it("maps numbers sent as numeric strings, and discounts sent as strings", () => {
     const wire: PlumOrderWire = {
-      orderId: "98765433", orderTotal: "100", rawOrderTotal: "100", orderDiscount: "3.00", rawOrderDiscount: "3",
-      discountPercent: "3", currencyCode: "INR", currencyValue: "0.012", amountCharged: "97", orderStatus: "complete",
-      deliveryStatus: "pending", quantity: "1",
+      orderId: "98765433",
+      orderTotal: "100",
+      rawOrderTotal: "100",
+      orderDiscount: "3.00",
+      rawOrderDiscount: "3",
+      discountPercent: "3",
+      currencyCode: "INR",
+      currencyValue: "0.012",
+      amountCharged: "97",
+      orderStatus: "complete",
+      deliveryStatus: "pending",
+      quantity: "1",
       voucherDetails: [{ orderId: "98765433", productId: "20001", productStatus: "pending", denomination: "100" }],
     };
     expect(mapOrder(wire, "98765433", null)).toMatchObject({
-      orderTotal: 100, rawOrderTotal: 100, orderDiscount: 3, rawOrderDiscount: 3, discountPercent: 3,
-      currencyValue: 0.012, amountCharged: 97, quantity: 1, deliveryStatus: "pending",
+      orderTotal: 100,
+      rawOrderTotal: 100,
+      orderDiscount: 3,
+      rawOrderDiscount: 3,
+      discountPercent: 3,
+      currencyValue: 0.012,
+      amountCharged: 97,
+      quantity: 1,
+      deliveryStatus: "pending",
       voucherDetails: [{ orderId: "98765433", productId: 20001, productStatus: "pending", denomination: 100 }],
     });
   });
@@ -114,7 +190,11 @@ describe("mapOrder", () => {
 
   it("passes unknown status strings through unchanged", () => {
     const mapped = mapOrder(
-      { orderStatus: "InProcess", deliveryStatus: "OnHold", voucherDetails: [{ productId: 1, productStatus: "Partially Delivered" }] },
+      {
+        orderStatus: "InProcess",
+        deliveryStatus: "OnHold",
+        voucherDetails: [{ productId: 1, productStatus: "Partially Delivered" }],
+      },
       "1",
       null,
     );
@@ -125,14 +205,32 @@ describe("mapOrder", () => {
 
   it("maps missing, null and empty fields to null (and no vouchers to an empty list)", () => {
     const nulls = {
-      orderTotal: null, rawOrderTotal: null, orderDiscount: null, rawOrderDiscount: null, discountPercent: null,
-      currencyCode: null, currencyValue: null, amountCharged: null, orderStatus: null, deliveryStatus: null, tag: null,
-      quantity: null, voucherDetails: [],
+      orderTotal: null,
+      rawOrderTotal: null,
+      orderDiscount: null,
+      rawOrderDiscount: null,
+      discountPercent: null,
+      currencyCode: null,
+      currencyValue: null,
+      amountCharged: null,
+      orderStatus: null,
+      deliveryStatus: null,
+      tag: null,
+      quantity: null,
+      voucherDetails: [],
     };
     expect(mapOrder({}, "1", null)).toEqual(nulls);
     expect(
       mapOrder(
-        { orderTotal: null, currencyCode: "", orderStatus: null, tag: "", quantity: "", voucherDetails: null, amountCharged: "n/a" },
+        {
+          orderTotal: null,
+          currencyCode: "",
+          orderStatus: null,
+          tag: "",
+          quantity: "",
+          voucherDetails: null,
+          amountCharged: "n/a",
+        },
         "1",
         null,
       ),
@@ -141,13 +239,34 @@ describe("mapOrder", () => {
 
   it("fills a voucher's missing orderId and productId from the order, and drops one without any product", () => {
     const mapped = mapOrder(
-      { voucherDetails: [{ productName: "", currencyCode: "", vendorLogo: "", denomination: "" }, { orderId: "0", productId: "x" }] },
+      {
+        voucherDetails: [
+          { productName: "", currencyCode: "", vendorLogo: "", denomination: "" },
+          { orderId: "0", productId: "x" },
+        ],
+      },
       "98765432",
       15365,
     );
     expect(mapped.voucherDetails).toEqual([
-      { orderId: "98765432", productId: 15365, productName: null, currencyCode: null, productStatus: null, denomination: null, vendorLogo: null },
-      { orderId: "98765432", productId: 15365, productName: null, currencyCode: null, productStatus: null, denomination: null, vendorLogo: null },
+      {
+        orderId: "98765432",
+        productId: 15365,
+        productName: null,
+        currencyCode: null,
+        productStatus: null,
+        denomination: null,
+        vendorLogo: null,
+      },
+      {
+        orderId: "98765432",
+        productId: 15365,
+        productName: null,
+        currencyCode: null,
+        productStatus: null,
+        denomination: null,
+        vendorLogo: null,
+      },
     ]);
     expect(mapOrder({ voucherDetails: [{ productName: "No product" }] }, "98765432", null).voucherDetails).toEqual([]);
   });
@@ -155,19 +274,38 @@ describe("mapOrder", () => {
 
 describe("toOrderView", () => {
   it("exposes a placed order with the ledger's identity and Plum's figures", () => {
-    const view = toOrderView(record({ order: { orderId: 98765432, orderTotal: "50", deliveryStatus: "delivered", voucherDetails: [{}] } }));
+    const view = toOrderView(
+      record({ order: { orderId: 98765432, orderTotal: "50", deliveryStatus: "delivered", voucherDetails: [{}] } }),
+    );
     expect(view).toMatchObject({
-      orderId: "98765432", poNumber: "PO12662", kind: OrderKind.AIRMILES, orderTotal: 50, deliveryStatus: "delivered",
-      subject: "user-1", placedAt: new Date("2026-11-22T10:00:00Z"),
+      orderId: "98765432",
+      poNumber: "PO12662",
+      kind: OrderKind.AIRMILES,
+      orderTotal: 50,
+      deliveryStatus: "delivered",
+      subject: "user-1",
+      placedAt: new Date("2026-11-22T10:00:00Z"),
     });
     // The voucher's product comes from what was sent when Plum left it out; its status is the order's.
     expect(view?.voucherDetails).toEqual([
-      { orderId: "98765432", productId: 15365, productName: null, currencyCode: null, productStatus: "delivered", denomination: null, vendorLogo: null },
+      {
+        orderId: "98765432",
+        productId: 15365,
+        productName: null,
+        currencyCode: null,
+        productStatus: "delivered",
+        denomination: null,
+        vendorLogo: null,
+      },
     ]);
   });
 
   it("gives every item the order's current status, so a webhook moves both together", () => {
-    const order = { orderId: 1, deliveryStatus: "pending", voucherDetails: [{ productStatus: "pending" }, { productStatus: "Pending" }] };
+    const order = {
+      orderId: 1,
+      deliveryStatus: "pending",
+      voucherDetails: [{ productStatus: "pending" }, { productStatus: "Pending" }],
+    };
     expect(toOrderView(record({ order }))?.voucherDetails.map((v) => v.productStatus)).toEqual(["pending", "pending"]);
     const delivered = toOrderView(record({ order, deliveryStatus: "delivered" }));
     expect(delivered?.deliveryStatus).toBe("delivered");
@@ -189,7 +327,11 @@ describe("toOrderView", () => {
   });
 
   it("shows an order placed without a poNumber with a null poNumber, and a looked-up order without a kind", () => {
-    const view = toOrderView({ ...record({ kind: null, source: "LOOKUP", request: null, subject: null, order: {} }), poNumber: null, callerPoNumber: null });
+    const view = toOrderView({
+      ...record({ kind: null, source: "LOOKUP", request: null, subject: null, order: {} }),
+      poNumber: null,
+      callerPoNumber: null,
+    });
     expect(view).toMatchObject({ poNumber: null, kind: null, subject: null, voucherDetails: [] });
   });
 });

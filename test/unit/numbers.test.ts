@@ -47,11 +47,19 @@ const BELOW_ONE = "quantity must be at least 1";
 const ABOVE_CAP = "quantity must be at most 10 (Plum's limit per order)";
 
 function invalid(field: string, message: string): OrderFailure {
-  return { code: OrderErrorCode.INVALID_INPUT, message, field: ["input", field], upstreamErrorId: null, retryable: false };
+  return {
+    code: OrderErrorCode.INVALID_INPUT,
+    message,
+    field: ["input", field],
+    upstreamErrorId: null,
+    retryable: false,
+  };
 }
 
 /** Validates the input with both placement inputs; the promise must resolve (a throw fails the test). */
-async function bothInputs(overrides: Partial<PlaceAirmilesOrderInput & PlaceTopupOrderInput>): Promise<OrderFailure[][]> {
+async function bothInputs(
+  overrides: Partial<PlaceAirmilesOrderInput & PlaceTopupOrderInput>,
+): Promise<OrderFailure[][]> {
   return [await validateInput(airmiles(overrides)), await validateInput(topup(overrides))];
 }
 
@@ -116,12 +124,16 @@ describe("quantity", () => {
     }
   });
 
-  it.each([Number.NaN, Number.POSITIVE_INFINITY])("rejects %d (not reachable through the GraphQL Int type) only at input.quantity", async (quantity) => {
-    for (const failures of await bothInputs({ quantity })) {
-      expect(failures.length).toBeGreaterThan(0);
-      for (const failure of failures) expect(failure).toMatchObject({ code: OrderErrorCode.INVALID_INPUT, field: ["input", "quantity"] });
-    }
-  });
+  it.each([Number.NaN, Number.POSITIVE_INFINITY])(
+    "rejects %d (not reachable through the GraphQL Int type) only at input.quantity",
+    async (quantity) => {
+      for (const failures of await bothInputs({ quantity })) {
+        expect(failures.length).toBeGreaterThan(0);
+        for (const failure of failures)
+          expect(failure).toMatchObject({ code: OrderErrorCode.INVALID_INPUT, field: ["input", "quantity"] });
+      }
+    },
+  );
 
   it.each([1, 2, 10])("accepts %d", async (quantity) => {
     for (const failures of await bothInputs({ quantity })) expect(failures).toEqual([]);

@@ -9,18 +9,38 @@ describe("operations counts", () => {
     const db = new DatabaseSync(":memory:");
     const bucket = (age: number) => db.prepare(`SELECT ${ageBucketCase(String(age))} AS b`).get()?.["b"];
     expect([0, 299.9, 300, 3_599, 3_600, 86_399, 86_400, 10_000_000].map(bucket)).toEqual([
-      "under_five_minutes", "under_five_minutes", "under_one_hour", "under_one_hour", "under_one_day", "under_one_day",
-      "over_one_day", "over_one_day",
+      "under_five_minutes",
+      "under_five_minutes",
+      "under_one_hour",
+      "under_one_hour",
+      "under_one_day",
+      "under_one_day",
+      "over_one_day",
+      "over_one_day",
     ]);
     db.close();
   });
 
   it("reports every label, and only known ones (a stray value in a row never becomes a label)", () => {
-    expect(alertCounts([{ alert: "order_needs_operator", n: 2 }, { alert: "someone's poNumber", n: 5 }])).toEqual({
-      order_needs_operator: 2, po_number_held_by_different_order: 0,
+    expect(
+      alertCounts([
+        { alert: "order_needs_operator", n: 2 },
+        { alert: "someone's poNumber", n: 5 },
+      ]),
+    ).toEqual({
+      order_needs_operator: 2,
+      po_number_held_by_different_order: 0,
     });
-    expect(bucketCounts([{ bucket: "over_one_day", n: 1 }, { bucket: "PO-1", n: 9 }])).toEqual({
-      under_five_minutes: 0, under_one_hour: 0, under_one_day: 0, over_one_day: 1,
+    expect(
+      bucketCounts([
+        { bucket: "over_one_day", n: 1 },
+        { bucket: "PO-1", n: 9 },
+      ]),
+    ).toEqual({
+      under_five_minutes: 0,
+      under_one_hour: 0,
+      under_one_day: 0,
+      over_one_day: 1,
     });
   });
 });

@@ -19,10 +19,34 @@ const admin: Caller = { subject: "ops", scopes: new Set([Scope.read, Scope.admin
 
 function record(patch: Partial<OrderRecord> = {}): OrderRecord {
   return {
-    poNumber: "PO-1", kind: OrderKind.AIRMILES, fingerprint: "f", subject: "alice", source: "PLACEMENT", state: "PLACED", request: null,
-    orderId: "101", order: { orderId: 101 }, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 1, lastSentAt: NOW,
-    nextCheckAt: null, leaseOwner: null, leaseUntil: null, createdAt: NOW, updatedAt: NOW, placedAt: NOW, sends: [], existence: null,
-    lastLookupAt: null, alert: null, reopenable: false, version: 1, readAt: NOW, callerPoNumber: patch.poNumber ?? "PO-1",
+    poNumber: "PO-1",
+    kind: OrderKind.AIRMILES,
+    fingerprint: "f",
+    subject: "alice",
+    source: "PLACEMENT",
+    state: "PLACED",
+    request: null,
+    orderId: "101",
+    order: { orderId: 101 },
+    errors: [],
+    deliveryStatus: null,
+    deliveryStatusAt: null,
+    sendAttempts: 1,
+    lastSentAt: NOW,
+    nextCheckAt: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    placedAt: NOW,
+    sends: [],
+    existence: null,
+    lastLookupAt: null,
+    alert: null,
+    reopenable: false,
+    version: 1,
+    readAt: NOW,
+    callerPoNumber: patch.poNumber ?? "PO-1",
     ...patch,
   };
 }
@@ -36,12 +60,23 @@ describe("list cursors", () => {
     expect(decodeCursor(cursor, digest)).toEqual({ sortKey: "1764583200000123", poNumber: "PO-1" });
     expect(() => decodeCursor(cursor, queryDigest({ subject: "bob" }, NO_FILTER))).toThrow(InvalidCursorError);
     expect(() => decodeCursor(cursor, queryDigest({ everyone: true }, NO_FILTER))).toThrow(InvalidCursorError);
-    expect(() => decodeCursor(cursor, queryDigest({ subject: "alice" }, { ...NO_FILTER, tag: "x" }))).toThrow(InvalidCursorError);
+    expect(() => decodeCursor(cursor, queryDigest({ subject: "alice" }, { ...NO_FILTER, tag: "x" }))).toThrow(
+      InvalidCursorError,
+    );
   });
 
   it("refuse malformed text, other versions and non-numeric sort keys", () => {
     const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-    for (const bad of ["", "!!", "a".repeat(513), forged(null), forged([]), forged({ v: 2, k: "1", p: "PO", q: digest }), forged({ v: 1, k: "1; DROP", p: "PO", q: digest }), forged({ v: 1, k: "1", p: "", q: digest })]) {
+    for (const bad of [
+      "",
+      "!!",
+      "a".repeat(513),
+      forged(null),
+      forged([]),
+      forged({ v: 2, k: "1", p: "PO", q: digest }),
+      forged({ v: 1, k: "1; DROP", p: "PO", q: digest }),
+      forged({ v: 1, k: "1", p: "", q: digest }),
+    ]) {
       expect(() => decodeCursor(bad, digest), bad).toThrow(InvalidCursorError);
     }
   });
@@ -54,7 +89,10 @@ describe("OrderList", () => {
       queries,
       listPlaced: async (query) => {
         queries.push(query);
-        return { anchorFound, rows: rows.slice(0, query.limit).map((r, i) => ({ record: r, sortKey: String(1000 - i) })) };
+        return {
+          anchorFound,
+          rows: rows.slice(0, query.limit).map((r, i) => ({ record: r, sortKey: String(1000 - i) })),
+        };
       },
       countPlaced: async () => rows.length,
     };
@@ -76,12 +114,19 @@ describe("OrderList", () => {
     await new OrderList(store).page(admin, 5, null, NO_FILTER);
     expect(store.queries.map((q) => q.scope)).toEqual([{ subject: "alice" }, { everyone: true }]);
     const nobody: Caller = { subject: null, scopes: new Set([Scope.read]), authenticated: true };
-    expect(await new OrderList(store).page(nobody, 5, null, NO_FILTER)).toEqual({ edges: [], hasNextPage: false, endCursor: null, totalCount: 0 });
+    expect(await new OrderList(store).page(nobody, 5, null, NO_FILTER)).toEqual({
+      edges: [],
+      hasNextPage: false,
+      endCursor: null,
+      totalCount: 0,
+    });
   });
 
   it("refuses a cursor whose row the ledger does not find in the caller's scope", async () => {
     const cursor = encodeCursor({ sortKey: "1", poNumber: "PO-1" }, queryDigest({ subject: "alice" }, NO_FILTER));
-    await expect(new OrderList(storeOf([], false)).page(alice, 5, cursor, NO_FILTER)).rejects.toThrow(InvalidCursorError);
+    await expect(new OrderList(storeOf([], false)).page(alice, 5, cursor, NO_FILTER)).rejects.toThrow(
+      InvalidCursorError,
+    );
   });
 });
 
@@ -92,16 +137,24 @@ describe("placementAnswer: what a retry of the mutation would answer", () => {
 
   it("the recorded rejection, retryable or not", () => {
     const definite = rejectionFailure("PLE10018", false);
-    expect(placementAnswer(record({ state: "REJECTED", errors: [definite] }))).toMatchObject({ outcome: PlaceOrderOutcome.REJECTED, errors: [definite] });
+    expect(placementAnswer(record({ state: "REJECTED", errors: [definite] }))).toMatchObject({
+      outcome: PlaceOrderOutcome.REJECTED,
+      errors: [definite],
+    });
     const notSent = unavailableFailure();
-    expect(placementAnswer(record({ state: "REJECTED", reopenable: true, errors: [notSent] })).errors).toEqual([notSent]);
+    expect(placementAnswer(record({ state: "REJECTED", reopenable: true, errors: [notSent] })).errors).toEqual([
+      notSent,
+    ]);
   });
 
   it("PENDING ORDER_IN_PROGRESS while a lease is live, OUTCOME_UNKNOWN (or the row's errors) otherwise", () => {
     const inFlight = record({ state: "PENDING", leaseOwner: "r:1", leaseUntil: new Date(NOW.getTime() + 5_000) });
     expect(placementAnswer(inFlight).errors.map((e) => e.code)).toEqual([OrderErrorCode.ORDER_IN_PROGRESS]);
     const expired = record({ state: "PENDING", leaseOwner: "r:1", leaseUntil: new Date(NOW.getTime() - 1) });
-    expect(placementAnswer(expired)).toMatchObject({ outcome: PlaceOrderOutcome.PENDING, errors: [{ code: OrderErrorCode.OUTCOME_UNKNOWN }] });
+    expect(placementAnswer(expired)).toMatchObject({
+      outcome: PlaceOrderOutcome.PENDING,
+      errors: [{ code: OrderErrorCode.OUTCOME_UNKNOWN }],
+    });
   });
 
   it("placementStatus refreshes only PENDING rows, and is null for others' rows and orders learned from Plum", async () => {

@@ -36,16 +36,29 @@ class MemoryReadStore implements OrderReadStore {
   }
 
   remember(order: Parameters<OrderReadStore["remember"]>[0]): Promise<OrderRecord> {
-    const row = orderRecord({ poNumber: order.poNumber, orderId: order.orderId, order: order.order, placedAt: order.placedAt, source: "LOOKUP", fingerprint: null });
+    const row = orderRecord({
+      poNumber: order.poNumber,
+      orderId: order.orderId,
+      order: order.order,
+      placedAt: order.placedAt,
+      source: "LOOKUP",
+      fingerprint: null,
+    });
     this.rows.push(row);
     return Promise.resolve(row);
   }
 }
 
-function reader(rows: OrderRecord[], answers: Record<string, PlumCallResult> = {}, refreshed?: (row: OrderRecord) => OrderRecord) {
+function reader(
+  rows: OrderRecord[],
+  answers: Record<string, PlumCallResult> = {},
+  refreshed?: (row: OrderRecord) => OrderRecord,
+) {
   const ledger = new MemoryReadStore(rows);
   const getOrderDetails = vi.fn<OrderLookups["getOrderDetails"]>((lookup) =>
-    Promise.resolve(answers["orderId" in lookup ? lookup.orderId : lookup.poNumber] ?? { kind: "notFound", httpStatus: 404 }),
+    Promise.resolve(
+      answers["orderId" in lookup ? lookup.orderId : lookup.poNumber] ?? { kind: "notFound", httpStatus: 404 },
+    ),
   );
   const refresh = vi.fn<ReaderPlacement["refresh"]>((row) => Promise.resolve(refreshed?.(row) ?? row));
   const placement: ReaderPlacement = { refresh };
@@ -77,7 +90,12 @@ const plumOrder = (orderId: number, poNumber: string | null): PlumCallResult => 
 });
 
 describe("OrderReader.byPoNumber", () => {
-  const alicesOrder = orderRecord({ poNumber: "ns-alice-PO-1", callerPoNumber: "PO-1", subject: "alice", orderId: "101" });
+  const alicesOrder = orderRecord({
+    poNumber: "ns-alice-PO-1",
+    callerPoNumber: "PO-1",
+    subject: "alice",
+    orderId: "101",
+  });
   const bobsOrder = orderRecord({ poNumber: "ns-bob-PO-1", callerPoNumber: "PO-1", subject: "bob", orderId: "202" });
 
   it("answers the caller's own placed row from the ledger, in the caller's namespace, without asking Plum", async () => {
@@ -103,7 +121,12 @@ describe("OrderReader.byPoNumber", () => {
   });
 
   it("settles the caller's PENDING row through the placement's refresh (one budget slot), and shows it only once placed", async () => {
-    const pending = orderRecord({ poNumber: "ns-alice-PO-2", callerPoNumber: "PO-2", subject: "alice", state: "PENDING" });
+    const pending = orderRecord({
+      poNumber: "ns-alice-PO-2",
+      callerPoNumber: "PO-2",
+      subject: "alice",
+      state: "PENDING",
+    });
     const stillPending = reader([pending]);
     const budget = countingBudget();
     expect(await stillPending.orders.byPoNumber("PO-2", alice, budget)).toBeNull();
@@ -115,7 +138,12 @@ describe("OrderReader.byPoNumber", () => {
   });
 
   it("does not call Plum for a PENDING row when the budget refuses", async () => {
-    const pending = orderRecord({ poNumber: "ns-alice-PO-2", callerPoNumber: "PO-2", subject: "alice", state: "PENDING" });
+    const pending = orderRecord({
+      poNumber: "ns-alice-PO-2",
+      callerPoNumber: "PO-2",
+      subject: "alice",
+      state: "PENDING",
+    });
     const { orders, refresh } = reader([pending]);
     await expect(orders.byPoNumber("PO-2", alice, countingBudget(0))).rejects.toBeInstanceOf(UpstreamRefusedError);
     expect(refresh).not.toHaveBeenCalled();
@@ -148,7 +176,13 @@ describe("OrderReader.byOrderIds", () => {
   it("answers a batch with one ledger query, in input order, with duplicates and non-canonical ids", async () => {
     const { orders, ledger, getOrderDetails } = reader(rows);
     const answers = await orders.byOrderIds(["12", "0011", "11", "not-an-id", "99"], alice);
-    expect(answers.map((r) => (r instanceof Error || r === null ? r : r.orderId))).toEqual(["12", "11", "11", null, null]);
+    expect(answers.map((r) => (r instanceof Error || r === null ? r : r.orderId))).toEqual([
+      "12",
+      "11",
+      "11",
+      null,
+      null,
+    ]);
     expect(ledger.byOrderIdsCalls).toEqual([["12", "11", "99"]]);
     // A caller's misses are not asked of Plum.
     expect(getOrderDetails).not.toHaveBeenCalled();

@@ -13,16 +13,31 @@ const TOPUP_SEED = `{"productId":15365,"quantity":1,"denomination":20,"email":"y
 
 function airmilesInput(overrides: Partial<AirmilesOrderInput> = {}): AirmilesOrderInput {
   return {
-    productId: 15365, quantity: 1, denomination: 50, email: "your.email@example.com", contact: "+1-4705000000", tag: "Rewarding",
-    poNumber: "PO12662", notifyReceiverEmail: true, notifyAdminEmail: false, userMeta: { loyaltyMemberId: "324523423" },
+    productId: 15365,
+    quantity: 1,
+    denomination: 50,
+    email: "your.email@example.com",
+    contact: "+1-4705000000",
+    tag: "Rewarding",
+    poNumber: "PO12662",
+    notifyReceiverEmail: true,
+    notifyAdminEmail: false,
+    userMeta: { loyaltyMemberId: "324523423" },
     ...overrides,
   };
 }
 
 function topupInput(overrides: Partial<TopupOrderInput> = {}): TopupOrderInput {
   return {
-    productId: 15365, quantity: 1, denomination: 20, email: "your.email@example.com", tag: "Rewarding", poNumber: "PO12662",
-    notifyReceiverEmail: true, notifyAdminEmail: false, performOperatorValidation: false,
+    productId: 15365,
+    quantity: 1,
+    denomination: 20,
+    email: "your.email@example.com",
+    tag: "Rewarding",
+    poNumber: "PO12662",
+    notifyReceiverEmail: true,
+    notifyAdminEmail: false,
+    performOperatorValidation: false,
     userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "9857535678" },
     ...overrides,
   };
@@ -43,8 +58,12 @@ describe("placeOrder data", () => {
   });
 
   it("sends flags as 1/0, never booleans", () => {
-    const on = topupOrderData(topupInput({ notifyReceiverEmail: true, notifyAdminEmail: true, performOperatorValidation: true }));
-    const off = topupOrderData(topupInput({ notifyReceiverEmail: false, notifyAdminEmail: false, performOperatorValidation: false }));
+    const on = topupOrderData(
+      topupInput({ notifyReceiverEmail: true, notifyAdminEmail: true, performOperatorValidation: true }),
+    );
+    const off = topupOrderData(
+      topupInput({ notifyReceiverEmail: false, notifyAdminEmail: false, performOperatorValidation: false }),
+    );
     expect([on.notifyReceiverEmail, on.notifyAdminEmail, on.performOperatorValidation]).toEqual([1, 1, 1]);
     expect([off.notifyReceiverEmail, off.notifyAdminEmail, off.performOperatorValidation]).toEqual([0, 0, 0]);
     const airmiles = airmilesOrderData(airmilesInput({ notifyReceiverEmail: false, notifyAdminEmail: true }));
@@ -55,12 +74,26 @@ describe("placeOrder data", () => {
     for (const absent of [null, undefined, ""]) {
       const data = airmilesOrderData(airmilesInput({ contact: absent, tag: absent }));
       expect(Object.keys(data)).toEqual([
-        "productId", "quantity", "denomination", "email", "poNumber", "notifyReceiverEmail", "notifyAdminEmail", "userMeta",
+        "productId",
+        "quantity",
+        "denomination",
+        "email",
+        "poNumber",
+        "notifyReceiverEmail",
+        "notifyAdminEmail",
+        "userMeta",
       ]);
       const topup = topupOrderData(topupInput({ tag: absent }));
       expect(Object.keys(topup)).toEqual([
-        "productId", "quantity", "denomination", "email", "poNumber", "notifyReceiverEmail", "notifyAdminEmail",
-        "performOperatorValidation", "userMeta",
+        "productId",
+        "quantity",
+        "denomination",
+        "email",
+        "poNumber",
+        "notifyReceiverEmail",
+        "notifyAdminEmail",
+        "performOperatorValidation",
+        "userMeta",
       ]);
     }
   });
@@ -69,7 +102,11 @@ describe("placeOrder data", () => {
     expect(airmilesOrderData(airmilesInput())).not.toHaveProperty("performOperatorValidation");
     expect(topupOrderData(topupInput())).not.toHaveProperty("contact");
     // The input object may carry more than the domain shape (a GraphQL input class): only the wire fields go out.
-    const extra = { ...topupInput(), contact: "+1-4705000000", userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "9857535678", loyaltyMemberId: "x" } };
+    const extra = {
+      ...topupInput(),
+      contact: "+1-4705000000",
+      userMeta: { topupPhoneCode: "+91", topupPhoneNumber: "9857535678", loyaltyMemberId: "x" },
+    };
     const data = topupOrderData(extra);
     expect(data).not.toHaveProperty("contact");
     expect(data.userMeta).toEqual({ topupPhoneCode: "+91", topupPhoneNumber: "9857535678" });

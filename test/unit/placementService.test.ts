@@ -19,7 +19,13 @@ import { ModelLedger } from "../model/modelStore.js";
 import { World } from "../model/world.js";
 import { LogCapture } from "../support/logs.js";
 
-const POLICY: PlacementPolicy = { settleMs: 1_000, maxProcessingMs: 1_000, lookupIntervalMs: 0, maxBackoffMs: 60_000, maxSendAttempts: 3 };
+const POLICY: PlacementPolicy = {
+  settleMs: 1_000,
+  maxProcessingMs: 1_000,
+  lookupIntervalMs: 0,
+  maxBackoffMs: 60_000,
+  maxSendAttempts: 3,
+};
 
 /** The model's world without its scheduler: every store step runs at once, and time moves only by `now`. */
 class InstantWorld extends World {
@@ -32,8 +38,14 @@ function airmiles(poNumber: string, denomination = 50): OrderRequest {
   return {
     kind: OrderKind.AIRMILES,
     input: {
-      productId: 20301, quantity: 1, denomination, email: "member@example.com", poNumber, notifyReceiverEmail: false,
-      notifyAdminEmail: false, userMeta: { loyaltyMemberId: "M-1" },
+      productId: 20301,
+      quantity: 1,
+      denomination,
+      email: "member@example.com",
+      poNumber,
+      notifyReceiverEmail: false,
+      notifyAdminEmail: false,
+      userMeta: { loyaltyMemberId: "M-1" },
     },
   };
 }
@@ -56,8 +68,15 @@ function engine() {
   const getOrderDetails = vi.fn<PlumPort["getOrderDetails"]>().mockResolvedValue(exchange(NOT_FOUND));
   const plum: PlumPort = { placeOrder, getOrderDetails };
   const service = new PlacementService({
-    store, plum, log: pino({ level: "info" }, new LogCapture()), replicaId: "r1", policy: POLICY, leaseMs: 30_000,
-    writeRetryDelaysMs: [], every: () => () => {}, monotonic: () => world.now,
+    store,
+    plum,
+    log: pino({ level: "info" }, new LogCapture()),
+    replicaId: "r1",
+    policy: POLICY,
+    leaseMs: 30_000,
+    writeRetryDelaysMs: [],
+    every: () => () => {},
+    monotonic: () => world.now,
   });
   return { world, ledger, service, placeOrder, getOrderDetails };
 }
@@ -68,14 +87,23 @@ describe("PlacementService: placing", () => {
     const plumPo = plumPoNumber(DEFAULT_PO_NUMBER_KEY, "alice", "PO-1");
     placeOrder.mockImplementation(async (data) => {
       // Write-ahead: the row and its request are on record before anything leaves.
-      expect(ledger.row(plumPo)).toMatchObject({ state: "PENDING", sendAttempts: 1, callerPoNumber: "PO-1", subject: "alice" });
+      expect(ledger.row(plumPo)).toMatchObject({
+        state: "PENDING",
+        sendAttempts: 1,
+        callerPoNumber: "PO-1",
+        subject: "alice",
+      });
       expect(ledger.log).toMatchObject([{ operation: "placeOrder", phase: "request", poNumber: plumPo }]);
       return exchange(placed(data, 777));
     });
 
     const result = await service.place(airmiles("PO-1"), "alice");
 
-    expect(result).toMatchObject({ outcome: PlaceOrderOutcome.PLACED, errors: [], record: { orderId: "777", poNumber: plumPo } });
+    expect(result).toMatchObject({
+      outcome: PlaceOrderOutcome.PLACED,
+      errors: [],
+      record: { orderId: "777", poNumber: plumPo },
+    });
     expect(placeOrder).toHaveBeenCalledTimes(1);
     expect(placeOrder.mock.calls[0]?.[0].poNumber).toBe(plumPo);
     expect(ledger.row(plumPo)).toMatchObject({ state: "PLACED", orderId: "777", leaseOwner: null });
@@ -99,7 +127,11 @@ describe("PlacementService: placing", () => {
     await service.place(airmiles("PO-3"), "alice");
 
     const conflict = await service.place(airmiles("PO-3", 75), "alice");
-    expect(conflict).toMatchObject({ outcome: PlaceOrderOutcome.REJECTED, record: null, errors: [{ code: OrderErrorCode.PO_NUMBER_CONFLICT }] });
+    expect(conflict).toMatchObject({
+      outcome: PlaceOrderOutcome.REJECTED,
+      record: null,
+      errors: [{ code: OrderErrorCode.PO_NUMBER_CONFLICT }],
+    });
     expect(placeOrder).toHaveBeenCalledTimes(1);
 
     expect((await service.place(airmiles("PO-3", 75), "bob")).outcome).toBe(PlaceOrderOutcome.PLACED);
@@ -114,7 +146,11 @@ describe("PlacementService: when the outcome is unknown", () => {
     const plumPo = plumPoNumber(DEFAULT_PO_NUMBER_KEY, "alice", "PO-4");
 
     const first = await service.place(airmiles("PO-4"), "alice");
-    expect(first).toMatchObject({ outcome: PlaceOrderOutcome.PENDING, record: null, errors: [{ code: OrderErrorCode.OUTCOME_UNKNOWN, retryable: true }] });
+    expect(first).toMatchObject({
+      outcome: PlaceOrderOutcome.PENDING,
+      record: null,
+      errors: [{ code: OrderErrorCode.OUTCOME_UNKNOWN, retryable: true }],
+    });
     expect(ledger.row(plumPo)).toMatchObject({ state: "PENDING", sendAttempts: 1, orderId: null });
 
     const early = await service.place(airmiles("PO-4"), "alice");
@@ -157,7 +193,11 @@ describe("PlacementService: refusals", () => {
     const { ledger, service, placeOrder, getOrderDetails } = engine();
     placeOrder.mockResolvedValue(exchange(REFUSED));
     const result = await service.place(airmiles("PO-7"), "alice");
-    expect(result).toMatchObject({ outcome: PlaceOrderOutcome.REJECTED, record: null, errors: [{ code: OrderErrorCode.UPSTREAM_REJECTED }] });
+    expect(result).toMatchObject({
+      outcome: PlaceOrderOutcome.REJECTED,
+      record: null,
+      errors: [{ code: OrderErrorCode.UPSTREAM_REJECTED }],
+    });
     expect(getOrderDetails).not.toHaveBeenCalled();
     expect(ledger.row(plumPoNumber(DEFAULT_PO_NUMBER_KEY, "alice", "PO-7"))?.state).toBe("REJECTED");
   });

@@ -17,14 +17,24 @@ function request(poNumber: string): OrderRequest {
   return {
     kind: OrderKind.AIRMILES,
     input: {
-      productId: 20301, quantity: 1, denomination: 50, email: "a@b.c", poNumber, notifyReceiverEmail: false,
-      notifyAdminEmail: false, userMeta: { loyaltyMemberId: "A1" },
+      productId: 20301,
+      quantity: 1,
+      denomination: 50,
+      email: "a@b.c",
+      poNumber,
+      notifyReceiverEmail: false,
+      notifyAdminEmail: false,
+      userMeta: { loyaltyMemberId: "A1" },
     },
   };
 }
 
 const order = (poNumber: string, orderId: number) => ({
-  orderId, poNumber, quantity: 1, voucherDetails: [{ productId: 20301, denomination: 50 }], orderMeta: { email: "a@b.c" },
+  orderId,
+  poNumber,
+  quantity: 1,
+  voucherDetails: [{ productId: 20301, denomination: 50 }],
+  orderMeta: { email: "a@b.c" },
 });
 
 /** A store over a real ledger whose next `failing` updates throw, and whose look-ups can run a hook first. */
@@ -47,7 +57,13 @@ function storeOver(ledger: SqliteLedger, state: { failing: number }): PlacementS
 
 function service(store: PlacementStore, plum: PlumPort, logs: LogCapture): PlacementService {
   return new PlacementService({
-    store, plum, log: pino({ level: "info" }, logs), replicaId: "r", policy: POLICY, leaseMs: 5_000, writeRetryDelaysMs: [],
+    store,
+    plum,
+    log: pino({ level: "info" }, logs),
+    replicaId: "r",
+    policy: POLICY,
+    leaseMs: 5_000,
+    writeRetryDelaysMs: [],
   });
 }
 
@@ -76,7 +92,10 @@ describe("placement shell: evidence written late", () => {
 
     expect(engine.unwrittenCount).toBe(0);
     expect(await ledger.findByPlumPoNumber(po)).toMatchObject({
-      state: "PLACED", orderId: "777", reopenable: false, alert: "order_needs_operator",
+      state: "PLACED",
+      orderId: "777",
+      reopenable: false,
+      alert: "order_needs_operator",
     });
     expect(logs.text).toContain('"alert":"order_needs_operator"');
     await ledger.close();
@@ -89,10 +108,21 @@ describe("placement shell: evidence written late", () => {
     const logs = new LogCapture();
     // Attempt 1 was sent and later cleared by a trusted look-up; the row waits for its re-send.
     const { record } = await ledger.claim(
-      { poNumber: po, kind: OrderKind.AIRMILES, fingerprint: "f", subject: null, request: { ...request(po).input, contact: null, tag: "", userMeta: { loyaltyMemberId: "A1" } } as never },
+      {
+        poNumber: po,
+        kind: OrderKind.AIRMILES,
+        fingerprint: "f",
+        subject: null,
+        request: { ...request(po).input, contact: null, tag: "", userMeta: { loyaltyMemberId: "A1" } } as never,
+      },
       { owner: "old", ms: 1, at: new Date(Date.now() - 60_000) },
     );
-    await ledger.update(po, "old", { sends: [{ n: 1, answer: "empty", empty: "notFound" }], nextCheckAt: new Date() }, true);
+    await ledger.update(
+      po,
+      "old",
+      { sends: [{ n: 1, answer: "empty", empty: "notFound" }], nextCheckAt: new Date() },
+      true,
+    );
     void record;
     const duplicate: PlumCallResult = { kind: "duplicatePoNumber", httpStatus: 422 };
     const plum: PlumPort = {

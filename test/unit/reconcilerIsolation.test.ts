@@ -34,7 +34,14 @@ describe("reconciler pass", () => {
         return { result: { kind: "ok", httpStatus: 200, order }, log: [] };
       },
     };
-    const service = new PlacementService({ store, plum, log: pino({ level: "silent" }), replicaId: "r", policy: POLICY, leaseMs: 5_000 });
+    const service = new PlacementService({
+      store,
+      plum,
+      log: pino({ level: "silent" }),
+      replicaId: "r",
+      policy: POLICY,
+      leaseMs: 5_000,
+    });
 
     const settled = await service.reconcileDue(10);
 

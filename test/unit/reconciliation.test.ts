@@ -16,10 +16,34 @@ function row(poNumber: string | null, orderId: string, orderDate = "2026-11-30 0
 
 function ledgerRow(poNumber: string, patch: Partial<OrderRecord> = {}): OrderRecord {
   return {
-    poNumber, kind: null, fingerprint: "f", subject: "alice", source: "PLACEMENT", state: "PLACED", request: null, orderId: null,
-    order: null, errors: [], deliveryStatus: null, deliveryStatusAt: null, sendAttempts: 1, lastSentAt: NOW, nextCheckAt: null,
-    leaseOwner: null, leaseUntil: null, createdAt: NOW, updatedAt: NOW, placedAt: NOW, sends: [{ n: 1, answer: "unknown" }],
-    existence: null, lastLookupAt: null, alert: null, reopenable: false, version: 1, readAt: NOW, callerPoNumber: poNumber,
+    poNumber,
+    kind: null,
+    fingerprint: "f",
+    subject: "alice",
+    source: "PLACEMENT",
+    state: "PLACED",
+    request: null,
+    orderId: null,
+    order: null,
+    errors: [],
+    deliveryStatus: null,
+    deliveryStatusAt: null,
+    sendAttempts: 1,
+    lastSentAt: NOW,
+    nextCheckAt: null,
+    leaseOwner: null,
+    leaseUntil: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    placedAt: NOW,
+    sends: [{ n: 1, answer: "unknown" }],
+    existence: null,
+    lastLookupAt: null,
+    alert: null,
+    reopenable: false,
+    version: 1,
+    readAt: NOW,
+    callerPoNumber: poNumber,
     ...patch,
   };
 }
@@ -29,23 +53,48 @@ describe("compareHistory", () => {
     const result = compareHistory({
       history: [row("PO-1", "101"), row("PO-2", "102"), row("PO-1", "101")],
       ledger: [ledgerRow("PO-1", { orderId: "101" }), ledgerRow("PO-2", { orderId: "102" })],
-      placedInWindow: [{ poNumber: "PO-1", orderId: "101", placedAt: NOW }, { poNumber: "PO-2", orderId: "102", placedAt: NOW }],
+      placedInWindow: [
+        { poNumber: "PO-1", orderId: "101", placedAt: NOW },
+        { poNumber: "PO-2", orderId: "102", placedAt: NOW },
+      ],
     });
     expect(result).toEqual({ adopt: [], discrepancies: [] });
   });
 
   it("alerts on a poNumber the ledger does not know, and on an order placed without a poNumber it cannot match", () => {
-    const result = compareHistory({ history: [row("PO-X", "201"), row(null, "202"), row(null, "203")], ledger: [ledgerRow("PO-Y", { orderId: "203" })], placedInWindow: [] });
+    const result = compareHistory({
+      history: [row("PO-X", "201"), row(null, "202"), row(null, "203")],
+      ledger: [ledgerRow("PO-Y", { orderId: "203" })],
+      placedInWindow: [],
+    });
     expect(result.adopt).toEqual([]);
     expect(result.discrepancies).toEqual([
-      { kind: "plum_order_not_in_ledger", poNumber: null, orderId: "202", orderDate: new Date("2026-11-30T09:00:00.000Z"), ledgerState: null },
-      { kind: "plum_order_not_in_ledger", poNumber: "PO-X", orderId: "201", orderDate: new Date("2026-11-30T09:00:00.000Z"), ledgerState: null },
+      {
+        kind: "plum_order_not_in_ledger",
+        poNumber: null,
+        orderId: "202",
+        orderDate: new Date("2026-11-30T09:00:00.000Z"),
+        ledgerState: null,
+      },
+      {
+        kind: "plum_order_not_in_ledger",
+        poNumber: "PO-X",
+        orderId: "201",
+        orderDate: new Date("2026-11-30T09:00:00.000Z"),
+        ledgerState: null,
+      },
     ]);
   });
 
   it("alerts on a second Plum order under a placed poNumber, keeping the ledger's own", () => {
-    const result = compareHistory({ history: [row("PO-1", "101"), row("PO-1", "150")], ledger: [ledgerRow("PO-1", { orderId: "101" })], placedInWindow: [] });
-    expect(result.discrepancies.map((d) => [d.kind, d.orderId, d.ledgerState])).toEqual([["duplicate_upstream_order", "150", "PLACED"]]);
+    const result = compareHistory({
+      history: [row("PO-1", "101"), row("PO-1", "150")],
+      ledger: [ledgerRow("PO-1", { orderId: "101" })],
+      placedInWindow: [],
+    });
+    expect(result.discrepancies.map((d) => [d.kind, d.orderId, d.ledgerState])).toEqual([
+      ["duplicate_upstream_order", "150", "PLACED"],
+    ]);
     expect(result.adopt).toEqual([]);
   });
 
@@ -56,7 +105,9 @@ describe("compareHistory", () => {
       placedInWindow: [],
     });
     expect(result.adopt).toEqual([{ poNumber: "PO-P", orderId: "999", reopen: false }]);
-    expect(result.discrepancies.map((d) => [d.kind, d.orderId, d.ledgerState])).toEqual([["duplicate_upstream_order", "1000", "PENDING"]]);
+    expect(result.discrepancies.map((d) => [d.kind, d.orderId, d.ledgerState])).toEqual([
+      ["duplicate_upstream_order", "1000", "PENDING"],
+    ]);
   });
 
   it("reopens a retryable rejection that Plum's history proves wrong, and alerts on a definite rejection Plum holds an order for", () => {
@@ -66,13 +117,27 @@ describe("compareHistory", () => {
       placedInWindow: [],
     });
     expect(result.adopt).toEqual([{ poNumber: "PO-R", orderId: "301", reopen: true }]);
-    expect(result.discrepancies.map((d) => [d.kind, d.poNumber, d.ledgerState])).toEqual([["plum_order_not_in_ledger", "PO-D", "REJECTED"]]);
+    expect(result.discrepancies.map((d) => [d.kind, d.poNumber, d.ledgerState])).toEqual([
+      ["plum_order_not_in_ledger", "PO-D", "REJECTED"],
+    ]);
   });
 
   it("alerts on a placed ledger order the history lacks", () => {
     const placedAt = new Date("2026-11-29T00:00:00.000Z");
-    const result = compareHistory({ history: [], ledger: [], placedInWindow: [{ poNumber: "PO-L", orderId: "401", placedAt }] });
-    expect(result.discrepancies).toEqual([{ kind: "ledger_order_not_at_plum", poNumber: "PO-L", orderId: "401", orderDate: placedAt, ledgerState: "PLACED" }]);
+    const result = compareHistory({
+      history: [],
+      ledger: [],
+      placedInWindow: [{ poNumber: "PO-L", orderId: "401", placedAt }],
+    });
+    expect(result.discrepancies).toEqual([
+      {
+        kind: "ledger_order_not_at_plum",
+        poNumber: "PO-L",
+        orderId: "401",
+        orderDate: placedAt,
+        ledgerState: "PLACED",
+      },
+    ]);
   });
 });
 
@@ -86,7 +151,12 @@ describe("historyWindow", () => {
       endDate: "2026-12-02",
       listedBefore: new Date("2026-12-01T09:50:00.000Z"),
     });
-    expect(historyPage(window, 3, 100)).toEqual({ startDate: "2026-11-23", endDate: "2026-12-02", page: 3, limit: 100 });
+    expect(historyPage(window, 3, 100)).toEqual({
+      startDate: "2026-11-23",
+      endDate: "2026-12-02",
+      page: 3,
+      limit: 100,
+    });
   });
 });
 
@@ -94,7 +164,17 @@ describe("classifyHistory", () => {
   const ok = (data: unknown) => JSON.stringify({ data: { getOrderHistory: { status: 1, data } } });
 
   it("reads the documented rows leniently (numeric orderIds, missing or empty poNumber) and drops rows without an orderId", () => {
-    expect(classifyHistory(200, ok([{ orderId: 12, poNumber: "PO-1", orderDate: "2026-11-30 09:00:00", deliveryStatus: "delivered" }, { orderId: "13" }, { poNumber: "x" }, { orderId: "14", poNumber: "" }]))).toEqual({
+    expect(
+      classifyHistory(
+        200,
+        ok([
+          { orderId: 12, poNumber: "PO-1", orderDate: "2026-11-30 09:00:00", deliveryStatus: "delivered" },
+          { orderId: "13" },
+          { poNumber: "x" },
+          { orderId: "14", poNumber: "" },
+        ]),
+      ),
+    ).toEqual({
       kind: "ok",
       rows: [
         { orderId: "12", poNumber: "PO-1", orderDate: "2026-11-30 09:00:00", deliveryStatus: "delivered" },
@@ -105,16 +185,37 @@ describe("classifyHistory", () => {
   });
 
   it("treats Plum's 'no order history' answer as an empty page, a rate limit as such, and anything else as a failure", () => {
-    expect(classifyHistory(404, JSON.stringify({ code: 404, errorId: "PLE10022", errorInfo: "Failed to find order history" }))).toEqual({ kind: "ok", rows: [] });
-    expect(classifyHistory(429, JSON.stringify({ errors: [{ message: "auth.request_limit_exceeded", penaltySeconds: 30 }] }))).toEqual({ kind: "rateLimited", penaltySeconds: 30 });
+    expect(
+      classifyHistory(
+        404,
+        JSON.stringify({ code: 404, errorId: "PLE10022", errorInfo: "Failed to find order history" }),
+      ),
+    ).toEqual({ kind: "ok", rows: [] });
+    expect(
+      classifyHistory(
+        429,
+        JSON.stringify({ errors: [{ message: "auth.request_limit_exceeded", penaltySeconds: 30 }] }),
+      ),
+    ).toEqual({ kind: "rateLimited", penaltySeconds: 30 });
     expect(classifyHistory(502, "<html>bad gateway</html>").kind).toBe("failed");
     expect(classifyHistory(200, JSON.stringify({ data: { getOrderHistory: { status: 0 } } })).kind).toBe("failed");
-    expect(classifyHistory(400, JSON.stringify({ code: 400, errorId: "PLE10032", errorInfo: "Failed to validate OrderHistory request" })).kind).toBe("failed");
+    expect(
+      classifyHistory(
+        400,
+        JSON.stringify({ code: 400, errorId: "PLE10032", errorInfo: "Failed to validate OrderHistory request" }),
+      ).kind,
+    ).toBe("failed");
   });
 });
 
 describe("decide() with history evidence", () => {
-  const policy: PlacementPolicy = { settleMs: 30_000, maxProcessingMs: 120_000, lookupIntervalMs: 5_000, maxBackoffMs: 600_000, maxSendAttempts: 3 };
+  const policy: PlacementPolicy = {
+    settleMs: 30_000,
+    maxProcessingMs: 120_000,
+    lookupIntervalMs: 5_000,
+    maxBackoffMs: 600_000,
+    maxSendAttempts: 3,
+  };
   const pending = ledgerRow("PO-H", { state: "PENDING", placedAt: null, lastSentAt: new Date(NOW.getTime() - 1_000) });
 
   it("is a sticky proof of existence: adopted by looking the listed orderId up, never sent, never rejected, whoever drives", () => {
@@ -127,6 +228,8 @@ describe("decide() with history evidence", () => {
 
   it("keeps an earlier proof (a webhook's) rather than replacing it", () => {
     const proven = { ...pending, existence: { source: "webhook" as const, orderId: "555" } };
-    expect(decide(proven, { kind: "history", orderId: "777" }, { now: NOW, driver: "reconciler", policy }).action).toEqual({ type: "lookup", target: { orderId: "555" } });
+    expect(
+      decide(proven, { kind: "history", orderId: "777" }, { now: NOW, driver: "reconciler", policy }).action,
+    ).toEqual({ type: "lookup", target: { orderId: "555" } });
   });
 });

@@ -12,7 +12,12 @@ import { SqliteLedger } from "../../src/storage/sqlite/SqliteLedger.js";
 const silent = pino({ level: "silent" });
 
 function rows(n: number, prefix = "PO"): HistoryRow[] {
-  return Array.from({ length: n }, (_, i) => ({ orderId: String(1000 + i), poNumber: `${prefix}-${i}`, orderDate: null, deliveryStatus: "delivered" }));
+  return Array.from({ length: n }, (_, i) => ({
+    orderId: String(1000 + i),
+    poNumber: `${prefix}-${i}`,
+    orderDate: null,
+    deliveryStatus: "delivered",
+  }));
 }
 
 /** Answers pages of `all`, or the scripted answers first. */
@@ -22,7 +27,9 @@ function history(all: HistoryRow[], scripted: HistoryResult[] = []): HistorySour
     queries,
     page: async (query) => {
       queries.push(query);
-      return scripted.shift() ?? { kind: "ok", rows: all.slice((query.page - 1) * query.limit, query.page * query.limit) };
+      return (
+        scripted.shift() ?? { kind: "ok", rows: all.slice((query.page - 1) * query.limit, query.page * query.limit) }
+      );
     },
   };
 }
@@ -44,7 +51,15 @@ describe("ReconciliationJob", () => {
 
   function job(source: HistorySource, perMinute = 200) {
     return new ReconciliationJob({
-      store: ledger, history: source, log: silent, owner: "test", intervalMs: 86_400_000, windowDays: 7, pageSize: 10, perMinute, graceMs: 0,
+      store: ledger,
+      history: source,
+      log: silent,
+      owner: "test",
+      intervalMs: 86_400_000,
+      windowDays: 7,
+      pageSize: 10,
+      perMinute,
+      graceMs: 0,
       leaseMs: 60_000,
       placement: {
         applyEvidence: async (poNumber, evidence) => {
@@ -80,15 +95,37 @@ describe("ReconciliationJob", () => {
 
   it("fails (and records nothing as found) when Plum repeats a full page or cannot answer", async () => {
     const repeating: HistorySource = { page: async () => ({ kind: "ok", rows: rows(10) }) };
-    expect((await job(repeating).runOnce(true))?.outcome).toMatchObject({ status: "failed", error: "getOrderHistory repeated a page" });
+    expect((await job(repeating).runOnce(true))?.outcome).toMatchObject({
+      status: "failed",
+      error: "getOrderHistory repeated a page",
+    });
     const broken = await job(history([], [{ kind: "failed", reason: "unknown (HTTP 502)" }])).runOnce(true);
     expect(broken?.outcome).toMatchObject({ status: "failed", error: "getOrderHistory failed: unknown (HTTP 502)" });
-    expect(await ledger.countOpenDiscrepancies()).toEqual({ plum_order_not_in_ledger: 0, duplicate_upstream_order: 0, ledger_order_not_at_plum: 0 });
+    expect(await ledger.countOpenDiscrepancies()).toEqual({
+      plum_order_not_in_ledger: 0,
+      duplicate_upstream_order: 0,
+      ledger_order_not_at_plum: 0,
+    });
   });
 
   it("hands PENDING rows to the placement engine as history evidence, and imports nothing itself", async () => {
     const claim = await ledger.claim(
-      { poNumber: "PO-0", kind: OrderKind.AIRMILES, fingerprint: "f", subject: null, request: { productId: 1, quantity: 1, denomination: 1, email: "a@b.c", poNumber: "PO-0", notifyReceiverEmail: 0, notifyAdminEmail: 0, userMeta: { loyaltyMemberId: "1" } } },
+      {
+        poNumber: "PO-0",
+        kind: OrderKind.AIRMILES,
+        fingerprint: "f",
+        subject: null,
+        request: {
+          productId: 1,
+          quantity: 1,
+          denomination: 1,
+          email: "a@b.c",
+          poNumber: "PO-0",
+          notifyReceiverEmail: 0,
+          notifyAdminEmail: 0,
+          userMeta: { loyaltyMemberId: "1" },
+        },
+      },
       { owner: "x", ms: 1 },
     );
     expect(claim.claimed).toBe(true);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { refreshWithin, UNLIMITED_UPSTREAM, UpstreamRefusedError, type UpstreamBudget } from "../../src/orders/upstreamBudget.js";
+import {
+  refreshWithin,
+  UNLIMITED_UPSTREAM,
+  UpstreamRefusedError,
+  type UpstreamBudget,
+} from "../../src/orders/upstreamBudget.js";
 
 describe("refreshWithin (placement status look-ups on the caller's budget)", () => {
   it("looks up while the budget allows, then answers the row as the ledger has it, without asking", async () => {
@@ -21,6 +26,8 @@ describe("refreshWithin (placement status look-ups on the caller's budget)", () 
   });
 
   it("passes other failures on", async () => {
-    await expect(refreshWithin(UNLIMITED_UPSTREAM, "a", async () => Promise.reject(new Error("ledger down")))).rejects.toThrow("ledger down");
+    await expect(
+      refreshWithin(UNLIMITED_UPSTREAM, "a", async () => Promise.reject(new Error("ledger down"))),
+    ).rejects.toThrow("ledger down");
   });
 });

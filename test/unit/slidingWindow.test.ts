@@ -22,7 +22,13 @@ describe("sliding-log budget", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 10 }),
-        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 400 }), klass: fc.constantFrom<BudgetClass>("placement", "reconciliation") }), { maxLength: 200 }),
+        fc.array(
+          fc.record({
+            gap: fc.integer({ min: 0, max: 400 }),
+            klass: fc.constantFrom<BudgetClass>("placement", "reconciliation"),
+          }),
+          { maxLength: 200 },
+        ),
         async (limit, asks) => {
           let now = 0;
           const ledger = new InProcessBudgetLedger(() => now);
@@ -72,7 +78,11 @@ describe("sliding-log budget", () => {
     const ledger = new InProcessBudgetLedger(() => now);
     const rule = { limit: 3, classLimit: 3, windowMs: WINDOW };
     await ledger.penalize("placeOrder", 2_000);
-    expect(await ledger.take("placeOrder", "reconciliation", rule)).toEqual({ granted: false, retryAfterMs: 2_000, penalized: true });
+    expect(await ledger.take("placeOrder", "reconciliation", rule)).toEqual({
+      granted: false,
+      retryAfterMs: 2_000,
+      penalized: true,
+    });
     now = 2_000;
     expect((await ledger.take("placeOrder", "placement", rule)).granted).toBe(true);
   });

@@ -39,8 +39,19 @@ class MemoryTokenStore implements TokenStore {
   }
 }
 
-function pair(accessToken: string, refreshToken: string | null, accessTokenExpiresAt: Date | null, refreshTokenExpiresAt: Date | null = null): StoredTokens {
-  return { accessToken, refreshToken, accessTokenExpiresAt, refreshTokenExpiresAt, updatedAt: new Date(NOW.getTime() - HOUR) };
+function pair(
+  accessToken: string,
+  refreshToken: string | null,
+  accessTokenExpiresAt: Date | null,
+  refreshTokenExpiresAt: Date | null = null,
+): StoredTokens {
+  return {
+    accessToken,
+    refreshToken,
+    accessTokenExpiresAt,
+    refreshTokenExpiresAt,
+    updatedAt: new Date(NOW.getTime() - HOUR),
+  };
 }
 
 let agent: MockAgent;
@@ -88,7 +99,11 @@ describe("TokenManager: which token it uses", () => {
     const store = new MemoryTokenStore(null);
     const { tokens } = manager(store);
     await tokens.init();
-    expect(store.tokens).toMatchObject({ accessToken: "seed-access", refreshToken: "seed-refresh", accessTokenExpiresAt: null });
+    expect(store.tokens).toMatchObject({
+      accessToken: "seed-access",
+      refreshToken: "seed-refresh",
+      accessTokenExpiresAt: null,
+    });
     expect(await tokens.current()).toBe("seed-access");
     expect(tokens.state()).toBe("unknown");
   });
@@ -132,8 +147,17 @@ describe("TokenManager: refreshing", () => {
 
     await tokens.refreshIfDue();
 
-    expect(sent).toEqual({ grant_type: "refresh_token", refresh_token: "old-refresh", client_id: "client-id", client_secret: "client-secret" });
-    expect(store.tokens).toMatchObject({ accessToken: "new-access", refreshToken: "new-refresh", accessTokenExpiresAt: new Date(NOW.getTime() + HOUR) });
+    expect(sent).toEqual({
+      grant_type: "refresh_token",
+      refresh_token: "old-refresh",
+      client_id: "client-id",
+      client_secret: "client-secret",
+    });
+    expect(store.tokens).toMatchObject({
+      accessToken: "new-access",
+      refreshToken: "new-refresh",
+      accessTokenExpiresAt: new Date(NOW.getTime() + HOUR),
+    });
     // One commit holds the rotated pair and Plum's answer; the request went on record before the call.
     const rotation = store.committed.at(-1);
     expect(rotation?.store?.accessToken).toBe("new-access");
@@ -141,7 +165,8 @@ describe("TokenManager: refreshing", () => {
     expect(record).toHaveBeenCalledWith(expect.objectContaining({ operation: "tokenRefresh", phase: "request" }));
     // Neither the tokens nor the secret are on record.
     const written = JSON.stringify([record.mock.calls, rotation?.attempts]);
-    for (const secret of ["old-refresh", "new-access", "new-refresh", "client-secret"]) expect(written).not.toContain(secret);
+    for (const secret of ["old-refresh", "new-access", "new-refresh", "client-secret"])
+      expect(written).not.toContain(secret);
     expect(onRefresh).toHaveBeenCalledWith("success");
     expect(await tokens.current()).toBe("new-access");
   });
@@ -157,7 +182,11 @@ describe("TokenManager: refreshing", () => {
   it("renews a token Plum rejected, once for concurrent callers", async () => {
     const store = new MemoryTokenStore(pair("rejected-access", "refresh", null));
     const { tokens } = manager(store);
-    plumRefresh().reply(200, { access_token: "fresh-access", refresh_token: "fresh-refresh", access_token_expiry: NOW.getTime() + HOUR });
+    plumRefresh().reply(200, {
+      access_token: "fresh-access",
+      refresh_token: "fresh-refresh",
+      access_token_expiry: NOW.getTime() + HOUR,
+    });
 
     const answers = await Promise.all([tokens.renew("rejected-access"), tokens.renew("rejected-access")]);
 
@@ -183,19 +212,24 @@ describe("TokenManager: a failed refresh keeps the old pair", () => {
     ["no answer (connection error)", (scope) => scope.replyWithError(new Error("socket hang up"))],
   ];
 
-  it.each(cases)("%s: null to the caller, the stored pair untouched, the failure counted and alerted", async (_label, answer) => {
-    const old = pair("old-access", "old-refresh", null);
-    const store = new MemoryTokenStore(old);
-    const { tokens, onRefresh, logs } = manager(store);
-    answer(plumRefresh());
+  it.each(cases)(
+    "%s: null to the caller, the stored pair untouched, the failure counted and alerted",
+    async (_label, answer) => {
+      const old = pair("old-access", "old-refresh", null);
+      const store = new MemoryTokenStore(old);
+      const { tokens, onRefresh, logs } = manager(store);
+      answer(plumRefresh());
 
-    expect(await tokens.renew("old-access")).toBeNull();
+      expect(await tokens.renew("old-access")).toBeNull();
 
-    expect(store.tokens).toEqual(old);
-    // The exchange is still on record, without anything stored.
-    expect(store.committed).toMatchObject([{ store: null, attempts: [{ operation: "tokenRefresh", phase: "response" }] }]);
-    expect(onRefresh).toHaveBeenCalledWith("failure");
-    expect(logs.records().some((r) => r["alert"] === "plum_token_refresh_failed")).toBe(true);
-    expect(await tokens.current()).toBe("old-access");
-  });
+      expect(store.tokens).toEqual(old);
+      // The exchange is still on record, without anything stored.
+      expect(store.committed).toMatchObject([
+        { store: null, attempts: [{ operation: "tokenRefresh", phase: "response" }] },
+      ]);
+      expect(onRefresh).toHaveBeenCalledWith("failure");
+      expect(logs.records().some((r) => r["alert"] === "plum_token_refresh_failed")).toBe(true);
+      expect(await tokens.current()).toBe("old-access");
+    },
+  );
 });

@@ -61,7 +61,11 @@ describe("TokenManager on its clock", () => {
     const store = tokenStore(stored());
     const clock = { now: at(24 * HOUR) };
     await manager(store, clock).init();
-    expect(store.tokens).toMatchObject({ accessToken: "env-access", refreshToken: "env-refresh", updatedAt: clock.now });
+    expect(store.tokens).toMatchObject({
+      accessToken: "env-access",
+      refreshToken: "env-refresh",
+      updatedAt: clock.now,
+    });
   });
 
   it("reports the access token valid before its expiry and expired from it on", async () => {

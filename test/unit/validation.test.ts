@@ -8,7 +8,9 @@ import { TopupUserMetaInput } from "../../src/graph/inputs/TopupUserMetaInput.js
 import { validateInput } from "../../src/graph/validation.js";
 import { OrderErrorCode, type OrderFailure } from "../../src/orders/errorCodes.js";
 
-type AirmilesFields = Omit<Partial<PlaceAirmilesOrderInput>, "userMeta"> & { userMeta?: Partial<AirmilesUserMetaInput> };
+type AirmilesFields = Omit<Partial<PlaceAirmilesOrderInput>, "userMeta"> & {
+  userMeta?: Partial<AirmilesUserMetaInput>;
+};
 type TopupFields = Omit<Partial<PlaceTopupOrderInput>, "userMeta"> & { userMeta?: Partial<TopupUserMetaInput> };
 
 function airmiles(overrides: AirmilesFields = {}): PlaceAirmilesOrderInput {
@@ -41,7 +43,11 @@ function topup(overrides: TopupFields = {}): PlaceTopupOrderInput {
     notifyAdminEmail: false,
     performOperatorValidation: false,
     ...rest,
-    userMeta: Object.assign(new TopupUserMetaInput(), { topupPhoneCode: "+91", topupPhoneNumber: "9857535678", ...userMeta }),
+    userMeta: Object.assign(new TopupUserMetaInput(), {
+      topupPhoneCode: "+91",
+      topupPhoneNumber: "9857535678",
+      ...userMeta,
+    }),
   });
 }
 
@@ -74,9 +80,11 @@ describe("email", () => {
   });
 
   it("rejects an address longer than 254 characters", async () => {
-    expect(await fieldsOf(airmiles({ email: `${"a".repeat(64)}@${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.com` }))).toEqual([
-      "input.email",
-    ]);
+    expect(
+      await fieldsOf(
+        airmiles({ email: `${"a".repeat(64)}@${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(63)}.com` }),
+      ),
+    ).toEqual(["input.email"]);
   });
 });
 
@@ -147,8 +155,15 @@ describe("loyaltyMemberId", () => {
 describe("topupPhoneCode", () => {
   it.each(["+91", "+1", "+44", "+1264"])("accepts %j", async (topupPhoneCode) => {
     // A number of plausible length for each code, so only the code rule is under test.
-    const numbers: Record<string, string> = { "+91": "9857535678", "+1": "2015550123", "+44": "7400123456", "+1264": "2352345" };
-    expect(await validateInput(topup({ userMeta: { topupPhoneCode, topupPhoneNumber: numbers[topupPhoneCode] } }))).toEqual([]);
+    const numbers: Record<string, string> = {
+      "+91": "9857535678",
+      "+1": "2015550123",
+      "+44": "7400123456",
+      "+1264": "2352345",
+    };
+    expect(
+      await validateInput(topup({ userMeta: { topupPhoneCode, topupPhoneNumber: numbers[topupPhoneCode] } })),
+    ).toEqual([]);
   });
 
   it.each(["91", "+", "+12345", "+9a", "", "++91"])("rejects %j", async (topupPhoneCode) => {
@@ -173,12 +188,17 @@ describe("topupPhoneNumber", () => {
     ["+44", "74001", "5 digits"],
     ["+44", "740012345678", "12 digits"],
   ])("rejects a %s number of %s (%s)", async (topupPhoneCode, topupPhoneNumber) => {
-    expect(await fieldsOf(topup({ userMeta: { topupPhoneCode, topupPhoneNumber } }))).toEqual(["input.userMeta.topupPhoneNumber"]);
+    expect(await fieldsOf(topup({ userMeta: { topupPhoneCode, topupPhoneNumber } }))).toEqual([
+      "input.userMeta.topupPhoneNumber",
+    ]);
   });
 
-  it.each(["98575-35678", "+919857535678", "98 5753 5678", "abc", "123", ""])("rejects the malformed %j", async (topupPhoneNumber) => {
-    expect(await fieldsOf(topup({ userMeta: { topupPhoneNumber } }))).toEqual(["input.userMeta.topupPhoneNumber"]);
-  });
+  it.each(["98575-35678", "+919857535678", "98 5753 5678", "abc", "123", ""])(
+    "rejects the malformed %j",
+    async (topupPhoneNumber) => {
+      expect(await fieldsOf(topup({ userMeta: { topupPhoneNumber } }))).toEqual(["input.userMeta.topupPhoneNumber"]);
+    },
+  );
 });
 
 describe("contact", () => {
@@ -186,9 +206,12 @@ describe("contact", () => {
     expect(await validateInput(airmiles({ contact }))).toEqual([]);
   });
 
-  it.each(["call me", "12", "+1-470-500-0000 ext 5", "+1;4705000000", "4705000000-", "1".repeat(30)])("rejects %j", async (contact) => {
-    expect(await fieldsOf(airmiles({ contact }))).toEqual(["input.contact"]);
-  });
+  it.each(["call me", "12", "+1-470-500-0000 ext 5", "+1;4705000000", "4705000000-", "1".repeat(30)])(
+    "rejects %j",
+    async (contact) => {
+      expect(await fieldsOf(airmiles({ contact }))).toEqual(["input.contact"]);
+    },
+  );
 });
 
 describe("tag", () => {
@@ -238,7 +261,11 @@ describe("an input with many bad fields", () => {
         "input.userMeta.loyaltyMemberId",
       ].sort(),
     );
-    expect(failures.find((f) => f.field?.at(-1) === "loyaltyMemberId")?.field).toEqual(["input", "userMeta", "loyaltyMemberId"]);
+    expect(failures.find((f) => f.field?.at(-1) === "loyaltyMemberId")?.field).toEqual([
+      "input",
+      "userMeta",
+      "loyaltyMemberId",
+    ]);
     for (const failure of failures) {
       expect(failure).toMatchObject({ code: OrderErrorCode.INVALID_INPUT, retryable: false, upstreamErrorId: null });
       expect(failure.message).not.toContain(SECRET);
@@ -270,7 +297,11 @@ describe("an input with many bad fields", () => {
         "input.userMeta.topupPhoneNumber",
       ].sort(),
     );
-    expect(failures.find((f) => f.field?.at(-1) === "topupPhoneNumber")?.field).toEqual(["input", "userMeta", "topupPhoneNumber"]);
+    expect(failures.find((f) => f.field?.at(-1) === "topupPhoneNumber")?.field).toEqual([
+      "input",
+      "userMeta",
+      "topupPhoneNumber",
+    ]);
     for (const failure of failures) {
       expect(failure.code).toBe(OrderErrorCode.INVALID_INPUT);
       expect(failure.message).not.toContain(SECRET);

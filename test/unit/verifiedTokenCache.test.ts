@@ -11,8 +11,15 @@ const T0 = 1_900_000_000; // seconds
 
 function auth(maxTokenAgeSeconds = 0): AuthConfig {
   return {
-    routerSecret: undefined, jwksUrl: undefined, jwtSecret: JWT_SECRET, issuer: JWT_ISSUER, audience: JWT_AUDIENCE,
-    algorithms: ["HS256"], tokenType: undefined, maxTokenAgeSeconds, enabled: true,
+    routerSecret: undefined,
+    jwksUrl: undefined,
+    jwtSecret: JWT_SECRET,
+    issuer: JWT_ISSUER,
+    audience: JWT_AUDIENCE,
+    algorithms: ["HS256"],
+    tokenType: undefined,
+    maxTokenAgeSeconds,
+    enabled: true,
   };
 }
 
@@ -25,12 +32,20 @@ function sign(claims: JWTPayload, secret = JWT_SECRET): Promise<string> {
 }
 
 /** Two verifiers on one clock: one with the cache, one without (capacity 0), so every answer can be compared. */
-function verifiers(maxTokenAgeSeconds = 0, capacity = 100): { clock: { ms: number }; cache: VerifiedTokenCache; cached: JwtVerifier; fresh: JwtVerifier } {
+function verifiers(
+  maxTokenAgeSeconds = 0,
+  capacity = 100,
+): { clock: { ms: number }; cache: VerifiedTokenCache; cached: JwtVerifier; fresh: JwtVerifier } {
   const clock = { ms: T0 * 1000 };
   const now = () => clock.ms;
   const cache = createVerifiedTokenCache({ capacity, maxTokenAgeSeconds, maxEntryAgeMs: 3_600_000, now });
   const uncached = createVerifiedTokenCache({ capacity: 0, maxTokenAgeSeconds, maxEntryAgeMs: 0, now });
-  return { clock, cache, cached: createJwtVerifier(auth(maxTokenAgeSeconds), { now, cache }), fresh: createJwtVerifier(auth(maxTokenAgeSeconds), { now, cache: uncached }) };
+  return {
+    clock,
+    cache,
+    cached: createJwtVerifier(auth(maxTokenAgeSeconds), { now, cache }),
+    fresh: createJwtVerifier(auth(maxTokenAgeSeconds), { now, cache: uncached }),
+  };
 }
 
 async function outcome(verify: JwtVerifier, token: string): Promise<string> {
@@ -110,7 +125,9 @@ describe("verified-token cache", () => {
     const [header, payload] = good.split(".");
     const tampered = `${header}.${payload}.${forged.split(".")[2]}`;
     expect(await outcome(v.cached, tampered)).toBe("refused invalid");
-    const otherPayload = Buffer.from(JSON.stringify({ sub: "mallory", scope: "orders:admin", exp: T0 + 100, iss: JWT_ISSUER, aud: JWT_AUDIENCE })).toString("base64url");
+    const otherPayload = Buffer.from(
+      JSON.stringify({ sub: "mallory", scope: "orders:admin", exp: T0 + 100, iss: JWT_ISSUER, aud: JWT_AUDIENCE }),
+    ).toString("base64url");
     expect(await outcome(v.cached, `${header}.${otherPayload}.${good.split(".")[2]}`)).toBe("refused invalid");
     expect(v.cache.size).toBe(1);
     expect(v.cache.get(forged)).toBeUndefined();
@@ -118,8 +135,17 @@ describe("verified-token cache", () => {
 
   it("re-verifies an entry older than its maximum entry age", () => {
     let ms = 0;
-    const cache = createVerifiedTokenCache({ capacity: 10, maxTokenAgeSeconds: 0, maxEntryAgeMs: 1_000, now: () => ms });
-    cache.set("t", { subject: "s", scopes: new Set(), authenticated: true }, { exp: 1_000, nbf: undefined, iat: undefined });
+    const cache = createVerifiedTokenCache({
+      capacity: 10,
+      maxTokenAgeSeconds: 0,
+      maxEntryAgeMs: 1_000,
+      now: () => ms,
+    });
+    cache.set(
+      "t",
+      { subject: "s", scopes: new Set(), authenticated: true },
+      { exp: 1_000, nbf: undefined, iat: undefined },
+    );
     ms = 999;
     expect(cache.get("t")?.subject).toBe("s");
     ms = 1_000;

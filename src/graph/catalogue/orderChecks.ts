@@ -19,7 +19,12 @@ export async function checkOrder(request: OrderRequest, context: GraphContext): 
   if (invalid.length > 0) return { invalid, preflight: UNCHECKED };
   const { productId, denomination, quantity } = request.input;
   try {
-    const preflight = await context.catalogue.service.preflight({ kind: request.kind, productId, denomination, quantity });
+    const preflight = await context.catalogue.service.preflight({
+      kind: request.kind,
+      productId,
+      denomination,
+      quantity,
+    });
     return { invalid, preflight };
   } catch (error) {
     // The snapshot is an optimisation: when it cannot be read, Plum decides, as before the catalogue existed.

@@ -31,6 +31,13 @@ export function toProduct(product: CatalogueProduct, refreshedAt: Date | null): 
   };
 }
 
-export function toTopupOperator(operator: Pick<CatalogueProduct, "productId" | "name" | "countryCode" | "imageUrl">): TopupOperator {
-  return { productId: operator.productId, name: operator.name, countryCode: operator.countryCode, imageUrl: operator.imageUrl };
+export function toTopupOperator(
+  operator: Pick<CatalogueProduct, "productId" | "name" | "countryCode" | "imageUrl">,
+): TopupOperator {
+  return {
+    productId: operator.productId,
+    name: operator.name,
+    countryCode: operator.countryCode,
+    imageUrl: operator.imageUrl,
+  };
 }

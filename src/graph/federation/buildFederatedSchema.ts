@@ -12,9 +12,15 @@ const FEDERATION_LINK =
 
 type SubgraphModule = Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>;
 
-export type ReferenceResolvers = Record<string, { __resolveReference: (reference: never, context: never, info: never) => unknown }>;
+export type ReferenceResolvers = Record<
+  string,
+  { __resolveReference: (reference: never, context: never, info: never) => unknown }
+>;
 
-export async function buildFederatedSchema(options: BuildSchemaOptions, referenceResolvers: ReferenceResolvers): Promise<GraphQLSchema> {
+export async function buildFederatedSchema(
+  options: BuildSchemaOptions,
+  referenceResolvers: ReferenceResolvers,
+): Promise<GraphQLSchema> {
   const schema = await buildSchema({ ...options, skipCheck: true });
   const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;

@@ -10,7 +10,8 @@ export class OrderFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: "The order's current `deliveryStatus` (`delivered`, `pending`, `cancelled`; case-insensitive, `canceled` too).",
+    description:
+      "The order's current `deliveryStatus` (`delivered`, `pending`, `cancelled`; case-insensitive, `canceled` too).",
   })
   deliveryStatus?: string | null;
 

@@ -7,9 +7,11 @@ import { CONTACT } from "./rules.js";
 
 @InputType({ description: "An airmiles order, mirroring Plum's placeOrder fields for airmiles products." })
 export class PlaceAirmilesOrderInput extends PlaceOrderInputBase implements AirmilesOrderInput {
-  @Field(() => String, { nullable: true, description: "Recipient's phone number, e.g. \"+1-4705000000\". Optional." })
+  @Field(() => String, { nullable: true, description: 'Recipient\'s phone number, e.g. "+1-4705000000". Optional.' })
   @IsOptional()
-  @Matches(CONTACT, { message: "contact must be a phone number: digits, optional leading +, spaces, dashes or brackets" })
+  @Matches(CONTACT, {
+    message: "contact must be a phone number: digits, optional leading +, spaces, dashes or brackets",
+  })
   contact?: string | null;
 
   @Field(() => AirmilesUserMetaInput, { description: "Where the miles are credited." })

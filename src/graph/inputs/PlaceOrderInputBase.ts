@@ -13,7 +13,10 @@ export abstract class PlaceOrderInputBase implements BaseOrderInput {
   @Rules(...ProductIdRule())
   productId!: number;
 
-  @Field(() => Int, { defaultValue: 1, description: "Number of items, 1-10 (Plum's limit per order); airmiles and top-up products allow 1." })
+  @Field(() => Int, {
+    defaultValue: 1,
+    description: "Number of items, 1-10 (Plum's limit per order); airmiles and top-up products allow 1.",
+  })
   @Rules(...QuantityRule())
   quantity!: number;
 
@@ -28,7 +31,10 @@ export abstract class PlaceOrderInputBase implements BaseOrderInput {
   @Rules(...EmailRule())
   email!: string;
 
-  @Field(() => String, { nullable: true, description: "Free-text tag for reporting (at most 100 characters). Optional." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Free-text tag for reporting (at most 100 characters). Optional.",
+  })
   @IsOptional()
   @Rules(...TagRule())
   tag?: string | null;

@@ -8,7 +8,8 @@ import { TopupUserMetaInput } from "./TopupUserMetaInput.js";
 export class PlaceTopupOrderInput extends PlaceOrderInputBase implements TopupOrderInput {
   @Field(() => Boolean, {
     defaultValue: false,
-    description: "When true, Plum checks that the number belongs to the product's operator and rejects the order otherwise.",
+    description:
+      "When true, Plum checks that the number belongs to the product's operator and rejects the order otherwise.",
   })
   performOperatorValidation!: boolean;
 

@@ -1,5 +1,10 @@
 // Validation rules shared by both placement inputs. Messages name the rule, never the submitted value.
-import { Metadata, parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from "libphonenumber-js/max";
+import {
+  Metadata,
+  parsePhoneNumberFromString,
+  validatePhoneNumberLength,
+  type CountryCode,
+} from "libphonenumber-js/max";
 import {
   isEmail,
   IsInt,
@@ -49,15 +54,23 @@ export const DenominationRule = () => [
   NumberInRange(0, MAX_DENOMINATION, {
     message: `denomination must be greater than 0 and at most ${MAX_DENOMINATION.toLocaleString("en-US")}`,
   }),
-  AtMostDecimals(DENOMINATION_DECIMALS, { message: `denomination must have at most ${DENOMINATION_DECIMALS} decimals` }),
+  AtMostDecimals(DENOMINATION_DECIMALS, {
+    message: `denomination must have at most ${DENOMINATION_DECIMALS} decimals`,
+  }),
 ];
 export const EmailRule = () => [
   // Through ruleFrom: validator's isEmail throws on a lone surrogate, which must be an INVALID_INPUT like any other.
-  ruleFrom("isEmail", { message: "email must be a valid e-mail address" }, (value) => typeof value === "string" && isEmail(value)),
+  ruleFrom(
+    "isEmail",
+    { message: "email must be a valid e-mail address" },
+    (value) => typeof value === "string" && isEmail(value),
+  ),
   MaxLength(254, { message: "email must be at most 254 characters" }),
 ];
 export const PoNumberRule = () => [
-  Matches(PO_NUMBER, { message: "poNumber must be 1-100 characters: letters, digits and . _ : / - (starting with a letter or digit)" }),
+  Matches(PO_NUMBER, {
+    message: "poNumber must be 1-100 characters: letters, digits and . _ : / - (starting with a letter or digit)",
+  }),
 ];
 export const TagRule = () => [
   MaxLength(100, { message: "tag must be at most 100 characters" }),
@@ -164,7 +177,12 @@ export function PlausibleForCountryCode(codeProperty: string): PropertyDecorator
       validator: {
         validate(value: unknown, args: ValidationArguments): boolean {
           const code = (args.object as Record<string, unknown>)[codeProperty];
-          if (typeof value !== "string" || typeof code !== "string" || !PHONE_CODE.test(code) || !PHONE_DIGITS.test(value)) {
+          if (
+            typeof value !== "string" ||
+            typeof code !== "string" ||
+            !PHONE_CODE.test(code) ||
+            !PHONE_DIGITS.test(value)
+          ) {
             return true; // the format rules report these
           }
           const e164 = `${code}${value}`;

@@ -36,7 +36,10 @@ export class BulkPlacementResolver {
     @Arg("inputs", () => [PlaceAirmilesOrderInput], { description: INPUTS }) inputs: PlaceAirmilesOrderInput[],
     @Ctx() context: GraphContext,
   ): Promise<PlaceOrderPayload[]> {
-    return placeMany(inputs.map((input) => ({ kind: OrderKind.AIRMILES, input })), context);
+    return placeMany(
+      inputs.map((input) => ({ kind: OrderKind.AIRMILES, input })),
+      context,
+    );
   }
 
   @RequiresScopes(Scope.write)
@@ -45,7 +48,10 @@ export class BulkPlacementResolver {
     @Arg("inputs", () => [PlaceTopupOrderInput], { description: INPUTS }) inputs: PlaceTopupOrderInput[],
     @Ctx() context: GraphContext,
   ): Promise<PlaceOrderPayload[]> {
-    return placeMany(inputs.map((input) => ({ kind: OrderKind.TOPUP, input })), context);
+    return placeMany(
+      inputs.map((input) => ({ kind: OrderKind.TOPUP, input })),
+      context,
+    );
   }
 }
 
@@ -72,7 +78,10 @@ async function placeMany(requests: OrderRequest[], context: GraphContext): Promi
     }
     // The caller's row under this poNumber, read only when an answer depends on it (as in the single mutation).
     let existing: OrderRecord | null | undefined;
-    const callerRow = async () => (existing === undefined ? (existing = await context.services.callerRow(context.caller.subject, poNumber)) : existing);
+    const callerRow = async () =>
+      existing === undefined
+        ? (existing = await context.services.callerRow(context.caller.subject, poNumber))
+        : existing;
     if (preflight.failures.length > 0 && (await callerRow()) === null) {
       refuse(preflight.failures.map((failure) => atItem(failure, index)));
       continue;
@@ -86,7 +95,8 @@ async function placeMany(requests: OrderRequest[], context: GraphContext): Promi
       const row = await callerRow();
       const answer = mayReachPlum(row) ? answerWhenRefused(request, row, refusedFailure(error)) : null;
       if (answer !== null) {
-        answers[index] = answer.outcome === PlaceOrderOutcome.REJECTED ? placement.refuse(request.kind, answer.errors) : answer;
+        answers[index] =
+          answer.outcome === PlaceOrderOutcome.REJECTED ? placement.refuse(request.kind, answer.errors) : answer;
         continue;
       }
     }
@@ -101,7 +111,9 @@ async function placeMany(requests: OrderRequest[], context: GraphContext): Promi
     bulk.queued();
   }
   // Every item has an answer; should one be missing, it may have been claimed: PENDING, never a failure.
-  return answers.map((answer) => toPayload(answer ?? { outcome: PlaceOrderOutcome.PENDING, record: null, errors: [outcomeUnknownFailure(null)] }));
+  return answers.map((answer) =>
+    toPayload(answer ?? { outcome: PlaceOrderOutcome.PENDING, record: null, errors: [outcomeUnknownFailure(null)] }),
+  );
 }
 
 /** A failure's field path within the list: `input.x` of item i becomes `inputs.i.x`. */
@@ -115,7 +127,8 @@ function atItem(failure: OrderFailure, index: number): OrderFailure {
 function repeatedFailure(index: number): OrderFailure {
   return {
     code: OrderErrorCode.PO_NUMBER_CONFLICT,
-    message: "This poNumber appears earlier in the same call; only the first is placed. Nothing was placed for this item.",
+    message:
+      "This poNumber appears earlier in the same call; only the first is placed. Nothing was placed for this item.",
     field: ["inputs", String(index), "poNumber"],
     retryable: false,
   };

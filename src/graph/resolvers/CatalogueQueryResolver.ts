@@ -15,7 +15,9 @@ import { TopupOperator } from "../types/TopupOperator.js";
 
 /** A catalogue read that found no snapshot and could not fetch one. */
 export function catalogueUnavailable(): GraphQLError {
-  return new GraphQLError("Plum's catalogue is not available yet; try again shortly.", { extensions: { code: "UPSTREAM_UNAVAILABLE" } });
+  return new GraphQLError("Plum's catalogue is not available yet; try again shortly.", {
+    extensions: { code: "UPSTREAM_UNAVAILABLE" },
+  });
 }
 
 async function fromSnapshot<T>(read: () => Promise<T>): Promise<T> {
@@ -44,10 +46,12 @@ export class CatalogueQueryResolver {
   @RequiresScopes(Scope.read)
   @Directive("@listSize(assumedSize: 50)")
   @Query(() => [Product], {
-    description: "The airmiles programmes Plum offers this account (getVouchers, categoryType \"miles\"), by name; optionally of one country (ISO 3166, e.g. \"AE\").",
+    description:
+      'The airmiles programmes Plum offers this account (getVouchers, categoryType "miles"), by name; optionally of one country (ISO 3166, e.g. "AE").',
   })
   async airmilesProgrammes(
-    @Arg("countryCode", () => String, { nullable: true, description: "ISO 3166 country code, e.g. \"AE\"." }) countryCode: string | null,
+    @Arg("countryCode", () => String, { nullable: true, description: 'ISO 3166 country code, e.g. "AE".' })
+    countryCode: string | null,
     @Ctx() context: GraphContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Product[]> {
@@ -61,22 +65,26 @@ export class CatalogueQueryResolver {
   @RequiresScopes(Scope.read)
   @Directive("@listSize(assumedSize: 20)")
   @Query(() => [TopupOperator], {
-    description: "The mobile operators whose top-up plans Plum offers in a country (getVouchers, categoryType \"topup\"); each lists its `plans`.",
+    description:
+      'The mobile operators whose top-up plans Plum offers in a country (getVouchers, categoryType "topup"); each lists its `plans`.',
   })
   async topupOperators(
-    @Arg("countryCode", () => String, { description: "ISO 3166 country code, e.g. \"IN\"." }) countryCode: string,
+    @Arg("countryCode", () => String, { description: 'ISO 3166 country code, e.g. "IN".' }) countryCode: string,
     @Ctx() context: GraphContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<TopupOperator[]> {
     await hintCatalogue(info, context);
-    const entries = await fromSnapshot(() => context.catalogue.service.list({ kind: OrderKind.TOPUP, role: "operator", countryCode }));
+    const entries = await fromSnapshot(() =>
+      context.catalogue.service.list({ kind: OrderKind.TOPUP, role: "operator", countryCode }),
+    );
     return entries.map(toTopupOperator);
   }
 
   @RequiresScopes(Scope.read)
   @Query(() => Product, {
     nullable: true,
-    description: "One product by Plum's id; null when the catalogue does not know it (an unknown id also makes the subgraph refresh its snapshot soon).",
+    description:
+      "One product by Plum's id; null when the catalogue does not know it (an unknown id also makes the subgraph refresh its snapshot soon).",
   })
   async product(
     @Arg("productId", () => Int, { description: "Plum's product id, e.g. 15365." }) productId: number,
@@ -87,15 +95,25 @@ export class CatalogueQueryResolver {
     return loadProduct(productId, context);
   }
 
-  @FieldResolver(() => TopupOperator, { nullable: true, description: "Top-up plans: the operator the plan belongs to." })
-  async operator(@Root() product: Product, @Ctx() context: GraphContext, @Info() info: GraphQLResolveInfo): Promise<TopupOperator | null> {
+  @FieldResolver(() => TopupOperator, {
+    nullable: true,
+    description: "Top-up plans: the operator the plan belongs to.",
+  })
+  async operator(
+    @Root() product: Product,
+    @Ctx() context: GraphContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<TopupOperator | null> {
     await hintCatalogue(info, context);
     if (product.kind !== OrderKind.TOPUP || product.parentProductId === null) return null;
     const entry = await fromSnapshot(() => context.catalogue.products.load(product.parentProductId ?? 0));
     return entry === null || entry.role !== "operator" ? null : toTopupOperator(entry);
   }
 
-  @FieldResolver(() => Boolean, { description: "False when Plum's latest catalogue no longer lists the product: placement refuses it (PRODUCT_UNAVAILABLE)." })
+  @FieldResolver(() => Boolean, {
+    description:
+      "False when Plum's latest catalogue no longer lists the product: placement refuses it (PRODUCT_UNAVAILABLE).",
+  })
   async available(@Root() product: Product, @Ctx() context: GraphContext): Promise<boolean> {
     const entry = await context.catalogue.products.load(product.productId);
     return entry?.active ?? false;
@@ -105,8 +123,14 @@ export class CatalogueQueryResolver {
 @Resolver(() => TopupOperator)
 export class TopupOperatorResolver {
   @Directive("@listSize(assumedSize: 10)")
-  @FieldResolver(() => [Product], { description: "The operator's plans (getVouchers with its parentProductId): the products placeTopupOrder takes." })
-  async plans(@Root() operator: TopupOperator, @Ctx() context: GraphContext, @Info() info: GraphQLResolveInfo): Promise<Product[]> {
+  @FieldResolver(() => [Product], {
+    description: "The operator's plans (getVouchers with its parentProductId): the products placeTopupOrder takes.",
+  })
+  async plans(
+    @Root() operator: TopupOperator,
+    @Ctx() context: GraphContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Product[]> {
     await hintCatalogue(info, context);
     const entries = await fromSnapshot(() =>
       context.catalogue.service.list({ kind: OrderKind.TOPUP, role: "product", parentProductId: operator.productId }),

@@ -30,24 +30,32 @@ export class OperatorResolver {
       "Admin only. Resolves an order that needs an operator (alert `order_needs_operator` or `po_number_held_by_different_order`): the decision is checked at Plum, applied only if Plum bears it out, and recorded in the order's attempt log with who made it. See docs/runbook.md.",
   })
   async resolveOrderNeedingOperator(
-    @Arg("input", () => ResolveOrderInput, { description: "The order (Plum's poNumber), the verdict and why." }) input: ResolveOrderInput,
+    @Arg("input", () => ResolveOrderInput, { description: "The order (Plum's poNumber), the verdict and why." })
+    input: ResolveOrderInput,
     @Ctx() context: GraphContext,
   ): Promise<OperatorResolution> {
     const note = input.note.trim();
     if (note.length === 0 || note.length > MAX_NOTE || !isCleanText(note)) {
       throw badInput(`note must be 1–${MAX_NOTE} characters of plain text.`, "note");
     }
-    if (input.poNumber.length === 0 || input.poNumber.length > 200 || !isCleanText(input.poNumber)) throw badInput("poNumber is malformed.", "poNumber");
+    if (input.poNumber.length === 0 || input.poNumber.length > 200 || !isCleanText(input.poNumber))
+      throw badInput("poNumber is malformed.", "poNumber");
     const orderId = input.orderId ?? null;
     if (input.verdict === OperatorVerdict.PLACED && (orderId === null || !ORDER_ID.test(orderId))) {
       throw badInput("PLACED needs Plum's orderId (digits).", "orderId");
     }
-    if (input.verdict !== OperatorVerdict.PLACED && orderId !== null) throw badInput("orderId is for PLACED only.", "orderId");
+    if (input.verdict !== OperatorVerdict.PLACED && orderId !== null)
+      throw badInput("orderId is for PLACED only.", "orderId");
     const decision =
-      input.verdict === OperatorVerdict.PLACED ? { verdict: "placed" as const, orderId: orderId ?? "" }
-      : input.verdict === OperatorVerdict.NOT_PLACED ? { verdict: "notPlaced" as const }
-      : { verdict: "acknowledged" as const };
-    const result = await context.services.placement.resolveByOperator(input.poNumber, decision, { operator: context.caller.subject, note });
+      input.verdict === OperatorVerdict.PLACED
+        ? { verdict: "placed" as const, orderId: orderId ?? "" }
+        : input.verdict === OperatorVerdict.NOT_PLACED
+          ? { verdict: "notPlaced" as const }
+          : { verdict: "acknowledged" as const };
+    const result = await context.services.placement.resolveByOperator(input.poNumber, decision, {
+      operator: context.caller.subject,
+      note,
+    });
     const outcome = {
       placed: OperatorResolutionOutcome.PLACED,
       rejected: OperatorResolutionOutcome.REJECTED,

@@ -30,7 +30,8 @@ function toListFilter(filter: OrderFilter | null | undefined): OrderListFilter {
   const deliveryStatus = text(filter?.deliveryStatus, "deliveryStatus");
   const placedFrom = filter?.placedFrom ?? null;
   const placedTo = filter?.placedTo ?? null;
-  if (placedFrom !== null && placedTo !== null && placedFrom > placedTo) throw badInput("filter.placedFrom is after filter.placedTo.");
+  if (placedFrom !== null && placedTo !== null && placedFrom > placedTo)
+    throw badInput("filter.placedFrom is after filter.placedTo.");
   return {
     kind: filter?.kind ?? null,
     deliveryStatus: deliveryStatus === null ? null : normaliseDeliveryStatus(deliveryStatus),
@@ -47,17 +48,32 @@ export class OrderHistoryResolver {
     description: `Your placed orders (everyone's with orders:admin), newest first. Pages of \`first\` (default ${DEFAULT_PAGE_SIZE}, at most 100; more is capped); continue with \`after: pageInfo.endCursor\`. Pending and rejected placements are not listed: follow them with \`placement\`.`,
   })
   async orders(
-    @Arg("first", () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: "Orders per page, 1-100 (more is capped to 100)." })
+    @Arg("first", () => Int, {
+      nullable: true,
+      defaultValue: DEFAULT_PAGE_SIZE,
+      description: "Orders per page, 1-100 (more is capped to 100).",
+    })
     first: number | null,
-    @Arg("after", () => String, { nullable: true, description: "The `endCursor` of the previous page; omit for the first page." })
+    @Arg("after", () => String, {
+      nullable: true,
+      description: "The `endCursor` of the previous page; omit for the first page.",
+    })
     after: string | null,
-    @Arg("filter", () => OrderFilter, { nullable: true, description: "Only orders matching every given field." }) filter: OrderFilter | null,
+    @Arg("filter", () => OrderFilter, { nullable: true, description: "Only orders matching every given field." })
+    filter: OrderFilter | null,
     @Ctx() context: GraphContext,
   ): Promise<OrderConnection> {
     try {
-      const page = await context.services.orderList.page(context.caller, first ?? DEFAULT_PAGE_SIZE, after ?? null, toListFilter(filter));
+      const page = await context.services.orderList.page(
+        context.caller,
+        first ?? DEFAULT_PAGE_SIZE,
+        after ?? null,
+        toListFilter(filter),
+      );
       return {
-        edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toOrder(edge.record) as Order })).filter((edge) => edge.node !== null),
+        edges: page.edges
+          .map((edge) => ({ cursor: edge.cursor, node: toOrder(edge.record) as Order }))
+          .filter((edge) => edge.node !== null),
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
         totalCount: page.totalCount,
       };
@@ -74,7 +90,9 @@ export class OrderHistoryResolver {
       "What a retry of the placement mutation with this poNumber would answer now, without placing or sending anything (a pending one is checked at Plum, at most once per look-up interval). Null when the poNumber is unknown or not yours.",
   })
   async placement(
-    @Arg("poNumber", () => String, { description: "The poNumber you placed the order with." }) poNumber: string, @Ctx() context: GraphContext): Promise<Placement | null> {
+    @Arg("poNumber", () => String, { description: "The poNumber you placed the order with." }) poNumber: string,
+    @Ctx() context: GraphContext,
+  ): Promise<Placement | null> {
     if (!PO_NUMBER.test(poNumber)) return null; // cannot exist: not worth a ledger read
     const answer = await context.services.placementStatus(poNumber, context.caller, context.upstream);
     const kind = answer?.record.kind ?? null;

@@ -28,7 +28,9 @@ export class OrderMutationResolver {
   }
 
   @RequiresScopes(Scope.write)
-  @Mutation(() => PlaceOrderPayload, { description: `Places a paid mobile top-up order at Xoxoday Plum.${IDEMPOTENCY}` })
+  @Mutation(() => PlaceOrderPayload, {
+    description: `Places a paid mobile top-up order at Xoxoday Plum.${IDEMPOTENCY}`,
+  })
   placeTopupOrder(
     @Arg("input", () => PlaceTopupOrderInput) input: PlaceTopupOrderInput,
     @Ctx() context: GraphContext,
@@ -53,7 +55,12 @@ async function place(request: OrderRequest, context: GraphContext): Promise<Plac
     } catch (error) {
       if (!(error instanceof UpstreamRefusedError)) throw error;
       const answer = answerWhenRefused(request, existing, refusedFailure(error));
-      if (answer !== null) return toPayload(answer.outcome === PlaceOrderOutcome.REJECTED ? context.services.placement.refuse(request.kind, answer.errors) : answer);
+      if (answer !== null)
+        return toPayload(
+          answer.outcome === PlaceOrderOutcome.REJECTED
+            ? context.services.placement.refuse(request.kind, answer.errors)
+            : answer,
+        );
     }
   }
   const result = await context.services.placement.place(request, context.caller.subject);

@@ -24,7 +24,10 @@ export class OrderQueryResolver {
     description:
       "The order placed under your poNumber; null while it is pending or when none exists (or it is not yours). Reading a pending order also checks Plum for it.",
   })
-  async orderByPoNumber(@Arg("poNumber", () => String) poNumber: string, @Ctx() context: GraphContext): Promise<Order | null> {
+  async orderByPoNumber(
+    @Arg("poNumber", () => String) poNumber: string,
+    @Ctx() context: GraphContext,
+  ): Promise<Order | null> {
     if (!PO_NUMBER.test(poNumber)) return null; // cannot exist: not worth a Plum call
     const record = await context.services.reader.byPoNumber(poNumber, context.caller, context.upstream);
     return record !== null && canSee(context.caller, record) ? toOrder(record) : null;

@@ -26,21 +26,26 @@ import { validateInput } from "../validation.js";
 
 @ArgsType()
 class DetectOperatorArgs {
-  @Field(() => String, { description: "Country calling code with a leading +, e.g. \"+91\"." })
+  @Field(() => String, { description: 'Country calling code with a leading +, e.g. "+91".' })
   @Matches(PHONE_CODE, { message: "phoneCode must be + followed by 1-4 digits" })
   phoneCode!: string;
 
-  @Field(() => String, { description: "The national number, digits only, without the country code, e.g. \"9857535678\"." })
+  @Field(() => String, {
+    description: 'The national number, digits only, without the country code, e.g. "9857535678".',
+  })
   @Matches(PHONE_DIGITS, { message: "phoneNumber must be 4-15 digits" })
   @PlausibleForCountryCode("phoneCode")
   phoneNumber!: string;
 }
 
 function upstreamUnavailable(what: string): GraphQLError {
-  return new GraphQLError(`Plum could not be asked ${what}; try again shortly.`, { extensions: { code: "UPSTREAM_UNAVAILABLE" } });
+  return new GraphQLError(`Plum could not be asked ${what}; try again shortly.`, {
+    extensions: { code: "UPSTREAM_UNAVAILABLE" },
+  });
 }
 
-const QUOTE = " Runs every rule placement runs before it claims the poNumber (input rules, then the catalogue's denominations, quantity limit and product kind); places and records nothing.";
+const QUOTE =
+  " Runs every rule placement runs before it claims the poNumber (input rules, then the catalogue's denominations, quantity limit and product kind); places and records nothing.";
 
 @Resolver()
 export class PreOrderResolver {
@@ -50,7 +55,10 @@ export class PreOrderResolver {
     description:
       "The mobile operator of a phone number (Plum's lookupMobileNumber, cached briefly); `operator` is null when Plum cannot tell. A malformed number is a BAD_USER_INPUT error naming the argument.",
   })
-  async detectTopupOperator(@Args(() => DetectOperatorArgs) args: DetectOperatorArgs, @Ctx() context: GraphContext): Promise<OperatorDetection> {
+  async detectTopupOperator(
+    @Args(() => DetectOperatorArgs) args: DetectOperatorArgs,
+    @Ctx() context: GraphContext,
+  ): Promise<OperatorDetection> {
     const invalid = await validateInput(Object.assign(new DetectOperatorArgs(), args), "args");
     const first = invalid[0];
     if (first !== undefined) {
@@ -58,9 +66,11 @@ export class PreOrderResolver {
       const field = first.field?.slice(1) ?? [];
       throw new GraphQLError(first.message, { extensions: { code: "BAD_USER_INPUT", field } });
     }
-    const detected = await context.services.catalogue.operators.detect(`${args.phoneCode}${args.phoneNumber}`).catch((error: unknown) => {
-      throw error instanceof OperatorLookupUnavailableError ? upstreamUnavailable("for the operator") : error;
-    });
+    const detected = await context.services.catalogue.operators
+      .detect(`${args.phoneCode}${args.phoneNumber}`)
+      .catch((error: unknown) => {
+        throw error instanceof OperatorLookupUnavailableError ? upstreamUnavailable("for the operator") : error;
+      });
     if (detected === null) return { operator: null, active: null };
     if (detected.operatorId === null && detected.name === null) return { operator: null, active: detected.active };
     // The snapshot's entry is the authority on names and logos; Plum's answer may carry a name only.
@@ -68,23 +78,37 @@ export class PreOrderResolver {
     if (known !== null) return { operator: toTopupOperator(known), active: detected.active };
     if (detected.operatorId === null || detected.name === null) return { operator: null, active: detected.active };
     return {
-      operator: toTopupOperator({ productId: detected.operatorId, name: detected.name, countryCode: detected.countryCode, imageUrl: null }),
+      operator: toTopupOperator({
+        productId: detected.operatorId,
+        name: detected.name,
+        countryCode: detected.countryCode,
+        imageUrl: null,
+      }),
       active: detected.active,
     };
   }
 
   @RequiresScopes(Scope.write)
-  @Query(() => OrderQuote, { description: `What placeAirmilesOrder would answer for this input, and what it would cost.${QUOTE}` })
+  @Query(() => OrderQuote, {
+    description: `What placeAirmilesOrder would answer for this input, and what it would cost.${QUOTE}`,
+  })
   quoteAirmilesOrder(
-    @Arg("input", () => PlaceAirmilesOrderInput, { description: "Exactly what you would pass to placeAirmilesOrder." }) input: PlaceAirmilesOrderInput,
+    @Arg("input", () => PlaceAirmilesOrderInput, { description: "Exactly what you would pass to placeAirmilesOrder." })
+    input: PlaceAirmilesOrderInput,
     @Ctx() context: GraphContext,
   ): Promise<OrderQuote> {
     return quote({ kind: OrderKind.AIRMILES, input }, context);
   }
 
   @RequiresScopes(Scope.write)
-  @Query(() => OrderQuote, { description: `What placeTopupOrder would answer for this input, and what it would cost.${QUOTE}` })
-  quoteTopupOrder(@Arg("input", () => PlaceTopupOrderInput, { description: "Exactly what you would pass to placeTopupOrder." }) input: PlaceTopupOrderInput, @Ctx() context: GraphContext): Promise<OrderQuote> {
+  @Query(() => OrderQuote, {
+    description: `What placeTopupOrder would answer for this input, and what it would cost.${QUOTE}`,
+  })
+  quoteTopupOrder(
+    @Arg("input", () => PlaceTopupOrderInput, { description: "Exactly what you would pass to placeTopupOrder." })
+    input: PlaceTopupOrderInput,
+    @Ctx() context: GraphContext,
+  ): Promise<OrderQuote> {
     return quote({ kind: OrderKind.TOPUP, input }, context);
   }
 
@@ -112,7 +136,11 @@ async function knownOperator(detected: DetectedOperator, context: GraphContext):
       return byId !== null && byId.role === "operator" ? byId : null;
     }
     const name = detected.name?.trim().toLowerCase();
-    const operators = await context.catalogue.service.list({ kind: OrderKind.TOPUP, role: "operator", countryCode: detected.countryCode });
+    const operators = await context.catalogue.service.list({
+      kind: OrderKind.TOPUP,
+      role: "operator",
+      countryCode: detected.countryCode,
+    });
     return operators.find((operator) => operator.name.trim().toLowerCase() === name) ?? null;
   } catch {
     return null; // no snapshot: answer from Plum's words alone
@@ -125,9 +153,13 @@ async function quote(request: OrderRequest, context: GraphContext): Promise<Orde
   const { productId, denomination, quantity } = request.input;
   // The product is shown even when the input is invalid, if its id is usable.
   const usable = Number.isSafeInteger(productId) && productId > 0;
-  const entry = preflight.product ?? (usable ? await context.catalogue.products.load(productId).catch(() => null) : null);
+  const entry =
+    preflight.product ?? (usable ? await context.catalogue.products.load(productId).catch(() => null) : null);
   const orderable = entry !== null && entry.role === "product" ? entry : null;
-  const priced = orderable !== null && errors.length === 0 ? estimateCharge(orderable, denomination, quantity, context.services.catalogue.walletCurrency) : null;
+  const priced =
+    orderable !== null && errors.length === 0
+      ? estimateCharge(orderable, denomination, quantity, context.services.catalogue.walletCurrency)
+      : null;
   return {
     valid: errors.length === 0,
     errors,

@@ -18,8 +18,15 @@ function toRun(run: StoredRun): ReconciliationRun {
 
 function toDiscrepancy(d: StoredDiscrepancy): ReconciliationDiscrepancy {
   return {
-    id: d.id, alert: d.kind, poNumber: d.poNumber, orderId: d.orderId, ledgerState: d.ledgerState,
-    orderDate: d.orderDate, firstSeenAt: d.firstSeenAt, lastSeenAt: d.lastSeenAt, resolvedAt: d.resolvedAt,
+    id: d.id,
+    alert: d.kind,
+    poNumber: d.poNumber,
+    orderId: d.orderId,
+    ledgerState: d.ledgerState,
+    orderDate: d.orderDate,
+    firstSeenAt: d.firstSeenAt,
+    lastSeenAt: d.lastSeenAt,
+    resolvedAt: d.resolvedAt,
   };
 }
 
@@ -27,12 +34,17 @@ function toDiscrepancy(d: StoredDiscrepancy): ReconciliationDiscrepancy {
 export class ReconciliationResolver {
   @RequiresScopes(Scope.admin)
   @Query(() => ReconciliationReport, {
-    description: "Admin only. The reconciliation runs started between `from` and `to` (default: the last 7 days) and the discrepancies found.",
+    description:
+      "Admin only. The reconciliation runs started between `from` and `to` (default: the last 7 days) and the discrepancies found.",
   })
   async reconciliationReport(
-    @Arg("from", () => DateTimeISOResolver, { nullable: true, description: "Start of the range (default: 7 days before `to`)." })
+    @Arg("from", () => DateTimeISOResolver, {
+      nullable: true,
+      description: "Start of the range (default: 7 days before `to`).",
+    })
     from: Date | null,
-    @Arg("to", () => DateTimeISOResolver, { nullable: true, description: "End of the range (default: now)." }) to: Date | null,
+    @Arg("to", () => DateTimeISOResolver, { nullable: true, description: "End of the range (default: now)." })
+    to: Date | null,
     @Ctx() context: GraphContext,
   ): Promise<ReconciliationReport> {
     const until = to ?? new Date();
@@ -54,12 +66,17 @@ export class ReconciliationResolver {
   @RequiresScopes(Scope.admin)
   @Mutation(() => ReconciliationRun, {
     nullable: true,
-    description: "Admin only. Runs the reconciliation now (single-flight: null when a run is already in progress on some replica).",
+    description:
+      "Admin only. Runs the reconciliation now (single-flight: null when a run is already in progress on some replica).",
   })
   async runReconciliation(@Ctx() context: GraphContext): Promise<ReconciliationRun | null> {
     const summary = await context.services.reconciliation.job.runOnce(true);
     if (summary === null) return null;
-    const runs = await context.services.reconciliation.store.listRuns(summary.outcome.windowTo, new Date(Date.now() + DAY_MS), MAX_RUNS);
+    const runs = await context.services.reconciliation.store.listRuns(
+      summary.outcome.windowTo,
+      new Date(Date.now() + DAY_MS),
+      MAX_RUNS,
+    );
     const run = runs.find((r) => r.id === summary.runId);
     return run === undefined ? null : toRun(run);
   }

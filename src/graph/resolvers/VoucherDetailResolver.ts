@@ -7,7 +7,10 @@ import { loadProduct } from "./CatalogueQueryResolver.js";
 
 @Resolver(() => VoucherDetail)
 export class VoucherDetailResolver {
-  @FieldResolver(() => Product, { nullable: true, description: "The item's product in the catalogue; null when the catalogue does not know the id." })
+  @FieldResolver(() => Product, {
+    nullable: true,
+    description: "The item's product in the catalogue; null when the catalogue does not know the id.",
+  })
   async product(@Root() detail: VoucherDetail, @Ctx() context: GraphContext): Promise<Product | null> {
     // Order data is never cached, so no hint here; a catalogue outage leaves the order readable.
     return loadProduct(detail.productId, context).catch(() => null);

@@ -13,10 +13,16 @@ export class Order {
   @Field(() => ID, { description: "Plum's order id: the entity key other subgraphs reference." })
   orderId!: string;
 
-  @Field(() => String, { nullable: true, description: "The caller's purchase-order number (idempotency key); null for orders placed without one." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The caller's purchase-order number (idempotency key); null for orders placed without one.",
+  })
   poNumber!: string | null;
 
-  @Field(() => OrderKind, { nullable: true, description: "Airmiles or top-up; null for orders this subgraph did not place itself." })
+  @Field(() => OrderKind, {
+    nullable: true,
+    description: "Airmiles or top-up; null for orders this subgraph did not place itself.",
+  })
   kind!: OrderKind | null;
 
   @Field(() => Float, { nullable: true, description: "Order total, rounded, before discount." })
@@ -31,19 +37,28 @@ export class Order {
   @Field(() => Float, { nullable: true, description: "Exact, unrounded discount; null when there is no discount." })
   rawOrderDiscount!: number | null;
 
-  @Field(() => Float, { nullable: true, description: "Discount in percent (3 means 3%); null when there is no discount." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Discount in percent (3 means 3%); null when there is no discount.",
+  })
   discountPercent!: number | null;
 
   @Field(() => String, { nullable: true, description: "ISO 4217 currency of the amounts, e.g. USD." })
   currencyCode!: string | null;
 
-  @Field(() => Float, { nullable: true, description: "Conversion multiplier Plum applied from the product currency to the wallet currency." })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Conversion multiplier Plum applied from the product currency to the wallet currency.",
+  })
   currencyValue!: number | null;
 
   @Field(() => Float, { nullable: true, description: "What the company's wallet was actually charged." })
   amountCharged!: number | null;
 
-  @Field(() => String, { nullable: true, description: "Plum's order lifecycle status, usually `complete`; other values pass through unchanged." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Plum's order lifecycle status, usually `complete`; other values pass through unchanged.",
+  })
   orderStatus!: string | null;
 
   @Field(() => String, {
@@ -65,6 +80,9 @@ export class Order {
   @Field(() => DateTimeISOResolver, { nullable: true, description: "When the order was placed at Plum (UTC)." })
   placedAt!: Date | null;
 
-  @Field(() => DateTimeISOResolver, { nullable: true, description: "When this subgraph last changed what it knows of the order (UTC)." })
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: "When this subgraph last changed what it knows of the order (UTC).",
+  })
   updatedAt!: Date | null;
 }

@@ -7,10 +7,15 @@ import { Product } from "./Product.js";
     "What a placement with this input would meet, without placing anything: the same input rules and catalogue checks placement runs, and an estimate of the charge.",
 })
 export class OrderQuote {
-  @Field(() => Boolean, { description: "True when placement would send this order to Plum (Plum may still refuse it: stock, balance, operator)." })
+  @Field(() => Boolean, {
+    description:
+      "True when placement would send this order to Plum (Plum may still refuse it: stock, balance, operator).",
+  })
   valid!: boolean;
 
-  @Field(() => [OrderError], { description: "The errors placement would answer with, with the same codes and field paths; empty when valid." })
+  @Field(() => [OrderError], {
+    description: "The errors placement would answer with, with the same codes and field paths; empty when valid.",
+  })
   errors!: OrderError[];
 
   @Field(() => Product, { nullable: true, description: "The product, when the catalogue knows it." })
@@ -35,6 +40,10 @@ export class OrderQuote {
   })
   estimatedCharge!: number | null;
 
-  @Field(() => String, { nullable: true, description: "Currency of `estimatedCharge`: the wallet's when the catalogue has an exchange rate, else the product's." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Currency of `estimatedCharge`: the wallet's when the catalogue has an exchange rate, else the product's.",
+  })
   chargeCurrencyCode!: string | null;
 }

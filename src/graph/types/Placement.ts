@@ -18,7 +18,8 @@ export class Placement {
   kind!: OrderKind;
 
   @Field(() => PlaceOrderOutcome, {
-    description: "REPLAYED once the order exists, PENDING while its outcome is open (ask again later), REJECTED when nothing was placed.",
+    description:
+      "REPLAYED once the order exists, PENDING while its outcome is open (ask again later), REJECTED when nothing was placed.",
   })
   outcome!: PlaceOrderOutcome;
 

@@ -15,7 +15,10 @@ export class ReconciliationRun {
   @Field(() => DateTimeISOResolver, { nullable: true, description: "When it finished; null while running." })
   finishedAt!: Date | null;
 
-  @Field(() => DateTimeISOResolver, { nullable: true, description: "Orders placed from this instant on were compared." })
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: "Orders placed from this instant on were compared.",
+  })
   windowFrom!: Date | null;
 
   @Field(() => DateTimeISOResolver, { nullable: true, description: "…up to this instant (the run's start)." })
@@ -37,7 +40,9 @@ export class ReconciliationRun {
   error!: string | null;
 }
 
-@ObjectType({ description: "Something Plum and the ledger disagree about; never imported as ours, an operator decides." })
+@ObjectType({
+  description: "Something Plum and the ledger disagree about; never imported as ours, an operator decides.",
+})
 export class ReconciliationDiscrepancy {
   @Field(() => Int, { description: "The discrepancy's number." })
   id!: number;
@@ -54,10 +59,16 @@ export class ReconciliationDiscrepancy {
   @Field(() => String, { description: "Plum's orderId of the order in question." })
   orderId!: string;
 
-  @Field(() => String, { nullable: true, description: "The ledger's state for the poNumber (PENDING, PLACED, REJECTED); null when unknown." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The ledger's state for the poNumber (PENDING, PLACED, REJECTED); null when unknown.",
+  })
   ledgerState!: string | null;
 
-  @Field(() => DateTimeISOResolver, { nullable: true, description: "When the order was placed (Plum's date, or the ledger's)." })
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: "When the order was placed (Plum's date, or the ledger's).",
+  })
   orderDate!: Date | null;
 
   @Field(() => DateTimeISOResolver, { description: "The first run that found it." })
@@ -66,7 +77,10 @@ export class ReconciliationDiscrepancy {
   @Field(() => DateTimeISOResolver, { description: "The latest run that found it." })
   lastSeenAt!: Date;
 
-  @Field(() => DateTimeISOResolver, { nullable: true, description: "Set when a later run no longer found it; null while open." })
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: "Set when a later run no longer found it; null while open.",
+  })
   resolvedAt!: Date | null;
 }
 
@@ -75,7 +89,9 @@ export class ReconciliationReport {
   @Field(() => [ReconciliationRun], { description: "Runs started in the range, newest first (at most 100)." })
   runs!: ReconciliationRun[];
 
-  @Field(() => [ReconciliationDiscrepancy], { description: "Open discrepancies, and those seen in the range, newest first (at most 500)." })
+  @Field(() => [ReconciliationDiscrepancy], {
+    description: "Open discrepancies, and those seen in the range, newest first (at most 500).",
+  })
   discrepancies!: ReconciliationDiscrepancy[];
 
   @Field(() => Int, { description: "Open discrepancies: 0 means no discrepancies." })

@@ -1,7 +1,9 @@
 import { DateTimeISOResolver } from "graphql-scalars";
 import { Field, Float, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "The company's Plum wallet balance (getBalance), cached for a minute: Plum allows 10 reads a minute." })
+@ObjectType({
+  description: "The company's Plum wallet balance (getBalance), cached for a minute: Plum allows 10 reads a minute.",
+})
 export class WalletBalance {
   @Field(() => Float, { description: "Balance in `currencyCode`." })
   value!: number;

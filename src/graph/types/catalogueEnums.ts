@@ -25,6 +25,8 @@ registerEnumType(ProductDeliveryType, {
   description: "How fast Plum delivers the product.",
   valuesConfig: {
     REALTIME: { description: "Delivered when the order is placed (deliveryStatus `delivered` at once)." },
-    DELAYED: { description: "Delivered later (up to 7 business days); the order stays `pending` until Plum's callback." },
+    DELAYED: {
+      description: "Delivered later (up to 7 business days); the order stays `pending` until Plum's callback.",
+    },
   },
 });

@@ -37,7 +37,8 @@ export class PlumBudget {
     if (limit === null) return null;
     // Every placeOrder goes through one FIFO queue, so it has no split; look-ups keep a reserve for each class so
     // neither callers' look-ups nor the reconciler's can take the whole window.
-    const reserve = operation === "placeOrder" ? 0 : Math.min(Math.floor(limit / 2), Math.ceil(limit * this.config.reservedShare));
+    const reserve =
+      operation === "placeOrder" ? 0 : Math.min(Math.floor(limit / 2), Math.ceil(limit * this.config.reservedShare));
     void klass;
     return { limit, classLimit: limit - reserve, windowMs: this.countedWindowMs };
   }
@@ -77,6 +78,7 @@ export class PlumBudget {
     if (limit === null) return () => 1;
     const { penaltyUntil } = await this.usage("placeOrder");
     const penaltyMs = penaltyUntil === null ? 0 : Math.max(0, penaltyUntil.getTime() - Date.now());
-    return (position) => Math.max(1, Math.ceil(((Math.max(1, position) / limit) * this.countedWindowMs + penaltyMs) / 1000));
+    return (position) =>
+      Math.max(1, Math.ceil(((Math.max(1, position) / limit) * this.countedWindowMs + penaltyMs) / 1000));
   }
 }

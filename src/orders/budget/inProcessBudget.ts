@@ -25,7 +25,10 @@ export class InProcessBudgetLedger implements BudgetLedger {
   async usage(operation: PlumOperationName, windowMs: number): Promise<BudgetUsage> {
     const now = this.now();
     const until = this.penalties.get(operation) ?? null;
-    return { used: this.prune(operation, now, windowMs).length, penaltyUntil: until !== null && until > now ? new Date(until) : null };
+    return {
+      used: this.prune(operation, now, windowMs).length,
+      penaltyUntil: until !== null && until > now ? new Date(until) : null,
+    };
   }
 
   private prune(operation: PlumOperationName, now: number, windowMs: number): LogEntry[] {

@@ -8,7 +8,10 @@ import type { PlumOperationName } from "../../plum/wire.js";
 import { budgetClass } from "./budgetClass.js";
 import type { PlumBudget } from "./PlumBudget.js";
 
-export function budgetGate(budget: PlumBudget, options: { maxWaitMs: number; log: Logger; sleep?: (ms: number) => Promise<void> }): PlumGate {
+export function budgetGate(
+  budget: PlumBudget,
+  options: { maxWaitMs: number; log: Logger; sleep?: (ms: number) => Promise<void> },
+): PlumGate {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   return {
     async admit(operation: PlumOperationName): Promise<number> {
@@ -24,8 +27,13 @@ export function budgetGate(budget: PlumBudget, options: { maxWaitMs: number; log
       }
     },
     rateLimited(operation: PlumOperationName, penaltySeconds: number): void {
-      options.log.warn({ operation, penaltySeconds }, "Plum answered rate limited; every replica pauses this operation");
-      void budget.penalize(operation, penaltySeconds).catch((error: unknown) => options.log.error({ err: error }, "could not record Plum's penalty"));
+      options.log.warn(
+        { operation, penaltySeconds },
+        "Plum answered rate limited; every replica pauses this operation",
+      );
+      void budget
+        .penalize(operation, penaltySeconds)
+        .catch((error: unknown) => options.log.error({ err: error }, "could not record Plum's penalty"));
     },
   };
 }

@@ -8,8 +8,15 @@ export interface LogEntry {
 }
 
 /** `log`: the sends within the window ending at `now`, oldest first; `penaltyUntil`: epoch ms or null. */
-export function grantFrom(log: readonly LogEntry[], klass: BudgetClass, rule: BudgetRule, now: number, penaltyUntil: number | null): BudgetGrant {
-  if (penaltyUntil !== null && penaltyUntil > now) return { granted: false, retryAfterMs: penaltyUntil - now, penalized: true };
+export function grantFrom(
+  log: readonly LogEntry[],
+  klass: BudgetClass,
+  rule: BudgetRule,
+  now: number,
+  penaltyUntil: number | null,
+): BudgetGrant {
+  if (penaltyUntil !== null && penaltyUntil > now)
+    return { granted: false, retryAfterMs: penaltyUntil - now, penalized: true };
   const mine = log.filter((entry) => entry.klass === klass);
   if (log.length < rule.limit && mine.length < rule.classLimit) return { granted: true };
   // The next slot opens when the oldest send that fills the limit leaves the window.

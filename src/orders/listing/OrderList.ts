@@ -49,7 +49,10 @@ export class OrderList {
     ]);
     if (!listed.anchorFound) throw new InvalidCursorError();
     const rows = listed.rows.slice(0, first);
-    const edges = rows.map(({ record, sortKey }) => ({ cursor: encodeCursor({ sortKey, poNumber: record.poNumber }, digest), record }));
+    const edges = rows.map(({ record, sortKey }) => ({
+      cursor: encodeCursor({ sortKey, poNumber: record.poNumber }, digest),
+      record,
+    }));
     return { edges, hasNextPage: listed.rows.length > first, endCursor: edges.at(-1)?.cursor ?? null, totalCount };
   }
 }

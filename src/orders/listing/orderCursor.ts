@@ -6,7 +6,9 @@ import type { ListAnchor, ListScope, OrderListFilter } from "./ports.js";
 
 export class InvalidCursorError extends Error {
   constructor() {
-    super("`after` is not a cursor of this query: pass an `endCursor` or edge `cursor` returned by `orders` with the same filter.");
+    super(
+      "`after` is not a cursor of this query: pass an `endCursor` or edge `cursor` returned by `orders` with the same filter.",
+    );
     this.name = "InvalidCursorError";
   }
 }
@@ -18,18 +20,25 @@ const MAX_CURSOR_LENGTH = 512;
 export function queryDigest(scope: ListScope, filter: OrderListFilter): string {
   const canonical = JSON.stringify([
     "subject" in scope ? `s:${scope.subject}` : "*",
-    filter.kind, filter.deliveryStatus, filter.tag, filter.placedFrom?.toISOString() ?? null, filter.placedTo?.toISOString() ?? null,
+    filter.kind,
+    filter.deliveryStatus,
+    filter.tag,
+    filter.placedFrom?.toISOString() ?? null,
+    filter.placedTo?.toISOString() ?? null,
   ]);
   return createHash("sha256").update(canonical).digest("base64url").slice(0, 22);
 }
 
 export function encodeCursor(anchor: ListAnchor, digest: string): string {
-  return Buffer.from(JSON.stringify({ v: VERSION, k: anchor.sortKey, p: anchor.poNumber, q: digest })).toString("base64url");
+  return Buffer.from(JSON.stringify({ v: VERSION, k: anchor.sortKey, p: anchor.poNumber, q: digest })).toString(
+    "base64url",
+  );
 }
 
 /** The anchor a cursor names; throws InvalidCursorError when it is malformed or belongs to another query. */
 export function decodeCursor(cursor: string, digest: string): ListAnchor {
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new InvalidCursorError();
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
+    throw new InvalidCursorError();
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -38,7 +47,14 @@ export function decodeCursor(cursor: string, digest: string): ListAnchor {
   }
   if (typeof value !== "object" || value === null) throw new InvalidCursorError();
   const { v, k, p, q } = value as Record<string, unknown>;
-  if (v !== VERSION || typeof k !== "string" || !/^\d{1,19}$/.test(k) || typeof p !== "string" || p === "" || q !== digest) {
+  if (
+    v !== VERSION ||
+    typeof k !== "string" ||
+    !/^\d{1,19}$/.test(k) ||
+    typeof p !== "string" ||
+    p === "" ||
+    q !== digest
+  ) {
     throw new InvalidCursorError();
   }
   return { sortKey: k, poNumber: p };

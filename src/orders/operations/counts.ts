@@ -41,6 +41,7 @@ export function bucketCounts(rows: readonly { bucket: string; n: number }[]): Re
 
 export function alertCounts(rows: readonly { alert: string; n: number }[]): Record<AlertReason, number> {
   const counts = Object.fromEntries(ALERT_REASONS.map((r) => [r, 0])) as Record<AlertReason, number>;
-  for (const row of rows) if ((ALERT_REASONS as readonly string[]).includes(row.alert)) counts[row.alert as AlertReason] += row.n;
+  for (const row of rows)
+    if ((ALERT_REASONS as readonly string[]).includes(row.alert)) counts[row.alert as AlertReason] += row.n;
   return counts;
 }

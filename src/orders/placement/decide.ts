@@ -22,7 +22,16 @@ import {
   rejectionFailure,
   unavailableFailure,
 } from "../failures.js";
-import type { AlertReason, AttemptRecord, Driver, Evidence, ExistenceProof, OperatorRefusal, PlacementPolicy, SendBudget } from "./evidence.js";
+import type {
+  AlertReason,
+  AttemptRecord,
+  Driver,
+  Evidence,
+  ExistenceProof,
+  OperatorRefusal,
+  PlacementPolicy,
+  SendBudget,
+} from "./evidence.js";
 import { isOurOrder } from "./ownership.js";
 import type { PlacementPatch, PlacementRow } from "./row.js";
 
@@ -234,16 +243,23 @@ export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext
   });
   const lookup = (target: LookupTarget): Decision => ({ patch: facts, action: { type: "lookup", target } });
   const throttledUntil =
-    m.lastLookupAt === null ? null : later(m.lastLookupAt, policy.lookupIntervalMs).getTime() > now.getTime()
-      ? later(m.lastLookupAt, policy.lookupIntervalMs)
-      : null;
+    m.lastLookupAt === null
+      ? null
+      : later(m.lastLookupAt, policy.lookupIntervalMs).getTime() > now.getTime()
+        ? later(m.lastLookupAt, policy.lookupIntervalMs)
+        : null;
   const byPoNumber = { poNumber: row.poNumber };
 
   if (m.found !== null) {
     const { orderId, order } = m.found;
     return {
       patch: {
-        ...facts, state: "PLACED", orderId, order, errors: [], nextCheckAt: null,
+        ...facts,
+        state: "PLACED",
+        orderId,
+        order,
+        errors: [],
+        nextCheckAt: null,
         alert: m.lateSuccess ? "order_needs_operator" : null,
         placedAt: parsePlumDate(order.orderDate) ?? now,
       },
@@ -268,7 +284,8 @@ export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext
     // Plum holds a different order under our poNumber. After an attempt of ours that may have reached it, ours may
     // exist too (de-duplication is undocumented): neither "placed" nor "nothing was placed" is safe. If no attempt
     // of ours can have created anything (the first one was refused as a duplicate), the poNumber is someone else's.
-    if (unresolved.length > 0) return wait(later(now, policy.maxBackoffMs), pendingErrors, "po_number_held_by_different_order");
+    if (unresolved.length > 0)
+      return wait(later(now, policy.maxBackoffMs), pendingErrors, "po_number_held_by_different_order");
     return reject(conflictFailure());
   }
 
@@ -306,7 +323,11 @@ export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext
   if (reached >= policy.maxSendAttempts) return reject(exhaustedFailure(reached));
   const queued = last?.answer === "queued" ? last : null;
   const renewedToken =
-    queued === null && evidence.kind === "answer" && evidence.result.kind === "unauthorized" && evidence.result.renewable && !m.sends.at(-2)?.renewed;
+    queued === null &&
+    evidence.kind === "answer" &&
+    evidence.result.kind === "unauthorized" &&
+    evidence.result.renewable &&
+    !m.sends.at(-2)?.renewed;
   if (renewedToken) {
     // Plum refused an expired token before looking at the order; the client renewed it. One new attempt, written
     // ahead like any other (never a hidden re-send inside the client).
@@ -323,9 +344,14 @@ export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext
   if (budget !== "available") {
     // Over the queue bound a new placement is refused before anything is queued: nothing was sent, so the caller
     // may retry the same poNumber (the row reopens). A row already queued, or a re-send, keeps its place.
-    if (budget === "full" && driver === "mutation" && queued === null) return reject(queueFullFailure(ctx.queuedRetryAfterSeconds ?? 1), true);
+    if (budget === "full" && driver === "mutation" && queued === null)
+      return reject(queueFullFailure(ctx.queuedRetryAfterSeconds ?? 1), true);
     if (queued !== null) return stayQueued(facts, queued.n, ctx);
-    return stayQueued({ ...facts, sends: [...m.sends, { n: m.sends.length + 1, answer: "queued" }] }, m.sends.length + 1, ctx);
+    return stayQueued(
+      { ...facts, sends: [...m.sends, { n: m.sends.length + 1, answer: "queued" }] },
+      m.sends.length + 1,
+      ctx,
+    );
   }
   // Sending: a queued attempt becomes the write-ahead of the same attempt number (it never left).
   const attempt = queued?.n ?? m.sends.length + 1;
@@ -348,8 +374,15 @@ export function decide(row: PlacementRow, evidence: Evidence, ctx: DecideContext
  * existence is on record and a look-up by poNumber that started after Plum's whole processing window finds nothing
  * of ours. Then it is a final (never reopened) rejection. Anything else is refused, and the row stays as it was.
  */
-function decideOperator(row: PlacementRow, evidence: Extract<Evidence, { kind: "operator" }>, ctx: DecideContext): Decision {
-  const refused = (reason: OperatorRefusal, patch: PlacementPatch = {}): Decision => ({ patch, action: { type: "refused", reason } });
+function decideOperator(
+  row: PlacementRow,
+  evidence: Extract<Evidence, { kind: "operator" }>,
+  ctx: DecideContext,
+): Decision {
+  const refused = (reason: OperatorRefusal, patch: PlacementPatch = {}): Decision => ({
+    patch,
+    action: { type: "refused", reason },
+  });
   if (row.alert === null) return refused("not_awaiting_operator");
   const { decision, startedAt, result } = evidence;
   const by = decision.verdict === "placed" ? "orderId" : "poNumber";
@@ -358,7 +391,13 @@ function decideOperator(row: PlacementRow, evidence: Extract<Evidence, { kind: "
   const facts: PlacementPatch = { sends: m.sends, existence: m.existence, lastLookupAt: m.lastLookupAt };
   const placed = (found: { orderId: string; order: PlumOrderWire }): Decision => ({
     patch: {
-      ...facts, state: "PLACED", orderId: found.orderId, order: found.order, errors: [], nextCheckAt: null, alert: null,
+      ...facts,
+      state: "PLACED",
+      orderId: found.orderId,
+      order: found.order,
+      errors: [],
+      nextCheckAt: null,
+      alert: null,
       placedAt: parsePlumDate(found.order.orderDate) ?? ctx.now,
     },
     action: { type: "placed", orderId: found.orderId, order: found.order, lateSuccess: false },
@@ -366,13 +405,15 @@ function decideOperator(row: PlacementRow, evidence: Extract<Evidence, { kind: "
   // Neither ours, nor another's, nor a clean "not found": Plum could not answer (or answered without an orderId).
   const unreachable = m.found === null && !m.notOurs && result.kind !== "notFound";
   if (decision.verdict === "placed") {
-    if (m.found === null) return refused(unreachable ? "plum_unreachable" : m.notOurs ? "not_ours" : "not_found_at_plum", facts);
+    if (m.found === null)
+      return refused(unreachable ? "plum_unreachable" : m.notOurs ? "not_ours" : "not_found_at_plum", facts);
     if (m.found.orderId !== decision.orderId) return refused("not_ours", facts);
     const named = row.existence?.orderId ?? null;
     if (named !== null && named !== decision.orderId) return refused("proof_names_other_order", facts);
     // The operator's orderId is arbitrary: "not proven someone else's" is not enough. Plum must name our poNumber
     // for it, or a proof on record (a webhook, Plum's history) must name this order.
-    if (m.found.order.poNumber !== row.poNumber && named !== decision.orderId) return refused("ownership_unproven", facts);
+    if (m.found.order.poNumber !== row.poNumber && named !== decision.orderId)
+      return refused("ownership_unproven", facts);
     return placed(m.found);
   }
   // "Not placed", but Plum answers our order: it exists after all; adopt it (the operator sees "placed").
@@ -388,8 +429,13 @@ function decideOperator(row: PlacementRow, evidence: Extract<Evidence, { kind: "
   const failure = operatorNotPlacedFailure();
   return {
     patch: {
-      ...facts, sends: m.sends.map((s) => (isUnresolved(s) ? { ...s, answer: "empty", empty: "notFound" } : s)),
-      state: "REJECTED", errors: [failure], nextCheckAt: null, alert: null, reopenable: false,
+      ...facts,
+      sends: m.sends.map((s) => (isUnresolved(s) ? { ...s, answer: "empty", empty: "notFound" } : s)),
+      state: "REJECTED",
+      errors: [failure],
+      nextCheckAt: null,
+      alert: null,
+      reopenable: false,
     },
     action: { type: "rejected", failure },
   };

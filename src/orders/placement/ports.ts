@@ -21,7 +21,13 @@ export interface PlacementStore {
    * Applies `patch` if `owner` holds the lease (any holder when owner is null) and `guard` holds; null otherwise.
    * The patch's attempt-log entries are written in the same commit either way.
    */
-  update(poNumber: string, owner: string | null, patch: RecordPatch, release: boolean, guard?: WriteGuard): Promise<OrderRecord | null>;
+  update(
+    poNumber: string,
+    owner: string | null,
+    patch: RecordPatch,
+    release: boolean,
+    guard?: WriteGuard,
+  ): Promise<OrderRecord | null>;
   /**
    * The row Plum knows by `plumPoNumber` (the ledger key, what was sent to Plum): for webhooks, Plum's order
    * lists and every step of the engine after the claim.

@@ -65,7 +65,10 @@ export class ReconciliationJob {
   start(): void {
     if (this.options.intervalMs <= 0) return;
     // Due-ness lives in the ledger (next_run_at), so checking often is cheap and a restart never skips a run.
-    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), Math.min(this.options.intervalMs, 60_000));
+    this.timer = setInterval(
+      () => void this.runOnce().catch(() => undefined),
+      Math.min(this.options.intervalMs, 60_000),
+    );
     this.timer.unref();
   }
 
@@ -90,7 +93,14 @@ export class ReconciliationJob {
     if (claim === null) return null;
     const window = historyWindow(claim.startedAt, this.options.windowDays, this.options.graceMs);
     const outcome: RunOutcome = {
-      status: "failed", windowFrom: window.from, windowTo: window.to, pages: 0, historyOrders: 0, adopted: 0, discrepancies: 0, error: null,
+      status: "failed",
+      windowFrom: window.from,
+      windowTo: window.to,
+      pages: 0,
+      historyOrders: 0,
+      adopted: 0,
+      discrepancies: 0,
+      error: null,
     };
     let found: Discrepancy[] = [];
     try {
@@ -106,14 +116,32 @@ export class ReconciliationJob {
       outcome.discrepancies = found.length;
       outcome.status = "succeeded";
       for (const d of found) {
-        log.error({ alert: d.kind, poNumber: d.poNumber, orderId: d.orderId, ledgerState: d.ledgerState }, "reconciliation: Plum and the ledger disagree");
+        log.error(
+          { alert: d.kind, poNumber: d.poNumber, orderId: d.orderId, ledgerState: d.ledgerState },
+          "reconciliation: Plum and the ledger disagree",
+        );
       }
-      log.info({ runId: claim.runId, pages: outcome.pages, historyOrders: outcome.historyOrders, adopted: outcome.adopted, discrepancies: found.length }, "reconciliation run finished");
+      log.info(
+        {
+          runId: claim.runId,
+          pages: outcome.pages,
+          historyOrders: outcome.historyOrders,
+          adopted: outcome.adopted,
+          discrepancies: found.length,
+        },
+        "reconciliation run finished",
+      );
     } catch (error) {
       outcome.error = error instanceof RunFailed ? error.message : "internal error";
-      log.error({ err: error instanceof RunFailed ? undefined : error, runId: claim.runId, reason: outcome.error }, "reconciliation run failed; it will be tried again");
+      log.error(
+        { err: error instanceof RunFailed ? undefined : error, runId: claim.runId, reason: outcome.error },
+        "reconciliation run failed; it will be tried again",
+      );
     }
-    const next = outcome.status === "succeeded" ? this.options.intervalMs : Math.min(this.options.intervalMs || RETRY_AFTER_FAILURE_MS, RETRY_AFTER_FAILURE_MS);
+    const next =
+      outcome.status === "succeeded"
+        ? this.options.intervalMs
+        : Math.min(this.options.intervalMs || RETRY_AFTER_FAILURE_MS, RETRY_AFTER_FAILURE_MS);
     await store.finishReconciliation(owner, claim.runId, outcome, next);
     this.options.onFinished?.(outcome, found);
     return { runId: claim.runId, outcome };
@@ -126,9 +154,10 @@ export class ReconciliationJob {
     const rows: HistoryRow[] = [];
     const seen = new Set<string>();
     let waits = 0;
-    for (let page = 1; page <= MAX_PAGES; ) {
+    for (let page = 1; page <= MAX_PAGES;) {
       if (this.stopping) throw new RunFailed("stopped: the process is shutting down");
-      if (!(await store.renewReconciliation(owner, leaseMs))) throw new RunFailed("lease lost: the run took longer than its lease");
+      if (!(await store.renewReconciliation(owner, leaseMs)))
+        throw new RunFailed("lease lost: the run took longer than its lease");
       if (page > 1 || waits > 0) await this.sleep(spacingMs);
       const result = await this.options.history.page(historyPage(window, page, pageSize));
       if (result.kind === "rateLimited") {
@@ -155,7 +184,12 @@ export class ReconciliationJob {
     for (let i = 0; i < history.length; i += LOOKUP_CHUNK) {
       const chunk = history.slice(i, i + LOOKUP_CHUNK);
       const poNumbers = [...new Set(chunk.map((row) => row.poNumber).filter((po): po is string => po !== null))];
-      rows.push(...(await this.options.store.findForReconciliation(poNumbers, chunk.map((row) => row.orderId))));
+      rows.push(
+        ...(await this.options.store.findForReconciliation(
+          poNumbers,
+          chunk.map((row) => row.orderId),
+        )),
+      );
     }
     return rows;
   }
@@ -167,10 +201,17 @@ export class ReconciliationJob {
       if (this.stopping) break;
       try {
         await this.options.store.renewReconciliation(this.options.owner, this.options.leaseMs);
-        const row = await this.options.placement.applyEvidence(item.poNumber, { kind: "history", orderId: item.orderId }, { reopen: item.reopen });
+        const row = await this.options.placement.applyEvidence(
+          item.poNumber,
+          { kind: "history", orderId: item.orderId },
+          { reopen: item.reopen },
+        );
         if (row?.state === "PLACED") adopted += 1;
       } catch (error) {
-        this.options.log.error({ err: error, poNumber: item.poNumber }, "reconciliation: adopting one order failed; the others go on");
+        this.options.log.error(
+          { err: error, poNumber: item.poNumber },
+          "reconciliation: adopting one order failed; the others go on",
+        );
       }
     }
     return adopted;

@@ -28,7 +28,8 @@ export interface ComparisonInput {
   placedInWindow: readonly PlacedRef[];
 }
 
-const byOrderId = (a: HistoryRow, b: HistoryRow) => (a.orderId.length - b.orderId.length) || a.orderId.localeCompare(b.orderId);
+const byOrderId = (a: HistoryRow, b: HistoryRow) =>
+  a.orderId.length - b.orderId.length || a.orderId.localeCompare(b.orderId);
 
 function finding(kind: Discrepancy["kind"], row: HistoryRow, ledgerState: string | null): Discrepancy {
   return { kind, poNumber: row.poNumber, orderId: row.orderId, orderDate: parsePlumDate(row.orderDate), ledgerState };
@@ -39,7 +40,9 @@ export function compareHistory(input: ComparisonInput): Comparison {
   for (const row of input.history) if (!unique.has(row.orderId)) unique.set(row.orderId, row);
   const rows = [...unique.values()].sort(byOrderId);
   const ledgerByPo = new Map(input.ledger.map((record) => [record.poNumber, record]));
-  const ledgerOrderIds = new Set(input.ledger.map((record) => record.orderId).filter((id): id is string => id !== null));
+  const ledgerOrderIds = new Set(
+    input.ledger.map((record) => record.orderId).filter((id): id is string => id !== null),
+  );
 
   const groups = new Map<string, HistoryRow[]>();
   const adopt: Adoption[] = [];
@@ -58,12 +61,14 @@ export function compareHistory(input: ComparisonInput): Comparison {
   for (const [poNumber, orders] of groups) {
     const record = ledgerByPo.get(poNumber);
     if (record === undefined) {
-      for (const row of orders) if (!ledgerOrderIds.has(row.orderId)) discrepancies.push(finding("plum_order_not_in_ledger", row, null));
+      for (const row of orders)
+        if (!ledgerOrderIds.has(row.orderId)) discrepancies.push(finding("plum_order_not_in_ledger", row, null));
       continue;
     }
     if (record.state === "PLACED") {
       // The ledger's order is expected; any other order under the poNumber was charged a second time.
-      for (const row of orders) if (row.orderId !== record.orderId) discrepancies.push(finding("duplicate_upstream_order", row, "PLACED"));
+      for (const row of orders)
+        if (row.orderId !== record.orderId) discrepancies.push(finding("duplicate_upstream_order", row, "PLACED"));
       continue;
     }
     if (record.state === "PENDING" || record.reopenable) {
@@ -80,7 +85,11 @@ export function compareHistory(input: ComparisonInput): Comparison {
   for (const placed of input.placedInWindow) {
     if (!upstreamIds.has(placed.orderId)) {
       discrepancies.push({
-        kind: "ledger_order_not_at_plum", poNumber: placed.poNumber, orderId: placed.orderId, orderDate: placed.placedAt, ledgerState: "PLACED",
+        kind: "ledger_order_not_at_plum",
+        poNumber: placed.poNumber,
+        orderId: placed.orderId,
+        orderDate: placed.placedAt,
+        ledgerState: "PLACED",
       });
     }
   }

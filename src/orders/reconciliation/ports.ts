@@ -3,7 +3,11 @@
 import type { OrderRecord } from "../orderRecord.js";
 
 export type DiscrepancyKind = "plum_order_not_in_ledger" | "duplicate_upstream_order" | "ledger_order_not_at_plum";
-export const DISCREPANCY_KINDS: readonly DiscrepancyKind[] = ["plum_order_not_in_ledger", "duplicate_upstream_order", "ledger_order_not_at_plum"];
+export const DISCREPANCY_KINDS: readonly DiscrepancyKind[] = [
+  "plum_order_not_in_ledger",
+  "duplicate_upstream_order",
+  "ledger_order_not_at_plum",
+];
 
 export interface Discrepancy {
   kind: DiscrepancyKind;
@@ -63,7 +67,11 @@ export interface ReconciliationStore {
    * Single-flight across replicas: takes the job's lease if it is free (or expired by the database's clock) and the
    * job is due (or `force`), and records a running run. null when another replica holds it or it is not due.
    */
-  claimReconciliation(owner: string, leaseMs: number, force: boolean): Promise<{ runId: number; startedAt: Date } | null>;
+  claimReconciliation(
+    owner: string,
+    leaseMs: number,
+    force: boolean,
+  ): Promise<{ runId: number; startedAt: Date } | null>;
   renewReconciliation(owner: string, leaseMs: number): Promise<boolean>;
   /** Records the outcome, schedules the next run `nextInMs` after the database's now, and frees the lease. */
   finishReconciliation(owner: string, runId: number, outcome: RunOutcome, nextInMs: number): Promise<void>;

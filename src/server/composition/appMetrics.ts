@@ -16,16 +16,26 @@ export function createAppMetrics(deps: {
   shuttingDown: () => boolean;
 }): Metrics {
   const { config, ledger, budget } = deps;
-  const limited = (Object.keys(config.budget.limits) as PlumOperationName[]).filter((op) => config.budget.limits[op] !== null);
+  const limited = (Object.keys(config.budget.limits) as PlumOperationName[]).filter(
+    (op) => config.budget.limits[op] !== null,
+  );
   return createMetrics({
     ledgerWrites: ledger,
     queueDepth: async () => (await ledger.queueStats()).depth,
     queueOldestAgeSeconds: async () => {
       const { oldestQueuedAt, now } = await ledger.queueStats();
-      return oldestQueuedAt === null ? null : Math.max(0, Math.round((now.getTime() - oldestQueuedAt.getTime()) / 1000));
+      return oldestQueuedAt === null
+        ? null
+        : Math.max(0, Math.round((now.getTime() - oldestQueuedAt.getTime()) / 1000));
     },
     plumBudget: () =>
-      Promise.all(limited.map(async (operation) => ({ operation, used: (await budget.usage(operation)).used, limit: budget.limit(operation) ?? 0 }))),
+      Promise.all(
+        limited.map(async (operation) => ({
+          operation,
+          used: (await budget.usage(operation)).used,
+          limit: budget.limit(operation) ?? 0,
+        })),
+      ),
     pendingReconciliation: () => ledger.countPending(),
     tokenExpiresAt: () => deps.credentials()?.expiresAt() ?? null,
     refreshTokenExpiresAt: () => deps.credentials()?.refreshExpiresAt() ?? null,
@@ -34,7 +44,10 @@ export function createAppMetrics(deps: {
     operationsCounts: () => ledger.operationsCounts(),
     ready: async () => {
       const current = deps.credentials();
-      return current !== null && (await readiness({ ledger, credentials: () => current.state(), shuttingDown: deps.shuttingDown })).ready;
+      return (
+        current !== null &&
+        (await readiness({ ledger, credentials: () => current.state(), shuttingDown: deps.shuttingDown })).ready
+      );
     },
   });
 }

@@ -24,7 +24,9 @@ export function checkPlumEndpoint(config: Config, startBuiltIn: StartBuiltInPlum
   if (config.plum.apiUrl !== undefined) return;
   if (config.production) throw new Error("the Plum simulator is never used in production");
   if (startBuiltIn === undefined) {
-    throw new Error("XOXODAY_API_URL is not set and this entry has no built-in Plum simulator (use `npm start` to develop against one)");
+    throw new Error(
+      "XOXODAY_API_URL is not set and this entry has no built-in Plum simulator (use `npm start` to develop against one)",
+    );
   }
 }
 

@@ -48,7 +48,8 @@ export function createHttpServers(deps: {
       res.end(text);
     },
   };
-  const opsServer = config.ops.port === undefined ? null : createOpsServer({ routes: opsRoutes, log, limits: config.http });
+  const opsServer =
+    config.ops.port === undefined ? null : createOpsServer({ routes: opsRoutes, log, limits: config.http });
   const server = createHttpServer({
     opsElsewhere: opsServer !== null,
     log,
@@ -82,17 +83,31 @@ function graphqlRoute(config: Config, apollo: ApolloServer<GraphContext>, servic
       const { requestId, log: requestLog } = requestScope(req);
       const caller = await callerOf(req.headers.authorization);
       // Unauthenticated development callers share one namespace and are not throttled per caller.
-      const upstream = requestUpstreamBudget({ perRequest: config.upstream.perRequest, limiter: callerLimiter, callerKey: caller.subject });
+      const upstream = requestUpstreamBudget({
+        perRequest: config.upstream.perRequest,
+        limiter: callerLimiter,
+        callerKey: caller.subject,
+      });
       return {
-        requestId, log: requestLog, caller, authEnabled: config.auth.enabled, services: services.graph, upstream,
-        ordersById: services.reader.createLoader(caller, upstream), catalogue: new CatalogueReads(services.catalogue),
+        requestId,
+        log: requestLog,
+        caller,
+        authEnabled: config.auth.enabled,
+        services: services.graph,
+        upstream,
+        ordersById: services.reader.createLoader(caller, upstream),
+        catalogue: new CatalogueReads(services.catalogue),
       };
     },
   });
 }
 
 /** Listens on the configured ports; resolves with the bound ones (0 in tests picks a free port). */
-export async function listen(servers: HttpServers, config: Config, log: Logger): Promise<{ port: number; opsPort: number | null }> {
+export async function listen(
+  servers: HttpServers,
+  config: Config,
+  log: Logger,
+): Promise<{ port: number; opsPort: number | null }> {
   const port = await listenOn(servers.server, config.port, config.host);
   let opsPort: number | null = null;
   if (servers.opsServer !== null) {

@@ -29,7 +29,11 @@ export async function createPlumClients(deps: {
 }): Promise<PlumClients> {
   const { config, apiUrl, ledger, metrics, log } = deps;
   const credentials = await createCredentials({
-    config, ledger, simulator: deps.builtIn, log, onRefresh: (result) => metrics.tokenRefreshes.inc({ result }),
+    config,
+    ledger,
+    simulator: deps.builtIn,
+    log,
+    onRefresh: (result) => metrics.tokenRefreshes.inc({ result }),
   });
   const gate = countPenalties(budgetGate(deps.budget, { maxWaitMs: config.budget.lookupWaitMs, log }), metrics);
   const plum = new PlumClient({

@@ -68,8 +68,12 @@ export function createServices(deps: {
   const dispatcher = new QueueDispatcher(placement, config.budget.dispatchIntervalMs, log);
   const reader = new OrderReader({ store: ledger, plum, placement, lookupConcurrency: 4 });
   // The reconciler's look-ups draw on the reconciliation share of the budget.
-  const reconciler = new ReconcilerLoop(placement, config.reconcile.intervalMs, log, (n) => metrics.reconciled.inc(n), (fn) =>
-    withBudgetClass("reconciliation", fn),
+  const reconciler = new ReconcilerLoop(
+    placement,
+    config.reconcile.intervalMs,
+    log,
+    (n) => metrics.reconciled.inc(n),
+    (fn) => withBudgetClass("reconciliation", fn),
   );
   const reconciliation = new ReconciliationJob({
     store: ledger,
@@ -106,7 +110,11 @@ export function createServices(deps: {
     callerRow: (subject: string | null, poNumber: string) => ledger.findByCallerPoNumber(subject, poNumber),
     placementStatus: (poNumber: string, caller: Caller, upstream: UpstreamBudget) =>
       placementStatus(
-        { store: ledger, refresh: (row) => refreshWithin(upstream, row, (r) => placement.refresh(r)), queuedEstimate: (po) => placement.queuedEstimate(po) },
+        {
+          store: ledger,
+          refresh: (row) => refreshWithin(upstream, row, (r) => placement.refresh(r)),
+          queuedEstimate: (po) => placement.queuedEstimate(po),
+        },
         poNumber,
         caller,
       ),

@@ -35,7 +35,11 @@ export interface ExplorerRoutes {
 }
 
 function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -43,7 +47,9 @@ export function createExplorerRoutes(options: { assetsDir?: string; graphqlPath?
   const assetsDir = options.assetsDir ?? DEFAULT_EXPLORER_ASSETS_DIR;
   const graphqlPath = options.graphqlPath ?? "/graphql";
   // Only files the build wrote are served: no path from the URL ever reaches the file system.
-  const assets = new Set(existsSync(assetsDir) ? readdirSync(assetsDir).filter((name) => extname(name) in CONTENT_TYPES) : []);
+  const assets = new Set(
+    existsSync(assetsDir) ? readdirSync(assetsDir).filter((name) => extname(name) in CONTENT_TYPES) : [],
+  );
   const built = assets.has("explorer.js") && assets.has("examples.json");
   const examples = built ? (JSON.parse(readFileSync(`${assetsDir}/examples.json`, "utf8")) as string[]) : [];
   const html = explorerPage({
@@ -66,12 +72,17 @@ export function createExplorerRoutes(options: { assetsDir?: string; graphqlPath?
         sendText(res, 503, "The explorer is not built: run `npm run build:explorer` (npm start and npm test do).\n");
         return;
       }
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...SECURITY_HEADERS });
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        ...SECURITY_HEADERS,
+      });
       res.end(html);
     },
     async asset(req, res, pathname) {
       const name = pathname.slice(EXPLORER_ASSETS_PATH.length);
-      if (req.method !== "GET" && req.method !== "HEAD") return sendText(res, 405, "GET only\n", { allow: "GET, HEAD" });
+      if (req.method !== "GET" && req.method !== "HEAD")
+        return sendText(res, 405, "GET only\n", { allow: "GET, HEAD" });
       if (!assets.has(name)) return sendText(res, 404, "not found\n");
       const body = await readFile(`${assetsDir}/${name}`);
       res.writeHead(200, {

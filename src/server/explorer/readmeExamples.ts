@@ -58,7 +58,12 @@ function curlCommands(block: string[], firstLine: number): CurlExample[] {
     const expected = /^"([^"]+)"$/.exec(comment)?.[1];
     if (expected !== undefined) current.expects = expected;
     if (!continued) {
-      commands.push({ kind: "curl", line: current.line, command: current.parts.join(" "), ...(current.expects === undefined ? {} : { expects: current.expects }) });
+      commands.push({
+        kind: "curl",
+        line: current.line,
+        command: current.parts.join(" "),
+        ...(current.expects === undefined ? {} : { expects: current.expects }),
+      });
       current = null;
     }
   });
@@ -83,7 +88,12 @@ export function readmeExamples(markdown: string): ReadmeExample[] {
     const block = lines.slice(start, end);
     if (language === "graphql") {
       const expects = block.map((line) => GRAPHQL_EXPECTS.exec(line)?.[1]).find((text) => text !== undefined);
-      examples.push({ kind: "graphql", line: start + 1, query: block.join("\n").trim(), ...(expects === undefined ? {} : { expects }) });
+      examples.push({
+        kind: "graphql",
+        line: start + 1,
+        query: block.join("\n").trim(),
+        ...(expects === undefined ? {} : { expects }),
+      });
     }
     if (language === "sh" || language === "bash") examples.push(...curlCommands(block, start + 1));
     i = end;

@@ -18,7 +18,8 @@ export function fragmentsAreSound(document: DocumentNode): boolean {
   const spreads = new Map<string, string[]>();
   const roots: string[][] = [];
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) spreads.set(definition.name.value, spreadsIn(definition.selectionSet));
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      spreads.set(definition.name.value, spreadsIn(definition.selectionSet));
     else if (definition.kind === Kind.OPERATION_DEFINITION) roots.push(spreadsIn(definition.selectionSet));
   }
   const done = new Set<string>();

@@ -26,7 +26,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   // Errors we raise on purpose are GraphQLErrors with a code; anything else is a bug or an outage.
   if (original instanceof GraphQLError && typeof code === "string" && code !== INTERNAL) return formatted;
   if (!(original instanceof Error) && typeof code === "string" && code !== INTERNAL) return formatted;
-  return { message: "Internal server error", locations: formatted.locations, path: formatted.path, extensions: { code: INTERNAL } };
+  return {
+    message: "Internal server error",
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: INTERNAL },
+  };
 }
 
 export function requestIdPlugin(log: Logger): ApolloServerPlugin<{ requestId: string; log: Logger }> {
@@ -36,7 +41,10 @@ export function requestIdPlugin(log: Logger): ApolloServerPlugin<{ requestId: st
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             const original = unwrapResolverError(error);
-            const expected = original instanceof GraphQLError || original instanceof UpstreamUnavailableError || original instanceof UpstreamRefusedError;
+            const expected =
+              original instanceof GraphQLError ||
+              original instanceof UpstreamUnavailableError ||
+              original instanceof UpstreamRefusedError;
             if (!expected) {
               (contextValue?.log ?? log).error({ err: original, path: error.path }, "unexpected error while resolving");
             }

@@ -69,7 +69,10 @@ function dependsOnVariables(document: DocumentNode): boolean {
       return undefined;
     },
     Directive(node) {
-      if ((node.name.value === "skip" || node.name.value === "include") && node.arguments?.some((a) => a.value.kind === Kind.VARIABLE)) {
+      if (
+        (node.name.value === "skip" || node.name.value === "include") &&
+        node.arguments?.some((a) => a.value.kind === Kind.VARIABLE)
+      ) {
         found = true;
         return BREAK;
       }
@@ -116,7 +119,10 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
   return fragments;
 }
 
-export function operationLimitsPlugin(options: { maxComplexity: number; maxEntityRepresentations: number }): ApolloServerPlugin {
+export function operationLimitsPlugin(options: {
+  maxComplexity: number;
+  maxEntityRepresentations: number;
+}): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
@@ -132,7 +138,9 @@ export function operationLimitsPlugin(options: { maxComplexity: number; maxEntit
           // 500. Execution refuses them before any resolver runs, as a 400 BAD_USER_INPUT that says what is wrong.
           const coerced = getVariableValues(schema as GraphQLSchema, operation?.variableDefinitions ?? [], variables);
           if (coerced.errors !== undefined) return;
-          const count = operation ? countRepresentations(operation.selectionSet, fragmentsOf(document), coerced.coerced) : 0;
+          const count = operation
+            ? countRepresentations(operation.selectionSet, fragmentsOf(document), coerced.coerced)
+            : 0;
           if (count > options.maxEntityRepresentations) {
             throw new GraphQLError(
               `Too many entity representations: ${count} (at most ${options.maxEntityRepresentations} per request).`,

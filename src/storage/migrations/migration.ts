@@ -21,7 +21,9 @@ export function assertSameHistory(migrations: readonly Migration[], applied: Rea
   for (const migration of migrations) {
     const name = applied.get(migration.version);
     if (name !== undefined && name !== migration.name) {
-      throw new Error(`migration ${migration.version} was applied as "${name}" but the code calls it "${migration.name}"`);
+      throw new Error(
+        `migration ${migration.version} was applied as "${name}" but the code calls it "${migration.name}"`,
+      );
     }
   }
 }

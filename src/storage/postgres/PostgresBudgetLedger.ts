@@ -14,7 +14,12 @@ export class PostgresBudgetLedger implements BudgetLedger {
     return inTransaction(this.pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [PLUM_BUDGET_LOCK_CLASS, operation]);
       // The clock is read after the lock: a taker that waited sees the sends made while it waited.
-      const { rows } = await client.query<{ at: string | null; class: BudgetClass; now: string; penalty: string | null }>(
+      const { rows } = await client.query<{
+        at: string | null;
+        class: BudgetClass;
+        now: string;
+        penalty: string | null;
+      }>(
         `WITH t AS (SELECT clock_timestamp() AS now),
          pruned AS (DELETE FROM plum_budget_sends WHERE operation = $1 AND sent_at <= (SELECT now FROM t) - $2 * interval '1 millisecond')
          SELECT (extract(epoch FROM s.sent_at) * 1000)::float8 AS at, s.class, (extract(epoch FROM t.now) * 1000)::float8 AS now,
@@ -25,10 +30,15 @@ export class PostgresBudgetLedger implements BudgetLedger {
       );
       const now = Number(rows[0]?.now ?? Date.now());
       const penalty = rows[0]?.penalty ?? null;
-      const log: LogEntry[] = rows.filter((row) => row.at !== null).map((row) => ({ at: Number(row.at), klass: row.class }));
+      const log: LogEntry[] = rows
+        .filter((row) => row.at !== null)
+        .map((row) => ({ at: Number(row.at), klass: row.class }));
       const grant = grantFrom(log, klass, rule, now, penalty === null ? null : Number(penalty));
       if (grant.granted) {
-        await client.query("INSERT INTO plum_budget_sends (operation, class, sent_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))", [operation, klass, now]);
+        await client.query(
+          "INSERT INTO plum_budget_sends (operation, class, sent_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))",
+          [operation, klass, now],
+        );
       }
       return grant;
     });

@@ -45,9 +45,10 @@ export class PostgresCatalogueStore implements CatalogueStore {
 
   async findProducts(productIds: readonly number[]): Promise<CatalogueProduct[]> {
     if (productIds.length === 0) return [];
-    const { rows } = await this.pool.query<ProductRow>("SELECT data, active FROM catalogue_products WHERE product_id = ANY($1::int[])", [
-      [...new Set(productIds)],
-    ]);
+    const { rows } = await this.pool.query<ProductRow>(
+      "SELECT data, active FROM catalogue_products WHERE product_id = ANY($1::int[])",
+      [[...new Set(productIds)]],
+    );
     return rows.map((row) => fromCatalogueData(row.data, row.active));
   }
 
@@ -69,15 +70,30 @@ export class PostgresCatalogueStore implements CatalogueStore {
          AND ($4::timestamptz IS NULL OR refreshed_at IS NULL OR refreshed_at < $4::timestamptz)
          AND (last_attempt_at IS NULL OR last_attempt_at < $5::timestamptz)
          AND (budget_day IS NULL OR budget_day <> $6::text OR budget_calls <= $7::int)`,
-      [owner, now, leaseMs, condition.refreshedBefore, condition.attemptedBefore, condition.budget.day, condition.budget.maxUsed],
+      [
+        owner,
+        now,
+        leaseMs,
+        condition.refreshedBefore,
+        condition.attemptedBefore,
+        condition.budget.day,
+        condition.budget.maxUsed,
+      ],
     );
     return rowCount === 1;
   }
 
-  async commitRefresh(owner: string, products: readonly CatalogueProduct[], now: Date, usage: CallUsage): Promise<boolean> {
+  async commitRefresh(
+    owner: string,
+    products: readonly CatalogueProduct[],
+    now: Date,
+    usage: CallUsage,
+  ): Promise<boolean> {
     return inTransaction(this.pool, async (client) => {
       // FOR UPDATE: a replica whose lease expired meanwhile cannot commit over the new holder.
-      const held = await client.query("SELECT 1 FROM catalogue_state WHERE id = 1 AND lease_owner = $1 FOR UPDATE", [owner]);
+      const held = await client.query("SELECT 1 FROM catalogue_state WHERE id = 1 AND lease_owner = $1 FOR UPDATE", [
+        owner,
+      ]);
       if (held.rowCount !== 1) return false;
       await client.query("UPDATE catalogue_products SET active = false");
       if (products.length > 0) {

@@ -86,7 +86,11 @@ export class PostgresLedger implements Ledger {
 
   constructor(options: PostgresLedgerOptions) {
     // A bounded wait for a connection: a stuck pool fails requests (masked, retryable) instead of hanging forever.
-    this.pool = new Pool({ connectionString: options.connectionString, max: options.max ?? 10, connectionTimeoutMillis: 10_000 });
+    this.pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: 10_000,
+    });
     // Without a listener an idle connection's error would be an unhandled 'error' event and crash the process.
     this.pool.on("error", (error) => options.onIdleClientError?.(error));
     this.catalogue = new PostgresCatalogueStore(this.pool);
@@ -133,7 +137,8 @@ export class PostgresLedger implements Ledger {
       results.push(
         ...(await inTransaction(this.pool, async (client) => {
           const claimed: ClaimResult[] = [];
-          for (const placement of chunk) claimed.push(await this.claimOn(client, { ...placement, queued: true }, lease));
+          for (const placement of chunk)
+            claimed.push(await this.claimOn(client, { ...placement, queued: true }, lease));
           return claimed;
         })),
       );
@@ -141,7 +146,12 @@ export class PostgresLedger implements Ledger {
     return results;
   }
 
-  private async claimOn(db: Queryable, placement: NewPlacement, lease: Lease, attempt?: AttemptEntry): Promise<ClaimResult> {
+  private async claimOn(
+    db: Queryable,
+    placement: NewPlacement,
+    lease: Lease,
+    attempt?: AttemptEntry,
+  ): Promise<ClaimResult> {
     const values: unknown[] = [
       placement.poNumber,
       placement.kind,
@@ -194,8 +204,9 @@ export class PostgresLedger implements Ledger {
 
   async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
     // One conditional UPDATE on the database's clock: a concurrent acquirer re-checks after the winner commits.
-    const { rows } = await this.counted(this.pool.query<OrderRow>(
-      `UPDATE orders SET lease_owner = $2, lease_until = t.now + $3 * interval '1 millisecond', updated_at = t.now,
+    const { rows } = await this.counted(
+      this.pool.query<OrderRow>(
+        `UPDATE orders SET lease_owner = $2, lease_until = t.now + $3 * interval '1 millisecond', updated_at = t.now,
          version = version + 1, state = 'PENDING', reopenable = false,
          -- A reopened row is due at lease expiry, like a fresh claim: its process may die before it writes again.
          next_check_at = CASE WHEN state = 'REJECTED' THEN t.now + $3 * interval '1 millisecond' ELSE next_check_at END
@@ -204,8 +215,9 @@ export class PostgresLedger implements Ledger {
          AND (state = 'PENDING' OR ($5 AND state = 'REJECTED' AND reopenable))
          AND (lease_owner IS NULL OR lease_until < t.now OR lease_owner = $2)
        RETURNING orders.*, t.now AS db_now`,
-      [poNumber, lease.owner, lease.ms, lease.at ?? null, options.reopen === true],
-    ));
+        [poNumber, lease.owner, lease.ms, lease.at ?? null, options.reopen === true],
+      ),
+    );
     const row = rows[0];
     return row === undefined ? null : toOrderRecord(row);
   }
@@ -268,12 +280,14 @@ export class PostgresLedger implements Ledger {
       const row = rows[0];
       return row === undefined ? null : toOrderRecord(row);
     }
-    return this.counted(inTransaction(this.pool, async (client) => {
-      await lockOrderEvents(client, linkedOrderId);
-      const { rows } = await client.query<OrderRow>(statement, values);
-      const row = rows[0];
-      return row === undefined ? null : applyStoredEvents(client, toOrderRecord(row), new Date());
-    }));
+    return this.counted(
+      inTransaction(this.pool, async (client) => {
+        await lockOrderEvents(client, linkedOrderId);
+        const { rows } = await client.query<OrderRow>(statement, values);
+        const row = rows[0];
+        return row === undefined ? null : applyStoredEvents(client, toOrderRecord(row), new Date());
+      }),
+    );
   }
 
   async appendAttempt(entry: AttemptEntry): Promise<void> {
@@ -294,13 +308,20 @@ export class PostgresLedger implements Ledger {
 
   async findByPlumPoNumber(poNumber: string, db: Queryable = this.pool): Promise<OrderRecord | null> {
     // The database's time with the row: decisions are made on it, never on this replica's clock.
-    const { rows } = await db.query<OrderRow>("SELECT *, clock_timestamp() AS db_now FROM orders WHERE po_number = $1", [poNumber]);
+    const { rows } = await db.query<OrderRow>(
+      "SELECT *, clock_timestamp() AS db_now FROM orders WHERE po_number = $1",
+      [poNumber],
+    );
     const row = rows[0];
     return row === undefined ? null : toOrderRecord(row);
   }
 
   /** `db`: the connection of a transaction in progress (a second pool connection could wait forever for it). */
-  async findByCallerPoNumber(subject: string | null, poNumber: string, db: Queryable = this.pool): Promise<OrderRecord | null> {
+  async findByCallerPoNumber(
+    subject: string | null,
+    poNumber: string,
+    db: Queryable = this.pool,
+  ): Promise<OrderRecord | null> {
     if (subject === null) return this.findByPlumPoNumber(poNumber, db);
     const { rows } = await db.query<OrderRow>(
       "SELECT *, clock_timestamp() AS db_now FROM orders WHERE subject = $1 AND caller_po_number = $2",
@@ -312,9 +333,10 @@ export class PostgresLedger implements Ledger {
 
   async findByOrderIds(orderIds: readonly string[]): Promise<OrderRecord[]> {
     if (orderIds.length === 0) return [];
-    const { rows } = await this.pool.query<OrderRow>("SELECT *, clock_timestamp() AS db_now FROM orders WHERE order_id = ANY($1::text[])", [
-      [...orderIds],
-    ]);
+    const { rows } = await this.pool.query<OrderRow>(
+      "SELECT *, clock_timestamp() AS db_now FROM orders WHERE order_id = ANY($1::text[])",
+      [[...orderIds]],
+    );
     return rows.map(toOrderRecord);
   }
 
@@ -403,7 +425,15 @@ export class PostgresLedger implements Ledger {
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (id) DO NOTHING
          RETURNING id`,
-        [event.id, event.orderId, poNumberColumn(event.poNumber), event.deliveryStatus, event.orderDate, createdAt, event.receivedAt],
+        [
+          event.id,
+          event.orderId,
+          poNumberColumn(event.poNumber),
+          event.deliveryStatus,
+          event.orderDate,
+          createdAt,
+          event.receivedAt,
+        ],
       );
       if (inserted.rowCount === 0) return "duplicate";
       const order = await this.findMatchingOrder(client, event);
@@ -472,9 +502,10 @@ export class PostgresLedger implements Ledger {
   }
 
   async pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number> {
-    const { rowCount } = await this.pool.query("DELETE FROM webhook_events WHERE applied_at IS NULL AND received_at < $1", [
-      receivedBefore,
-    ]);
+    const { rowCount } = await this.pool.query(
+      "DELETE FROM webhook_events WHERE applied_at IS NULL AND received_at < $1",
+      [receivedBefore],
+    );
     return rowCount ?? 0;
   }
 

@@ -21,7 +21,10 @@ export async function operationsCountsPostgres(pool: Pool): Promise<OperationsCo
     pool.query<{ bucket: string; n: number; oldest: number | null }>(PENDING_SQL),
     pool.query<{ n: number; oldest: number | null }>(AWAITING_SQL, [AWAITING_DELIVERY_WINDOW_MS]),
   ]);
-  const oldest = pending.rows.reduce<number | null>((max, row) => (row.oldest === null ? max : Math.max(max ?? 0, row.oldest)), null);
+  const oldest = pending.rows.reduce<number | null>(
+    (max, row) => (row.oldest === null ? max : Math.max(max ?? 0, row.oldest)),
+    null,
+  );
   const awaitingOldest = awaiting.rows[0]?.oldest ?? null;
   return {
     needingOperator: alertCounts(alerts.rows.map((row) => ({ alert: row.alert, n: Number(row.n) }))),

@@ -27,7 +27,10 @@ function where(scope: ListScope, filter: OrderListFilter, values: unknown[]): st
   return clauses.join(" AND ");
 }
 
-export async function listPlacedPostgres(db: Queryable, query: OrderListQuery): Promise<{ anchorFound: boolean; rows: ListedOrder[] }> {
+export async function listPlacedPostgres(
+  db: Queryable,
+  query: OrderListQuery,
+): Promise<{ anchorFound: boolean; rows: ListedOrder[] }> {
   const values: unknown[] = [];
   let clauses = where(query.scope, query.filter, values);
   if (query.after !== null) {
@@ -55,6 +58,9 @@ export async function listPlacedPostgres(db: Queryable, query: OrderListQuery): 
 
 export async function countPlacedPostgres(db: Queryable, scope: ListScope, filter: OrderListFilter): Promise<number> {
   const values: unknown[] = [];
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE ${where(scope, filter, values)}`, values);
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM orders WHERE ${where(scope, filter, values)}`,
+    values,
+  );
   return rows[0]?.n ?? 0;
 }

@@ -11,7 +11,12 @@ import {
   type StoredRun,
 } from "../../orders/reconciliation/ports.js";
 import { poNumberColumn } from "../shared/poNumberColumn.js";
-import { storedDiscrepancyFrom, storedRunFrom, type DiscrepancyColumns, type RunColumns } from "../shared/reconciliationColumns.js";
+import {
+  storedDiscrepancyFrom,
+  storedRunFrom,
+  type DiscrepancyColumns,
+  type RunColumns,
+} from "../shared/reconciliationColumns.js";
 import { toOrderRecord, type OrderRow } from "./postgresRows.js";
 import { inTransaction, type Queryable } from "./transaction.js";
 import type { Pool } from "pg";
@@ -44,14 +49,29 @@ export async function renewPostgres(db: Queryable, owner: string, leaseMs: numbe
   return rowCount === 1;
 }
 
-export async function finishPostgres(pool: Pool, owner: string, runId: number, outcome: RunOutcome, nextInMs: number): Promise<void> {
+export async function finishPostgres(
+  pool: Pool,
+  owner: string,
+  runId: number,
+  outcome: RunOutcome,
+  nextInMs: number,
+): Promise<void> {
   await inTransaction(pool, async (client) => {
     await client.query(
       `UPDATE reconciliation_runs SET status = $2, finished_at = clock_timestamp(), window_from = $3, window_to = $4,
          pages = $5, history_orders = $6, adopted = $7, discrepancies = $8, error = $9
        WHERE id = $1`,
-      [runId, outcome.status, outcome.windowFrom, outcome.windowTo, outcome.pages, outcome.historyOrders, outcome.adopted,
-        outcome.discrepancies, outcome.error],
+      [
+        runId,
+        outcome.status,
+        outcome.windowFrom,
+        outcome.windowTo,
+        outcome.pages,
+        outcome.historyOrders,
+        outcome.adopted,
+        outcome.discrepancies,
+        outcome.error,
+      ],
     );
     await client.query(
       `UPDATE reconciliation_lock SET owner = NULL, lease_until = NULL,
@@ -62,7 +82,11 @@ export async function finishPostgres(pool: Pool, owner: string, runId: number, o
   });
 }
 
-export async function findForReconciliationPostgres(db: Queryable, poNumbers: readonly string[], orderIds: readonly string[]): Promise<OrderRecord[]> {
+export async function findForReconciliationPostgres(
+  db: Queryable,
+  poNumbers: readonly string[],
+  orderIds: readonly string[],
+): Promise<OrderRecord[]> {
   const { rows } = await db.query<OrderRow>(
     "SELECT *, clock_timestamp() AS db_now FROM orders WHERE po_number = ANY($1::text[]) OR order_id = ANY($2::text[])",
     [[...poNumbers], [...orderIds]],
@@ -121,7 +145,12 @@ export async function listRunsPostgres(db: Queryable, from: Date, to: Date, limi
   return rows.map((row) => storedRunFrom({ ...row, id: Number(row.id) }));
 }
 
-export async function listDiscrepanciesPostgres(db: Queryable, from: Date, to: Date, limit: number): Promise<StoredDiscrepancy[]> {
+export async function listDiscrepanciesPostgres(
+  db: Queryable,
+  from: Date,
+  to: Date,
+  limit: number,
+): Promise<StoredDiscrepancy[]> {
   const { rows } = await db.query<DiscrepancyRow>(
     `SELECT * FROM reconciliation_discrepancies WHERE resolved_at IS NULL OR (last_seen_at >= $1 AND last_seen_at <= $2)
      ORDER BY last_seen_at DESC, id DESC LIMIT $3`,

@@ -13,5 +13,8 @@ export async function readTokens(db: Queryable): Promise<StoredTokens | null> {
 }
 
 export async function storeTokens(db: Queryable, tokens: StoredTokens): Promise<void> {
-  await db.query(UPSERT, tokenUpsertParams(tokens, (value) => value));
+  await db.query(
+    UPSERT,
+    tokenUpsertParams(tokens, (value) => value),
+  );
 }

@@ -8,7 +8,10 @@ export interface PatchCodec<T> {
   bool(value: boolean): T;
 }
 
-export function encodePatchValue<T>({ column, kind, value }: PatchAssignment, codec: PatchCodec<T>): T | string | number | null {
+export function encodePatchValue<T>(
+  { column, kind, value }: PatchAssignment,
+  codec: PatchCodec<T>,
+): T | string | number | null {
   if (value === null || value === undefined) return null;
   if (kind === "json") return JSON.stringify(value);
   if (kind === "date" && value instanceof Date) return codec.date(value);

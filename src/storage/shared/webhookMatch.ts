@@ -6,13 +6,18 @@ import type { ExistenceProof } from "../../orders/placement/evidence.js";
 import type { OrderRecord, WebhookEvent } from "../ledger.js";
 import { NO_PO_NUMBER } from "./poNumberColumn.js";
 
-export function namesOrder(event: Pick<WebhookEvent, "orderId" | "poNumber">, order: Pick<OrderRecord, "orderId" | "poNumber">): boolean {
+export function namesOrder(
+  event: Pick<WebhookEvent, "orderId" | "poNumber">,
+  order: Pick<OrderRecord, "orderId" | "poNumber">,
+): boolean {
   if (event.poNumber !== null && event.poNumber !== order.poNumber) return false;
   return order.orderId === null ? event.poNumber !== null : event.orderId === order.orderId;
 }
 
 /** The orders an event may name, in the order to look them up: by orderId, else by its poNumber (if it has one). */
-export function orderLookups(event: Pick<WebhookEvent, "orderId" | "poNumber">): { column: "order_id" | "po_number"; value: string }[] {
+export function orderLookups(
+  event: Pick<WebhookEvent, "orderId" | "poNumber">,
+): { column: "order_id" | "po_number"; value: string }[] {
   const byOrderId = { column: "order_id" as const, value: event.orderId };
   return event.poNumber === null ? [byOrderId] : [byOrderId, { column: "po_number", value: event.poNumber }];
 }
@@ -22,7 +27,10 @@ export function orderLookups(event: Pick<WebhookEvent, "orderId" | "poNumber">):
  * its orderId; a reopenable rejection was wrong and becomes pending again. null: nothing to prove (already proven,
  * or final).
  */
-export function webhookProof(event: Pick<WebhookEvent, "orderId">, order: Pick<OrderRecord, "existence" | "state" | "reopenable">): ExistenceProof | null {
+export function webhookProof(
+  event: Pick<WebhookEvent, "orderId">,
+  order: Pick<OrderRecord, "existence" | "state" | "reopenable">,
+): ExistenceProof | null {
   if (order.existence !== null || (order.state !== "PENDING" && !order.reopenable)) return null;
   return { source: "webhook", orderId: event.orderId };
 }

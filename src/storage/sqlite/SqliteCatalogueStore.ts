@@ -13,8 +13,7 @@ interface ProductRow {
 }
 
 /** Adds a refresh's calls to its day's count (params: day, calls, calls, day); a new day starts from zero. */
-const COUNT_USAGE =
-  "budget_calls = CASE WHEN budget_day = ? THEN budget_calls + ? ELSE ? END, budget_day = ?";
+const COUNT_USAGE = "budget_calls = CASE WHEN budget_day = ? THEN budget_calls + ? ELSE ? END, budget_day = ?";
 
 const date = (value: unknown): Date | null => (typeof value === "number" ? new Date(value) : null);
 
@@ -26,7 +25,9 @@ export class SqliteCatalogueStore implements CatalogueStore {
 
   async meta(): Promise<CatalogueMeta> {
     const row = this.statements
-      .get("SELECT refreshed_at, last_attempt_at, last_failure_at, last_refresh_calls, budget_day, budget_calls FROM catalogue_state WHERE id = 1")
+      .get(
+        "SELECT refreshed_at, last_attempt_at, last_failure_at, last_refresh_calls, budget_day, budget_calls FROM catalogue_state WHERE id = 1",
+      )
       .get();
     return {
       refreshedAt: date(row?.["refreshed_at"]),
@@ -89,10 +90,17 @@ export class SqliteCatalogueStore implements CatalogueStore {
     return Number(result.changes) === 1;
   }
 
-  async commitRefresh(owner: string, products: readonly CatalogueProduct[], now: Date, usage: CallUsage): Promise<boolean> {
+  async commitRefresh(
+    owner: string,
+    products: readonly CatalogueProduct[],
+    now: Date,
+    usage: CallUsage,
+  ): Promise<boolean> {
     const at = now.getTime();
     return immediateTransaction(this.db, () => {
-      const held = this.statements.get("SELECT 1 AS held FROM catalogue_state WHERE id = 1 AND lease_owner = ?").get(owner);
+      const held = this.statements
+        .get("SELECT 1 AS held FROM catalogue_state WHERE id = 1 AND lease_owner = ?")
+        .get(owner);
       if (held === undefined) return false;
       this.statements.get("UPDATE catalogue_products SET active = 0").run();
       const upsert = this.statements.get(
@@ -117,7 +125,9 @@ export class SqliteCatalogueStore implements CatalogueStore {
         upsert.run(...values);
       }
       this.statements
-        .get(`UPDATE catalogue_state SET refreshed_at = ?, last_refresh_calls = ?, lease_owner = NULL, lease_until = NULL, ${COUNT_USAGE} WHERE id = 1`)
+        .get(
+          `UPDATE catalogue_state SET refreshed_at = ?, last_refresh_calls = ?, lease_owner = NULL, lease_until = NULL, ${COUNT_USAGE} WHERE id = 1`,
+        )
         .run(at, usage.calls, usage.day, usage.calls, usage.calls, usage.day);
       return true;
     });

@@ -65,7 +65,10 @@ export class SqliteLedger implements Ledger {
   private readonly checkpoints: WalCheckpoints;
 
   /** `path` is a file (its directory is created) or ":memory:". */
-  constructor(readonly path: string, options: { groupCommit?: GroupCommitOptions } = {}) {
+  constructor(
+    readonly path: string,
+    options: { groupCommit?: GroupCommitOptions } = {},
+  ) {
     this.db = openSqliteDatabase(path);
     this.committer = new GroupCommitter(this.db, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
     this.checkpoints = new WalCheckpoints(this.db, () => this.committer.counts.operations);
@@ -131,32 +134,40 @@ export class SqliteLedger implements Ledger {
              ON CONFLICT DO NOTHING
              RETURNING *`,
           ).get(
-            placement.poNumber, placement.kind, placement.fingerprint, placement.subject, JSON.stringify(placement.request),
-            JSON.stringify(placement.errors ?? []), QUEUED_ATTEMPT, now, now, placement.callerPoNumber ?? placement.poNumber,
+            placement.poNumber,
+            placement.kind,
+            placement.fingerprint,
+            placement.subject,
+            JSON.stringify(placement.request),
+            JSON.stringify(placement.errors ?? []),
+            QUEUED_ATTEMPT,
+            now,
+            now,
+            placement.callerPoNumber ?? placement.poNumber,
             this.nextQueuedAt(now),
           )
         : this.sql(
-        // No conflict target: the Plum poNumber and the caller's (subject, poNumber) are both unique.
-        `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
+            // No conflict target: the Plum poNumber and the caller's (subject, poNumber) are both unique.
+            `INSERT INTO orders (po_number, kind, fingerprint, subject, source, state, request, errors, send_attempts,
            sends, last_sent_at, next_check_at, lease_owner, lease_until, created_at, updated_at, caller_po_number)
          VALUES (?, ?, ?, ?, 'PLACEMENT', 'PENDING', ?, '[]', 1, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING
          RETURNING *`,
-      ).get(
-        placement.poNumber,
-        placement.kind,
-        placement.fingerprint,
-        placement.subject,
-        JSON.stringify(placement.request),
-        FIRST_ATTEMPT,
-        now,
-        until,
-        lease.owner,
-        until,
-        now,
-        now,
-        placement.callerPoNumber ?? placement.poNumber,
-      );
+          ).get(
+            placement.poNumber,
+            placement.kind,
+            placement.fingerprint,
+            placement.subject,
+            JSON.stringify(placement.request),
+            FIRST_ATTEMPT,
+            now,
+            until,
+            lease.owner,
+            until,
+            now,
+            now,
+            placement.callerPoNumber ?? placement.poNumber,
+          );
       // The inserted row comes back from the INSERT itself (no second read); none: the poNumber is taken.
       if (inserted === undefined) {
         const existing = this.callerRow(placement.subject, placement.callerPoNumber ?? placement.poNumber);
@@ -175,7 +186,9 @@ export class SqliteLedger implements Ledger {
     for (let start = 0; start < placements.length; start += CLAIM_CHUNK) {
       const chunk = placements.slice(start, start + CLAIM_CHUNK);
       // claim() opens its own transaction; the chunk shares one by running the statements inline.
-      results.push(...(await this.write(() => chunk.map((placement) => this.claimRow({ ...placement, queued: true }, lease)))));
+      results.push(
+        ...(await this.write(() => chunk.map((placement) => this.claimRow({ ...placement, queued: true }, lease)))),
+      );
     }
     return results;
   }
@@ -188,8 +201,9 @@ export class SqliteLedger implements Ledger {
 
   async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
     const now = (lease.at ?? new Date()).getTime();
-    const row = await this.write(() => this.sql(
-      `UPDATE orders SET lease_owner = :owner, lease_until = :until, updated_at = :now, version = version + 1,
+    const row = await this.write(() =>
+      this.sql(
+        `UPDATE orders SET lease_owner = :owner, lease_until = :until, updated_at = :now, version = version + 1,
          -- A reopened row is due at lease expiry, like a fresh claim: its process may die before it writes again.
          next_check_at = CASE WHEN state = 'REJECTED' THEN :until ELSE next_check_at END,
          state = 'PENDING', reopenable = 0
@@ -197,15 +211,18 @@ export class SqliteLedger implements Ledger {
          AND (state = 'PENDING' OR (:reopen = 1 AND state = 'REJECTED' AND reopenable = 1))
          AND (lease_owner IS NULL OR lease_until < :now OR lease_owner = :owner)
        RETURNING *`,
-    ).get({ poNumber, owner: lease.owner, until: now + lease.ms, now, reopen: options.reopen ? 1 : 0 }));
+      ).get({ poNumber, owner: lease.owner, until: now + lease.ms, now, reopen: options.reopen ? 1 : 0 }),
+    );
     return row === undefined ? null : toOrderRecord(row, new Date(now));
   }
 
   async renewLease(poNumber: string, lease: Lease): Promise<boolean> {
     const now = (lease.at ?? new Date()).getTime();
-    const result = await this.write(() => this.sql(
-      `UPDATE orders SET lease_until = ? WHERE po_number = ? AND lease_owner = ? AND lease_until >= ? AND state = 'PENDING'`,
-    ).run(now + lease.ms, poNumber, lease.owner, now));
+    const result = await this.write(() =>
+      this.sql(
+        `UPDATE orders SET lease_until = ? WHERE po_number = ? AND lease_owner = ? AND lease_until >= ? AND state = 'PENDING'`,
+      ).run(now + lease.ms, poNumber, lease.owner, now),
+    );
     return Number(result.changes) === 1;
   }
 
@@ -249,7 +266,9 @@ export class SqliteLedger implements Ledger {
       values.push(guard.version);
     }
     return this.write(() => {
-      const row = this.sql(`UPDATE orders SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *`).get(...values);
+      const row = this.sql(`UPDATE orders SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *`).get(
+        ...values,
+      );
       for (const attempt of patch.attempts ?? []) this.insertAttempt(attempt);
       if (row === undefined) return null;
       const record = toOrderRecord(row, now);
@@ -327,7 +346,15 @@ export class SqliteLedger implements Ledger {
            updated_at, placed_at, caller_po_number)
          VALUES (?, 'LOOKUP', 'PLACED', ?, ?, '[]', 0, ?, ?, ?, ?)
          RETURNING *`,
-      ).get(order.poNumber, order.orderId, JSON.stringify(order.order), now.getTime(), now.getTime(), epochMs(order.placedAt), order.poNumber);
+      ).get(
+        order.poNumber,
+        order.orderId,
+        JSON.stringify(order.order),
+        now.getTime(),
+        now.getTime(),
+        epochMs(order.placedAt),
+        order.poNumber,
+      );
       if (row === undefined) throw new Error("insert returned no row");
       return applyStoredEvents(this.statements, toOrderRecord(row), now);
     });
@@ -356,9 +383,15 @@ export class SqliteLedger implements Ledger {
   }
 
   async queueStats(): Promise<QueueStats> {
-    const row = this.sql("SELECT count(*) AS depth, min(queued_at) AS oldest FROM orders WHERE queued_at IS NOT NULL AND state = 'PENDING'").get();
+    const row = this.sql(
+      "SELECT count(*) AS depth, min(queued_at) AS oldest FROM orders WHERE queued_at IS NOT NULL AND state = 'PENDING'",
+    ).get();
     const oldest = row?.["oldest"];
-    return { depth: Number(row?.["depth"] ?? 0), oldestQueuedAt: typeof oldest === "number" ? new Date(oldest) : null, now: new Date() };
+    return {
+      depth: Number(row?.["depth"] ?? 0),
+      oldestQueuedAt: typeof oldest === "number" ? new Date(oldest) : null,
+      now: new Date(),
+    };
   }
 
   async queuePosition(plumPoNumber: string): Promise<number | null> {
@@ -395,7 +428,8 @@ export class SqliteLedger implements Ledger {
       );
       if (Number(inserted.changes) === 0) return "duplicate";
       let row: SqliteRow | undefined;
-      for (const { column, value } of orderLookups(event)) row ??= this.sql(`SELECT * FROM orders WHERE ${column} = ?`).get(value);
+      for (const { column, value } of orderLookups(event))
+        row ??= this.sql(`SELECT * FROM orders WHERE ${column} = ?`).get(value);
       if (row === undefined) return "recorded";
       const order = toOrderRecord(row, now);
       if (!namesOrder(event, order)) return "mismatched";
@@ -441,7 +475,9 @@ export class SqliteLedger implements Ledger {
   }
 
   async recordDiscrepancies(runId: number, found: readonly Discrepancy[], window: { from: Date; to: Date }) {
-    return this.write(() => reconciliation.recordDiscrepanciesSqlite(this.statements, runId, found, window, Date.now()));
+    return this.write(() =>
+      reconciliation.recordDiscrepanciesSqlite(this.statements, runId, found, window, Date.now()),
+    );
   }
 
   async listRuns(from: Date, to: Date, limit: number) {
@@ -461,7 +497,9 @@ export class SqliteLedger implements Ledger {
   }
 
   async pruneUnmatchedWebhookEvents(receivedBefore: Date): Promise<number> {
-    const result = await this.write(() => this.sql("DELETE FROM webhook_events WHERE applied_at IS NULL AND received_at < ?").run(receivedBefore.getTime()));
+    const result = await this.write(() =>
+      this.sql("DELETE FROM webhook_events WHERE applied_at IS NULL AND received_at < ?").run(receivedBefore.getTime()),
+    );
     return Number(result.changes);
   }
 

@@ -15,7 +15,10 @@ const AWAITING_SQL = `SELECT count(*) AS n, min(COALESCE(placed_at, created_at))
   WHERE state = 'PLACED' AND created_at > ? AND ${awaitingDelivery("json_extract(order_data, '$.deliveryStatus')")}`;
 
 export function operationsCountsSqlite(statements: StatementCache, now: number): OperationsCounts {
-  const alerts = statements.get(NEEDING_OPERATOR_SQL).all().map((row) => ({ alert: text(row, "alert"), n: int(row, "n") }));
+  const alerts = statements
+    .get(NEEDING_OPERATOR_SQL)
+    .all()
+    .map((row) => ({ alert: text(row, "alert"), n: int(row, "n") }));
   const pending = statements.get(PENDING_SQL).all({ now });
   const oldest = pending.reduce<number | null>((min, row) => {
     const at = intOrNull(row, "oldest");
@@ -28,6 +31,7 @@ export function operationsCountsSqlite(statements: StatementCache, now: number):
     pendingByAge: bucketCounts(pending.map((row) => ({ bucket: text(row, "bucket"), n: int(row, "n") }))),
     oldestPendingAgeSeconds: oldest === null ? null : Math.max(0, Math.round((now - oldest) / 1000)),
     awaitingDelivery: awaiting === undefined ? 0 : int(awaiting, "n"),
-    oldestAwaitingDeliveryAgeSeconds: awaitingOldest === null ? null : Math.max(0, Math.round((now - awaitingOldest) / 1000)),
+    oldestAwaitingDeliveryAgeSeconds:
+      awaitingOldest === null ? null : Math.max(0, Math.round((now - awaitingOldest) / 1000)),
   };
 }

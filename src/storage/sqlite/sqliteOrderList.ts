@@ -18,7 +18,9 @@ function where(scope: ListScope, filter: OrderListFilter, values: SQLInputValue[
     values.push(filter.kind);
   }
   if (filter.deliveryStatus !== null) {
-    clauses.push(`(CASE lower(trim(${STATUS})) WHEN 'canceled' THEN 'cancelled' ELSE lower(trim(${STATUS})) END) = lower(?)`);
+    clauses.push(
+      `(CASE lower(trim(${STATUS})) WHEN 'canceled' THEN 'cancelled' ELSE lower(trim(${STATUS})) END) = lower(?)`,
+    );
     values.push(filter.deliveryStatus);
   }
   if (filter.tag !== null) {
@@ -36,7 +38,10 @@ function where(scope: ListScope, filter: OrderListFilter, values: SQLInputValue[
   return clauses.join(" AND ");
 }
 
-export function listPlacedSqlite(statements: StatementCache, query: OrderListQuery): { anchorFound: boolean; rows: ListedOrder[] } {
+export function listPlacedSqlite(
+  statements: StatementCache,
+  query: OrderListQuery,
+): { anchorFound: boolean; rows: ListedOrder[] } {
   const values: SQLInputValue[] = [];
   let clauses = where(query.scope, query.filter, values);
   if (query.after !== null) {
@@ -55,7 +60,10 @@ export function listPlacedSqlite(statements: StatementCache, query: OrderListQue
   const rows = statements
     .get(`SELECT * FROM orders INDEXED BY ${index} WHERE ${clauses} ORDER BY created_at DESC, po_number DESC LIMIT ?`)
     .all(...values, query.limit) as SqliteRow[];
-  return { anchorFound: true, rows: rows.map((row) => ({ record: toOrderRecord(row), sortKey: String(int(row, "created_at")) })) };
+  return {
+    anchorFound: true,
+    rows: rows.map((row) => ({ record: toOrderRecord(row), sortKey: String(int(row, "created_at")) })),
+  };
 }
 
 export function countPlacedSqlite(statements: StatementCache, scope: ListScope, filter: OrderListFilter): number {

@@ -39,7 +39,14 @@ export function renewSqlite(statements: StatementCache, owner: string, leaseMs: 
   return Number(result.changes) === 1;
 }
 
-export function finishSqlite(statements: StatementCache, owner: string, runId: number, outcome: RunOutcome, nextInMs: number, now: number) {
+export function finishSqlite(
+  statements: StatementCache,
+  owner: string,
+  runId: number,
+  outcome: RunOutcome,
+  nextInMs: number,
+  now: number,
+) {
   statements
     .get(
       `UPDATE reconciliation_runs SET status = ?, finished_at = ?, window_from = ?, window_to = ?, pages = ?,
@@ -47,15 +54,27 @@ export function finishSqlite(statements: StatementCache, owner: string, runId: n
        WHERE id = ?`,
     )
     .run(
-      outcome.status, now, outcome.windowFrom.getTime(), outcome.windowTo.getTime(), outcome.pages, outcome.historyOrders,
-      outcome.adopted, outcome.discrepancies, outcome.error, runId,
+      outcome.status,
+      now,
+      outcome.windowFrom.getTime(),
+      outcome.windowTo.getTime(),
+      outcome.pages,
+      outcome.historyOrders,
+      outcome.adopted,
+      outcome.discrepancies,
+      outcome.error,
+      runId,
     );
   statements
     .get("UPDATE reconciliation_lock SET owner = NULL, lease_until = NULL, next_run_at = ? WHERE id = 1 AND owner = ?")
     .run(now + nextInMs, owner);
 }
 
-export function findForReconciliationSqlite(statements: StatementCache, poNumbers: readonly string[], orderIds: readonly string[]): OrderRecord[] {
+export function findForReconciliationSqlite(
+  statements: StatementCache,
+  poNumbers: readonly string[],
+  orderIds: readonly string[],
+): OrderRecord[] {
   return statements
     .get(
       `SELECT * FROM orders WHERE po_number IN (SELECT value FROM json_each(?))
@@ -72,7 +91,11 @@ export function placedBetweenSqlite(statements: StatementCache, from: Date, to: 
        WHERE state = 'PLACED' AND order_id IS NOT NULL AND placed_at >= ? AND placed_at <= ?`,
     )
     .all(from.getTime(), to.getTime())
-    .map((row) => ({ poNumber: text(row, "po_number"), orderId: text(row, "order_id"), placedAt: dateOrNull(row, "placed_at") }));
+    .map((row) => ({
+      poNumber: text(row, "po_number"),
+      orderId: text(row, "order_id"),
+      placedAt: dateOrNull(row, "placed_at"),
+    }));
 }
 
 export function recordDiscrepanciesSqlite(
@@ -90,7 +113,17 @@ export function recordDiscrepanciesSqlite(
        last_run_id = excluded.last_run_id, ledger_state = excluded.ledger_state, resolved_at = NULL`,
   );
   for (const d of found) {
-    upsert.run(d.kind, poNumberColumn(d.poNumber), d.orderId, epochMs(d.orderDate), d.ledgerState, now, now, runId, runId);
+    upsert.run(
+      d.kind,
+      poNumberColumn(d.poNumber),
+      d.orderId,
+      epochMs(d.orderDate),
+      d.ledgerState,
+      now,
+      now,
+      runId,
+      runId,
+    );
   }
   statements
     .get(
@@ -98,7 +131,9 @@ export function recordDiscrepanciesSqlite(
        WHERE resolved_at IS NULL AND last_run_id <> ? AND order_date >= ? AND order_date <= ?`,
     )
     .run(now, runId, window.from.getTime(), window.to.getTime());
-  const row = statements.get("SELECT count(*) AS n FROM reconciliation_discrepancies WHERE first_run_id = ? AND last_run_id = ?").get(runId, runId);
+  const row = statements
+    .get("SELECT count(*) AS n FROM reconciliation_discrepancies WHERE first_run_id = ? AND last_run_id = ?")
+    .get(runId, runId);
   return row === undefined ? 0 : int(row, "n");
 }
 
@@ -134,12 +169,19 @@ function toDiscrepancy(row: SqliteRow): StoredDiscrepancy {
 
 export function listRunsSqlite(statements: StatementCache, from: Date, to: Date, limit: number): StoredRun[] {
   return statements
-    .get("SELECT * FROM reconciliation_runs WHERE started_at >= ? AND started_at <= ? ORDER BY started_at DESC, id DESC LIMIT ?")
+    .get(
+      "SELECT * FROM reconciliation_runs WHERE started_at >= ? AND started_at <= ? ORDER BY started_at DESC, id DESC LIMIT ?",
+    )
     .all(from.getTime(), to.getTime(), limit)
     .map(toRun);
 }
 
-export function listDiscrepanciesSqlite(statements: StatementCache, from: Date, to: Date, limit: number): StoredDiscrepancy[] {
+export function listDiscrepanciesSqlite(
+  statements: StatementCache,
+  from: Date,
+  to: Date,
+  limit: number,
+): StoredDiscrepancy[] {
   const values: SQLInputValue[] = [from.getTime(), to.getTime(), limit];
   return statements
     .get(
@@ -152,7 +194,9 @@ export function listDiscrepanciesSqlite(statements: StatementCache, from: Date, 
 
 export function countOpenSqlite(statements: StatementCache): Record<DiscrepancyKind, number> {
   const counts = Object.fromEntries(DISCREPANCY_KINDS.map((kind) => [kind, 0])) as Record<DiscrepancyKind, number>;
-  const rows = statements.get("SELECT kind, count(*) AS n FROM reconciliation_discrepancies WHERE resolved_at IS NULL GROUP BY kind").all();
+  const rows = statements
+    .get("SELECT kind, count(*) AS n FROM reconciliation_discrepancies WHERE resolved_at IS NULL GROUP BY kind")
+    .all();
   for (const row of rows) {
     const kind = text(row, "kind") as DiscrepancyKind;
     if (kind in counts) counts[kind] = int(row, "n");

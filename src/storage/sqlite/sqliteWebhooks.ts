@@ -21,7 +21,12 @@ export function applyStoredEvents(statements: StatementCache, order: OrderRecord
   if (latest === undefined) return order;
 
   let result = order;
-  if (isNewLatest({ createdAt: date(latest, "created_at"), appliedAt: dateOrNull(latest, "applied_at") }, order.deliveryStatusAt)) {
+  if (
+    isNewLatest(
+      { createdAt: date(latest, "created_at"), appliedAt: dateOrNull(latest, "applied_at") },
+      order.deliveryStatusAt,
+    )
+  ) {
     const row = statements
       .get(
         `UPDATE orders SET delivery_status = ?, delivery_status_at = ?, updated_at = ?

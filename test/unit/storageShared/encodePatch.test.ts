@@ -4,7 +4,11 @@ import type { PatchAssignment } from "../../../src/storage/recordPatch.js";
 import { encodePatchValue, type PatchCodec } from "../../../src/storage/shared/encodePatch.js";
 
 const codec: PatchCodec<string> = { date: (value) => `date:${value.toISOString()}`, bool: (value) => `bool:${value}` };
-const assign = (kind: PatchAssignment["kind"], value: PatchAssignment["value"]): PatchAssignment => ({ column: "c", kind, value });
+const assign = (kind: PatchAssignment["kind"], value: PatchAssignment["value"]): PatchAssignment => ({
+  column: "c",
+  kind,
+  value,
+});
 
 describe("encodePatchValue", () => {
   it("sends null for null and undefined whatever the kind (null clears the column)", () => {
@@ -16,7 +20,9 @@ describe("encodePatchValue", () => {
     expect(encodePatchValue(assign("json", [{ n: 1, answer: "open" }]), codec)).toBe('[{"n":1,"answer":"open"}]');
     expect(encodePatchValue(assign("int", 3), codec)).toBe(3);
     expect(encodePatchValue(assign("text", "PLACED"), codec)).toBe("PLACED");
-    expect(encodePatchValue(assign("date", new Date("2024-05-01T10:00:00Z")), codec)).toBe("date:2024-05-01T10:00:00.000Z");
+    expect(encodePatchValue(assign("date", new Date("2024-05-01T10:00:00Z")), codec)).toBe(
+      "date:2024-05-01T10:00:00.000Z",
+    );
     expect(encodePatchValue(assign("bool", false), codec)).toBe("bool:false");
   });
 

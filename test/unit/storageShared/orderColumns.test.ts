@@ -1,6 +1,11 @@
 // The one row mapping both engines use: each column lands in its field, missing JSON reads as its empty value.
 import { describe, expect, it } from "vitest";
-import { attemptEntryFrom, orderRecordFrom, storedTokensFrom, type OrderColumns } from "../../../src/storage/shared/orderColumns.js";
+import {
+  attemptEntryFrom,
+  orderRecordFrom,
+  storedTokensFrom,
+  type OrderColumns,
+} from "../../../src/storage/shared/orderColumns.js";
 
 const T = (s: number) => new Date(Date.UTC(2024, 4, 1, 10, 0, s));
 
@@ -72,8 +77,18 @@ describe("orderRecordFrom", () => {
 
   it("reads NULL JSON as no request, no order, no errors, no sends, no proof; a missing queued_at as not queued", () => {
     const { queued_at: _queued, ...withoutQueue } = columns;
-    const record = orderRecordFrom({ ...withoutQueue, request: null, order_data: null, errors: null, sends: null, existence: null }, T(10));
-    expect(record).toMatchObject({ request: null, order: null, errors: [], sends: [], existence: null, queuedAt: null });
+    const record = orderRecordFrom(
+      { ...withoutQueue, request: null, order_data: null, errors: null, sends: null, existence: null },
+      T(10),
+    );
+    expect(record).toMatchObject({
+      request: null,
+      order: null,
+      errors: [],
+      sends: [],
+      existence: null,
+      queuedAt: null,
+    });
   });
 });
 
@@ -81,11 +96,39 @@ describe("attemptEntryFrom and storedTokensFrom", () => {
   it("map the attempt-log and token columns to their fields", () => {
     expect(
       attemptEntryFrom({
-        po_number: null, operation: "tokenRefresh", phase: "response", body: "{}", http_status: 200, error_code: null, duration_ms: 12, at: T(1),
+        po_number: null,
+        operation: "tokenRefresh",
+        phase: "response",
+        body: "{}",
+        http_status: 200,
+        error_code: null,
+        duration_ms: 12,
+        at: T(1),
       }),
-    ).toEqual({ poNumber: null, operation: "tokenRefresh", phase: "response", body: "{}", httpStatus: 200, errorCode: null, durationMs: 12, at: T(1) });
+    ).toEqual({
+      poNumber: null,
+      operation: "tokenRefresh",
+      phase: "response",
+      body: "{}",
+      httpStatus: 200,
+      errorCode: null,
+      durationMs: 12,
+      at: T(1),
+    });
     expect(
-      storedTokensFrom({ access_token: "a", refresh_token: null, access_token_expires_at: T(2), refresh_token_expires_at: null, updated_at: T(3) }),
-    ).toEqual({ accessToken: "a", refreshToken: null, accessTokenExpiresAt: T(2), refreshTokenExpiresAt: null, updatedAt: T(3) });
+      storedTokensFrom({
+        access_token: "a",
+        refresh_token: null,
+        access_token_expires_at: T(2),
+        refresh_token_expires_at: null,
+        updated_at: T(3),
+      }),
+    ).toEqual({
+      accessToken: "a",
+      refreshToken: null,
+      accessTokenExpiresAt: T(2),
+      refreshTokenExpiresAt: null,
+      updatedAt: T(3),
+    });
   });
 });

@@ -39,15 +39,23 @@ describe("webhookProof", () => {
   const event = { orderId: "404" };
 
   it("proves a pending placement without proof exists, by the event's orderId", () => {
-    expect(webhookProof(event, { existence: null, state: "PENDING", reopenable: false })).toEqual({ source: "webhook", orderId: "404" });
+    expect(webhookProof(event, { existence: null, state: "PENDING", reopenable: false })).toEqual({
+      source: "webhook",
+      orderId: "404",
+    });
   });
 
   it("proves a retryably rejected placement exists (it becomes pending again)", () => {
-    expect(webhookProof(event, { existence: null, state: "REJECTED", reopenable: true })).toEqual({ source: "webhook", orderId: "404" });
+    expect(webhookProof(event, { existence: null, state: "REJECTED", reopenable: true })).toEqual({
+      source: "webhook",
+      orderId: "404",
+    });
   });
 
   it("adds nothing to a row already proven, placed, or rejected for good", () => {
-    expect(webhookProof(event, { existence: { source: "webhook", orderId: "1" }, state: "PENDING", reopenable: false })).toBeNull();
+    expect(
+      webhookProof(event, { existence: { source: "webhook", orderId: "1" }, state: "PENDING", reopenable: false }),
+    ).toBeNull();
     expect(webhookProof(event, { existence: null, state: "PLACED", reopenable: false })).toBeNull();
     expect(webhookProof(event, { existence: null, state: "REJECTED", reopenable: false })).toBeNull();
   });
