@@ -52,7 +52,7 @@ function scopesOf(payload: JWTPayload): Set<string> {
   return scopes;
 }
 
-/** Distinct verified tokens remembered (a few MB at most); a hit is re-verified by jose at least once a minute. */
+/** Distinct verified tokens remembered (each at most MAX_CACHED_TOKEN_LENGTH characters); a hit is re-verified by jose at least once a minute. */
 const TOKEN_CACHE_CAPACITY = 10_000;
 const TOKEN_CACHE_MAX_ENTRY_AGE_MS = 60_000;
 

@@ -54,6 +54,12 @@ export function timeClaimsHold(claims: TimeClaims, nowMs: number, maxTokenAgeSec
   return true;
 }
 
+/**
+ * Longer tokens are verified every time instead: with the entry count this bounds the cache's memory (10,000 ×
+ * 4 KB ≈ 40 MB at worst, where Node's header limit alone would allow 16 KB tokens).
+ */
+export const MAX_CACHED_TOKEN_LENGTH = 4_096;
+
 export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): VerifiedTokenCache {
   // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recently used.
   const entries = new Map<string, Entry>();
@@ -71,7 +77,7 @@ export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): Ve
       return entry.caller;
     },
     set(token, caller, claims) {
-      if (options.capacity <= 0) return;
+      if (options.capacity <= 0 || token.length > MAX_CACHED_TOKEN_LENGTH) return;
       entries.delete(token);
       entries.set(token, { caller, claims, reverifyAtMs: options.now() + options.maxEntryAgeMs });
       while (entries.size > options.capacity) {

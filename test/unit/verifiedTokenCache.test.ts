@@ -3,7 +3,11 @@
 import { SignJWT, type JWTPayload } from "jose";
 import { describe, expect, it } from "vitest";
 import { createJwtVerifier, InvalidTokenError, type JwtVerifier } from "../../src/auth/jwtVerifier.js";
-import { createVerifiedTokenCache, type VerifiedTokenCache } from "../../src/auth/verifiedTokenCache.js";
+import {
+  createVerifiedTokenCache,
+  MAX_CACHED_TOKEN_LENGTH,
+  type VerifiedTokenCache,
+} from "../../src/auth/verifiedTokenCache.js";
 import type { AuthConfig } from "../../src/config/config.js";
 import { JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET } from "../support/jwtTokens.js";
 
@@ -151,5 +155,20 @@ describe("verified-token cache", () => {
     ms = 1_000;
     expect(cache.get("t")).toBeUndefined();
     expect(cache.size).toBe(0);
+  });
+
+  it("does not remember a token longer than MAX_CACHED_TOKEN_LENGTH (memory stays bounded by count × length)", () => {
+    const cache = createVerifiedTokenCache({
+      capacity: 10,
+      maxTokenAgeSeconds: 0,
+      maxEntryAgeMs: 60_000,
+      now: () => 0,
+    });
+    const caller = { subject: "s", scopes: new Set<string>(), authenticated: true };
+    const claims = { exp: 1_000, nbf: undefined, iat: undefined };
+    cache.set("a".repeat(MAX_CACHED_TOKEN_LENGTH), caller, claims);
+    cache.set("b".repeat(MAX_CACHED_TOKEN_LENGTH + 1), caller, claims);
+    expect(cache.size).toBe(1);
+    expect(cache.get("b".repeat(MAX_CACHED_TOKEN_LENGTH + 1))).toBeUndefined();
   });
 });
