@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GroupCommitter, type CommitScheduler, type GroupCommitOptions } from "../../src/storage/sqlite/groupCommit.js";
 import { openSqliteDatabase } from "../../src/storage/sqlite/openDatabase.js";
-import { WalCheckpoints } from "../../src/storage/sqlite/walCheckpoints.js";
+import { SqliteLedger } from "../../src/storage/sqlite/SqliteLedger.js";
+import { CHECKPOINT_INTERVAL_MS, WalCheckpoints } from "../../src/storage/sqlite/walCheckpoints.js";
 
 class FakeScheduler implements CommitScheduler {
   soonQueue: (() => void)[] = [];
@@ -153,6 +154,42 @@ describe("group commit (SQLite)", () => {
     expect(keys()).toEqual(["c"]);
   });
 
+  it("when one write makes SQLite roll back the whole group (disk full), only that write fails; the others run again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "group-full-"));
+    const file = new DatabaseSync(join(dir, "full.sqlite"));
+    try {
+      file.exec("PRAGMA journal_mode = WAL");
+      file.exec("CREATE TABLE kv (id INTEGER PRIMARY KEY, k TEXT UNIQUE NOT NULL, v BLOB)");
+      const pages = Number(file.prepare("PRAGMA page_count").get()?.["page_count"]);
+      file.exec(`PRAGMA max_page_count = ${pages + 3}`); // room for small rows, not for a 200 KB one
+      const c = new GroupCommitter(file, { maxWaitMs: 1, maxOperations: 64 }, scheduler);
+      const put = (key: string, value: string | Uint8Array) => () =>
+        file.prepare("INSERT INTO kv (k, v) VALUES (?, ?)").run(key, value);
+      void c.write(() => 0);
+      const a = c.write(put("a", "x"));
+      const big = c.write(put("big", new Uint8Array(200_000)));
+      const b = c.write(put("b", "x"));
+      const settled = Promise.allSettled([a, big, b]);
+      for (let turn = 0; turn < 5; turn++) {
+        scheduler.endTurn();
+        scheduler.fireTimers();
+      }
+      const results = await settled;
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/full/i);
+      expect(
+        file
+          .prepare("SELECT k FROM kv ORDER BY id")
+          .all()
+          .map((row) => row["k"]),
+      ).toEqual(["a", "b"]);
+      expect(file.isTransaction).toBe(false);
+    } finally {
+      file.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("keeps the order of operations: a claim then its update for the same key apply in that order", async () => {
     const c = committer();
     void c.write(() => 0);
@@ -274,6 +311,29 @@ describe("durability settings (SQLite file)", () => {
       checkpoints.stop();
     } finally {
       file.close();
+    }
+  });
+
+  it("checkpoints after catalogue refreshes too (they write outside the committer; the WAL must not only grow)", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"] });
+    const ledger = new SqliteLedger(join(dir, "catalogue-only.sqlite"));
+    try {
+      await ledger.migrate();
+      const now = new Date();
+      const day = now.toISOString().slice(0, 10);
+      const condition = {
+        refreshedBefore: null,
+        attemptedBefore: new Date(now.getTime() + 1),
+        budget: { day, maxUsed: 10 },
+      };
+      expect(await ledger.catalogue.beginRefresh("me", 60_000, condition, now)).toBe(true);
+      expect(await ledger.catalogue.commitRefresh("me", [], now, { day, calls: 1 })).toBe(true);
+      expect(ledger.writeCounts().operations).toBe(0); // no order write at all
+      vi.advanceTimersByTime(CHECKPOINT_INTERVAL_MS + 1);
+      expect(ledger.writeCounts().checkpoints).toBe(1);
+    } finally {
+      await ledger.close();
+      vi.useRealTimers();
     }
   });
 });

@@ -18,6 +18,9 @@ const COUNT_USAGE = "budget_calls = CASE WHEN budget_day = ? THEN budget_calls +
 const date = (value: unknown): Date | null => (typeof value === "number" ? new Date(value) : null);
 
 export class SqliteCatalogueStore implements CatalogueStore {
+  /** Rows written (the WAL checkpoint timer counts them with the orders' writes: these bypass the committer). */
+  writes = 0;
+
   constructor(
     private readonly db: DatabaseSync,
     private readonly statements: StatementCache,
@@ -87,6 +90,7 @@ export class SqliteCatalogueStore implements CatalogueStore {
         condition.budget.day,
         condition.budget.maxUsed,
       );
+    this.writes += 1;
     return Number(result.changes) === 1;
   }
 
@@ -97,6 +101,7 @@ export class SqliteCatalogueStore implements CatalogueStore {
     usage: CallUsage,
   ): Promise<boolean> {
     const at = now.getTime();
+    this.writes += products.length + 1;
     return immediateTransaction(this.db, () => {
       const held = this.statements
         .get("SELECT 1 AS held FROM catalogue_state WHERE id = 1 AND lease_owner = ?")
@@ -143,5 +148,6 @@ export class SqliteCatalogueStore implements CatalogueStore {
          WHERE id = 1`,
       )
       .run(now.getTime(), usage.day, usage.calls, usage.calls, usage.day, owner, owner);
+    this.writes += 1;
   }
 }

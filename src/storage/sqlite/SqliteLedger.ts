@@ -71,7 +71,8 @@ export class SqliteLedger implements Ledger {
   ) {
     this.db = openSqliteDatabase(path);
     this.committer = new GroupCommitter(this.db, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
-    this.checkpoints = new WalCheckpoints(this.db, () => this.committer.counts.operations);
+    // The catalogue's refreshes write outside the committer; they need checkpoints too (or the WAL only grows).
+    this.checkpoints = new WalCheckpoints(this.db, () => this.committer.counts.operations + this.catalogue.writes);
     if (path !== SQLITE_MEMORY) this.checkpoints.start();
     this.statements = new StatementCache(this.db);
     this.tokenMutex = tokenMutexFor(path);

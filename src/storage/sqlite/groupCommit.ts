@@ -50,6 +50,16 @@ interface Queued {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** One operation's error made SQLite roll back the whole shared transaction (disk full, I/O). */
+class GroupRolledBack extends Error {
+  constructor(
+    readonly index: number,
+    readonly reason: unknown,
+  ) {
+    super("a write rolled back its whole group");
+  }
+}
+
 /** Recent groups averaging above this size count as load: the next group waits (bounded) for company. */
 const LOADED_MEAN = 1.25;
 /** Weight of the newest group in the running mean. */
@@ -113,17 +123,28 @@ export class GroupCommitter {
     if (group.length === 0) return;
     this.flushing = true;
     let outcomes: Outcome[];
+    let settled: readonly Queued[] = group;
     try {
       outcomes = this.commit(group);
     } catch (error) {
       // BEGIN or COMMIT failed, or SQLite rolled the whole transaction back: nothing of this group is written.
       if (this.db.isOpen && this.db.isTransaction) this.rollbackQuietly();
-      outcomes = group.map(() => ({ ok: false, error }));
+      if (error instanceof GroupRolledBack && group.length > 1) {
+        // Only the operation that hit the error fails; the others lost nothing of their own and run again, first
+        // in the next group (their bodies are database code: re-running one after the rollback is a first run).
+        const failed = group[error.index] as Queued;
+        settled = [failed];
+        outcomes = [{ ok: false, error: error.reason }];
+        this.queue.unshift(...group.filter((queued) => queued !== failed));
+      } else {
+        const cause = error instanceof GroupRolledBack ? error.reason : error;
+        outcomes = group.map(() => ({ ok: false, error: cause }));
+      }
     } finally {
       this.flushing = false;
     }
     this.meanGroup += MEAN_WEIGHT * (group.length - this.meanGroup);
-    group.forEach((queued, i) => {
+    settled.forEach((queued, i) => {
       const outcome = outcomes[i] as Outcome;
       if (outcome.ok) queued.resolve(outcome.value);
       else queued.reject(outcome.error);
@@ -135,7 +156,7 @@ export class GroupCommitter {
     const shared = group.length > 1;
     this.db.exec("BEGIN IMMEDIATE");
     const outcomes: Outcome[] = [];
-    for (const queued of group) {
+    for (const [index, queued] of group.entries()) {
       if (shared) this.db.exec(`SAVEPOINT ${SAVEPOINT}`);
       try {
         const value = queued.run();
@@ -144,7 +165,7 @@ export class GroupCommitter {
         outcomes.push({ ok: true, value });
       } catch (error) {
         // Some errors (disk full, I/O) make SQLite roll back the whole transaction: the group's earlier work is gone.
-        if (!this.db.isTransaction) throw error;
+        if (!this.db.isTransaction) throw new GroupRolledBack(index, error);
         if (shared) {
           this.db.exec(`ROLLBACK TO ${SAVEPOINT}`);
           this.db.exec(`RELEASE ${SAVEPOINT}`);
