@@ -30,7 +30,13 @@ import { migratePostgres } from "./postgresMigrator.js";
 import { toAttemptEntry, toOrderRecord, type AttemptRow, type OrderRow } from "./postgresRows.js";
 import { readTokens, storeTokens } from "./postgresTokens.js";
 import { operationsCountsPostgres } from "./postgresOperations.js";
-import { applyStoredEvents, lockOrderEvents } from "./postgresWebhooks.js";
+import {
+  applyLatestEvent,
+  applyStoredEvents,
+  beginLockingOrderEvents,
+  latestEventSql,
+  lockOrderEvents,
+} from "./postgresWebhooks.js";
 import { inTransaction, type Queryable } from "./transaction.js";
 import { countPlacedPostgres, listPlacedPostgres } from "./postgresOrderList.js";
 import * as reconciliation from "./postgresReconciliation.js";
@@ -73,6 +79,13 @@ function attemptParams(entry: AttemptEntry, values: unknown[]): string {
     return `$${values.length}::${type}`;
   });
   return `(${placeholders.join(", ")})`;
+}
+
+/** An updated row with the latest stored event naming it (all null when there is none). */
+interface LinkedRow extends OrderRow {
+  latest_status: string | null;
+  latest_created_at: Date | null;
+  latest_applied_at: Date | null;
 }
 
 export class PostgresLedger implements Ledger {
@@ -267,26 +280,47 @@ export class PostgresLedger implements Ledger {
     const update = `UPDATE orders SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *, clock_timestamp() AS db_now`;
     // Attempt rows ride in the same statement (and commit); they are written whether or not the update applies.
     const attempts = patch.attempts ?? [];
-    const statement =
-      attempts.length === 0
-        ? update
-        : `WITH updated AS (${update}),
-           logged AS (INSERT INTO order_attempts (${ATTEMPT_COLUMNS}) VALUES ${attempts.map((a) => attemptParams(a, values)).join(", ")})
-           SELECT * FROM updated`;
+    const ctes = [`updated AS (${update})`];
+    if (attempts.length > 0) {
+      ctes.push(
+        `logged AS (INSERT INTO order_attempts (${ATTEMPT_COLUMNS}) VALUES ${attempts.map((a) => attemptParams(a, values)).join(", ")})`,
+      );
+    }
 
     const linkedOrderId = patch.orderId;
     if (!linkedOrderId) {
+      const statement = ctes.length === 1 ? update : `WITH ${ctes.join(", ")} SELECT * FROM updated`;
       const { rows } = await this.counted(this.pool.query<OrderRow>(statement, values));
       const row = rows[0];
       return row === undefined ? null : toOrderRecord(row);
     }
+    // Linking an orderId: under the orderId's lock (taken with BEGIN, one round trip), the update also reads the
+    // latest stored event naming the order; its snapshot is taken after the lock, as a separate SELECT's would be.
+    values.push(linkedOrderId);
+    ctes.push(`latest AS (${latestEventSql(`$${values.length}::text`, "$1::text")})`);
+    const statement = `WITH ${ctes.join(", ")}
+      SELECT updated.*, latest.delivery_status AS latest_status, latest.created_at AS latest_created_at,
+        latest.applied_at AS latest_applied_at
+      FROM updated LEFT JOIN latest ON true`;
     return this.counted(
-      inTransaction(this.pool, async (client) => {
-        await lockOrderEvents(client, linkedOrderId);
-        const { rows } = await client.query<OrderRow>(statement, values);
-        const row = rows[0];
-        return row === undefined ? null : applyStoredEvents(client, toOrderRecord(row), new Date());
-      }),
+      inTransaction(
+        this.pool,
+        async (client) => {
+          const { rows } = await client.query<LinkedRow>(statement, values);
+          const row = rows[0];
+          if (row === undefined) return null;
+          const latest =
+            row.latest_status === null || row.latest_created_at === null
+              ? null
+              : {
+                  delivery_status: row.latest_status,
+                  created_at: row.latest_created_at,
+                  applied_at: row.latest_applied_at,
+                };
+          return applyLatestEvent(client, toOrderRecord(row), latest, new Date());
+        },
+        (client) => beginLockingOrderEvents((value) => client.escapeLiteral(value), linkedOrderId),
+      ),
     );
   }
 
