@@ -38,6 +38,7 @@ import {
   lockOrderEvents,
 } from "./postgresWebhooks.js";
 import { inTransaction, type Queryable } from "./transaction.js";
+import { queryPrepared } from "./prepared.js";
 import { countPlacedPostgres, listPlacedPostgres } from "./postgresOrderList.js";
 import * as reconciliation from "./postgresReconciliation.js";
 import type { ListScope, OrderListFilter, OrderListQuery } from "../../orders/listing/ports.js";
@@ -204,7 +205,7 @@ export class PostgresLedger implements Ledger {
            logged AS (INSERT INTO order_attempts (${ATTEMPT_COLUMNS})
                       SELECT ${attemptParams(attempt, values).slice(1, -1)} FROM claimed)
            SELECT * FROM claimed`;
-    const inserted = await db.query<OrderRow>(statement, values);
+    const inserted = await queryPrepared<OrderRow>(db, statement, values);
     const claimed = inserted.rows[0];
     if (claimed !== undefined) return { claimed: true, record: toOrderRecord(claimed) };
     // On the claim's own connection: inside a bulk claim's transaction another pool connection may never come free.
@@ -218,7 +219,8 @@ export class PostgresLedger implements Ledger {
   async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
     // One conditional UPDATE on the database's clock: a concurrent acquirer re-checks after the winner commits.
     const { rows } = await this.counted(
-      this.pool.query<OrderRow>(
+      queryPrepared<OrderRow>(
+        this.pool,
         `UPDATE orders SET lease_owner = $2, lease_until = t.now + $3 * interval '1 millisecond', updated_at = t.now,
          version = version + 1, state = 'PENDING', reopenable = false,
          -- A reopened row is due at lease expiry, like a fresh claim: its process may die before it writes again.
@@ -290,7 +292,7 @@ export class PostgresLedger implements Ledger {
     const linkedOrderId = patch.orderId;
     if (!linkedOrderId) {
       const statement = ctes.length === 1 ? update : `WITH ${ctes.join(", ")} SELECT * FROM updated`;
-      const { rows } = await this.counted(this.pool.query<OrderRow>(statement, values));
+      const { rows } = await this.counted(queryPrepared<OrderRow>(this.pool, statement, values));
       const row = rows[0];
       return row === undefined ? null : toOrderRecord(row);
     }
@@ -306,7 +308,7 @@ export class PostgresLedger implements Ledger {
       inTransaction(
         this.pool,
         async (client) => {
-          const { rows } = await client.query<LinkedRow>(statement, values);
+          const { rows } = await queryPrepared<LinkedRow>(client, statement, values);
           const row = rows[0];
           if (row === undefined) return null;
           const latest =
@@ -342,7 +344,8 @@ export class PostgresLedger implements Ledger {
 
   async findByPlumPoNumber(poNumber: string, db: Queryable = this.pool): Promise<OrderRecord | null> {
     // The database's time with the row: decisions are made on it, never on this replica's clock.
-    const { rows } = await db.query<OrderRow>(
+    const { rows } = await queryPrepared<OrderRow>(
+      db,
       "SELECT *, clock_timestamp() AS db_now FROM orders WHERE po_number = $1",
       [poNumber],
     );
@@ -357,7 +360,8 @@ export class PostgresLedger implements Ledger {
     db: Queryable = this.pool,
   ): Promise<OrderRecord | null> {
     if (subject === null) return this.findByPlumPoNumber(poNumber, db);
-    const { rows } = await db.query<OrderRow>(
+    const { rows } = await queryPrepared<OrderRow>(
+      db,
       "SELECT *, clock_timestamp() AS db_now FROM orders WHERE subject = $1 AND caller_po_number = $2",
       [subject, poNumber],
     );
@@ -425,8 +429,10 @@ export class PostgresLedger implements Ledger {
   }
 
   async queueStats(): Promise<QueueStats> {
-    const { rows } = await this.pool.query<{ depth: string; oldest: Date | null; now: Date }>(
+    const { rows } = await queryPrepared<{ depth: string; oldest: Date | null; now: Date }>(
+      this.pool,
       "SELECT count(*) AS depth, min(queued_at) AS oldest, clock_timestamp() AS now FROM orders WHERE queued_at IS NOT NULL AND state = 'PENDING'",
+      [],
     );
     const row = rows[0];
     return { depth: Number(row?.depth ?? 0), oldestQueuedAt: row?.oldest ?? null, now: row?.now ?? new Date() };
