@@ -9,6 +9,7 @@ import { CallPacer, CatalogueFetchError, fetchCatalogue } from "./fetchCatalogue
 import type { CataloguePlum, CatalogueStore, ListFilter, RefreshCondition } from "./ports.js";
 import { preflightFailures, type PreflightOrder } from "./preflight.js";
 import type { CatalogueMeta, CatalogueProduct } from "./product.js";
+import { SnapshotCache } from "./snapshotCache.js";
 import { budgetDay, lastSlot, nextSlot, slotsLeftToday } from "./schedule.js";
 import { wholesaleWithdrawal } from "./wholesaleWithdrawal.js";
 
@@ -38,6 +39,8 @@ export interface CatalogueOptions {
   /** getVouchers calls a day across replicas (Plum: 500); unscheduled refreshes leave room for the scheduled ones. */
   dailyCallBudget?: number;
   callsPerMinute?: number;
+  /** How long the pre-flight may use the snapshot's stamp and products read before (default 1 s; see snapshotCache). */
+  snapshotStalenessMs?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   onRefresh?: (reason: RefreshReason, outcome: RefreshOutcome) => void;
@@ -65,6 +68,8 @@ export class CatalogueService {
   /** Aborted by stop(): a refresh in progress ends after its current call. */
   private readonly stopping = new AbortController();
   private budgetWarnedFor: string | null = null;
+  /** The pre-flight's copy of the snapshot: no catalogue query per order. */
+  private readonly snapshot: SnapshotCache;
 
   constructor(private readonly options: CatalogueOptions) {
     this.now = options.now ?? (() => new Date());
@@ -72,6 +77,7 @@ export class CatalogueService {
     const sleep =
       options.sleep ?? ((ms: number) => wait(ms, undefined, { signal: this.stopping.signal }).catch(() => undefined));
     this.pacer = new CallPacer({ perMinute: options.callsPerMinute ?? 45, now: () => this.now().getTime(), sleep });
+    this.snapshot = new SnapshotCache(options.store, options.snapshotStalenessMs ?? 1_000);
   }
 
   /** Starts the schedule; resolves when the first check is done (a refresh if one is due), never rejects. */
@@ -141,15 +147,15 @@ export class CatalogueService {
    * snapshot does not know starts an on-demand refresh in the background.
    */
   async preflight(order: PreflightOrder): Promise<PreflightResult> {
-    let meta = await this.options.store.meta();
+    let meta = await this.snapshot.meta();
     if (meta.refreshedAt === null) {
       // A brand-new database: the first snapshot is worth a short wait; if it cannot be had by then, Plum decides.
       await this.ensureSnapshot(2_000).catch(() => undefined);
-      meta = await this.options.store.meta();
+      meta = await this.snapshot.meta();
     }
     const fresh =
       meta.refreshedAt !== null && this.now().getTime() - meta.refreshedAt.getTime() <= this.options.maxAgeMs;
-    const [product] = meta.refreshedAt === null ? [] : await this.options.store.findProducts([order.productId]);
+    const product = meta.refreshedAt === null ? undefined : await this.snapshot.product(order.productId);
     if (product === undefined) {
       this.refreshForUnknown();
       return { checked: false, product: null, failures: [] };
@@ -260,6 +266,7 @@ export class CatalogueService {
           const withdrawn = wholesaleWithdrawal(await this.activeSnapshot(), products);
           if (withdrawn !== null) throw new CatalogueFetchError(`the answer would withdraw all ${withdrawn}`);
           const committed = await store.commitRefresh(owner, products, this.now(), usage);
+          if (committed) this.snapshot.invalidate();
           outcome = committed ? "success" : "failure";
           if (committed) log.info({ reason, products: products.length }, "catalogue refreshed");
           else

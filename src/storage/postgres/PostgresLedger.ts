@@ -30,8 +30,15 @@ import { migratePostgres } from "./postgresMigrator.js";
 import { toAttemptEntry, toOrderRecord, type AttemptRow, type OrderRow } from "./postgresRows.js";
 import { readTokens, storeTokens } from "./postgresTokens.js";
 import { operationsCountsPostgres } from "./postgresOperations.js";
-import { applyStoredEvents, lockOrderEvents } from "./postgresWebhooks.js";
+import {
+  applyLatestEvent,
+  applyStoredEvents,
+  beginLockingOrderEvents,
+  latestEventSql,
+  lockOrderEvents,
+} from "./postgresWebhooks.js";
 import { inTransaction, type Queryable } from "./transaction.js";
+import { queryPrepared } from "./prepared.js";
 import { countPlacedPostgres, listPlacedPostgres } from "./postgresOrderList.js";
 import * as reconciliation from "./postgresReconciliation.js";
 import type { ListScope, OrderListFilter, OrderListQuery } from "../../orders/listing/ports.js";
@@ -73,6 +80,13 @@ function attemptParams(entry: AttemptEntry, values: unknown[]): string {
     return `$${values.length}::${type}`;
   });
   return `(${placeholders.join(", ")})`;
+}
+
+/** An updated row with the latest stored event naming it (all null when there is none). */
+interface LinkedRow extends OrderRow {
+  latest_status: string | null;
+  latest_created_at: Date | null;
+  latest_applied_at: Date | null;
 }
 
 export class PostgresLedger implements Ledger {
@@ -191,7 +205,7 @@ export class PostgresLedger implements Ledger {
            logged AS (INSERT INTO order_attempts (${ATTEMPT_COLUMNS})
                       SELECT ${attemptParams(attempt, values).slice(1, -1)} FROM claimed)
            SELECT * FROM claimed`;
-    const inserted = await db.query<OrderRow>(statement, values);
+    const inserted = await queryPrepared<OrderRow>(db, statement, values);
     const claimed = inserted.rows[0];
     if (claimed !== undefined) return { claimed: true, record: toOrderRecord(claimed) };
     // On the claim's own connection: inside a bulk claim's transaction another pool connection may never come free.
@@ -205,7 +219,8 @@ export class PostgresLedger implements Ledger {
   async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
     // One conditional UPDATE on the database's clock: a concurrent acquirer re-checks after the winner commits.
     const { rows } = await this.counted(
-      this.pool.query<OrderRow>(
+      queryPrepared<OrderRow>(
+        this.pool,
         `UPDATE orders SET lease_owner = $2, lease_until = t.now + $3 * interval '1 millisecond', updated_at = t.now,
          version = version + 1, state = 'PENDING', reopenable = false,
          -- A reopened row is due at lease expiry, like a fresh claim: its process may die before it writes again.
@@ -267,26 +282,47 @@ export class PostgresLedger implements Ledger {
     const update = `UPDATE orders SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *, clock_timestamp() AS db_now`;
     // Attempt rows ride in the same statement (and commit); they are written whether or not the update applies.
     const attempts = patch.attempts ?? [];
-    const statement =
-      attempts.length === 0
-        ? update
-        : `WITH updated AS (${update}),
-           logged AS (INSERT INTO order_attempts (${ATTEMPT_COLUMNS}) VALUES ${attempts.map((a) => attemptParams(a, values)).join(", ")})
-           SELECT * FROM updated`;
+    const ctes = [`updated AS (${update})`];
+    if (attempts.length > 0) {
+      ctes.push(
+        `logged AS (INSERT INTO order_attempts (${ATTEMPT_COLUMNS}) VALUES ${attempts.map((a) => attemptParams(a, values)).join(", ")})`,
+      );
+    }
 
     const linkedOrderId = patch.orderId;
     if (!linkedOrderId) {
-      const { rows } = await this.counted(this.pool.query<OrderRow>(statement, values));
+      const statement = ctes.length === 1 ? update : `WITH ${ctes.join(", ")} SELECT * FROM updated`;
+      const { rows } = await this.counted(queryPrepared<OrderRow>(this.pool, statement, values));
       const row = rows[0];
       return row === undefined ? null : toOrderRecord(row);
     }
+    // Linking an orderId: under the orderId's lock (taken with BEGIN, one round trip), the update also reads the
+    // latest stored event naming the order; its snapshot is taken after the lock, as a separate SELECT's would be.
+    values.push(linkedOrderId);
+    ctes.push(`latest AS (${latestEventSql(`$${values.length}::text`, "$1::text")})`);
+    const statement = `WITH ${ctes.join(", ")}
+      SELECT updated.*, latest.delivery_status AS latest_status, latest.created_at AS latest_created_at,
+        latest.applied_at AS latest_applied_at
+      FROM updated LEFT JOIN latest ON true`;
     return this.counted(
-      inTransaction(this.pool, async (client) => {
-        await lockOrderEvents(client, linkedOrderId);
-        const { rows } = await client.query<OrderRow>(statement, values);
-        const row = rows[0];
-        return row === undefined ? null : applyStoredEvents(client, toOrderRecord(row), new Date());
-      }),
+      inTransaction(
+        this.pool,
+        async (client) => {
+          const { rows } = await queryPrepared<LinkedRow>(client, statement, values);
+          const row = rows[0];
+          if (row === undefined) return null;
+          const latest =
+            row.latest_status === null || row.latest_created_at === null
+              ? null
+              : {
+                  delivery_status: row.latest_status,
+                  created_at: row.latest_created_at,
+                  applied_at: row.latest_applied_at,
+                };
+          return applyLatestEvent(client, toOrderRecord(row), latest, new Date());
+        },
+        (client) => beginLockingOrderEvents((value) => client.escapeLiteral(value), linkedOrderId),
+      ),
     );
   }
 
@@ -308,7 +344,8 @@ export class PostgresLedger implements Ledger {
 
   async findByPlumPoNumber(poNumber: string, db: Queryable = this.pool): Promise<OrderRecord | null> {
     // The database's time with the row: decisions are made on it, never on this replica's clock.
-    const { rows } = await db.query<OrderRow>(
+    const { rows } = await queryPrepared<OrderRow>(
+      db,
       "SELECT *, clock_timestamp() AS db_now FROM orders WHERE po_number = $1",
       [poNumber],
     );
@@ -323,7 +360,8 @@ export class PostgresLedger implements Ledger {
     db: Queryable = this.pool,
   ): Promise<OrderRecord | null> {
     if (subject === null) return this.findByPlumPoNumber(poNumber, db);
-    const { rows } = await db.query<OrderRow>(
+    const { rows } = await queryPrepared<OrderRow>(
+      db,
       "SELECT *, clock_timestamp() AS db_now FROM orders WHERE subject = $1 AND caller_po_number = $2",
       [subject, poNumber],
     );
@@ -391,8 +429,10 @@ export class PostgresLedger implements Ledger {
   }
 
   async queueStats(): Promise<QueueStats> {
-    const { rows } = await this.pool.query<{ depth: string; oldest: Date | null; now: Date }>(
+    const { rows } = await queryPrepared<{ depth: string; oldest: Date | null; now: Date }>(
+      this.pool,
       "SELECT count(*) AS depth, min(queued_at) AS oldest, clock_timestamp() AS now FROM orders WHERE queued_at IS NOT NULL AND state = 'PENDING'",
+      [],
     );
     const row = rows[0];
     return { depth: Number(row?.depth ?? 0), oldestQueuedAt: row?.oldest ?? null, now: row?.now ?? new Date() };

@@ -12,7 +12,7 @@ import type { Queryable } from "./transaction.js";
 // collation keeps the order the same as SQLite's.
 const MATCHES = namesOrderSql("$1::text", "$2::text");
 
-interface LatestEventRow {
+export interface LatestEventRow {
   delivery_status: string;
   created_at: Date;
   applied_at: Date | null;
@@ -23,16 +23,37 @@ export async function lockOrderEvents(db: Queryable, orderId: string): Promise<v
   await db.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [ORDER_EVENTS_LOCK_CLASS, orderId]);
 }
 
-export async function applyStoredEvents(db: Queryable, order: OrderRecord, now: Date): Promise<OrderRecord> {
-  const match = [order.orderId, order.poNumber];
-  const { rows } = await db.query<LatestEventRow>(
-    `SELECT delivery_status, created_at, applied_at FROM webhook_events WHERE ${MATCHES}
-     ORDER BY created_at DESC, length(id) DESC, id COLLATE "C" DESC LIMIT 1`,
-    match,
-  );
-  const latest = rows[0];
-  if (latest === undefined) return order;
+/** The latest event naming the order, for a statement whose placeholders `orderId` and `poNumber` hold the order's. */
+export function latestEventSql(orderId: string, poNumber: string): string {
+  return `SELECT delivery_status, created_at, applied_at FROM webhook_events WHERE ${namesOrderSql(orderId, poNumber)}
+     ORDER BY created_at DESC, length(id) DESC, id COLLATE "C" DESC LIMIT 1`;
+}
 
+/**
+ * BEGIN and the orderId's lock in one round trip (a simple query, so the orderId goes in as an escaped literal).
+ * The statements after it in the transaction take their snapshots after the lock is granted, as with two queries.
+ */
+export function beginLockingOrderEvents(escapeLiteral: (value: string) => string, orderId: string): string {
+  return `BEGIN; SELECT pg_advisory_xact_lock(${ORDER_EVENTS_LOCK_CLASS}, hashtext(${escapeLiteral(orderId)}))`;
+}
+
+export async function applyStoredEvents(db: Queryable, order: OrderRecord, now: Date): Promise<OrderRecord> {
+  const { rows } = await db.query<LatestEventRow>(latestEventSql("$1::text", "$2::text"), [
+    order.orderId,
+    order.poNumber,
+  ]);
+  return applyLatestEvent(db, order, rows[0] ?? null, now);
+}
+
+/** Applies `latest` (read under the lock, in this transaction) to the order; nothing to do without one. */
+export async function applyLatestEvent(
+  db: Queryable,
+  order: OrderRecord,
+  latest: LatestEventRow | null,
+  now: Date,
+): Promise<OrderRecord> {
+  if (latest === null) return order;
+  const match = [order.orderId, order.poNumber];
   let result = order;
   if (isNewLatest({ createdAt: latest.created_at, appliedAt: latest.applied_at }, order.deliveryStatusAt)) {
     const updated = await db.query<OrderRow>(
