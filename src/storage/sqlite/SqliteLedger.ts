@@ -376,7 +376,7 @@ export class SqliteLedger implements Ledger {
     const at = Date.now();
     return this.sql(
       `SELECT * FROM orders
-       WHERE queued_at IS NOT NULL AND state = 'PENDING' AND (lease_owner IS NULL OR lease_until < :now)
+       WHERE queued_at IS NOT NULL AND +state = 'PENDING' AND (lease_owner IS NULL OR lease_until < :now)
        ORDER BY queued_at, po_number LIMIT :limit`,
     )
       .all({ now: at, limit })
@@ -384,8 +384,11 @@ export class SqliteLedger implements Ledger {
   }
 
   async queueStats(): Promise<QueueStats> {
+    // Every placement asks (the queue gate). `+state`: without ANALYZE statistics SQLite would walk every PENDING row
+    // through the state index (O(in-flight and unsettled rows), 73 µs at 1,000); the partial queue index holds only
+    // the queued ones.
     const row = this.sql(
-      "SELECT count(*) AS depth, min(queued_at) AS oldest FROM orders WHERE queued_at IS NOT NULL AND state = 'PENDING'",
+      "SELECT count(*) AS depth, min(queued_at) AS oldest FROM orders WHERE queued_at IS NOT NULL AND +state = 'PENDING'",
     ).get();
     const oldest = row?.["oldest"];
     return {
@@ -398,7 +401,7 @@ export class SqliteLedger implements Ledger {
   async queuePosition(plumPoNumber: string): Promise<number | null> {
     const row = this.sql(
       `SELECT count(*) AS position FROM orders o, (SELECT queued_at, po_number FROM orders WHERE po_number = ? AND queued_at IS NOT NULL) me
-       WHERE o.queued_at IS NOT NULL AND o.state = 'PENDING'
+       WHERE o.queued_at IS NOT NULL AND +o.state = 'PENDING'
          AND (o.queued_at < me.queued_at OR (o.queued_at = me.queued_at AND o.po_number <= me.po_number))`,
     ).get(plumPoNumber);
     const position = Number(row?.["position"] ?? 0);
