@@ -299,7 +299,7 @@ export class PostgresLedger implements Ledger {
     // Linking an orderId: under the orderId's lock (taken with BEGIN, one round trip), the update also reads the
     // latest stored event naming the order; its snapshot is taken after the lock, as a separate SELECT's would be.
     values.push(linkedOrderId);
-    ctes.push(`latest AS (${latestEventSql(`$${values.length}::text`, "$1::text")})`);
+    ctes.push(`latest AS (${latestEventSql(`$${values.length}::text`, "$1::text", true)})`);
     const statement = `WITH ${ctes.join(", ")}
       SELECT updated.*, latest.delivery_status AS latest_status, latest.created_at AS latest_created_at,
         latest.applied_at AS latest_applied_at

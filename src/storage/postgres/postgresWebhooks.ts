@@ -23,9 +23,15 @@ export async function lockOrderEvents(db: Queryable, orderId: string): Promise<v
   await db.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [ORDER_EVENTS_LOCK_CLASS, orderId]);
 }
 
-/** The latest event naming the order, for a statement whose placeholders `orderId` and `poNumber` hold the order's. */
-export function latestEventSql(orderId: string, poNumber: string): string {
-  return `SELECT delivery_status, created_at, applied_at FROM webhook_events WHERE ${namesOrderSql(orderId, poNumber)}
+/**
+ * The latest event naming the order, for a statement whose placeholders `orderId` and `poNumber` hold the order's.
+ * `orderIdKnown`: the orderId placeholder is never null, so `order_id = …` is stated outright too (the rule implies
+ * it): a prepared statement's generic plan cannot fold the rule's CASE and would read every event without a poNumber.
+ */
+export function latestEventSql(orderId: string, poNumber: string, orderIdKnown = false): string {
+  const known = orderIdKnown ? `order_id = ${orderId} AND ` : "";
+  return `SELECT delivery_status, created_at, applied_at FROM webhook_events
+     WHERE ${known}${namesOrderSql(orderId, poNumber)}
      ORDER BY created_at DESC, length(id) DESC, id COLLATE "C" DESC LIMIT 1`;
 }
 
@@ -34,6 +40,8 @@ export function latestEventSql(orderId: string, poNumber: string): string {
  * The statements after it in the transaction take their snapshots after the lock is granted, as with two queries.
  */
 export function beginLockingOrderEvents(escapeLiteral: (value: string) => string, orderId: string): string {
+  // pg's escapeLiteral answers '' for a non-string: that would lock another key, so refuse it.
+  if (typeof orderId !== "string") throw new TypeError("an orderId lock needs a string");
   return `BEGIN; SELECT pg_advisory_xact_lock(${ORDER_EVENTS_LOCK_CLASS}, hashtext(${escapeLiteral(orderId)}))`;
 }
 
