@@ -60,7 +60,7 @@ export const LONG_TASK_MS = 20;
 export const STALL_MS = 10;
 
 export const COMPONENTS = [
-  "ledger/SQLite",
+  "ledger",
   "Node HTTP",
   "JWT",
   "Apollo",
@@ -78,7 +78,7 @@ export function componentOf(frame: CallFrame): Component | null {
   const url = frame.url;
   if (url === "" || url.startsWith("node:")) return null;
   const area = areaOf(frame);
-  if (area.startsWith("src/storage") || area === "pg" || area.startsWith("pg-")) return "ledger/SQLite";
+  if (area.startsWith("src/storage") || area === "pg" || area.startsWith("pg-")) return "ledger";
   if (area === "jose" || area === "src/auth") return "JWT";
   if (area.startsWith("@apollo/")) return "Apollo";
   if (
@@ -117,7 +117,7 @@ function internalComponent(frame: CallFrame): Component | null {
     url.startsWith("node:_http")
   )
     return "Node HTTP";
-  if (url === "node:sqlite") return "ledger/SQLite";
+  if (url === "node:sqlite") return "ledger";
   return null;
 }
 

@@ -179,7 +179,7 @@ describe("benchmark helpers", () => {
 
   it("files profile frames under the profile document's components", () => {
     const frame = (url: string, functionName = "f") => ({ functionName, url, lineNumber: 0, columnNumber: 0 });
-    expect(componentOf(frame("file:///w/src/storage/sqlite/SqliteLedger.ts"))).toBe("ledger/SQLite");
+    expect(componentOf(frame("file:///w/src/storage/sqlite/SqliteLedger.ts"))).toBe("ledger");
     expect(componentOf(frame("file:///w/node_modules/jose/dist/webapi/jwt/verify.js"))).toBe("JWT");
     expect(componentOf(frame("file:///w/node_modules/@apollo/server/dist/cjs/requestPipeline.js"))).toBe("Apollo");
     expect(componentOf(frame("file:///w/node_modules/pino/lib/proto.js"))).toBe("logging");
