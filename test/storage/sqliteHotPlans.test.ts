@@ -1,7 +1,9 @@
 // Statements on the placement path search the index that bounds them, whatever the table holds: the queue reads
 // (queueStats on every placement, the dispatcher's nextQueued, queuePosition) go through the partial queue index,
 // not the state index (without ANALYZE statistics SQLite would walk every PENDING row); the stored-callback look-up
-// of an order with an orderId goes through the order_id index, not every callback stored without a poNumber.
+// of an order with an orderId goes through the order_id index, not every callback stored without a poNumber. The
+// periodic reads search their own indexes too: the operations counts (alerts, awaiting delivery) and the
+// reconciliation's placed-in-window list, which would otherwise walk every order (synchronously, on this engine).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,7 +37,13 @@ describe("SQLite placement-path plans", () => {
             ? ["x"]
             : [];
     db.prepare = (sql: string) => {
-      if (sql.includes("queued_at IS NOT NULL") || sql.includes("FROM webhook_events")) {
+      if (
+        sql.includes("queued_at IS NOT NULL") ||
+        sql.includes("FROM webhook_events") ||
+        sql.includes("alert IS NOT NULL") ||
+        sql.includes("'$.deliveryStatus'") ||
+        sql.includes("placed_at >= ?")
+      ) {
         const rows = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params(sql) as SQLInputValue[]));
         plans.set(sql, rows.map((row) => String(row["detail"])).join(" | "));
       }
@@ -70,5 +78,15 @@ describe("SQLite placement-path plans", () => {
     );
     expect(lookups).toHaveLength(1);
     expect(lookups[0]?.[1]).toContain("webhook_events_order_id_idx");
+  });
+
+  it("the operations counts and the reconciliation window read their own indexes, not every order", async () => {
+    expect((await ledger.operationsCounts()).awaitingDelivery).toBeGreaterThanOrEqual(0);
+    await ledger.placedBetween(new Date(0), new Date());
+    const planOf = (part: string) => [...plans].filter(([sql]) => sql.includes(part)).map(([, plan]) => plan);
+    expect(planOf("alert IS NOT NULL")).toEqual([expect.stringContaining("orders_alert_idx")]);
+    expect(planOf("'$.deliveryStatus'")).toEqual([expect.stringContaining("orders_awaiting_delivery_idx")]);
+    expect(planOf("placed_at >= ?")).toEqual([expect.stringContaining("orders_placed_at_idx")]);
+    for (const plan of [...plans.values()]) expect(plan).not.toMatch(/SCAN orders\b/);
   });
 });

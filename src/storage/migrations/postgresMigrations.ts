@@ -223,4 +223,17 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: "operations_count_indexes",
+    // See the SQLite migration 10: the operations counts read only the rows they count (the expression is the one
+    // operationsSql.ts's awaitingDelivery builds for PostgreSQL).
+    sql: `
+      CREATE INDEX orders_alert_idx ON orders (alert) WHERE alert IS NOT NULL;
+      CREATE INDEX orders_awaiting_delivery_idx ON orders (
+        (lower(COALESCE(delivery_status, order_data->>'deliveryStatus', ''))),
+        created_at
+      ) WHERE state = 'PLACED';
+    `,
+  },
 ];

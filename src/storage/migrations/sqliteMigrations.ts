@@ -208,4 +208,20 @@ export const sqliteMigrations: readonly Migration[] = [
       CREATE INDEX orders_queue_idx ON orders (queued_at, po_number) WHERE queued_at IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    name: "operations_count_indexes",
+    // The operations counts (every /metrics scrape, at most once per 10 s) walked every order: the alert count the
+    // whole table, the awaiting-delivery count every PLACED row with its order JSON. node:sqlite is synchronous, so
+    // at 100,000 orders that was over 100 ms with the event loop blocked. The expression must stay the one
+    // operationsSql.ts's awaitingDelivery builds (SQLite uses an expression index only for an identical expression).
+    sql: `
+      CREATE INDEX orders_alert_idx ON orders (alert) WHERE alert IS NOT NULL;
+      CREATE INDEX orders_awaiting_delivery_idx ON orders (
+        lower(COALESCE(delivery_status, json_extract(order_data, '$.deliveryStatus'), '')),
+        created_at,
+        COALESCE(placed_at, created_at)
+      ) WHERE state = 'PLACED';
+    `,
+  },
 ];
