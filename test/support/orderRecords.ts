@@ -3,7 +3,8 @@ import type { OrderRecord } from "../../src/orders/orderRecord.js";
 
 const AT = new Date("2026-12-01T12:00:00Z");
 
-export function orderRecord(patch: Partial<OrderRecord> & Pick<OrderRecord, "poNumber">): OrderRecord {
+/** `at`: the instant every timestamp field defaults to (sent, created, updated, placed, read). */
+export function orderRecord(patch: Partial<OrderRecord> & Pick<OrderRecord, "poNumber">, at: Date = AT): OrderRecord {
   return {
     callerPoNumber: patch.poNumber,
     kind: null,
@@ -18,20 +19,20 @@ export function orderRecord(patch: Partial<OrderRecord> & Pick<OrderRecord, "poN
     deliveryStatus: null,
     deliveryStatusAt: null,
     sendAttempts: 1,
-    lastSentAt: AT,
+    lastSentAt: at,
     nextCheckAt: null,
     leaseOwner: null,
     leaseUntil: null,
-    createdAt: AT,
-    updatedAt: AT,
-    placedAt: AT,
+    createdAt: at,
+    updatedAt: at,
+    placedAt: at,
     sends: [],
     existence: null,
     lastLookupAt: null,
     alert: null,
     reopenable: false,
     version: 1,
-    readAt: AT,
+    readAt: at,
     ...patch,
   };
 }

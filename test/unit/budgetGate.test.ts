@@ -7,6 +7,7 @@ import { fingerprint } from "../../src/orders/fingerprint.js";
 import type { OrderRecord } from "../../src/orders/orderRecord.js";
 import { toPlaceOrderData, type OrderRequest } from "../../src/orders/toPlaceOrderData.js";
 import { airmilesInput } from "../support/orderInputs.js";
+import { orderRecord } from "../support/orderRecords.js";
 
 const NOW = new Date("2026-12-01T10:00:00.000Z");
 const request: OrderRequest = {
@@ -21,37 +22,19 @@ const refused: OrderFailure = {
 };
 
 function row(patch: Partial<OrderRecord>): OrderRecord {
-  return {
-    poNumber: "pn1-x",
-    callerPoNumber: request.input.poNumber,
-    kind: OrderKind.AIRMILES,
-    fingerprint: fingerprint(request.kind, toPlaceOrderData(request)),
-    subject: "alice",
-    source: "PLACEMENT",
-    state: "PENDING",
-    request: null,
-    orderId: null,
-    order: null,
-    errors: [],
-    deliveryStatus: null,
-    deliveryStatusAt: null,
-    sendAttempts: 1,
-    lastSentAt: NOW,
-    nextCheckAt: null,
-    leaseOwner: null,
-    leaseUntil: null,
-    createdAt: NOW,
-    updatedAt: NOW,
-    placedAt: null,
-    sends: [],
-    existence: null,
-    lastLookupAt: null,
-    alert: null,
-    reopenable: false,
-    version: 1,
-    readAt: NOW,
-    ...patch,
-  };
+  return orderRecord(
+    {
+      poNumber: "pn1-x",
+      callerPoNumber: request.input.poNumber,
+      kind: OrderKind.AIRMILES,
+      fingerprint: fingerprint(request.kind, toPlaceOrderData(request)),
+      subject: "alice",
+      state: "PENDING",
+      placedAt: null,
+      ...patch,
+    },
+    NOW,
+  );
 }
 
 describe("the budget gate at the placement mutation", () => {

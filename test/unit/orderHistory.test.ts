@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor, InvalidCursorError, queryDigest } from "../
 import type { OrderListFilter, OrderListQuery, OrderListStore } from "../../src/orders/listing/ports.js";
 import type { OrderRecord } from "../../src/orders/orderRecord.js";
 import { placementAnswer, placementStatus } from "../../src/orders/placementStatus.js";
+import { orderRecord } from "../support/orderRecords.js";
 
 const NOW = new Date("2026-12-01T10:00:00.000Z");
 const NO_FILTER: OrderListFilter = { kind: null, deliveryStatus: null, tag: null, placedFrom: null, placedTo: null };
@@ -18,37 +19,17 @@ const alice: Caller = { subject: "alice", scopes: new Set([Scope.read]), authent
 const admin: Caller = { subject: "ops", scopes: new Set([Scope.read, Scope.admin]), authenticated: true };
 
 function record(patch: Partial<OrderRecord> = {}): OrderRecord {
-  return {
-    poNumber: "PO-1",
-    kind: OrderKind.AIRMILES,
-    fingerprint: "f",
-    subject: "alice",
-    source: "PLACEMENT",
-    state: "PLACED",
-    request: null,
-    orderId: "101",
-    order: { orderId: 101 },
-    errors: [],
-    deliveryStatus: null,
-    deliveryStatusAt: null,
-    sendAttempts: 1,
-    lastSentAt: NOW,
-    nextCheckAt: null,
-    leaseOwner: null,
-    leaseUntil: null,
-    createdAt: NOW,
-    updatedAt: NOW,
-    placedAt: NOW,
-    sends: [],
-    existence: null,
-    lastLookupAt: null,
-    alert: null,
-    reopenable: false,
-    version: 1,
-    readAt: NOW,
-    callerPoNumber: patch.poNumber ?? "PO-1",
-    ...patch,
-  };
+  return orderRecord(
+    {
+      poNumber: "PO-1",
+      kind: OrderKind.AIRMILES,
+      subject: "alice",
+      orderId: "101",
+      order: { orderId: 101 },
+      ...patch,
+    },
+    NOW,
+  );
 }
 
 describe("list cursors", () => {

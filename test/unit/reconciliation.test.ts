@@ -7,6 +7,7 @@ import type { PlacementPolicy } from "../../src/orders/placement/evidence.js";
 import { compareHistory } from "../../src/orders/reconciliation/compareHistory.js";
 import { historyPage, historyWindow } from "../../src/orders/reconciliation/historyWindow.js";
 import { classifyHistory, type HistoryRow } from "../../src/plum/orderHistory.js";
+import { orderRecord } from "../support/orderRecords.js";
 
 const NOW = new Date("2026-12-01T10:00:00.000Z");
 
@@ -15,37 +16,7 @@ function row(poNumber: string | null, orderId: string, orderDate = "2026-11-30 0
 }
 
 function ledgerRow(poNumber: string, patch: Partial<OrderRecord> = {}): OrderRecord {
-  return {
-    poNumber,
-    kind: null,
-    fingerprint: "f",
-    subject: "alice",
-    source: "PLACEMENT",
-    state: "PLACED",
-    request: null,
-    orderId: null,
-    order: null,
-    errors: [],
-    deliveryStatus: null,
-    deliveryStatusAt: null,
-    sendAttempts: 1,
-    lastSentAt: NOW,
-    nextCheckAt: null,
-    leaseOwner: null,
-    leaseUntil: null,
-    createdAt: NOW,
-    updatedAt: NOW,
-    placedAt: NOW,
-    sends: [{ n: 1, answer: "unknown" }],
-    existence: null,
-    lastLookupAt: null,
-    alert: null,
-    reopenable: false,
-    version: 1,
-    readAt: NOW,
-    callerPoNumber: poNumber,
-    ...patch,
-  };
+  return orderRecord({ poNumber, subject: "alice", sends: [{ n: 1, answer: "unknown" }], ...patch }, NOW);
 }
 
 describe("compareHistory", () => {
