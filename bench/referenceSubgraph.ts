@@ -113,6 +113,27 @@ export async function startReferenceSubgraph(
   const pool = new Pool(api.origin, { connections: options.maxConnections, pipelining: 1, keepAliveTimeout: 10_000 });
   const path = `${api.pathname}${api.search}`;
 
+  /** One Plum operation over the pool: its status code and the order in its envelope (undefined unless HTTP 200). */
+  const callPlum = async (
+    operation: "placeOrder" | "getOrderDetails",
+    data: object,
+  ): Promise<{ statusCode: number; order: PlumOrderWire | null | undefined }> => {
+    const response = await pool.request({
+      path,
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        authorization: `Bearer ${options.accessToken}`,
+      },
+      body: JSON.stringify({ query: PlumOperation[operation], tag: PLUM_TAG, variables: { data } }),
+    });
+    const text = await response.body.text();
+    const order =
+      response.statusCode === 200 ? (JSON.parse(text) as PlumSuccessEnvelope).data[operation]?.data : undefined;
+    return { statusCode: response.statusCode, order };
+  };
+
   const placeAirmilesOrder = async (_parent: unknown, args: { input: AirmilesInput }): Promise<Payload> => {
     const input = args.input;
     const data: PlaceOrderData = {
@@ -125,24 +146,12 @@ export async function startReferenceSubgraph(
       notifyAdminEmail: input.notifyAdminEmail ? 1 : 0,
       userMeta: { loyaltyMemberId: input.userMeta.loyaltyMemberId },
     };
-    const response = await pool.request({
-      path,
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json",
-        authorization: `Bearer ${options.accessToken}`,
-      },
-      body: JSON.stringify({ query: PlumOperation.placeOrder, tag: PLUM_TAG, variables: { data } }),
-    });
-    const text = await response.body.text();
-    const order =
-      response.statusCode === 200 ? (JSON.parse(text) as PlumSuccessEnvelope).data["placeOrder"]?.data : undefined;
+    const { statusCode, order } = await callPlum("placeOrder", data);
     if (order === undefined || order === null) {
       return {
         outcome: "REJECTED",
         order: null,
-        errors: [{ code: "UPSTREAM_REJECTED", message: `HTTP ${response.statusCode}` }],
+        errors: [{ code: "UPSTREAM_REJECTED", message: `HTTP ${statusCode}` }],
       };
     }
     return { outcome: "PLACED", order: toMinimalOrder(order), errors: [] };
@@ -151,19 +160,7 @@ export async function startReferenceSubgraph(
   // Reads without a ledger: every order, by `order(orderId)` or as an entity, is one getOrderDetails call to Plum.
   const getOrder = async (orderId: string): Promise<MinimalOrder | null> => {
     const data: GetOrderDetailsData = { orderId, poNumber: "", sendMailToReceiver: 0 };
-    const response = await pool.request({
-      path,
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json",
-        authorization: `Bearer ${options.accessToken}`,
-      },
-      body: JSON.stringify({ query: PlumOperation.getOrderDetails, tag: PLUM_TAG, variables: { data } }),
-    });
-    const text = await response.body.text();
-    const order =
-      response.statusCode === 200 ? (JSON.parse(text) as PlumSuccessEnvelope).data["getOrderDetails"]?.data : undefined;
+    const { order } = await callPlum("getOrderDetails", data);
     return order === undefined || order === null ? null : toMinimalOrder(order);
   };
   const server = new ApolloServer({
