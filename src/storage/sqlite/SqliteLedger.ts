@@ -201,9 +201,11 @@ export class SqliteLedger implements Ledger {
   }
 
   async acquireLease(poNumber: string, lease: Lease, options: { reopen?: boolean } = {}): Promise<OrderRecord | null> {
-    const now = (lease.at ?? new Date()).getTime();
-    const row = await this.write(() =>
-      this.sql(
+    // The clock is read when the write runs, not when it was queued (a group may wait for company).
+    let now = 0;
+    const row = await this.write(() => {
+      now = (lease.at ?? new Date()).getTime();
+      return this.sql(
         `UPDATE orders SET lease_owner = :owner, lease_until = :until, updated_at = :now, version = version + 1,
          -- A reopened row is due at lease expiry, like a fresh claim: its process may die before it writes again.
          next_check_at = CASE WHEN state = 'REJECTED' THEN :until ELSE next_check_at END,
@@ -212,18 +214,18 @@ export class SqliteLedger implements Ledger {
          AND (state = 'PENDING' OR (:reopen = 1 AND state = 'REJECTED' AND reopenable = 1))
          AND (lease_owner IS NULL OR lease_until < :now OR lease_owner = :owner)
        RETURNING *`,
-      ).get({ poNumber, owner: lease.owner, until: now + lease.ms, now, reopen: options.reopen ? 1 : 0 }),
-    );
+      ).get({ poNumber, owner: lease.owner, until: now + lease.ms, now, reopen: options.reopen ? 1 : 0 });
+    });
     return row === undefined ? null : toOrderRecord(row, new Date(now));
   }
 
   async renewLease(poNumber: string, lease: Lease): Promise<boolean> {
-    const now = (lease.at ?? new Date()).getTime();
-    const result = await this.write(() =>
-      this.sql(
+    const result = await this.write(() => {
+      const now = (lease.at ?? new Date()).getTime();
+      return this.sql(
         `UPDATE orders SET lease_until = ? WHERE po_number = ? AND lease_owner = ? AND lease_until >= ? AND state = 'PENDING'`,
-      ).run(now + lease.ms, poNumber, lease.owner, now),
-    );
+      ).run(now + lease.ms, poNumber, lease.owner, now);
+    });
     return Number(result.changes) === 1;
   }
 
@@ -234,39 +236,40 @@ export class SqliteLedger implements Ledger {
     release: boolean,
     guard: WriteGuard = {},
   ): Promise<OrderRecord | null> {
-    const now = new Date();
-    const assignments = patchAssignments(patch);
-    const sets = assignments.map(({ column }) => `${column} = ?`);
-    const values: SQLInputValue[] = assignments.map(sqliteValue);
-    sets.push("updated_at = ?", "version = version + 1");
-    values.push(now.getTime());
-    if (patch.startAttempt) {
-      sets.push("last_sent_at = ?");
+    // Built when the write runs: its clock (updated_at, the live-lease check) is then, not when it was queued.
+    return this.write(() => {
+      const now = new Date();
+      const assignments = patchAssignments(patch);
+      const sets = assignments.map(({ column }) => `${column} = ?`);
+      const values: SQLInputValue[] = assignments.map(sqliteValue);
+      sets.push("updated_at = ?", "version = version + 1");
       values.push(now.getTime());
-    }
-    const queue = queueAssignment(patch);
-    if (queue === "enter") {
-      sets.push("queued_at = COALESCE(queued_at, ?)");
-      values.push(now.getTime());
-    }
-    if (queue === "leave") sets.push("queued_at = NULL");
-    if (release) sets.push("lease_owner = NULL", "lease_until = NULL");
-    const where = ["po_number = ?"];
-    values.push(poNumber);
-    if (owner !== null) {
-      // Holding the lease: an expired lease nobody has taken over is still the owner's, except for a write-ahead.
-      where.push("lease_owner = ?");
-      values.push(owner);
-      if (guard.live) {
-        where.push("lease_until >= ?");
+      if (patch.startAttempt) {
+        sets.push("last_sent_at = ?");
         values.push(now.getTime());
       }
-    }
-    if (guard.version !== undefined) {
-      where.push("version = ?");
-      values.push(guard.version);
-    }
-    return this.write(() => {
+      const queue = queueAssignment(patch);
+      if (queue === "enter") {
+        sets.push("queued_at = COALESCE(queued_at, ?)");
+        values.push(now.getTime());
+      }
+      if (queue === "leave") sets.push("queued_at = NULL");
+      if (release) sets.push("lease_owner = NULL", "lease_until = NULL");
+      const where = ["po_number = ?"];
+      values.push(poNumber);
+      if (owner !== null) {
+        // Holding the lease: an expired lease nobody has taken over is still the owner's, except for a write-ahead.
+        where.push("lease_owner = ?");
+        values.push(owner);
+        if (guard.live) {
+          where.push("lease_until >= ?");
+          values.push(now.getTime());
+        }
+      }
+      if (guard.version !== undefined) {
+        where.push("version = ?");
+        values.push(guard.version);
+      }
       const row = this.sql(`UPDATE orders SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *`).get(
         ...values,
       );
